@@ -1,0 +1,59 @@
+import { GraphQLError } from 'graphql';
+
+/** Options of {@link TailorError}. */
+export interface TailorErrorOptions {
+  /** True when the same call may succeed later (a store that is down), false for bad input. */
+  retriable: boolean;
+  cause?: unknown;
+}
+
+/**
+ * Base of errors raised by domain code and adapters. `retriable` lets consumers decide between
+ * retrying with backoff and dead-lettering without parsing messages.
+ */
+export class TailorError extends Error {
+  readonly retriable: boolean;
+
+  constructor(message: string, options: TailorErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.retriable = options.retriable;
+  }
+}
+
+/** True when `err` says it may succeed on retry; unknown errors are assumed transient. */
+export function isRetriable(err: unknown): boolean {
+  if (err instanceof TailorError) return err.retriable;
+  if (typeof err === 'object' && err !== null && 'retriable' in err) {
+    return Boolean((err as { retriable: unknown }).retriable);
+  }
+  return true;
+}
+
+/** Codes a client may see in `errors[].extensions.code`. */
+export type ClientErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE';
+
+/** A client-facing error with a literal code, so clients can branch on it. */
+export class ClientError extends GraphQLError {
+  constructor(code: ClientErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+  }
+}
+
+export class BadUserInputError extends ClientError {
+  constructor(message: string, field?: string) {
+    super('BAD_USER_INPUT', message, field === undefined ? {} : { field });
+  }
+}
+
+export class NotFoundError extends ClientError {
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+  }
+}

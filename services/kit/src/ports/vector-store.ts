@@ -1,0 +1,113 @@
+/** A vector as adapters accept it. */
+export type Vector = Float32Array | readonly number[];
+
+export type Distance = 'cosine' | 'dot';
+
+/** A named vector of a collection, e.g. `long` and `short` for profiles. */
+export interface VectorSpec {
+  size: number;
+  /**
+   * `cosine` collections may keep vectors normalized (Qdrant does): use `dot` when the
+   * magnitude itself must survive a round trip.
+   */
+  distance: Distance;
+}
+
+export type PayloadIndexKind = 'keyword' | 'integer' | 'float' | 'bool';
+
+/** What {@link VectorStore.ensureCollection} creates. */
+export interface CollectionSpec {
+  name: string;
+  vectors: Record<string, VectorSpec>;
+  /** Payload keys that filters use often; Qdrant indexes them, the embedded store ignores this. */
+  payloadIndexes?: Record<string, PayloadIndexKind>;
+}
+
+export type Payload = Record<string, unknown>;
+
+export interface PointInput {
+  /** Any string; adapters that need other id forms map it and keep the original. */
+  id: string;
+  vectors: Record<string, Vector>;
+  payload: Payload;
+}
+
+export interface StoredPoint {
+  id: string;
+  payload: Payload;
+  /** Present when asked for with `withVectors`. */
+  vectors?: Record<string, Float32Array>;
+}
+
+export interface ScoredPoint extends StoredPoint {
+  /** Cosine similarity or dot product, higher is closer. */
+  score: number;
+}
+
+export type MatchValue = string | number | boolean;
+
+/**
+ * The Qdrant filter subset Tailor uses. A `key` is a payload path with dots for nesting; when
+ * the value there is an array, a condition holds if any element satisfies it (Qdrant semantics).
+ */
+export type Condition =
+  | { key: string; match: { value: MatchValue } }
+  | { key: string; match: { any: readonly MatchValue[] } }
+  | { key: string; range: { gt?: number; gte?: number; lt?: number; lte?: number } }
+  | { has_id: readonly string[] }
+  | Filter;
+
+/** All of `must`, at least one of `should` (when given), none of `must_not`. */
+export interface Filter {
+  must?: readonly Condition[];
+  should?: readonly Condition[];
+  must_not?: readonly Condition[];
+}
+
+export interface SearchRequest {
+  /** Which named vector of the collection to search. */
+  using: string;
+  vector: Vector;
+  limit: number;
+  filter?: Filter;
+  withVectors?: boolean;
+}
+
+export interface ScrollRequest {
+  limit: number;
+  filter?: Filter;
+  /** From the previous page's `nextCursor`; absent for the first page. */
+  cursor?: string;
+  withVectors?: boolean;
+}
+
+export interface ScrollPage {
+  points: StoredPoint[];
+  nextCursor: string | null;
+}
+
+/**
+ * The VectorStore port: named-vector collections with payloads, exact or approximate nearest
+ * neighbour search with filters. Implemented in-process (embedded) and on Qdrant.
+ */
+export interface VectorStore {
+  /** Creates the collection and payload indexes if missing; a no-op when they exist. */
+  ensureCollection(spec: CollectionSpec): Promise<void>;
+  /** Inserts or replaces whole points; vectors must match the collection's sizes. */
+  upsert(collection: string, points: readonly PointInput[]): Promise<void>;
+  /** The points that exist among `ids`, in no particular order. */
+  retrieve(
+    collection: string,
+    ids: readonly string[],
+    options?: { withVectors?: boolean },
+  ): Promise<StoredPoint[]>;
+  /** Nearest points first. */
+  search(collection: string, request: SearchRequest): Promise<ScoredPoint[]>;
+  /** Pages through points in a stable order. */
+  scroll(collection: string, request: ScrollRequest): Promise<ScrollPage>;
+  count(collection: string, filter?: Filter): Promise<number>;
+  /** Deletes by ids, or every point matching a filter. */
+  delete(collection: string, selector: { ids: readonly string[] } | { filter: Filter }): Promise<void>;
+  /** Flushes what the adapter holds and releases resources. */
+  close(): Promise<void>;
+}
