@@ -84,3 +84,20 @@ export const baseEnvShape = {
   DATA_DIR: z.string().min(1).default('.data'),
   SHUTDOWN_TIMEOUT_MS: env.int(10_000, 100, 600_000),
 };
+
+/**
+ * {@link loadConfig} for a process entry point: a bad environment prints the message naming
+ * each variable and exits 1 instead of a stack trace.
+ */
+export function loadConfigOrExit<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<z.output<S>> {
+  try {
+    return loadConfig(schema, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,11 +1,13 @@
+export * from './adapters/index.js';
 export * from './collections.js';
 export * from './config.js';
 export * from './contract/user-event.js';
+export * from './contract/user-event-bus.js';
 export * from './errors.js';
+export * from './graphql/event-type.js';
 export * from './lifecycle.js';
 export * from './logger.js';
 export type * from './ports/index.js';
 export * from './server/federation.js';
 export * from './server/http.js';
 export * from './server/subgraph.js';
-export * from './contract/user-event-bus.js';

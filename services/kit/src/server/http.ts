@@ -20,6 +20,12 @@ export function requestIdOf(req: IncomingMessage): string {
   return value !== undefined && REQUEST_ID_PATTERN.test(value) ? value : randomUUID();
 }
 
+/** The id pino-http gave this request (falls back to the header or a new one). */
+export function currentRequestId(req: IncomingMessage): string {
+  const id = (req as IncomingMessage & { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' ? id : requestIdOf(req);
+}
+
 /** Options of {@link createServiceApp}. */
 export interface ServiceAppOptions {
   /** Service name, a label on every metric. */

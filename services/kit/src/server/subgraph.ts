@@ -5,7 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 
 import type { Logger } from '../logger.js';
-import { createServiceApp, jsonErrorHandler, listen, type ListeningServer, requestIdOf } from './http.js';
+import { createServiceApp, jsonErrorHandler, listen, type ListeningServer, currentRequestId } from './http.js';
 
 /** What every resolver receives as context. */
 export interface RequestContext {
@@ -68,7 +68,7 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSu
     express.json({ limit: options.maxBodyBytes ?? DEFAULT_GRAPHQL_MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = requestIdOf(req);
+        const requestId = currentRequestId(req);
         return { requestId, log: options.logger.child({ requestId }) };
       },
     }),

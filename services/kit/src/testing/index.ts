@@ -1,1 +1,3 @@
+export * from './event-bus-conformance.js';
+export * from './vector-store-conformance.js';
 export * from './wait-for.js';

@@ -25,7 +25,9 @@ export async function waitFor<T>(
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${options.description ?? 'condition'}`, { cause: lastError });
+      throw new Error(`Timed out waiting for ${options.description ?? 'condition'}`, {
+        cause: lastError,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
   }

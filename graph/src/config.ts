@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url';
+
+import { env } from '@tailor/kit';
+import { z } from 'zod';
+
+/** The subgraphs the gateway federates, by supergraph name. */
+export const SUBGRAPH_NAMES = ['catalog', 'events', 'profiles', 'recommender'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+/** Where each subgraph listens by default; the composed supergraph records these URLs. */
+export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
+  catalog: 'http://127.0.0.1:4001/graphql',
+  events: 'http://127.0.0.1:4002/graphql',
+  profiles: 'http://127.0.0.1:4003/graphql',
+  recommender: 'http://127.0.0.1:4004/graphql',
+};
+
+export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+
+/** The edge limits. Each refuses a request before any subgraph is called. */
+export const gatewayLimitsShape = {
+  /** Deepest selection nesting; the Home query needs 6. */
+  GRAPHQL_MAX_DEPTH: env.int(10, 1, 100),
+  /** graphql-armor cost: objects 2, scalars 1, multiplied by depth (factor 1.5). */
+  GRAPHQL_MAX_COST: env.int(5_000, 1, 1_000_000),
+  GRAPHQL_MAX_ALIASES: env.int(15, 0, 1_000),
+  GRAPHQL_MAX_DIRECTIVES: env.int(50, 0, 1_000),
+  GRAPHQL_MAX_TOKENS: env.int(2_000, 1, 100_000),
+  /** Largest request body the gateway reads. */
+  GATEWAY_MAX_BODY_BYTES: env.int(1_048_576, 1_024, 104_857_600),
+};
+
+export const gatewayEnvShape = {
+  GATEWAY_PORT: env.port(4000),
+  SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
+  CATALOG_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.catalog),
+  EVENTS_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.events),
+  PROFILES_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.profiles),
+  RECOMMENDER_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.recommender),
+  ...gatewayLimitsShape,
+};
+
+const gatewayLimitsSchema = z.object(gatewayLimitsShape);
+export type GatewayLimits = z.output<typeof gatewayLimitsSchema>;
+const gatewayEnvSchema = z.object(gatewayEnvShape);
+export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
+
+/** The subgraph URLs of a parsed config, by subgraph name. */
+export function subgraphUrlsOf(config: GatewayConfig): Record<SubgraphName, string> {
+  return {
+    catalog: config.CATALOG_URL,
+    events: config.EVENTS_URL,
+    profiles: config.PROFILES_URL,
+    recommender: config.RECOMMENDER_URL,
+  };
+}

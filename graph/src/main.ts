@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+
+import { baseEnvShape, createLogger, handleShutdown, loadConfigOrExit } from '@tailor/kit';
+import { z } from 'zod';
+
+import { gatewayEnvShape, subgraphUrlsOf } from './config.js';
+import { startGateway } from './gateway.js';
+
+const config = loadConfigOrExit(z.object({ ...baseEnvShape, ...gatewayEnvShape }));
+const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
+const gateway = await startGateway({
+  logger,
+  host: config.HOST,
+  port: config.GATEWAY_PORT,
+  supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
+  subgraphUrls: subgraphUrlsOf(config),
+  limits: config,
+});
+handleShutdown({
+  logger,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  steps: () => [{ name: 'gateway', run: () => gateway.close() }],
+});

@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+
+import { buildFederatedSchema, startSubgraph } from '@tailor/kit';
+import type { GraphQLSchema } from 'graphql';
+
+import { loadDemoCatalog } from './demo/load.js';
+import type { CatalogDeps } from './deps.js';
+import { ItemLoaders, itemReferenceResolvers } from './graphql/item.reference.js';
+import { ItemResolver } from './graphql/item.resolver.js';
+import { ItemService } from './item.service.js';
+
+export { type CatalogConfig, catalogEnvShape, DEFAULT_CATALOG_MAX_BODY_BYTES } from './config.js';
+export { DEMO_CATALOG_FILE, loadDemoCatalog, type LoadDemoCatalogOptions } from './demo/load.js';
+export type { CatalogDeps } from './deps.js';
+export { ITEM_LIMITS, type ItemFieldError, type ItemFields, validateItem } from './domain/item.js';
+export { QUERY_LIMITS } from './domain/query.js';
+
+/** A running catalog subgraph. */
+export interface RunningCatalog {
+  /** `http://host:port/graphql`. */
+  url: string;
+  port: number;
+  /** Stops the server; the store and embedder stay open (their owner closes them). */
+  close(): Promise<void>;
+}
+
+function schemaOf(items: ItemService): Promise<GraphQLSchema> {
+  const loaders = new ItemLoaders(items);
+  const resolver = new ItemResolver(items, loaders);
+  return buildFederatedSchema(
+    {
+      resolvers: [ItemResolver],
+      container: {
+        get: (cls: unknown) => {
+          if (cls === ItemResolver) return resolver;
+          throw new Error(`no instance of ${String(cls)} in the catalog container`);
+        },
+      },
+    },
+    itemReferenceResolvers(loaders),
+  );
+}
+
+/** The catalog subgraph schema (the supergraph compose script prints it). Touches no store. */
+export async function buildCatalogSchema(deps: CatalogDeps): Promise<GraphQLSchema> {
+  return schemaOf(new ItemService(deps));
+}
+
+/**
+ * Starts the catalog subgraph: creates the `items` collection when missing, loads the demo
+ * catalog into an empty one when `CATALOG_SEED_DEMO` is on, then serves `/graphql`.
+ */
+export async function startCatalog(
+  deps: CatalogDeps & { host: string; port: number },
+): Promise<RunningCatalog> {
+  const items = new ItemService(deps);
+  await items.ensureCollection();
+  if (deps.config.CATALOG_SEED_DEMO) await loadDemoCatalog(deps);
+  const subgraph = await startSubgraph({
+    name: 'catalog',
+    schema: await schemaOf(items),
+    logger: deps.logger,
+    host: deps.host,
+    port: deps.port,
+    maxBodyBytes: deps.config.CATALOG_MAX_BODY_BYTES,
+  });
+  return { url: subgraph.url, port: subgraph.port, close: () => subgraph.close() };
+}

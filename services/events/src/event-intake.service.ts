@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  type EventBus,
+  type EventValidation,
+  type Logger,
+  publishUserEvents,
+  TailorError,
+} from '@tailor/kit';
+
+import { type IndexedFieldError, validateBatch } from './domain/batch.js';
+import type { MappingClock } from './domain/event-input.js';
+import type { IntakeLimits } from './domain/limits.js';
+import type { EventMetrics } from './metrics.js';
+
+/** A batch holds more events than the limit; nothing of it was published. */
+export class BatchTooLargeError extends TailorError {
+  constructor(
+    readonly size: number,
+    readonly maxBatchSize: number,
+  ) {
+    super(`a batch may hold at most ${maxBatchSize} events, got ${size}`, { retriable: false });
+  }
+}
+
+/** The bus refused the batch; nothing of it was accepted and the client may send it again. */
+export class EventsUnavailableError extends TailorError {
+  constructor(cause: unknown) {
+    super('events could not be published; nothing was accepted, send them again later', {
+      retriable: true,
+      cause,
+    });
+  }
+}
+
+/** What a batch came to: the accepted events' ids in input order and why the others were not. */
+export interface RecordedEvents {
+  accepted: number;
+  eventIds: string[];
+  errors: IndexedFieldError[];
+}
+
+/** Options of {@link EventIntakeService}. */
+export interface EventIntakeOptions {
+  bus: EventBus;
+  logger: Logger;
+  limits: IntakeLimits;
+  metrics: EventMetrics;
+  /** Epoch milliseconds; tests may fix it. */
+  now?: () => number;
+  newEventId?: () => string;
+}
+
+/**
+ * Validates batches of events and publishes the valid ones to `user-events` in one call, so
+ * GraphQL and REST behave the same. Accepted means durably published: a bus failure accepts
+ * nothing and says so, it never reports events that were not stored.
+ */
+export class EventIntakeService {
+  readonly limits: IntakeLimits;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly newEventId: () => string;
+
+  constructor(private readonly options: EventIntakeOptions) {
+    this.limits = options.limits;
+    this.log = options.logger.child({ component: 'event-intake' });
+    this.now = options.now ?? Date.now;
+    this.newEventId = options.newEventId ?? randomUUID;
+  }
+
+  /**
+   * Records a batch. Throws {@link BatchTooLargeError} before looking at any event when the
+   * batch is over the limit, and {@link EventsUnavailableError} when publishing fails.
+   */
+  async record<T>(
+    inputs: readonly T[],
+    toEvent: (input: T, clock: MappingClock) => EventValidation,
+  ): Promise<RecordedEvents> {
+    if (inputs.length > this.limits.maxBatchSize) {
+      throw new BatchTooLargeError(inputs.length, this.limits.maxBatchSize);
+    }
+    const clock: MappingClock = { now: this.now(), newEventId: this.newEventId };
+    const batch = validateBatch(inputs, (input) => toEvent(input, clock));
+    const { received } = this.options.metrics;
+    if (batch.rejected > 0) received.inc({ outcome: 'rejected' }, batch.rejected);
+    try {
+      await publishUserEvents(this.options.bus, batch.accepted);
+    } catch (err) {
+      this.log.error({ err, events: batch.accepted.length }, 'publishing events failed');
+      throw new EventsUnavailableError(err);
+    }
+    if (batch.accepted.length > 0) received.inc({ outcome: 'accepted' }, batch.accepted.length);
+    this.log.debug(
+      { accepted: batch.accepted.length, rejected: batch.rejected },
+      'events recorded',
+    );
+    return {
+      accepted: batch.accepted.length,
+      eventIds: batch.accepted.map((event) => event.eventId),
+      errors: batch.errors,
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import 'reflect-metadata';
+
+import {
+  buildFederatedSchema,
+  type EventBus,
+  type Logger,
+  startSubgraph,
+  USER_EVENTS_DLQ_TOPIC,
+  USER_EVENTS_TOPIC,
+} from '@tailor/kit';
+import type { GraphQLSchema } from 'graphql';
+
+import type { EventsConfig } from './config.js';
+import { intakeLimits } from './domain/limits.js';
+import { EventIntakeService } from './event-intake.service.js';
+import { EventResolver } from './graphql/event.resolver.js';
+import { createEventMetrics, type EventMetrics } from './metrics.js';
+import { mountEventsRoute } from './rest/events.route.js';
+
+export {
+  DEFAULT_MAX_BATCH_SIZE,
+  DEFAULT_MAX_BODY_BYTES,
+  type EventsConfig,
+  eventsEnvShape,
+} from './config.js';
+export type { IntakeLimits } from './domain/limits.js';
+export { ServiceUnavailableError } from './graphql/service-unavailable.error.js';
+export { EVENTS_ROUTE } from './rest/events.route.js';
+
+/** What the events subgraph needs. */
+export interface EventsDeps {
+  config: EventsConfig;
+  logger: Logger;
+  /** Where accepted events go; owned by the caller and never closed here. */
+  bus: EventBus;
+}
+
+/** A running events subgraph. */
+export interface RunningEvents {
+  /** `http://host:port/graphql`; the REST door is `/v1/events` on the same origin. */
+  url: string;
+  port: number;
+  /** Stops the server; the bus stays open (its owner closes it). */
+  close(): Promise<void>;
+}
+
+function createIntake(deps: EventsDeps, metrics: EventMetrics): EventIntakeService {
+  return new EventIntakeService({
+    bus: deps.bus,
+    logger: deps.logger,
+    limits: intakeLimits(deps.config),
+    metrics,
+  });
+}
+
+async function schemaOf(intake: EventIntakeService): Promise<GraphQLSchema> {
+  const resolver = new EventResolver(intake);
+  return buildFederatedSchema({
+    resolvers: [EventResolver],
+    container: {
+      get: (cls: unknown) => {
+        if (cls === EventResolver) return resolver;
+        throw new Error(`no instance of ${String(cls)} in the events container`);
+      },
+    },
+  });
+}
+
+/** The events subgraph schema (the supergraph compose script prints it). */
+export async function buildEventsSchema(deps: EventsDeps): Promise<GraphQLSchema> {
+  return schemaOf(createIntake(deps, createEventMetrics()));
+}
+
+/**
+ * Starts the events subgraph: `recordEvents` and `eventLimits` on `/graphql`, and
+ * `POST /v1/events` for plain HTTP and beacons. Creates the topics it writes first.
+ */
+export async function startEvents(
+  deps: EventsDeps & { host: string; port: number },
+): Promise<RunningEvents> {
+  await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
+  const metrics = createEventMetrics();
+  const intake = createIntake(deps, metrics);
+  const subgraph = await startSubgraph({
+    name: 'events',
+    schema: await schemaOf(intake),
+    logger: deps.logger,
+    host: deps.host,
+    port: deps.port,
+    maxBodyBytes: deps.config.EVENTS_MAX_BODY_BYTES,
+    routes: (app, registry) => {
+      registry.registerMetric(metrics.received);
+      mountEventsRoute(app, {
+        intake,
+        logger: deps.logger,
+        corsOrigins: deps.config.EVENTS_CORS_ORIGINS,
+      });
+    },
+  });
+  return { url: subgraph.url, port: subgraph.port, close: () => subgraph.close() };
+}

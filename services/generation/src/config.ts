@@ -1,0 +1,66 @@
+import { baseEnvShape, env } from '@tailor/kit';
+import { z } from 'zod';
+
+/** Default port of the generation subgraph. */
+export const DEFAULT_GENERATION_PORT = 4005;
+
+/**
+ * How the LLM writer asks for JSON. `json_schema` sends the schema (OpenAI, vLLM, llama.cpp
+ * server, recent Ollama) and falls back to plain prompting by itself when the server refuses
+ * it; `json_object` asks only for "some JSON"; `none` relies on the prompt alone. Every answer
+ * is parsed and validated whatever the mode.
+ */
+export const STRUCTURED_OUTPUT_MODES = ['json_schema', 'json_object', 'none'] as const;
+export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
+
+const optionalText = (what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
+    .describe(what);
+
+/** Environment of the generation subgraph. */
+export const generationEnvShape = {
+  GENERATION_PORT: env.port(DEFAULT_GENERATION_PORT),
+  /** `template`: the deterministic writer only; `openai`: any OpenAI-compatible chat API. */
+  GENERATION_PROVIDER: z
+    .enum(['template', 'openai'], { error: 'expected template or openai' })
+    .default('template'),
+  /** Base URL of the chat API, e.g. http://127.0.0.1:11434/v1 for Ollama; OpenAI's by default. */
+  OPENAI_BASE_URL: env.url().optional(),
+  /** Sent as a bearer token; local servers usually need none. */
+  OPENAI_API_KEY: optionalText('API key of the chat API'),
+  OPENAI_MODEL: z.string().min(1, 'expected a model name').default('gpt-4o-mini'),
+  GENERATION_STRUCTURED_OUTPUT: z
+    .enum(STRUCTURED_OUTPUT_MODES, { error: 'expected json_schema, json_object or none' })
+    .default('json_schema'),
+  /** Longest wait for one chat completion attempt. */
+  GENERATION_TIMEOUT_MS: env.int(8_000, 50, 300_000),
+  /** Further attempts after a timeout, connection error, 429 or 5xx. */
+  GENERATION_MAX_RETRIES: env.int(2, 0, 10),
+  /** First backoff delay; doubled on each retry, with jitter. */
+  GENERATION_RETRY_INITIAL_DELAY_MS: env.int(250, 0, 60_000),
+  /** Chat completions in flight at once, across all requests of this process. */
+  GENERATION_CONCURRENCY: env.int(4, 1, 256),
+  /** LLM time one GraphQL request may spend in total; after it the template answers. */
+  GENERATION_REQUEST_BUDGET_MS: env.int(20_000, 50, 600_000),
+  GENERATION_MAX_OUTPUT_TOKENS: env.int(400, 16, 8_192),
+  /** Generated texts and thumbnails kept in memory (least recently used evicted first). */
+  GENERATION_CACHE_MAX_ENTRIES: env.int(10_000, 0, 1_000_000),
+  /** How long a template answer that replaced a failed LLM call is reused before retrying. */
+  GENERATION_FALLBACK_CACHE_TTL_MS: env.int(60_000, 0, 86_400_000),
+  /** Rendered PNG bytes kept in memory; the disk copy under the thumbnail dir stays. */
+  GENERATION_THUMBNAIL_CACHE_MAX_BYTES: env.int(64 * 1_048_576, 0, 4 * 1_073_741_824),
+  /** Where rendered thumbnails are kept; `<DATA_DIR>/thumbnails` by default. */
+  GENERATION_THUMBNAIL_DIR: optionalText('thumbnail directory'),
+  /** A directory of local product images: an item's `imageUrl` relative to it (or a file: URL inside it) is drawn into its thumbnail. */
+  GENERATION_IMAGE_DIR: optionalText('local image directory'),
+  /** Absolute base of thumbnail URLs, e.g. https://cdn.example.com; the service's own address by default. */
+  GENERATION_PUBLIC_BASE_URL: env.url().optional(),
+  /** Read here too: thumbnails live under it unless GENERATION_THUMBNAIL_DIR says otherwise. */
+  DATA_DIR: baseEnvShape.DATA_DIR,
+};
+
+/** The parsed settings the generation subgraph reads. */
+export type GenerationConfig = Readonly<z.output<z.ZodObject<typeof generationEnvShape>>>;

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+import { AD_FORMATS } from './domain/copy.js';
+import { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
+import { checkAd, checkDescription } from './domain/grounding.js';
+import { type InterestSummary, matchInterests, NO_INTERESTS } from './domain/interests.js';
+import { templateAd, templateDescription } from './domain/template.js';
+
+/** The demo catalog the catalog service seeds, in its import form (one JSON object a line). */
+const DEMO_CATALOG = new URL('../../catalog/data/demo-catalog.jsonl', import.meta.url);
+
+interface ImportedItem {
+  id: string;
+  title: string;
+  description?: string;
+  category: string;
+  tags?: string[];
+  price: { amount: number; currency: string };
+  imageUrl?: string | null;
+  inStock?: boolean;
+  attributes?: { name: string; value: string }[];
+}
+
+function demoItems(): ItemFacts[] {
+  return readFileSync(DEMO_CATALOG, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as ImportedItem)
+    .map((item) =>
+      itemFactsFromPayload({
+        itemId: item.id,
+        title: item.title,
+        description: item.description ?? '',
+        category: item.category,
+        tags: item.tags ?? [],
+        price: item.price.amount,
+        currency: item.price.currency,
+        ...(item.imageUrl ? { imageUrl: item.imageUrl } : {}),
+        inStock: item.inStock ?? true,
+        attributes: Object.fromEntries((item.attributes ?? []).map((a) => [a.name, a.value])),
+        createdAt: 0,
+        updatedAt: 0,
+      }),
+    );
+}
+
+/** Two demo-like users: one outdoors and sports, one cooking and groceries. */
+const OUTDOORSY: InterestSummary = {
+  categories: [
+    { name: 'outdoor', weight: 0.4 },
+    { name: 'sports', weight: 0.3 },
+  ],
+  tags: [
+    { name: 'hiking', weight: 0.3 },
+    { name: 'camping', weight: 0.2 },
+    { name: 'fitness', weight: 0.1 },
+  ],
+  recentlyLiked: ['Two Person Dome Tent'],
+};
+const COOK: InterestSummary = {
+  categories: [
+    { name: 'kitchen', weight: 0.5 },
+    { name: 'grocery', weight: 0.3 },
+  ],
+  tags: [
+    { name: 'cooking', weight: 0.3 },
+    { name: 'coffee', weight: 0.2 },
+    { name: 'black', weight: 0.05 },
+  ],
+  recentlyLiked: [],
+};
+
+describe('the template writer over the demo catalog', () => {
+  const items = demoItems();
+
+  it('reads the whole catalog', () => {
+    assert.ok(items.length >= 100, `only ${items.length} items`);
+  });
+
+  for (const [name, interests] of [
+    ['an outdoorsy user', OUTDOORSY],
+    ['a cook', COOK],
+    ['a user without a profile', NO_INTERESTS],
+  ] as const) {
+    describe(`for ${name}`, () => {
+      it('writes descriptions and ads in every format that pass the grounding check', () => {
+        const failures: string[] = [];
+        for (const facts of items) {
+          const description = checkDescription(templateDescription(facts, interests), facts);
+          if (!description.grounded)
+            failures.push(`${facts.id} description: ${description.problems.join('; ')}`);
+          for (const format of AD_FORMATS) {
+            const ad = checkAd(templateAd(facts, interests, format), format, facts);
+            if (!ad.grounded) failures.push(`${facts.id} ${format}: ${ad.problems.join('; ')}`);
+          }
+        }
+        assert.deepEqual(failures, []);
+      });
+
+      it('names the matching interest in the description of every item that carries one', () => {
+        const unnamed = items
+          .map((facts) => ({ facts, match: matchInterests(facts, interests)[0] }))
+          .filter(({ match }) => match !== undefined)
+          .filter(
+            ({ facts, match }) =>
+              !templateDescription(facts, interests).text.includes(match?.interest ?? ''),
+          )
+          .map(({ facts }) => facts.id);
+        assert.deepEqual(unnamed, []);
+      });
+    });
+  }
+
+  it('writes different descriptions for the two users wherever an item carries an interest of either', () => {
+    const same = items
+      .filter(
+        (facts) => matchInterests(facts, OUTDOORSY).length + matchInterests(facts, COOK).length > 0,
+      )
+      .filter(
+        (facts) =>
+          templateDescription(facts, OUTDOORSY).text === templateDescription(facts, COOK).text,
+      )
+      .map((facts) => facts.id);
+    assert.deepEqual(same, []);
+  });
+});

@@ -1,0 +1,334 @@
+import {
+  type ItemPayload,
+  ITEMS_COLLECTION,
+  type Logger,
+  NotFoundError,
+  type ProfilePayload,
+  PROFILES_COLLECTION,
+  type StoredPoint,
+  type VectorStore,
+} from '@tailor/kit';
+import DataLoader from 'dataloader';
+import { z } from 'zod';
+
+import { LruCache } from './cache/lru-cache.js';
+import type { AdFormat } from './domain/copy.js';
+import { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
+import {
+  interestKey,
+  type InterestSummary,
+  likedItemIds,
+  NO_INTERESTS,
+  summarizeInterests,
+} from './domain/interests.js';
+import { THUMBNAIL_VERSION } from './domain/thumbnail.js';
+import type { GenerationKind, GenerationMetrics } from './metrics.js';
+import type { ThumbnailResult, ThumbnailService } from './thumbnails/thumbnail.service.js';
+import type { CopyWriter, LabelledAd, LabelledDescription } from './writers/copy-writer.js';
+
+/** One thing a request asks for. `userId` is null for a thumbnail asked without a user. */
+export type GenerationRequest =
+  | { kind: 'description'; itemId: string; userId: string }
+  | { kind: 'ad'; itemId: string; userId: string; format: AdFormat }
+  | { kind: 'thumbnail'; itemId: string; userId: string | null; width: number; height: number };
+
+type Generated = LabelledDescription | LabelledAd | ThumbnailResult;
+
+/** Options of {@link GenerationService}. */
+export interface GenerationServiceOptions {
+  store: VectorStore;
+  writer: CopyWriter;
+  thumbnails: ThumbnailService;
+  metrics: GenerationMetrics;
+  logger: Logger;
+  /** Entries of the generation cache. */
+  cacheMaxEntries: number;
+  /** How long a template answer that replaced a failed LLM call is reused. */
+  fallbackCacheTtlMs: number;
+  /** LLM time one GraphQL request may spend. */
+  requestBudgetMs: number;
+}
+
+/** The stored item fields this service reads; anything else in the payload is ignored. */
+const storedItem = z.object({
+  itemId: z.string(),
+  title: z.string().default(''),
+  description: z.string().default(''),
+  category: z.string().default(''),
+  tags: z.array(z.string()).default([]),
+  price: z.number().finite().default(0),
+  currency: z.string().default(''),
+  imageUrl: z.string().optional(),
+  inStock: z.boolean().default(true),
+  attributes: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .default({}),
+  createdAt: z.number().default(0),
+  updatedAt: z.number().default(0),
+});
+
+const storedProfile = z.looseObject({
+  userId: z.string(),
+  updatedAt: z.number().default(0),
+  categories: z.record(z.string(), z.number()).default({}),
+  tags: z.record(z.string(), z.number()).default({}),
+  recentItems: z
+    .array(z.object({ itemId: z.string(), type: z.string(), at: z.number() }))
+    .default([]),
+});
+
+/** What a request needs from the stores, read in one go for the whole batch. */
+interface BatchInputs {
+  items: Map<string, ItemFacts>;
+  interests: Map<string, InterestSummary>;
+}
+
+/**
+ * Reads items and interest summaries from the store, writes descriptions, ads and thumbnails,
+ * and caches them by (item version, interest summary, kind, format, provider, model, prompt
+ * version). Each GraphQL request gets one DataLoader: everything a query asks for in one tick
+ * (the five recommendations of a Home query) is one batch, with one store read per collection,
+ * generated concurrently.
+ */
+export class GenerationService {
+  private readonly cache: LruCache<string, Promise<Generated>>;
+  private readonly loaders = new WeakMap<
+    object,
+    DataLoader<GenerationRequest, Generated, string>
+  >();
+  private readonly log: Logger;
+
+  constructor(private readonly options: GenerationServiceOptions) {
+    this.cache = new LruCache({ maxEntries: options.cacheMaxEntries });
+    this.log = options.logger.child({ component: 'generation' });
+  }
+
+  /** The description of an item for a user, within the request `scope` (the GraphQL context). */
+  description(
+    scope: object,
+    log: Logger,
+    itemId: string,
+    userId: string,
+  ): Promise<LabelledDescription> {
+    return this.loader(scope, log).load({
+      kind: 'description',
+      itemId,
+      userId,
+    }) as Promise<LabelledDescription>;
+  }
+
+  ad(
+    scope: object,
+    log: Logger,
+    itemId: string,
+    userId: string,
+    format: AdFormat,
+  ): Promise<LabelledAd> {
+    return this.loader(scope, log).load({
+      kind: 'ad',
+      itemId,
+      userId,
+      format,
+    }) as Promise<LabelledAd>;
+  }
+
+  thumbnail(
+    scope: object,
+    log: Logger,
+    itemId: string,
+    userId: string | null,
+    width: number,
+    height: number,
+  ): Promise<ThumbnailResult> {
+    return this.loader(scope, log).load({
+      kind: 'thumbnail',
+      itemId,
+      userId,
+      width,
+      height,
+    }) as Promise<ThumbnailResult>;
+  }
+
+  private loader(scope: object, log: Logger): DataLoader<GenerationRequest, Generated, string> {
+    let loader = this.loaders.get(scope);
+    if (loader === undefined) {
+      // The budget starts with the request's first generation and covers all of them.
+      const deadline = Date.now() + this.options.requestBudgetMs;
+      loader = new DataLoader<GenerationRequest, Generated, string>(
+        (keys) => this.batch(keys, deadline, log),
+        {
+          cacheKeyFn: (key) => JSON.stringify(key),
+        },
+      );
+      this.loaders.set(scope, loader);
+    }
+    return loader;
+  }
+
+  private async batch(
+    keys: readonly GenerationRequest[],
+    deadline: number,
+    log: Logger,
+  ): Promise<(Generated | Error)[]> {
+    const inputs = await this.readInputs(keys, log);
+    log.debug(
+      { component: 'generation', batch: keys.length, items: inputs.items.size },
+      'generation batch',
+    );
+    return Promise.all(
+      keys.map(async (key) => {
+        const facts = inputs.items.get(key.itemId);
+        if (facts === undefined)
+          return new NotFoundError(`Item ${JSON.stringify(key.itemId)} not found.`);
+        const interests =
+          key.userId === null ? NO_INTERESTS : (inputs.interests.get(key.userId) ?? NO_INTERESTS);
+        try {
+          return await this.cached(key, facts, interests, () =>
+            this.generate(key, facts, interests, deadline, log),
+          );
+        } catch (err) {
+          log.error({ err, kind: key.kind, itemId: key.itemId }, 'generation failed');
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      }),
+    );
+  }
+
+  private generate(
+    key: GenerationRequest,
+    facts: ItemFacts,
+    interests: InterestSummary,
+    deadline: number,
+    log: Logger,
+  ): Promise<Generated> {
+    const context = { deadline, forbiddenTerms: key.userId === null ? [] : [key.userId], log };
+    switch (key.kind) {
+      case 'description':
+        return this.options.writer.description(facts, interests, context);
+      case 'ad':
+        return this.options.writer.ad(facts, interests, key.format, context);
+      case 'thumbnail':
+        return this.options.thumbnails.prepare(facts, interests, key.width, key.height);
+    }
+  }
+
+  private cacheKey(key: GenerationRequest, facts: ItemFacts, interests: InterestSummary): string {
+    const writer = this.options.writer.identity;
+    const [format, provider, model, version] =
+      key.kind === 'thumbnail'
+        ? [`${key.width}x${key.height}`, 'svg', 'resvg', THUMBNAIL_VERSION]
+        : [
+            key.kind === 'ad' ? key.format : '-',
+            writer.provider,
+            writer.model,
+            writer.promptVersion,
+          ];
+    return [
+      facts.id,
+      facts.updatedAt,
+      interestKey(interests),
+      key.kind,
+      format,
+      provider,
+      model,
+      version,
+    ].join('|');
+  }
+
+  /**
+   * Concurrent asks for the same key share one promise. A template answer that stood in for a
+   * failed LLM call is kept only briefly, so the LLM gets another chance soon.
+   */
+  private async cached(
+    key: GenerationRequest,
+    facts: ItemFacts,
+    interests: InterestSummary,
+    produce: () => Promise<Generated>,
+  ): Promise<Generated> {
+    const cacheKey = this.cacheKey(key, facts, interests);
+    const kind: GenerationKind = key.kind;
+    const hit = this.cache.get(cacheKey);
+    if (hit !== undefined) {
+      this.options.metrics.cacheLookup(kind, 'hit');
+      return hit;
+    }
+    this.options.metrics.cacheLookup(kind, 'miss');
+    const pending = produce();
+    this.cache.set(cacheKey, pending);
+    try {
+      const value = await pending;
+      if ('fallbackReason' in value && value.fallbackReason !== null) {
+        this.cache.set(cacheKey, pending, { ttlMs: this.options.fallbackCacheTtlMs });
+      }
+      return value;
+    } catch (err) {
+      this.cache.delete(cacheKey);
+      throw err;
+    }
+  }
+
+  private async readInputs(keys: readonly GenerationRequest[], log: Logger): Promise<BatchInputs> {
+    const itemIds = [...new Set(keys.map((k) => k.itemId))];
+    const userIds = [
+      ...new Set(keys.map((k) => k.userId).filter((id): id is string => id !== null)),
+    ];
+    const [itemPoints, profiles] = await Promise.all([
+      this.options.store.retrieve(ITEMS_COLLECTION, itemIds),
+      this.readProfiles(userIds, log),
+    ]);
+    const items = new Map<string, ItemFacts>();
+    for (const point of itemPoints) {
+      const facts = this.factsOf(point);
+      if (facts !== undefined) items.set(facts.id, facts);
+    }
+    const liked = [...new Set(profiles.flatMap((profile) => likedItemIds(profile)))];
+    const titles = new Map<string, string>();
+    for (const [id, facts] of items) titles.set(id, facts.title);
+    const missing = liked.filter((id) => !titles.has(id));
+    if (missing.length > 0) {
+      for (const point of await this.options.store.retrieve(ITEMS_COLLECTION, missing)) {
+        const facts = this.factsOf(point);
+        if (facts !== undefined) titles.set(facts.id, facts.title);
+      }
+    }
+    const interests = new Map<string, InterestSummary>();
+    for (const profile of profiles)
+      interests.set(profile.userId, summarizeInterests(profile, titles));
+    return { items, interests };
+  }
+
+  private factsOf(point: StoredPoint): ItemFacts | undefined {
+    const parsed = storedItem.safeParse(point.payload);
+    if (!parsed.success) {
+      this.log.warn(
+        { pointId: point.id, issues: parsed.error.issues.length },
+        'stored item unreadable; skipped',
+      );
+      return undefined;
+    }
+    return itemFactsFromPayload(parsed.data as ItemPayload);
+  }
+
+  /**
+   * Profiles of the users, read best-effort: without one (no events yet, or the profiles
+   * collection not created yet) a user gets unpersonalised copy rather than an error.
+   */
+  private async readProfiles(userIds: readonly string[], log: Logger): Promise<ProfilePayload[]> {
+    if (userIds.length === 0) return [];
+    let points: StoredPoint[];
+    try {
+      points = await this.options.store.retrieve(PROFILES_COLLECTION, userIds);
+    } catch (err) {
+      log.warn({ err }, 'profiles unavailable; generating without interests');
+      return [];
+    }
+    const wanted = new Set(userIds);
+    const profiles: ProfilePayload[] = [];
+    for (const point of points) {
+      const parsed = storedProfile.safeParse(point.payload);
+      if (parsed.success && wanted.has(parsed.data.userId))
+        profiles.push(parsed.data as unknown as ProfilePayload);
+    }
+    return profiles;
+  }
+}

@@ -1,0 +1,145 @@
+import 'reflect-metadata';
+
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+import { AD_FORMATS, type AdFormat } from '../domain/copy.js';
+
+/** The ad formats as a GraphQL enum (names and values are the domain's). */
+export const AdFormatValue = Object.fromEntries(AD_FORMATS.map((f) => [f, f])) as {
+  [F in AdFormat]: F;
+};
+
+registerEnumType(AdFormatValue, {
+  name: 'AdFormat',
+  description: 'Where an ad runs; each format has its own length bounds.',
+  valuesConfig: {
+    BANNER: { description: 'A display banner: headline ≤ 40 characters, body ≤ 125.' },
+    SOCIAL: {
+      description:
+        'A social media post: headline ≤ 40 characters, body ≤ 125, hashtags from the item tags.',
+    },
+    EMAIL_SUBJECT: {
+      description:
+        'A marketing e-mail: the headline is the subject line (≤ 60 characters), the body the preheader (≤ 125).',
+    },
+  },
+});
+
+@ObjectType('GeneratedText', {
+  description: 'A text written for one user about one item, labelled with who wrote it.',
+})
+export class GeneratedText {
+  @Field(() => String, { description: 'The text: 30 to 90 words, every fact in it from the item.' })
+  text!: string;
+
+  @Field(() => String, {
+    description: 'Writer that produced the text: "template" or "openai-compatible".',
+  })
+  provider!: string;
+
+  @Field(() => String, {
+    description: 'Model of the writer, e.g. "tailor-template" or "gpt-4o-mini".',
+  })
+  model!: string;
+
+  @Field(() => String, { description: 'Version of the prompt or template phrasings.' })
+  promptVersion!: string;
+
+  @Field(() => Boolean, {
+    description: 'True only when the text passed the grounding and length check.',
+  })
+  grounded!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the configured LLM did not write it and the template did (e.g. "timeout after 8000 ms", "http 500", "ungrounded (2 problems)"); null when the configured writer answered.',
+  })
+  fallbackReason!: string | null;
+}
+
+@ObjectType('Ad', {
+  description: 'A short ad for one item and one user, labelled with who wrote it.',
+})
+export class Ad {
+  @Field(() => String, {
+    description:
+      'Headline (≤ 40 characters; ≤ 60 for EMAIL_SUBJECT, where it is the subject line).',
+  })
+  headline!: string;
+
+  @Field(() => String, {
+    description: 'Body text, ≤ 125 characters (the preheader for EMAIL_SUBJECT).',
+  })
+  body!: string;
+
+  @Field(() => String, { description: 'Call to action, ≤ 20 characters, e.g. "Shop now".' })
+  callToAction!: string;
+
+  @Field(() => String, {
+    description: 'Writer that produced the ad: "template" or "openai-compatible".',
+  })
+  provider!: string;
+
+  @Field(() => String, { description: 'Model of the writer.' })
+  model!: string;
+
+  @Field(() => String, { description: 'Version of the prompt or template phrasings.' })
+  promptVersion!: string;
+
+  @Field(() => Boolean, {
+    description: 'True only when every part passed the grounding and length check.',
+  })
+  grounded!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the configured LLM did not write it and the template did; null when the configured writer answered.',
+  })
+  fallbackReason!: string | null;
+}
+
+@ObjectType('Thumbnail', { description: 'A personalised product card picture (PNG).' })
+export class Thumbnail {
+  @Field(() => String, {
+    description:
+      'Absolute URL of the PNG, content-addressed (/thumbnails/<sha256>.png): its bytes never change.',
+  })
+  url!: string;
+
+  @Field(() => String, { description: 'What the picture shows, for screen readers.' })
+  altText!: string;
+
+  @Field(() => Int, { description: 'Width in pixels, exactly as asked.' })
+  width!: number;
+
+  @Field(() => Int, { description: 'Height in pixels, exactly as asked.' })
+  height!: number;
+}
+
+@ObjectType('GenerationSettings', {
+  description: 'How this deployment writes copy and draws thumbnails.',
+})
+export class GenerationSettings {
+  @Field(() => String, { description: 'Configured writer: "template" or "openai-compatible".' })
+  provider!: string;
+
+  @Field(() => String, { description: 'Model of the configured writer.' })
+  model!: string;
+
+  @Field(() => String, { description: 'Prompt or template version in use.' })
+  promptVersion!: string;
+
+  @Field(() => Int, { description: 'Fewest words of a description.' })
+  descriptionMinWords!: number;
+
+  @Field(() => Int, { description: 'Most words of a description.' })
+  descriptionMaxWords!: number;
+
+  @Field(() => Int, { description: 'Smallest thumbnail side, in pixels.' })
+  thumbnailMinSide!: number;
+
+  @Field(() => Int, { description: 'Largest thumbnail side, in pixels.' })
+  thumbnailMaxSide!: number;
+}

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+
+import type { RequestContext } from '@tailor/kit';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+
+import type { AdFormat } from '../domain/copy.js';
+import { GenerationService } from '../generation.service.js';
+import { checkThumbnailSize } from './arguments.js';
+import { Ad, AdFormatValue, GeneratedText, Thumbnail } from './generated.type.js';
+import { Recommendation } from './recommendation.type.js';
+
+@Resolver(() => Recommendation)
+export class RecommendationResolver {
+  constructor(private readonly generation: GenerationService) {}
+
+  @FieldResolver(() => GeneratedText, {
+    description:
+      "A description of the item written for this recommendation's user (30–90 words, grounded in the item's facts).",
+  })
+  description(
+    @Root() recommendation: Recommendation,
+    @Ctx() context: RequestContext,
+  ): Promise<GeneratedText> {
+    return this.generation.description(
+      context,
+      context.log,
+      recommendation.item.id,
+      recommendation.userId,
+    );
+  }
+
+  @FieldResolver(() => Ad, {
+    description: "An ad for the item, written for this recommendation's user.",
+  })
+  ad(
+    @Root() recommendation: Recommendation,
+    @Arg('format', () => AdFormatValue, {
+      defaultValue: 'BANNER',
+      description: 'Where the ad runs.',
+    })
+    format: AdFormat,
+    @Ctx() context: RequestContext,
+  ): Promise<Ad> {
+    return this.generation.ad(
+      context,
+      context.log,
+      recommendation.item.id,
+      recommendation.userId,
+      format,
+    );
+  }
+
+  @FieldResolver(() => Thumbnail, {
+    description: "A product card picture with a badge from this recommendation's user's interests.",
+  })
+  thumbnail(
+    @Root() recommendation: Recommendation,
+    @Arg('width', () => Int, { defaultValue: 640, description: 'Width in pixels, 64 to 2048.' })
+    width: number,
+    @Arg('height', () => Int, { defaultValue: 360, description: 'Height in pixels, 64 to 2048.' })
+    height: number,
+    @Ctx() context: RequestContext,
+  ): Promise<Thumbnail> {
+    checkThumbnailSize(width, height);
+    return this.generation.thumbnail(
+      context,
+      context.log,
+      recommendation.item.id,
+      recommendation.userId,
+      width,
+      height,
+    );
+  }
+}

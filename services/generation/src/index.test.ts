@@ -1,0 +1,440 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  createEmbeddedVectorStore,
+  type ItemPayload,
+  ITEMS_COLLECTION,
+  itemsCollectionSpec,
+  loadConfig,
+  type ProfilePayload,
+  PROFILES_COLLECTION,
+  profilesCollectionSpec,
+  silentLogger,
+  type VectorStore,
+} from '@tailor/kit';
+import { z } from 'zod';
+
+import { type GenerationConfig, generationEnvShape } from './config.js';
+import { type RunningGeneration, startGeneration } from './index.js';
+import { type FakeChatServer, startFakeChatServer } from './testing/fake-chat-server.js';
+import { BOARD, CRAFTED, itemPayload, profilePayload, SHOES } from './testing/fixtures.js';
+import { pngSize } from './testing/png.js';
+
+const DIMENSION = 4;
+const TENT = itemPayload({
+  itemId: 'outdoor-002',
+  title: 'Two Person Dome Tent',
+  description: 'A dome tent that sleeps 2 and packs down small.',
+  tags: ['camping', 'hiking'],
+  price: 149,
+  attributes: { capacity: '2 people' },
+});
+const NOVEL = itemPayload({
+  itemId: 'books-001',
+  title: 'The Long Trail',
+  description: 'A novel about a walk across a continent.',
+  category: 'books',
+  tags: ['fiction', 'hiking'],
+  price: 14.99,
+  attributes: { format: 'paperback' },
+});
+const ITEMS: ItemPayload[] = [SHOES, TENT, NOVEL, BOARD, CRAFTED];
+
+const PROFILES: ProfilePayload[] = [
+  profilePayload({
+    userId: 'user-hiker',
+    categories: { outdoor: 6, books: 2 },
+    tags: { hiking: 5, camping: 3 },
+    recentItems: [{ itemId: 'outdoor-002', type: 'like', at: 1 }],
+  }),
+  profilePayload({
+    userId: 'user-runner',
+    categories: { kitchen: 4 },
+    tags: { running: 6, walnut: 1 },
+  }),
+];
+
+interface GraphQLAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+interface Labelled {
+  provider: string;
+  grounded: boolean;
+  fallbackReason: string | null;
+}
+interface RecommendationEntity {
+  recommendationId: string;
+  item: { id: string };
+  description: Labelled & { text: string; model: string; promptVersion: string };
+  ad: Labelled & { headline: string; body: string; callToAction: string };
+  thumbnail: { url: string; altText: string; width: number; height: number };
+}
+
+const HOME_FIELDS = `
+  ... on Recommendation {
+    recommendationId
+    item { id }
+    description { text provider model promptVersion grounded fallbackReason }
+    ad(format: BANNER) { headline body callToAction provider grounded fallbackReason }
+    thumbnail(width: 640, height: 360) { url altText width height }
+  }`;
+
+function representations(userId: string, items: readonly ItemPayload[] = ITEMS) {
+  return items.map((item, i) => ({
+    __typename: 'Recommendation',
+    recommendationId: `rec-${userId}`,
+    userId,
+    item: { id: item.itemId },
+    position: i,
+  }));
+}
+
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLAnswer> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as GraphQLAnswer;
+}
+
+async function recommendations(url: string, userId: string): Promise<RecommendationEntity[]> {
+  const answer = await post(
+    url,
+    `query($reps: [_Any!]!) { _entities(representations: $reps) { ${HOME_FIELDS} } }`,
+    { reps: representations(userId).map(({ position: _position, ...rep }) => rep) },
+  );
+  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+  return (answer.data?._entities ?? []) as RecommendationEntity[];
+}
+
+/** One sample of a Prometheus text exposition, 0 when the series is absent. */
+async function metric(
+  baseUrl: string,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    if (wanted.every((label) => line.includes(label))) return Number(line.split(' ').at(-1));
+  }
+  return 0;
+}
+
+/** The real store, counting reads per collection: the batching shows in how often it is read. */
+function countingStore(store: VectorStore): VectorStore & { reads: Record<string, number> } {
+  const reads: Record<string, number> = {};
+  return Object.assign(Object.create(store) as VectorStore, {
+    reads,
+    retrieve: (collection: string, ids: readonly string[], options?: { withVectors?: boolean }) => {
+      reads[collection] = (reads[collection] ?? 0) + 1;
+      return store.retrieve(collection, ids, options);
+    },
+  });
+}
+
+function configFor(dataDir: string, env: Record<string, string> = {}): GenerationConfig {
+  return loadConfig(z.object(generationEnvShape), { DATA_DIR: dataDir, ...env });
+}
+
+describe('generation subgraph', () => {
+  let dataDir: string;
+  let store: VectorStore;
+  let counting: ReturnType<typeof countingStore>;
+  let generation: RunningGeneration;
+  let baseUrl: string;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tailor-'));
+    store = await createEmbeddedVectorStore({ dataDir, logger: silentLogger() });
+    await store.ensureCollection(itemsCollectionSpec(DIMENSION));
+    await store.ensureCollection(profilesCollectionSpec(DIMENSION));
+    await store.upsert(
+      ITEMS_COLLECTION,
+      ITEMS.map((item, i) => ({
+        id: item.itemId,
+        vectors: { content: [1, i, 0, 0] },
+        payload: { ...item },
+      })),
+    );
+    await store.upsert(
+      PROFILES_COLLECTION,
+      PROFILES.map((profile) => ({
+        id: profile.userId,
+        vectors: { long: [1, 0, 0, 0], short: [0, 1, 0, 0] },
+        payload: { ...profile },
+      })),
+    );
+    counting = countingStore(store);
+    generation = await startGeneration({
+      config: configFor(dataDir),
+      logger: silentLogger(),
+      store: counting,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    baseUrl = generation.url.replace(/\/graphql$/, '');
+  });
+
+  after(async () => {
+    await generation.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe('when the gateway resolves the recommendations of a Home query', () => {
+    it('returns a description, an ad and a thumbnail for each, from one batch of store reads', async () => {
+      const before = { ...counting.reads };
+      const entities = await recommendations(generation.url, 'user-hiker');
+      assert.equal(entities.length, 5);
+      for (const entity of entities) {
+        assert.equal(entity.description.provider, 'template');
+        assert.equal(entity.description.promptVersion, 'template-v1');
+        assert.equal(entity.description.grounded, true);
+        assert.equal(entity.description.fallbackReason, null);
+        assert.equal(entity.ad.grounded, true);
+        assert.ok(entity.ad.headline.length <= 40);
+        assert.match(
+          entity.thumbnail.url,
+          new RegExp(`^${baseUrl}/thumbnails/[0-9a-f]{64}\\.png$`),
+        );
+        assert.equal(entity.thumbnail.width, 640);
+        assert.equal(entity.thumbnail.height, 360);
+      }
+      const items = (counting.reads[ITEMS_COLLECTION] ?? 0) - (before[ITEMS_COLLECTION] ?? 0);
+      const profiles =
+        (counting.reads[PROFILES_COLLECTION] ?? 0) - (before[PROFILES_COLLECTION] ?? 0);
+      assert.ok(items <= 2, `items read ${items} times`);
+      assert.equal(profiles, 1);
+    });
+
+    it('serves each thumbnail URL as a PNG of exactly the asked size', async () => {
+      const [entity] = await recommendations(generation.url, 'user-hiker');
+      const res = await fetch(entity?.thumbnail.url ?? '');
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'image/png');
+      assert.match(res.headers.get('cache-control') ?? '', /immutable/);
+      assert.deepEqual(pngSize(Buffer.from(await res.arrayBuffer())), { width: 640, height: 360 });
+      assert.match(entity?.thumbnail.altText ?? '', /Trail Running Shoes/);
+    });
+  });
+
+  describe('when two users with different interests get the same item', () => {
+    it("writes different descriptions, each naming its user's interest", async () => {
+      const [hiker] = await recommendations(generation.url, 'user-hiker');
+      const [runner] = await recommendations(generation.url, 'user-runner');
+      assert.equal(hiker?.item.id, SHOES.itemId);
+      assert.notEqual(hiker?.description.text, runner?.description.text);
+      assert.match(hiker?.description.text ?? '', /hiking/);
+      assert.match(runner?.description.text ?? '', /running/);
+      assert.notEqual(hiker?.thumbnail.url, runner?.thumbnail.url);
+      for (const entity of [hiker, runner]) {
+        const generated = [entity?.description, entity?.ad, entity?.thumbnail];
+        assert.doesNotMatch(JSON.stringify(generated), /user-(hiker|runner)/);
+      }
+    });
+  });
+
+  describe('when the same query is asked twice', () => {
+    it('answers the second time from the cache, as the metrics show', async () => {
+      const hit = (kind: string) =>
+        metric(baseUrl, 'tailor_generation_cache_total', { kind, result: 'hit' });
+      const miss = (kind: string) =>
+        metric(baseUrl, 'tailor_generation_cache_total', { kind, result: 'miss' });
+      const first = await recommendations(generation.url, 'user-cache');
+      const [hitsBefore, missesBefore] = [await hit('description'), await miss('description')];
+      const second = await recommendations(generation.url, 'user-cache');
+      assert.deepEqual(second, first);
+      assert.equal((await hit('description')) - hitsBefore, 5);
+      assert.equal((await miss('description')) - missesBefore, 0);
+      assert.ok((await hit('ad')) >= 5);
+      assert.ok((await hit('thumbnail')) >= 5);
+      assert.ok(
+        (await metric(baseUrl, 'tailor_generation_provider_duration_seconds_count', {
+          provider: 'template',
+        })) > 0,
+      );
+    });
+  });
+
+  describe('when an item is asked for directly', () => {
+    it('writes for the given user', async () => {
+      const answer = await post(
+        generation.url,
+        `{ _entities(representations: [{ __typename: "Item", id: "kitchen-002" }]) {
+            ... on Item {
+              personalizedDescription(userId: "user-runner") { text grounded }
+              ad(userId: "user-runner", format: EMAIL_SUBJECT) { headline }
+              thumbnail(width: 200, height: 100) { width height altText }
+            }
+          } }`,
+      );
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const [item] = (answer.data?._entities ?? []) as {
+        personalizedDescription: { text: string; grounded: boolean };
+        ad: { headline: string };
+        thumbnail: { width: number; height: number; altText: string };
+      }[];
+      assert.match(item?.personalizedDescription.text ?? '', /walnut/);
+      assert.equal(item?.personalizedDescription.grounded, true);
+      assert.ok((item?.ad.headline.length ?? 99) <= 60);
+      assert.deepEqual([item?.thumbnail.width, item?.thumbnail.height], [200, 100]);
+      assert.match(item?.thumbnail.altText ?? '', /From kitchen/);
+    });
+
+    it('refuses a thumbnail size out of bounds, naming the argument', async () => {
+      const answer = await post(
+        generation.url,
+        `{ _entities(representations: [{ __typename: "Item", id: "kitchen-002" }]) {
+            ... on Item { thumbnail(width: 640, height: 4096) { url } } } }`,
+      );
+      assert.equal(answer.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+      assert.equal(answer.errors?.[0]?.extensions?.field, 'height');
+      assert.match(
+        answer.errors?.[0]?.message ?? '',
+        /height must be a whole number of pixels from 64 to 2048, got 4096/,
+      );
+    });
+
+    it('says NOT_FOUND for an item the catalog does not have', async () => {
+      const answer = await post(
+        generation.url,
+        `{ _entities(representations: [{ __typename: "Item", id: "nope-1" }]) {
+            ... on Item { personalizedDescription(userId: "user-runner") { text } } } }`,
+      );
+      assert.equal(answer.errors?.[0]?.extensions?.code, 'NOT_FOUND');
+    });
+  });
+
+  describe('when a thumbnail URL is unknown or malformed', () => {
+    it('answers 404', async () => {
+      assert.equal((await fetch(`${baseUrl}/thumbnails/${'a'.repeat(64)}.png`)).status, 404);
+      assert.equal((await fetch(`${baseUrl}/thumbnails/..%2F..%2Fetc%2Fpasswd`)).status, 404);
+    });
+  });
+});
+
+describe('generation subgraph with the LLM writer', () => {
+  let dataDir: string;
+  let store: VectorStore;
+  let chat: FakeChatServer;
+  let generation: RunningGeneration;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tailor-'));
+    store = await createEmbeddedVectorStore({ dataDir, logger: silentLogger() });
+    await store.ensureCollection(itemsCollectionSpec(DIMENSION));
+    await store.upsert(
+      ITEMS_COLLECTION,
+      ITEMS.map((item, i) => ({
+        id: item.itemId,
+        vectors: { content: [1, i, 0, 0] },
+        payload: { ...item },
+      })),
+    );
+    // Distinct interests per user: the cache is keyed by interests, not by user, and each
+    // scenario must reach the LLM rather than an earlier scenario's cached answer.
+    await store.ensureCollection(profilesCollectionSpec(DIMENSION));
+    await store.upsert(
+      PROFILES_COLLECTION,
+      ['user-llm', 'user-slow', 'user-error', 'user-ungrounded'].map((userId, i) => ({
+        id: userId,
+        vectors: { long: [1, 0, 0, 0], short: [0, 1, 0, 0] },
+        payload: {
+          ...profilePayload({
+            userId,
+            tags: { [['hiking', 'camping', 'running', 'fiction'][i] ?? '']: 1 },
+          }),
+        },
+      })),
+    );
+    chat = await startFakeChatServer();
+    generation = await startGeneration({
+      config: configFor(dataDir, {
+        GENERATION_PROVIDER: 'openai',
+        OPENAI_BASE_URL: chat.baseUrl,
+        OPENAI_MODEL: 'local-test-model',
+        GENERATION_TIMEOUT_MS: '300',
+        GENERATION_MAX_RETRIES: '0',
+        GENERATION_FALLBACK_CACHE_TTL_MS: '0',
+        GENERATION_PUBLIC_BASE_URL: 'https://cdn.example.com/tailor/',
+      }),
+      logger: silentLogger(),
+      store,
+      host: '127.0.0.1',
+      port: 0,
+    });
+  });
+
+  after(async () => {
+    await generation.close();
+    await chat.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe('when the LLM answers', () => {
+    it('uses its texts and puts thumbnails under the public base URL', async () => {
+      chat.mode = 'normal';
+      const entities = await recommendations(generation.url, 'user-llm');
+      for (const entity of entities) {
+        assert.equal(entity.description.provider, 'openai-compatible');
+        assert.equal(entity.description.model, 'local-test-model');
+        assert.equal(entity.description.promptVersion, 'prompt-v1');
+        assert.equal(entity.description.grounded, true);
+        assert.equal(entity.ad.provider, 'openai-compatible');
+        assert.match(
+          entity.thumbnail.url,
+          /^https:\/\/cdn\.example\.com\/tailor\/thumbnails\/[0-9a-f]{64}\.png$/,
+        );
+      }
+      assert.equal(
+        chat.requests.every((r) => JSON.stringify(r.body).includes('user-llm')),
+        false,
+      );
+    });
+  });
+
+  for (const [mode, reason, label] of [
+    ['slow', /^timeout after 300 ms$/, 'timeout'],
+    ['error', /^http 500$/, 'http_error'],
+    ['ungrounded', /^ungrounded \(\d+ problems?\)$/, 'ungrounded'],
+  ] as const) {
+    describe(`when the LLM is ${mode}`, () => {
+      it('falls back to the template, says why, and the query still succeeds', async () => {
+        chat.mode = mode;
+        const baseUrl = generation.url.replace(/\/graphql$/, '');
+        const fallbacksBefore = await metric(baseUrl, 'tailor_generation_fallbacks_total', {
+          reason: label,
+        });
+        const entities = await recommendations(generation.url, `user-${mode}`);
+        assert.equal(entities.length, 5);
+        for (const entity of entities) {
+          for (const text of [entity.description, entity.ad]) {
+            assert.equal(text.provider, 'template');
+            assert.match(text.fallbackReason ?? '', reason);
+            assert.equal(text.grounded, true);
+          }
+        }
+        assert.doesNotMatch(JSON.stringify(entities), /FREE/);
+        assert.equal(
+          (await metric(baseUrl, 'tailor_generation_fallbacks_total', { reason: label })) -
+            fallbacksBefore,
+          10,
+        );
+      });
+    });
+  }
+});

@@ -1,0 +1,83 @@
+import { createRequire } from 'node:module';
+
+import type { RunningSubgraph } from '@tailor/kit';
+
+import { FAILURE_REASONS, type FailureReason } from './writers/generation-failure.js';
+
+type Registry = RunningSubgraph['registry'];
+type RegisteredMetric = Parameters<Registry['registerMetric']>[0];
+
+interface CounterLike {
+  inc(labels: Record<string, string>, value?: number): void;
+}
+interface HistogramLike {
+  observe(labels: Record<string, string>, value: number): void;
+}
+interface MetricConfig {
+  name: string;
+  help: string;
+  labelNames: readonly string[];
+  registers: never[];
+  buckets?: number[];
+}
+interface PromClient {
+  Counter: new (config: MetricConfig) => CounterLike;
+  Histogram: new (config: MetricConfig) => HistogramLike;
+}
+
+/**
+ * prom-client is not a direct dependency of this package: it is loaded from where the kit
+ * resolves it, which is also the copy that made the subgraph's registry.
+ */
+const promClient = createRequire(import.meta.resolve('@tailor/kit'))('prom-client') as PromClient;
+
+/** What is generated, as a metric label. */
+export type GenerationKind = 'description' | 'ad' | 'thumbnail';
+
+/** The generation subgraph's metrics; registered on the subgraph's registry at start. */
+export interface GenerationMetrics {
+  cacheLookup(kind: GenerationKind, result: 'hit' | 'miss'): void;
+  providerDuration(provider: string, seconds: number): void;
+  fallback(reason: FailureReason): void;
+  /** Puts the metrics on a registry (the subgraph's). */
+  register(registry: Registry): void;
+}
+
+/** Creates the metrics unregistered, so a schema can be built without a server. */
+export function createGenerationMetrics(): GenerationMetrics {
+  const cache = new promClient.Counter({
+    name: 'tailor_generation_cache_total',
+    help: 'Generated text and thumbnail lookups in the generation cache, by kind and result (hit or miss).',
+    labelNames: ['kind', 'result'],
+    registers: [],
+  });
+  const duration = new promClient.Histogram({
+    name: 'tailor_generation_provider_duration_seconds',
+    help: 'Time a writer took to produce one text (LLM retries and grounding retry included), by provider.',
+    labelNames: ['provider'],
+    buckets: [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [],
+  });
+  const fallbacks = new promClient.Counter({
+    name: 'tailor_generation_fallbacks_total',
+    help: 'LLM answers replaced by the template writer, by reason.',
+    labelNames: ['reason'],
+    registers: [],
+  });
+  // Every series exists from the start, so a rate over any of them reads 0 rather than nothing.
+  for (const kind of ['description', 'ad', 'thumbnail']) {
+    cache.inc({ kind, result: 'hit' }, 0);
+    cache.inc({ kind, result: 'miss' }, 0);
+  }
+  for (const reason of FAILURE_REASONS) fallbacks.inc({ reason }, 0);
+  return {
+    cacheLookup: (kind, result) => cache.inc({ kind, result }),
+    providerDuration: (provider, seconds) => duration.observe({ provider }, seconds),
+    fallback: (reason) => fallbacks.inc({ reason }),
+    register: (registry) => {
+      for (const metric of [cache, duration, fallbacks]) {
+        registry.registerMetric(metric as unknown as RegisteredMetric);
+      }
+    },
+  };
+}

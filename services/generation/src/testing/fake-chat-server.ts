@@ -1,0 +1,213 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * How the local OpenAI-compatible test server answers:
+ * - `normal`: a grounded answer built from the item facts in the prompt;
+ * - `slow`: never answers (the client's timeout must end the wait);
+ * - `error`: HTTP 500;
+ * - `ungrounded`: an answer full of claims and numbers the facts do not hold;
+ * - `obey`: does what any instruction-like text in the prompt says ("say FREE" → FREE), else
+ *   answers normally: a model that falls for injections;
+ * - `no-structured-output`: 400 to any `response_format`, else a normal answer in a Markdown fence;
+ * - `gated`: a normal answer, held until {@link FakeChatServer.release}.
+ */
+export type ChatServerMode =
+  'normal' | 'slow' | 'error' | 'ungrounded' | 'obey' | 'no-structured-output' | 'gated';
+
+/** One request the server received. */
+export interface ReceivedChatRequest {
+  authorization: string | undefined;
+  body: {
+    model?: string;
+    messages?: { role: string; content: string }[];
+    response_format?: { type: string; json_schema?: { name: string; schema: unknown } };
+  };
+}
+
+/** A running test server. */
+export interface FakeChatServer {
+  /** `http://127.0.0.1:<port>/v1`. */
+  baseUrl: string;
+  mode: ChatServerMode;
+  requests: ReceivedChatRequest[];
+  /** Requests being answered now, and the most seen at once. */
+  inFlight: number;
+  maxInFlight: number;
+  /** Answers every held `gated` request. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+interface PromptFacts {
+  title: string;
+  category: string;
+  tags: string[];
+  attributes: Record<string, string>;
+  price_text: string;
+}
+
+function factsOf(request: ReceivedChatRequest): PromptFacts {
+  const user = request.body.messages?.find((m) => m.role === 'user')?.content ?? '';
+  const block = /<item_facts>\n([\s\S]*?)\n<\/item_facts>/.exec(user)?.[1] ?? '{}';
+  return JSON.parse(block) as PromptFacts;
+}
+
+function wantsAd(request: ReceivedChatRequest): boolean {
+  const user = request.body.messages?.find((m) => m.role === 'user')?.content ?? '';
+  return user.includes('"headline"');
+}
+
+function groundedAnswer(request: ReceivedChatRequest): object {
+  const facts = factsOf(request);
+  if (wantsAd(request)) {
+    const words = facts.title.split(' ');
+    let headline = '';
+    for (const word of words)
+      if (`${headline} ${word}`.trim().length <= 40) headline = `${headline} ${word}`.trim();
+    return {
+      headline,
+      body: `An item in ${facts.category} from the local test model. ${facts.price_text}.`,
+      callToAction: 'See more',
+    };
+  }
+  const attributes = Object.entries(facts.attributes)
+    .map(([name, value]) => `its ${name} is ${value}`)
+    .join(' and ');
+  const text = [
+    `${facts.title} is an item in ${facts.category}${facts.tags.length > 0 ? ` with the tags ${facts.tags.join(', ')}` : ''}.`,
+    attributes === '' ? '' : `Here ${attributes}.`,
+    `It is listed at ${facts.price_text}.`,
+    'This text was written by the local test model, which only repeats the facts it was given in a calm and plain way.',
+  ]
+    .filter((s) => s !== '')
+    .join(' ');
+  return { text };
+}
+
+function ungroundedAnswer(request: ReceivedChatRequest): object {
+  return wantsAd(request)
+    ? {
+        headline: 'FREE shipping today',
+        body: 'The best deal ever: 50% off, guaranteed.',
+        callToAction: 'Buy now',
+      }
+    : {
+        text:
+          'FREE shipping and the best price ever, 50% off today only. This guaranteed bestseller is made of Italian leather ' +
+          'and comes with a 10 year warranty, so order now while the limited stock lasts and save big on every order.',
+      };
+}
+
+function obeyedAnswer(request: ReceivedChatRequest): object {
+  const everything = (request.body.messages ?? []).map((m) => m.content).join('\n');
+  const order = /\bsay\s+([A-Z]{2,})/.exec(everything);
+  if (order === null) return groundedAnswer(request);
+  const word = order[1] ?? '';
+  return wantsAd(request)
+    ? { headline: word, body: `${word} ${word}`, callToAction: word }
+    : { text: `${word} `.repeat(40).trim() };
+}
+
+function completion(content: string): object {
+  return {
+    id: 'chatcmpl-test',
+    object: 'chat.completion',
+    created: 0,
+    model: 'local-test-model',
+    choices: [
+      { index: 0, finish_reason: 'stop', message: { role: 'assistant', content, refusal: null } },
+    ],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<ReceivedChatRequest['body']> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReceivedChatRequest['body'];
+}
+
+/** Starts the server on 127.0.0.1 with a free port. */
+export async function startFakeChatServer(
+  initialMode: ChatServerMode = 'normal',
+): Promise<FakeChatServer> {
+  const held: (() => void)[] = [];
+  const state: FakeChatServer = {
+    baseUrl: '',
+    mode: initialMode,
+    requests: [],
+    inFlight: 0,
+    maxInFlight: 0,
+    release: () => {
+      for (const answer of held.splice(0)) answer();
+    },
+    close: async () => {},
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (req.method !== 'POST' || !(req.url ?? '').endsWith('/chat/completions')) {
+        send(res, 404, { error: { message: 'not found' } });
+        return;
+      }
+      const request: ReceivedChatRequest = {
+        authorization: req.headers.authorization,
+        body: await readJson(req),
+      };
+      state.requests.push(request);
+      state.inFlight += 1;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+      res.on('close', () => {
+        state.inFlight -= 1;
+      });
+      switch (state.mode) {
+        case 'slow':
+          return; // Never answered: the client gives up, closing the connection.
+        case 'error':
+          send(res, 500, { error: { message: 'the model fell over', type: 'server_error' } });
+          return;
+        case 'ungrounded':
+          send(res, 200, completion(JSON.stringify(ungroundedAnswer(request))));
+          return;
+        case 'obey':
+          send(res, 200, completion(JSON.stringify(obeyedAnswer(request))));
+          return;
+        case 'no-structured-output':
+          if (request.body.response_format !== undefined) {
+            send(res, 400, {
+              error: { message: "response_format 'json_schema' is not supported by this server" },
+            });
+          } else {
+            send(
+              res,
+              200,
+              completion(
+                `Here you go:\n\`\`\`json\n${JSON.stringify(groundedAnswer(request))}\n\`\`\``,
+              ),
+            );
+          }
+          return;
+        case 'gated':
+          held.push(() => send(res, 200, completion(JSON.stringify(groundedAnswer(request)))));
+          return;
+        default:
+          send(res, 200, completion(JSON.stringify(groundedAnswer(request))));
+      }
+    })().catch(() => send(res, 400, { error: { message: 'bad request' } }));
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return state;
+}

@@ -1,0 +1,193 @@
+import { performance } from 'node:perf_hooks';
+
+import type { Logger } from '@tailor/kit';
+
+import {
+  type AdCopy,
+  type AdFormat,
+  type DescriptionCopy,
+  TEMPLATE_MODEL,
+  TEMPLATE_PROVIDER,
+  TEMPLATE_VERSION,
+} from '../domain/copy.js';
+import type { ItemFacts } from '../domain/facts.js';
+import { checkAd, checkDescription, type GroundingResult } from '../domain/grounding.js';
+import type { InterestSummary } from '../domain/interests.js';
+import { adPrompt, correctionMessages, descriptionPrompt, type Prompt } from '../domain/prompt.js';
+import { templateAd, templateDescription } from '../domain/template.js';
+import type { GenerationMetrics } from '../metrics.js';
+import { GenerationFailure } from './generation-failure.js';
+import type { OpenAiWriter } from './openai-writer.js';
+
+/** Who wrote a text and whether it passed the grounding check. */
+export interface CopyLabel {
+  provider: string;
+  model: string;
+  promptVersion: string;
+  grounded: boolean;
+  /** Why the configured LLM did not answer; null when it did (or when none is configured). */
+  fallbackReason: string | null;
+}
+
+export type LabelledDescription = DescriptionCopy & CopyLabel;
+export type LabelledAd = AdCopy & CopyLabel;
+
+/** What a request brings to every text it asks for. */
+export interface WriteContext {
+  /** Epoch ms after which no LLM call is started or waited for (the request budget). */
+  deadline: number;
+  /** Must never appear in any text (the user id). */
+  forbiddenTerms: readonly string[];
+  log: Logger;
+}
+
+/** The writer that answers: provider, model and prompt version (part of every cache key). */
+export interface WriterIdentity {
+  provider: string;
+  model: string;
+  promptVersion: string;
+}
+
+/** Options of {@link CopyWriter}. */
+export interface CopyWriterOptions {
+  /** The LLM writer; absent when GENERATION_PROVIDER=template. */
+  llm?: OpenAiWriter;
+  metrics: GenerationMetrics;
+}
+
+/**
+ * Writes descriptions and ads with the configured writer, checks every answer against the
+ * item's facts, retries an ungrounded LLM answer once with the problems named, and falls back
+ * to the template writer on any failure. It never throws for a writer's sake: the query
+ * always gets a text, and the label says who wrote it and why.
+ */
+export class CopyWriter {
+  readonly identity: WriterIdentity;
+
+  constructor(private readonly options: CopyWriterOptions) {
+    const llm = options.llm;
+    this.identity =
+      llm === undefined
+        ? { provider: TEMPLATE_PROVIDER, model: TEMPLATE_MODEL, promptVersion: TEMPLATE_VERSION }
+        : { provider: llm.provider, model: llm.model, promptVersion: llm.promptVersion };
+  }
+
+  description(
+    facts: ItemFacts,
+    interests: InterestSummary,
+    context: WriteContext,
+  ): Promise<LabelledDescription> {
+    return this.write(
+      descriptionPrompt(facts, interests),
+      (copy) => checkDescription(copy, facts, { forbiddenTerms: context.forbiddenTerms }),
+      () => templateDescription(facts, interests),
+      context,
+    );
+  }
+
+  ad(
+    facts: ItemFacts,
+    interests: InterestSummary,
+    format: AdFormat,
+    context: WriteContext,
+  ): Promise<LabelledAd> {
+    return this.write(
+      adPrompt(facts, interests, format),
+      (copy) => checkAd(copy, format, facts, { forbiddenTerms: context.forbiddenTerms }),
+      () => templateAd(facts, interests, format),
+      context,
+    );
+  }
+
+  private async write<T extends object>(
+    prompt: Prompt<T>,
+    check: (copy: T) => GroundingResult,
+    template: () => T,
+    context: WriteContext,
+  ): Promise<T & CopyLabel> {
+    const llm = this.options.llm;
+    if (llm === undefined) return this.fromTemplate(template, check, null, context);
+    const started = performance.now();
+    try {
+      const first = await llm.complete(prompt, [], context.deadline);
+      let value = first.value;
+      let verdict = check(value);
+      if (!verdict.grounded) {
+        context.log.info(
+          { kind: prompt.kind, problems: verdict.problems },
+          'ungrounded answer; asking once more',
+        );
+        const second = await llm.complete(
+          prompt,
+          correctionMessages(first.raw, verdict.problems),
+          context.deadline,
+        );
+        value = second.value;
+        verdict = check(value);
+        if (!verdict.grounded) {
+          // The problems quote the model's words; they go to the log, not into the answer.
+          context.log.warn(
+            { kind: prompt.kind, problems: verdict.problems },
+            'answer ungrounded twice',
+          );
+          const count = verdict.problems.length;
+          throw new GenerationFailure(
+            'ungrounded',
+            `ungrounded (${count} problem${count === 1 ? '' : 's'})`,
+            {
+              retriable: false,
+            },
+          );
+        }
+      }
+      return { ...value, ...this.identity, grounded: true, fallbackReason: null };
+    } catch (err) {
+      const failure =
+        err instanceof GenerationFailure
+          ? err
+          : new GenerationFailure(
+              'connection',
+              `error: ${err instanceof Error ? err.message : String(err)}`,
+              {
+                retriable: false,
+                cause: err,
+              },
+            );
+      this.options.metrics.fallback(failure.reason);
+      context.log.warn(
+        { kind: prompt.kind, reason: failure.reason, detail: failure.detail },
+        'LLM writer failed; template answers',
+      );
+      return this.fromTemplate(template, check, failure.detail, context);
+    } finally {
+      this.options.metrics.providerDuration(llm.provider, (performance.now() - started) / 1_000);
+    }
+  }
+
+  private fromTemplate<T extends object>(
+    template: () => T,
+    check: (copy: T) => GroundingResult,
+    fallbackReason: string | null,
+    context: WriteContext,
+  ): T & CopyLabel {
+    const started = performance.now();
+    const value = template();
+    const verdict = check(value);
+    this.options.metrics.providerDuration(TEMPLATE_PROVIDER, (performance.now() - started) / 1_000);
+    if (!verdict.grounded) {
+      // A template that fails its own check is a bug to fix, not a reason to fail the query.
+      context.log.error(
+        { problems: verdict.problems },
+        'template output failed the grounding check',
+      );
+    }
+    return {
+      ...value,
+      provider: TEMPLATE_PROVIDER,
+      model: TEMPLATE_MODEL,
+      promptVersion: TEMPLATE_VERSION,
+      grounded: verdict.grounded,
+      fallbackReason,
+    };
+  }
+}

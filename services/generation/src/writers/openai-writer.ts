@@ -1,0 +1,238 @@
+import type { Logger } from '@tailor/kit';
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from 'openai';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+
+import type { StructuredOutputMode } from '../config.js';
+import { OPENAI_PROVIDER } from '../domain/copy.js';
+import { type ChatMessage, parseAnswer, type Prompt, PROMPT_VERSION } from '../domain/prompt.js';
+import { ConcurrencyLimiter, SlotTimeoutError } from './concurrency-limiter.js';
+import { GenerationFailure } from './generation-failure.js';
+
+/** Options of {@link OpenAiWriter}. */
+export interface OpenAiWriterOptions {
+  /** Base URL of the chat API (`…/v1`); OpenAI's when absent. */
+  baseUrl?: string | undefined;
+  /** Bearer token; local servers usually take any. */
+  apiKey?: string | undefined;
+  model: string;
+  /** Longest wait for one attempt. */
+  timeoutMs: number;
+  /** Further attempts after a retriable failure. */
+  maxRetries: number;
+  /** First backoff delay, doubled per retry, with jitter. */
+  retryInitialDelayMs: number;
+  /** Completions in flight at once across the process. */
+  concurrency: number;
+  structuredOutput: StructuredOutputMode;
+  maxOutputTokens: number;
+  logger: Logger;
+}
+
+/** What one completion came to: the validated value and the raw text (for a correction turn). */
+export interface Completion<T> {
+  value: T;
+  raw: string;
+}
+
+/** Below this much budget left, an attempt is not started: it could not finish anyway. */
+const MIN_ATTEMPT_MS = 25;
+const MAX_BACKOFF_MS = 10_000;
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * Any OpenAI-compatible chat API (OpenAI, vLLM, Ollama, llama.cpp server) through the `openai`
+ * SDK. The SDK's own retries are off: this class retries with backoff itself, so that every
+ * attempt and every wait fits the caller's deadline and the concurrency limit.
+ */
+export class OpenAiWriter {
+  readonly provider = OPENAI_PROVIDER;
+  readonly promptVersion = PROMPT_VERSION;
+  readonly model: string;
+  private readonly client: OpenAI;
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly log: Logger;
+  /** Lowered for good when the server refuses `response_format` with a 400. */
+  private structuredOutput: StructuredOutputMode;
+
+  constructor(private readonly options: OpenAiWriterOptions) {
+    this.model = options.model;
+    this.client = new OpenAI({
+      // Passed explicitly so the SDK never falls back to reading process.env itself.
+      baseURL: options.baseUrl ?? OPENAI_BASE_URL,
+      apiKey: options.apiKey ?? 'not-needed',
+      adminAPIKey: null,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+    });
+    this.limiter = new ConcurrencyLimiter(options.concurrency);
+    this.structuredOutput = options.structuredOutput;
+    this.log = options.logger.child({ component: 'openai-writer', model: options.model });
+  }
+
+  /**
+   * One validated answer to `prompt` (plus `followUp` turns), or a {@link GenerationFailure}.
+   * Timeouts, connection errors, 408/409/429/5xx and unreadable answers are retried with
+   * backoff up to the limit; nothing is started or waited for past `deadline` (epoch ms).
+   */
+  async complete<T>(
+    prompt: Prompt<T>,
+    followUp: readonly ChatMessage[],
+    deadline: number,
+  ): Promise<Completion<T>> {
+    let lastFailure: GenerationFailure | undefined;
+    for (let attempt = 0; attempt <= this.options.maxRetries; attempt += 1) {
+      if (attempt > 0) await this.backoff(attempt, deadline, lastFailure);
+      try {
+        return await this.attempt(prompt, followUp, deadline);
+      } catch (err) {
+        const failure = err instanceof GenerationFailure ? err : this.classify(err, deadline);
+        if (failure.reason === 'http_error' && this.refusedStructuredOutput(err)) {
+          this.log.warn(
+            { mode: this.structuredOutput },
+            'server refuses response_format; prompting for JSON instead',
+          );
+          this.structuredOutput = 'none';
+          attempt -= 1;
+          continue;
+        }
+        this.log.debug(
+          { attempt, reason: failure.reason, detail: failure.detail },
+          'completion attempt failed',
+        );
+        if (!failure.retriable || failure.reason === 'budget_exhausted') throw failure;
+        lastFailure = failure;
+      }
+    }
+    throw (
+      lastFailure ?? new GenerationFailure('connection', 'no attempt made', { retriable: false })
+    );
+  }
+
+  private async attempt<T>(
+    prompt: Prompt<T>,
+    followUp: readonly ChatMessage[],
+    deadline: number,
+  ): Promise<Completion<T>> {
+    const remaining = deadline - Date.now();
+    if (remaining < MIN_ATTEMPT_MS) throw budgetExhausted();
+    const timeout = Math.min(this.options.timeoutMs, remaining);
+    const body: ChatCompletionCreateParamsNonStreaming = {
+      model: this.model,
+      messages: [...prompt.messages, ...followUp],
+      max_tokens: this.options.maxOutputTokens,
+      temperature: 0.4,
+      ...this.responseFormat(prompt),
+    };
+    let completion;
+    try {
+      completion = await this.limiter.run(
+        () => this.client.chat.completions.create(body, { timeout, maxRetries: 0 }),
+        deadline,
+      );
+    } catch (err) {
+      if (err instanceof SlotTimeoutError) throw budgetExhausted(err);
+      if (err instanceof APIConnectionTimeoutError && timeout < this.options.timeoutMs)
+        throw budgetExhausted(err);
+      throw err;
+    }
+    const choice = completion.choices[0];
+    const raw = choice?.message.content ?? '';
+    if (raw.trim() === '') {
+      const refusal = choice?.message.refusal;
+      throw new GenerationFailure(
+        'invalid_output',
+        refusal ? 'invalid output: refused' : 'invalid output: empty answer',
+        {
+          retriable: !refusal,
+        },
+      );
+    }
+    try {
+      return { value: parseAnswer(prompt, raw), raw };
+    } catch (err) {
+      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new GenerationFailure('invalid_output', `invalid output: ${message}`, {
+        retriable: true,
+        cause: err,
+      });
+    }
+  }
+
+  private responseFormat<T>(
+    prompt: Prompt<T>,
+  ): Pick<ChatCompletionCreateParamsNonStreaming, 'response_format'> {
+    if (this.structuredOutput === 'json_schema') {
+      return {
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: prompt.schemaName, schema: prompt.jsonSchema, strict: true },
+        },
+      };
+    }
+    if (this.structuredOutput === 'json_object')
+      return { response_format: { type: 'json_object' } };
+    return {};
+  }
+
+  /** A 400/422 that names response_format, json_schema or the schema: the server lacks the feature. */
+  private refusedStructuredOutput(err: unknown): boolean {
+    if (this.structuredOutput === 'none' || !(err instanceof APIError)) return false;
+    if (err.status !== 400 && err.status !== 422) return false;
+    return /response_format|json_schema|schema|structured/i.test(
+      `${err.message} ${JSON.stringify(err.error ?? '')}`,
+    );
+  }
+
+  private classify(err: unknown, deadline: number): GenerationFailure {
+    if (err instanceof APIConnectionTimeoutError || err instanceof APIUserAbortError) {
+      return new GenerationFailure('timeout', `timeout after ${this.options.timeoutMs} ms`, {
+        retriable: true,
+        cause: err,
+      });
+    }
+    if (err instanceof APIConnectionError) {
+      return new GenerationFailure('connection', `connection error: ${err.message}`, {
+        retriable: true,
+        cause: err,
+      });
+    }
+    if (err instanceof APIError && typeof err.status === 'number') {
+      const retriable =
+        err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
+      return new GenerationFailure('http_error', `http ${err.status}`, { retriable, cause: err });
+    }
+    if (Date.now() >= deadline) return budgetExhausted(err);
+    const message = err instanceof Error ? err.message : String(err);
+    return new GenerationFailure('connection', `error: ${message}`, {
+      retriable: false,
+      cause: err,
+    });
+  }
+
+  private async backoff(
+    attempt: number,
+    deadline: number,
+    last: GenerationFailure | undefined,
+  ): Promise<void> {
+    const base = Math.min(MAX_BACKOFF_MS, this.options.retryInitialDelayMs * 2 ** (attempt - 1));
+    // Full jitter keeps many clients that failed together from retrying together.
+    const delay = Math.round(base * (0.5 + Math.random() / 2));
+    if (Date.now() + delay + MIN_ATTEMPT_MS > deadline) throw budgetExhausted(last);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+function budgetExhausted(cause?: unknown): GenerationFailure {
+  return new GenerationFailure('budget_exhausted', 'request budget exhausted', {
+    retriable: false,
+    cause,
+  });
+}

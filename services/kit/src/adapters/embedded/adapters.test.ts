@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { z } from 'zod';
+
+import { ConfigError, loadConfig } from '../../config.js';
+import { silentLogger } from '../../logger.js';
+import { waitFor } from '../../testing/index.js';
+import {
+  type AdapterConfig,
+  adapterEnvSchema,
+  adapterEnvShape,
+  createAdapters,
+  refineAdapterEnv,
+} from '../index.js';
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('adapterEnvShape', () => {
+  describe('when nothing is set', () => {
+    it('picks the embedded adapters and documented defaults', () => {
+      const config = loadConfig(adapterEnvSchema, {});
+      assert.equal(config.EVENT_BUS, 'embedded');
+      assert.equal(config.VECTOR_STORE, 'embedded');
+      assert.equal(config.EMBEDDING_DIMENSION, 256);
+      assert.equal(config.DATA_DIR, '.data');
+      assert.equal(config.BUS_PARTITIONS, 4);
+      assert.equal(config.KAFKA_BROKERS, undefined);
+      assert.equal(config.KAFKA_CLIENT_ID, 'tailor');
+    });
+  });
+
+  describe('when values are set', () => {
+    it('parses brokers as a list and numbers as numbers', () => {
+      const config = loadConfig(adapterEnvSchema, {
+        EVENT_BUS: 'kafka',
+        KAFKA_BROKERS: '127.0.0.1:9092, kafka-1.local:9093',
+        EMBEDDING_DIMENSION: '384',
+        VECTOR_STORE: 'qdrant',
+        QDRANT_URL: 'http://127.0.0.1:6333',
+      });
+      assert.deepEqual(config.KAFKA_BROKERS, ['127.0.0.1:9092', 'kafka-1.local:9093']);
+      assert.equal(config.EMBEDDING_DIMENSION, 384);
+    });
+  });
+
+  describe('when a value is bad', () => {
+    it('stops naming EMBEDDING_DIMENSION and the expected form', () => {
+      for (const bad of ['4', '5000', 'big', '12.5']) {
+        const err = configError(() => loadConfig(adapterEnvSchema, { EMBEDDING_DIMENSION: bad }));
+        assert.match(err.message, /EMBEDDING_DIMENSION: expected a whole number from 8 to 4096/);
+        assert.match(err.message, new RegExp(`got "${bad.replace('.', '\\.')}"`));
+        assert.deepEqual(
+          err.issues.map((i) => i.variable),
+          ['EMBEDDING_DIMENSION'],
+        );
+      }
+    });
+
+    it('names EVENT_BUS, VECTOR_STORE, KAFKA_BROKERS and QDRANT_URL', () => {
+      const err = configError(() =>
+        loadConfig(adapterEnvSchema, {
+          EVENT_BUS: 'rabbit',
+          VECTOR_STORE: 'faiss',
+          KAFKA_BROKERS: 'localhost',
+          QDRANT_URL: 'not a url',
+        }),
+      );
+      assert.deepEqual(err.issues.map((i) => i.variable).sort(), [
+        'EVENT_BUS',
+        'KAFKA_BROKERS',
+        'QDRANT_URL',
+        'VECTOR_STORE',
+      ]);
+    });
+
+    it('requires KAFKA_BROKERS with EVENT_BUS=kafka and QDRANT_URL with VECTOR_STORE=qdrant', () => {
+      const err = configError(() =>
+        loadConfig(adapterEnvSchema, { EVENT_BUS: 'kafka', VECTOR_STORE: 'qdrant' }),
+      );
+      assert.match(err.message, /KAFKA_BROKERS: required when EVENT_BUS=kafka/);
+      assert.match(err.message, /QDRANT_URL: required when VECTOR_STORE=qdrant/);
+    });
+
+    it('applies the same rules inside a service schema', () => {
+      const schema = z
+        .object({ ...adapterEnvShape, CATALOG_PORT: z.coerce.number().default(4001) })
+        .superRefine(refineAdapterEnv);
+      const err = configError(() => loadConfig(schema, { EVENT_BUS: 'kafka' }));
+      assert.deepEqual(
+        err.issues.map((i) => i.variable),
+        ['KAFKA_BROKERS'],
+      );
+    });
+  });
+});
+
+describe('createAdapters', () => {
+  const base = loadConfig(adapterEnvSchema, {});
+
+  describe('when the embedded adapters are configured', () => {
+    it('opens a bus, a store and an embedder over DATA_DIR, and closes them', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
+      try {
+        const adapters = await createAdapters(
+          { ...base, DATA_DIR: dataDir, EMBEDDING_DIMENSION: 32, BUS_PARTITIONS: 2 },
+          silentLogger(),
+        );
+        assert.equal(adapters.embedder.dimension, 32);
+        const [vector] = await adapters.embedder.embed(['hello']);
+        await adapters.store.ensureCollection({
+          name: 'items',
+          vectors: { content: { size: 32, distance: 'cosine' } },
+        });
+        await adapters.store.upsert('items', [
+          { id: 'a', vectors: { content: vector! }, payload: {} },
+        ]);
+        const received: string[] = [];
+        await adapters.bus.subscribe({
+          topic: 'events',
+          groupId: 'g',
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            received.push(...batch.messages.map((m) => m.value));
+          },
+        });
+        await adapters.bus.publish('events', [{ key: 'k', value: 'v' }]);
+        await waitFor(() => received.length === 1, { description: 'the message' });
+        await adapters.close();
+        assert.ok(fs.existsSync(path.join(dataDir, 'bus', 'topics', 'events')));
+        assert.ok(fs.existsSync(path.join(dataDir, 'vectors', 'items.snapshot')));
+        await assert.rejects(adapters.bus.publish('events', [{ key: 'k', value: 'v' }]));
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('when a production adapter lacks its address', () => {
+    it('refuses with a ConfigError naming the variable', async () => {
+      const config: AdapterConfig = { ...base, VECTOR_STORE: 'qdrant' };
+      await assert.rejects(
+        createAdapters(config, silentLogger()),
+        (err: unknown) => err instanceof ConfigError && /QDRANT_URL/.test(err.message),
+      );
+    });
+  });
+});

@@ -1,0 +1,18 @@
+export {
+  createEmbeddedEventBus,
+  EMBEDDED_BUS_DEFAULTS,
+  type EmbeddedEventBusOptions,
+} from './event-bus.js';
+export { compileFilter, FilterError, type PointPredicate } from './filter.js';
+export {
+  createHashedEmbedder,
+  HASHED_EMBEDDER_MAX_DIMENSION,
+  HASHED_EMBEDDER_MIN_DIMENSION,
+  type HashedEmbedderOptions,
+} from './hashed-embedder.js';
+export {
+  createEmbeddedVectorStore,
+  EMBEDDED_STORE_DEFAULTS,
+  type EmbeddedVectorStoreOptions,
+  VectorStoreError,
+} from './vector-store.js';

@@ -1,0 +1,182 @@
+import path from 'node:path';
+
+import { z } from 'zod';
+
+import { ConfigError, env } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { EventBus } from '../ports/event-bus.js';
+import type { VectorStore } from '../ports/vector-store.js';
+import {
+  createEmbeddedEventBus,
+  createEmbeddedVectorStore,
+  createHashedEmbedder,
+  HASHED_EMBEDDER_MAX_DIMENSION,
+  HASHED_EMBEDDER_MIN_DIMENSION,
+} from './embedded/index.js';
+import { createKafkaEventBus } from './kafka/index.js';
+import { createQdrantVectorStore } from './qdrant/index.js';
+
+export * from './embedded/index.js';
+
+const BROKER = /^[^\s:,]+:\d{1,5}$/;
+
+/**
+ * The environment that picks and configures adapters. Spread it into a service's schema; apply
+ * {@link refineAdapterEnv} to the whole object so a missing broker or URL is reported at start.
+ */
+export const adapterEnvShape = {
+  /** `embedded`: the in-process log under DATA_DIR; `kafka`: brokers in KAFKA_BROKERS. */
+  EVENT_BUS: z
+    .enum(['embedded', 'kafka'], { error: 'expected embedded or kafka' })
+    .default('embedded'),
+  /** `embedded`: in-process exact search under DATA_DIR; `qdrant`: the server at QDRANT_URL. */
+  VECTOR_STORE: z
+    .enum(['embedded', 'qdrant'], { error: 'expected embedded or qdrant' })
+    .default('embedded'),
+  /** Length of every embedding; changing it needs new collections. */
+  EMBEDDING_DIMENSION: env.int(256, HASHED_EMBEDDER_MIN_DIMENSION, HASHED_EMBEDDER_MAX_DIMENSION),
+  /** Where embedded adapters keep their logs and snapshots. */
+  DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
+  /** Partitions of topics the embedded bus creates. */
+  BUS_PARTITIONS: env.int(4, 1, 1024),
+  /** Comma-separated `host:port` list, e.g. `127.0.0.1:9092,127.0.0.1:9093`. */
+  KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const brokers = value.split(',').map((b) => b.trim());
+      for (const broker of brokers) {
+        if (!BROKER.test(broker)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected comma-separated host:port entries, got ${JSON.stringify(broker)}`,
+          });
+          return z.NEVER;
+        }
+      }
+      return brokers;
+    }),
+  /** Names this process to the brokers. */
+  KAFKA_CLIENT_ID: z.string().min(1, 'expected a client id').default('tailor'),
+  QDRANT_URL: env.url().optional(),
+  QDRANT_API_KEY: z.string().min(1, 'expected a non-empty API key').optional(),
+};
+
+/** The parsed adapter configuration; a service's config is a superset of it. */
+export type AdapterConfig = z.output<z.ZodObject<typeof adapterEnvShape>>;
+
+/**
+ * Cross-variable rules of {@link adapterEnvShape}: the production adapters need their address.
+ * Use as `z.object({ ...adapterEnvShape, ... }).superRefine(refineAdapterEnv)`.
+ */
+export function refineAdapterEnv(
+  config: Pick<AdapterConfig, 'EVENT_BUS' | 'VECTOR_STORE' | 'KAFKA_BROKERS' | 'QDRANT_URL'>,
+  ctx: z.RefinementCtx,
+): void {
+  for (const issue of adapterEnvIssues(config)) {
+    ctx.addIssue({ code: 'custom', path: [issue.variable], message: issue.problem });
+  }
+}
+
+function adapterEnvIssues(
+  config: Pick<AdapterConfig, 'EVENT_BUS' | 'VECTOR_STORE' | 'KAFKA_BROKERS' | 'QDRANT_URL'>,
+): { variable: string; problem: string }[] {
+  const issues: { variable: string; problem: string }[] = [];
+  if (config.EVENT_BUS === 'kafka' && (config.KAFKA_BROKERS ?? []).length === 0) {
+    issues.push({
+      variable: 'KAFKA_BROKERS',
+      problem: 'required when EVENT_BUS=kafka: comma-separated host:port entries',
+    });
+  }
+  if (config.VECTOR_STORE === 'qdrant' && config.QDRANT_URL === undefined) {
+    issues.push({
+      variable: 'QDRANT_URL',
+      problem: 'required when VECTOR_STORE=qdrant: e.g. http://127.0.0.1:6333',
+    });
+  }
+  return issues;
+}
+
+/** {@link adapterEnvShape} with its cross-variable rules, for processes that need only it. */
+export const adapterEnvSchema = z.object(adapterEnvShape).superRefine(refineAdapterEnv);
+
+/** The adapters one process shares between its services. */
+export interface Adapters {
+  bus: EventBus;
+  store: VectorStore;
+  embedder: Embedder;
+  /** Closes the bus (stopping its subscriptions) and then the store. */
+  close(): Promise<void>;
+}
+
+async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBus> {
+  if (config.EVENT_BUS === 'kafka') {
+    return createKafkaEventBus({
+      brokers: config.KAFKA_BROKERS ?? [],
+      clientId: config.KAFKA_CLIENT_ID,
+      logger,
+      defaultPartitions: config.BUS_PARTITIONS,
+    });
+  }
+  return createEmbeddedEventBus({
+    dataDir: config.DATA_DIR,
+    logger,
+    partitions: config.BUS_PARTITIONS,
+  });
+}
+
+async function createStore(config: AdapterConfig, logger: Logger): Promise<VectorStore> {
+  if (config.VECTOR_STORE === 'qdrant') {
+    return createQdrantVectorStore({
+      url: config.QDRANT_URL ?? '',
+      ...(config.QDRANT_API_KEY === undefined ? {} : { apiKey: config.QDRANT_API_KEY }),
+      logger,
+    });
+  }
+  return createEmbeddedVectorStore({ dataDir: config.DATA_DIR, logger });
+}
+
+/**
+ * Opens the adapters the configuration names. Checks the cross-variable rules again, so a
+ * service whose schema forgot {@link refineAdapterEnv} still stops with a clear message.
+ */
+export async function createAdapters(config: AdapterConfig, logger: Logger): Promise<Adapters> {
+  const issues = adapterEnvIssues(config);
+  if (issues.length > 0) {
+    const lines = issues.map((i) => `  ${i.variable}: ${i.problem}`).join('\n');
+    throw new ConfigError(`Invalid configuration:\n${lines}`, issues);
+  }
+  const embedder = createHashedEmbedder({ dimension: config.EMBEDDING_DIMENSION });
+  const bus = await createBus(config, logger);
+  let store: VectorStore;
+  try {
+    store = await createStore(config, logger);
+  } catch (err) {
+    await bus.close();
+    throw err;
+  }
+  logger.info(
+    {
+      component: 'adapters',
+      bus: config.EVENT_BUS,
+      store: config.VECTOR_STORE,
+      embedder: embedder.model,
+      dataDir: path.resolve(config.DATA_DIR),
+    },
+    'adapters ready',
+  );
+  return {
+    bus,
+    store,
+    embedder,
+    close: async () => {
+      try {
+        await bus.close();
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}

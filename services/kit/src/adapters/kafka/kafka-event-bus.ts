@@ -1,0 +1,551 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+
+import { TailorError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type {
+  DeliveredMessage,
+  EventBus,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from '../../ports/event-bus.js';
+import { kafkaError } from './kafkajs-errors.js';
+import { kafkajsLogCreator } from './kafkajs-logger.js';
+
+/** Options of {@link createKafkaEventBus}. */
+export interface KafkaEventBusOptions {
+  /** Bootstrap brokers as `host:port`. */
+  brokers: string[];
+  /** Names this process to the brokers (quotas, broker logs). */
+  clientId: string;
+  logger: Logger;
+  /** First wait before a failed batch is handled again; doubles per failure. */
+  retryInitialDelayMs?: number;
+  /** Longest wait between attempts at a failing batch. */
+  retryMaxDelayMs?: number;
+  /** Partitions of topics created without a count of their own. */
+  defaultPartitions?: number;
+  /**
+   * Replication factor of topics created without one of their own. Defaults to the number of
+   * brokers in the cluster, at most 3: one on a development broker, 3 in production.
+   */
+  replicationFactor?: number;
+}
+
+export const KAFKA_BUS_DEFAULTS = {
+  retryInitialDelayMs: 500,
+  retryMaxDelayMs: 30_000,
+  defaultPartitions: 4,
+} as const;
+
+/** Replication factor of the default when the cluster has at least this many brokers. */
+const MAX_DEFAULT_REPLICATION_FACTOR = 3;
+/** Kafka's rule for topic names. */
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+const BROKER_ADDRESS = /^[^\s:]+:\d{1,5}$/;
+/**
+ * Upper bound of one produce request. The broker refuses record batches over `message.max.bytes`
+ * (1 MiB by default) and kafkajs puts all of a request's messages for one partition in one
+ * batch, so larger publishes go out as consecutive requests, which keeps per-key order.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+const MAX_REQUEST_MESSAGES = 1_000;
+/**
+ * Session timeout and heartbeat interval of consumers: a member that misses heartbeats this long
+ * is dropped from its group. Handlers and retry waits heartbeat at the interval, so a slow
+ * handler or a long backoff does not cost the member its partitions.
+ */
+const SESSION_TIMEOUT_MS = 30_000;
+const HEARTBEAT_INTERVAL_MS = 3_000;
+/**
+ * How long a fetch waits on the broker for new messages. Delivery does not wait for it (the
+ * broker answers as soon as a message arrives); it bounds how long `stop()` waits for an idle
+ * consumer's fetch to come back.
+ */
+const FETCH_MAX_WAIT_MS = 1_000;
+
+function invalid(message: string): TailorError {
+  return new TailorError(`Kafka event bus: ${message}`, { retriable: false });
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  const result = value ?? fallback;
+  if (!Number.isInteger(result) || result < 1) {
+    throw invalid(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return result;
+}
+
+function checkTopic(topic: string): void {
+  if (!TOPIC_NAME.test(topic)) {
+    throw invalid(`topic ${JSON.stringify(topic)} is not a valid Kafka topic name`);
+  }
+}
+
+function nextOffset(offset: string): string {
+  return (BigInt(offset) + 1n).toString();
+}
+
+/** Duplicate header keys keep the last value, as Java's `Headers.lastHeader` reads them. */
+function headerValues(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value !== undefined) result[key] = value.toString('utf8');
+  }
+  return result;
+}
+
+function delivered(topic: string, partition: number, message: KafkaMessage): DeliveredMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? '',
+    value: message.value?.toString('utf8') ?? '',
+    headers: headerValues(message.headers),
+    timestamp: Number(message.timestamp),
+  };
+}
+
+function messageBytes(message: OutgoingMessage): number {
+  let bytes = Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  }
+  return bytes;
+}
+
+/** Splits messages into consecutive requests under the size and count bounds, in order. */
+function requests(messages: readonly OutgoingMessage[]): Message[][] {
+  const result: Message[][] = [];
+  let current: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (
+      current.length > 0 &&
+      (bytes + size > MAX_REQUEST_BYTES || current.length >= MAX_REQUEST_MESSAGES)
+    ) {
+      result.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push({ key: message.key, value: message.value, headers: { ...message.headers } });
+    bytes += size;
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
+function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 30));
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  }
+}
+
+interface SubscriptionContext {
+  kafka: Kafka;
+  admin: Admin;
+  log: Logger;
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
+}
+
+/**
+ * One subscription: a kafkajs consumer, one member of its group. Start positions are fixed before `subscribe` resolves:
+ * kafkajs would otherwise look up "the end" only at its first fetch, after the group join, and a
+ * message published in between would be skipped.
+ */
+class KafkaSubscription implements Subscription {
+  private readonly abort = new AbortController();
+  private stopping: Promise<void> | null = null;
+  /**
+   * Where each partition continues. Durable groups: partitions that had no committed offset when
+   * subscribing, until that start is committed. Ephemeral groups, which never commit: every
+   * partition, advanced after each batch, so a rejoin resumes instead of starting over.
+   */
+  private readonly positions = new Map<number, string>();
+  private readonly log: Logger;
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly options: SubscribeOptions,
+    private readonly context: SubscriptionContext,
+    readonly groupId: string,
+  ) {
+    this.log = context.log.child({ topic: options.topic, groupId });
+  }
+
+  static async start(
+    options: SubscribeOptions,
+    context: SubscriptionContext,
+  ): Promise<KafkaSubscription> {
+    checkTopic(options.topic);
+    if (options.groupId.length === 0) throw invalid('groupId must not be empty');
+    // Kafka has no group-less consumer that follows partition assignment, so an ephemeral
+    // subscription joins a group of its own. It commits nothing; the broker still lists the
+    // group until it has been empty for a while, and then forgets it.
+    const groupId = options.ephemeral
+      ? `${options.groupId}.ephemeral.${randomUUID()}`
+      : options.groupId;
+    const consumer = context.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+    });
+    const subscription = new KafkaSubscription(consumer, options, context, groupId);
+    try {
+      await subscription.fixStartPositions();
+      subscription.watch();
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [options.topic],
+        fromBeginning: options.fromBeginning ?? false,
+      });
+      // Resolves once the member has joined its group and got its partitions.
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => subscription.eachBatch(payload),
+      });
+    } catch (err) {
+      await consumer.disconnect().catch(() => undefined);
+      throw kafkaError(`subscribing to ${options.topic} as group ${groupId}`, err);
+    }
+    subscription.log.debug('subscribed');
+    return subscription;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      // Ends a retry wait at once; a handler already running is awaited by consumer.stop().
+      this.abort.abort();
+      try {
+        await this.consumer.stop();
+        await this.consumer.disconnect();
+      } catch (err) {
+        throw kafkaError(`stopping the consumer of group ${this.groupId}`, err);
+      }
+      this.log.debug('subscription stopped');
+    })();
+    return this.stopping;
+  }
+
+  /** Records "the end" for the partitions where the group has nowhere else to start. */
+  private async fixStartPositions(): Promise<void> {
+    if (this.options.fromBeginning) return;
+    const { admin } = this.context;
+    const ends = await admin.fetchTopicOffsets(this.options.topic);
+    const committed = new Set<number>();
+    if (!this.options.ephemeral) {
+      const [offsets] = await admin.fetchOffsets({
+        groupId: this.groupId,
+        topics: [this.options.topic],
+      });
+      for (const { partition, offset } of offsets?.partitions ?? []) {
+        if (BigInt(offset) >= 0n) committed.add(partition);
+      }
+    }
+    for (const { partition, offset } of ends) {
+      if (!committed.has(partition)) this.positions.set(partition, offset);
+    }
+  }
+
+  private watch(): void {
+    const { consumer } = this;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = payload.memberAssignment[this.options.topic] ?? [];
+      this.log.debug({ partitions: assigned }, 'joined the group');
+      for (const partition of assigned) {
+        const offset = this.positions.get(partition);
+        if (offset === undefined) continue;
+        consumer.seek({ topic: this.options.topic, partition, offset });
+        if (!this.options.ephemeral) this.commitStart(partition, offset);
+      }
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) {
+        this.log.warn({ err: payload.error }, 'consumer crashed; kafkajs restarts it');
+      } else {
+        this.log.error(
+          { err: payload.error },
+          'consumer crashed and stopped; this subscription receives nothing more',
+        );
+      }
+    });
+  }
+
+  /**
+   * Commits the start position of a partition the group had none for, so a member that takes
+   * the partition over before any message arrives starts there too, not at a later end.
+   */
+  private commitStart(partition: number, offset: string): void {
+    this.consumer
+      .commitOffsets([{ topic: this.options.topic, partition, offset }])
+      .then(() => {
+        if (this.positions.get(partition) === offset) this.positions.delete(partition);
+      })
+      .catch((err: unknown) => {
+        this.log.warn(
+          { partition, offset, err },
+          'could not commit the start position; retried at the next join',
+        );
+      });
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale, heartbeat, resolveOffset, commitOffsetsIfNecessary } =
+      payload;
+    if (batch.isEmpty()) return;
+    const messages = batch.messages.map((m) => delivered(batch.topic, batch.partition, m));
+    const lastOffset = batch.lastOffset();
+    const where = { partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset };
+
+    for (let attempt = 1; ; attempt += 1) {
+      // Returning without resolving leaves the batch where it is: it comes again, to this member
+      // after a seek or to whichever member owns the partition after a rebalance.
+      if (!isRunning() || isStale() || this.abort.signal.aborted) return;
+      const handled = await this.handle(messages, batch.partition, heartbeat).then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      );
+      if (handled === undefined) break;
+      const delayMs = backoffMs(
+        attempt,
+        this.context.retryInitialDelayMs,
+        this.context.retryMaxDelayMs,
+      );
+      this.log.warn(
+        { ...where, attempt, delayMs, err: handled.err },
+        'batch handler failed; retrying the same batch',
+      );
+      await this.waitWithHeartbeats(delayMs, heartbeat);
+    }
+
+    resolveOffset(lastOffset);
+    const next = nextOffset(lastOffset);
+    if (this.options.ephemeral) {
+      this.positions.set(batch.partition, next);
+    } else {
+      await commitOffsetsIfNecessary({
+        topics: [
+          { topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] },
+        ],
+      });
+      this.positions.delete(batch.partition);
+    }
+    if (isRunning()) await heartbeat();
+  }
+
+  /** Runs the handler, heartbeating meanwhile so a slow handler keeps its group membership. */
+  private async handle(
+    messages: DeliveredMessage[],
+    partition: number,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const timer = setInterval(() => {
+      heartbeat().catch((err: unknown) =>
+        this.log.debug({ err }, 'heartbeat during a batch failed'),
+      );
+    }, HEARTBEAT_INTERVAL_MS);
+    try {
+      await this.options.handleBatch({ topic: this.options.topic, partition, messages });
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /**
+   * Waits before the next attempt, heartbeating so the group does not hand the partition to
+   * another member meanwhile. A heartbeat that reports a rebalance throws: kafkajs then rejoins
+   * and the uncommitted batch comes again.
+   */
+  private async waitWithHeartbeats(delayMs: number, heartbeat: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + delayMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0 || this.abort.signal.aborted) return;
+      await pause(Math.min(left, HEARTBEAT_INTERVAL_MS), this.abort.signal);
+      if (!this.abort.signal.aborted) await heartbeat();
+    }
+  }
+}
+
+/**
+ * The EventBus port on Kafka through kafkajs: an idempotent producer with acks from all in-sync
+ * replicas, and one consumer per subscription that commits a batch's offsets only after its
+ * handler resolved. Connects the producer and the admin client before it resolves, so a wrong
+ * broker address fails at start.
+ */
+export async function createKafkaEventBus(options: KafkaEventBusOptions): Promise<EventBus> {
+  if (options.brokers.length === 0) throw invalid('brokers must list at least one host:port');
+  for (const broker of options.brokers) {
+    if (!BROKER_ADDRESS.test(broker))
+      throw invalid(`broker ${JSON.stringify(broker)} is not host:port`);
+  }
+  if (options.clientId.length === 0) throw invalid('clientId must not be empty');
+  const retryInitialDelayMs = positiveInteger(
+    'retryInitialDelayMs',
+    options.retryInitialDelayMs,
+    KAFKA_BUS_DEFAULTS.retryInitialDelayMs,
+  );
+  const retryMaxDelayMs = positiveInteger(
+    'retryMaxDelayMs',
+    options.retryMaxDelayMs,
+    KAFKA_BUS_DEFAULTS.retryMaxDelayMs,
+  );
+  if (retryMaxDelayMs < retryInitialDelayMs) {
+    throw invalid(
+      `retryMaxDelayMs (${retryMaxDelayMs}) must not be below retryInitialDelayMs (${retryInitialDelayMs})`,
+    );
+  }
+  const defaultPartitions = positiveInteger(
+    'defaultPartitions',
+    options.defaultPartitions,
+    KAFKA_BUS_DEFAULTS.defaultPartitions,
+  );
+  const configuredReplication =
+    options.replicationFactor === undefined
+      ? undefined
+      : positiveInteger('replicationFactor', options.replicationFactor, 1);
+
+  const log = options.logger.child({ component: 'kafka-event-bus' });
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkajsLogCreator(options.logger.child({ component: 'kafkajs' })),
+  });
+  const admin = kafka.admin();
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    // Idempotence keeps order across retries only with one request in flight per connection.
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Murmur2 of the key, as Java clients partition: another producer's messages for a key land
+    // on the same partition as ours.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  try {
+    await admin.connect();
+    await producer.connect();
+  } catch (err) {
+    await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+    throw kafkaError(`connecting to ${options.brokers.join(',')}`, err);
+  }
+  log.info({ brokers: options.brokers }, 'connected to Kafka');
+
+  const subscriptions = new Set<KafkaSubscription>();
+  let closing: Promise<void> | null = null;
+  const context: SubscriptionContext = { kafka, admin, log, retryInitialDelayMs, retryMaxDelayMs };
+
+  const assertOpen = () => {
+    if (closing !== null) throw invalid('the bus is closed');
+  };
+
+  const defaultReplication = async (): Promise<number> => {
+    if (configuredReplication !== undefined) return configuredReplication;
+    const { brokers } = await admin.describeCluster();
+    return Math.max(1, Math.min(MAX_DEFAULT_REPLICATION_FACTOR, brokers.length));
+  };
+
+  return {
+    async ensureTopics(topics: TopicSpec[]): Promise<void> {
+      assertOpen();
+      for (const topic of topics) {
+        checkTopic(topic.name);
+        positiveInteger(`partitions of ${topic.name}`, topic.partitions, defaultPartitions);
+        if (topic.replicationFactor !== undefined) {
+          positiveInteger(`replicationFactor of ${topic.name}`, topic.replicationFactor, 1);
+        }
+      }
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = new Map<string, TopicSpec>();
+        for (const topic of topics) if (!existing.has(topic.name)) missing.set(topic.name, topic);
+        if (missing.size === 0) return;
+        const replication = await defaultReplication();
+        // Another process may create the same topics at the same moment: kafkajs then reports
+        // "already exists", which is the outcome we want.
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: [...missing.values()].map((topic) => ({
+            topic: topic.name,
+            numPartitions: topic.partitions ?? defaultPartitions,
+            replicationFactor: topic.replicationFactor ?? replication,
+          })),
+        });
+        log.info({ topics: [...missing.keys()] }, 'created topics');
+      } catch (err) {
+        if (err instanceof TailorError) throw err;
+        throw kafkaError(`creating topics ${topics.map((t) => t.name).join(',')}`, err);
+      }
+    },
+
+    async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+      assertOpen();
+      checkTopic(topic);
+      for (const request of requests(messages)) {
+        try {
+          await producer.send({ topic, acks: -1, messages: request });
+        } catch (err) {
+          throw kafkaError(`publishing ${request.length} messages to ${topic}`, err);
+        }
+      }
+    },
+
+    async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+      assertOpen();
+      const subscription = await KafkaSubscription.start(subscribeOptions, context);
+      if (closing !== null) {
+        // close() ran while this consumer was joining: it must not outlive the bus.
+        await subscription.stop();
+        throw invalid('the bus is closed');
+      }
+      subscriptions.add(subscription);
+      return {
+        stop: async () => {
+          await subscription.stop();
+          subscriptions.delete(subscription);
+        },
+      };
+    },
+
+    close(): Promise<void> {
+      closing ??= (async () => {
+        const stops = await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+        subscriptions.clear();
+        const disconnects = await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+        const failed = [...stops, ...disconnects].find((r) => r.status === 'rejected');
+        if (failed?.status === 'rejected') throw kafkaError('closing the bus', failed.reason);
+        log.info('Kafka event bus closed');
+      })();
+      return closing;
+    },
+  };
+}

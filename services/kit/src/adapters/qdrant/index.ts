@@ -1,0 +1,7 @@
+export { toOptionalQdrantFilter, toQdrantFilter } from './filter.js';
+export { QDRANT_ID_NAMESPACE, TAILOR_ID_KEY, toQdrantId } from './ids.js';
+export {
+  createQdrantVectorStore,
+  QDRANT_STORE_DEFAULTS,
+  type QdrantVectorStoreOptions,
+} from './qdrant-vector-store.js';

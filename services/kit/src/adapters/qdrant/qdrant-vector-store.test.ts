@@ -1,0 +1,376 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, it } from 'node:test';
+
+import { QdrantClient } from '@qdrant/js-client-rest';
+import type { StartedTestContainer } from 'testcontainers';
+
+import { TailorError } from '../../errors.js';
+import { silentLogger } from '../../logger.js';
+import type { CollectionSpec, VectorStore } from '../../ports/vector-store.js';
+import { describeVectorStoreConformance } from '../../testing/index.js';
+import { toQdrantId } from './ids.js';
+import { createQdrantVectorStore } from './qdrant-vector-store.js';
+
+/** The image testcontainers starts; the server version the adapter was written against. */
+const QDRANT_IMAGE = process.env.QDRANT_IMAGE ?? 'qdrant/qdrant:v1.15.0';
+const configuredUrl = process.env.QDRANT_URL;
+const useTestcontainers = configuredUrl === undefined && process.env.TAILOR_TESTCONTAINERS === '1';
+const skip =
+  configuredUrl === undefined && !useTestcontainers
+    ? 'QDRANT_URL is not set and no Docker engine for testcontainers'
+    : undefined;
+
+let container: Promise<StartedTestContainer> | undefined;
+
+/** The server under test: QDRANT_URL, or one container started on first use for the whole file. */
+async function qdrantUrl(): Promise<string> {
+  if (configuredUrl !== undefined) return configuredUrl;
+  // Loaded only when asked for: testcontainers 12 needs Node 22.22 or newer to load at all.
+  container ??= import('testcontainers').then(({ GenericContainer, Wait }) =>
+    new GenericContainer(QDRANT_IMAGE)
+      .withExposedPorts(6333)
+      .withWaitStrategy(Wait.forHttp('/readyz', 6333))
+      .start(),
+  );
+  const started = await container;
+  return `http://${started.getHost()}:${started.getMappedPort(6333)}`;
+}
+
+after(async () => {
+  if (container !== undefined) await (await container).stop();
+});
+
+describeVectorStoreConformance(
+  'qdrant',
+  async () => {
+    const url = await qdrantUrl();
+    const created = new Set<string>();
+    const opened: VectorStore[] = [];
+    const open = async (): Promise<VectorStore> => {
+      const store = await createQdrantVectorStore({
+        url,
+        logger: silentLogger(),
+        upsertBatchSize: 5,
+      });
+      opened.push(store);
+      return {
+        ...store,
+        ensureCollection: (spec: CollectionSpec) => {
+          created.add(spec.name);
+          return store.ensureCollection(spec);
+        },
+      };
+    };
+    const store = await open();
+    return {
+      store,
+      // The server keeps the collections, so a new store over it sees them.
+      reopen: open,
+      cleanup: async () => {
+        await Promise.allSettled(opened.map((s) => s.close()));
+        const client = new QdrantClient({ url, checkCompatibility: false });
+        for (const name of created) await client.deleteCollection(name);
+      },
+    };
+  },
+  skip === undefined ? {} : { skip },
+);
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+type Reply = { status?: number; body: unknown };
+
+/**
+ * A stand-in for Qdrant's REST API that records each request and answers from `reply`: what the
+ * adapter sends, and what it makes of Qdrant's answers, checked without a server.
+ */
+async function stubQdrant(reply: (request: RecordedRequest) => Reply | undefined) {
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const text = Buffer.concat(chunks).toString('utf8');
+      const request: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      };
+      const answer =
+        request.path === '/'
+          ? { body: { title: 'qdrant - stub', version: '1.15.0' } }
+          : (reply(request) ?? { status: 404, body: { status: { error: 'Not found: no stub' } } });
+      if (request.path !== '/') requests.push(request);
+      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const ok = (result: unknown): Reply => ({ body: { result, status: 'ok', time: 0 } });
+
+function collectionInfo(
+  vectors: Record<string, { size: number; distance: string }>,
+  payloadSchema = {},
+) {
+  return ok({
+    status: 'green',
+    optimizer_status: 'ok',
+    segments_count: 1,
+    points_count: 0,
+    config: { params: { vectors } },
+    payload_schema: payloadSchema,
+  });
+}
+
+const updated = ok({ operation_id: 1, status: 'completed' });
+
+describe('Qdrant vector store, against a stub of the REST API', () => {
+  describe('when upserting', () => {
+    it('sends batches of upsertBatchSize that wait, with UUIDv5 ids and the original id in the payload', async () => {
+      const stub = await stubQdrant((r) => {
+        if (r.method === 'GET' && r.path === '/collections/items')
+          return collectionInfo({ v: { size: 2, distance: 'Dot' } });
+        if (r.method === 'PUT' && r.path === '/collections/items/points') return updated;
+        return undefined;
+      });
+      try {
+        const store = await createQdrantVectorStore({
+          url: stub.url,
+          logger: silentLogger(),
+          upsertBatchSize: 2,
+        });
+        const ids = ['a', 'b', 'c', 'd', 'e'];
+        await store.upsert(
+          'items',
+          ids.map((id, i) => ({ id, vectors: { v: new Float32Array([i, 1]) }, payload: { n: i } })),
+        );
+        const upserts = stub.requests.filter((r) => r.method === 'PUT');
+        assert.deepEqual(
+          upserts.map((r) => (r.body as { points: unknown[] }).points.length),
+          [2, 2, 1],
+        );
+        assert.ok(
+          upserts.every((r) => r.query.get('wait') === 'true'),
+          'every upsert waits',
+        );
+        assert.deepEqual((upserts[0]?.body as { points: unknown[] }).points[0], {
+          id: toQdrantId('a'),
+          vector: { v: [0, 1] },
+          payload: { n: 0, _tailorId: 'a' },
+        });
+      } finally {
+        await stub.close();
+      }
+    });
+
+    it('refuses a wrong vector size or a reserved payload key before sending anything', async () => {
+      const stub = await stubQdrant((r) =>
+        r.method === 'GET' && r.path === '/collections/items'
+          ? collectionInfo({ content: { size: 3, distance: 'Cosine' } })
+          : updated,
+      );
+      try {
+        const store = await createQdrantVectorStore({ url: stub.url, logger: silentLogger() });
+        await assert.rejects(
+          store.upsert('items', [
+            { id: 'ok', vectors: { content: [1, 2, 3] }, payload: {} },
+            { id: 'short', vectors: { content: [1, 2] }, payload: {} },
+          ]),
+          (err: unknown) =>
+            err instanceof TailorError &&
+            !err.retriable &&
+            /vector "content" of collection items has size 3, got 2/.test(err.message),
+        );
+        await assert.rejects(
+          store.upsert('items', [
+            { id: 'x', vectors: { content: [1, 2, 3] }, payload: { _tailorId: 'y' } },
+          ]),
+          /payload key _tailorId is reserved/,
+        );
+        assert.deepEqual(
+          stub.requests.filter((r) => r.method === 'PUT'),
+          [],
+          'no point of a refused upsert is sent',
+        );
+      } finally {
+        await stub.close();
+      }
+    });
+  });
+
+  describe('when reading points back', () => {
+    it('restores string ids, strips the reserved key and returns vectors as Float32Array', async () => {
+      const stored = {
+        id: toQdrantId('p1'),
+        payload: { _tailorId: 'p1', title: 'Shoe' },
+        vector: { v: [0.5, 0.25] },
+      };
+      const stub = await stubQdrant((r) => {
+        if (r.method === 'GET' && r.path === '/collections/items')
+          return collectionInfo({ v: { size: 2, distance: 'Dot' } });
+        if (r.path === '/collections/items/points') return ok([stored]);
+        if (r.path === '/collections/items/points/query')
+          return ok({ points: [{ ...stored, version: 1, score: 0.75 }] });
+        if (r.path === '/collections/items/points/scroll') {
+          return ok({ points: [stored], next_page_offset: toQdrantId('p2') });
+        }
+        return undefined;
+      });
+      try {
+        const store = await createQdrantVectorStore({ url: stub.url, logger: silentLogger() });
+        const [retrieved] = await store.retrieve('items', ['p1', 'p1'], { withVectors: true });
+        assert.equal(retrieved?.id, 'p1');
+        assert.deepEqual(retrieved?.payload, { title: 'Shoe' });
+        assert.deepEqual(retrieved?.vectors, { v: new Float32Array([0.5, 0.25]) });
+        assert.deepEqual(stub.requests.at(-1)?.body, {
+          ids: [toQdrantId('p1')],
+          with_payload: true,
+          with_vector: true,
+        });
+
+        const [found] = await store.search('items', {
+          using: 'v',
+          vector: [1, 0],
+          limit: 3,
+          filter: { must: [{ has_id: ['p1'] }] },
+        });
+        assert.deepEqual(found, { id: 'p1', payload: { title: 'Shoe' }, score: 0.75 });
+        assert.deepEqual(stub.requests.at(-1)?.body, {
+          query: [1, 0],
+          using: 'v',
+          limit: 3,
+          with_payload: true,
+          with_vector: false,
+          filter: { must: [{ has_id: [toQdrantId('p1')] }] },
+        });
+
+        const page = await store.scroll('items', { limit: 1 });
+        assert.equal(page.nextCursor, toQdrantId('p2'));
+        await store.scroll('items', { limit: 1, cursor: page.nextCursor ?? undefined });
+        assert.equal((stub.requests.at(-1)?.body as { offset?: unknown }).offset, toQdrantId('p2'));
+      } finally {
+        await stub.close();
+      }
+    });
+  });
+
+  describe('when ensuring a collection', () => {
+    it('creates named vectors and the missing payload indexes', async () => {
+      let exists = false;
+      const stub = await stubQdrant((r) => {
+        if (r.path === '/collections/profiles/exists') return ok({ exists });
+        if (r.method === 'PUT' && r.path === '/collections/profiles') {
+          exists = true;
+          return ok(true);
+        }
+        if (r.method === 'GET' && r.path === '/collections/profiles') {
+          return collectionInfo(
+            { long: { size: 4, distance: 'Dot' }, short: { size: 4, distance: 'Cosine' } },
+            { userId: { data_type: 'keyword', points: 0 } },
+          );
+        }
+        if (r.method === 'PUT' && r.path === '/collections/profiles/index') return updated;
+        return undefined;
+      });
+      try {
+        const store = await createQdrantVectorStore({ url: stub.url, logger: silentLogger() });
+        await store.ensureCollection({
+          name: 'profiles',
+          vectors: { long: { size: 4, distance: 'dot' }, short: { size: 4, distance: 'cosine' } },
+          payloadIndexes: { userId: 'keyword', eventCount: 'integer' },
+        });
+        const create = stub.requests.find(
+          (r) => r.method === 'PUT' && r.path === '/collections/profiles',
+        );
+        assert.deepEqual(create?.body, {
+          vectors: { long: { size: 4, distance: 'Dot' }, short: { size: 4, distance: 'Cosine' } },
+        });
+        const indexes = stub.requests.filter((r) => r.path === '/collections/profiles/index');
+        assert.deepEqual(
+          indexes.map((r) => r.body),
+          [{ field_name: 'eventCount', field_schema: 'integer' }],
+          'only the index that is missing',
+        );
+      } finally {
+        await stub.close();
+      }
+    });
+
+    it('refuses a collection that exists with other vectors', async () => {
+      const stub = await stubQdrant((r) => {
+        if (r.path === '/collections/items/exists') return ok({ exists: true });
+        if (r.method === 'GET' && r.path === '/collections/items')
+          return collectionInfo({ v: { size: 64, distance: 'Cosine' } });
+        return undefined;
+      });
+      try {
+        const store = await createQdrantVectorStore({ url: stub.url, logger: silentLogger() });
+        await assert.rejects(
+          store.ensureCollection({
+            name: 'items',
+            vectors: { v: { size: 128, distance: 'cosine' } },
+          }),
+          /exists with vector "v" as size 64, Cosine, not size 128, Cosine/,
+        );
+      } finally {
+        await stub.close();
+      }
+    });
+  });
+
+  describe('when Qdrant refuses or fails', () => {
+    it('reports a refused request as not retriable and a failing server as retriable', async () => {
+      let status = 400;
+      const stub = await stubQdrant((r) =>
+        r.path === '/collections/items/points/count'
+          ? { status, body: { status: { error: 'Wrong input: bad filter' }, time: 0 } }
+          : undefined,
+      );
+      try {
+        const store = await createQdrantVectorStore({ url: stub.url, logger: silentLogger() });
+        await assert.rejects(
+          store.count('items'),
+          (err: unknown) =>
+            err instanceof TailorError &&
+            !err.retriable &&
+            err.message ===
+              'Qdrant: counting in collection items failed (HTTP 400): Wrong input: bad filter',
+        );
+        status = 503;
+        await assert.rejects(
+          store.count('items'),
+          (err: unknown) => err instanceof TailorError && err.retriable,
+        );
+      } finally {
+        await stub.close();
+      }
+    });
+
+    it('fails to open, as retriable, when nothing listens at the URL', async () => {
+      const stub = await stubQdrant(() => undefined);
+      await stub.close();
+      await assert.rejects(
+        createQdrantVectorStore({ url: stub.url, logger: silentLogger() }),
+        (err: unknown) =>
+          err instanceof TailorError && err.retriable && /reaching/.test(err.message),
+      );
+    });
+  });
+});

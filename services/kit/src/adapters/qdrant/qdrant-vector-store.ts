@@ -1,0 +1,446 @@
+import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+
+import { TailorError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type {
+  CollectionSpec,
+  Distance,
+  Filter,
+  Payload,
+  PointInput,
+  ScoredPoint,
+  ScrollPage,
+  ScrollRequest,
+  SearchRequest,
+  StoredPoint,
+  Vector,
+  VectorStore,
+} from '../../ports/vector-store.js';
+import { qdrantError, qdrantStatus } from './errors.js';
+import { toOptionalQdrantFilter } from './filter.js';
+import { TAILOR_ID_KEY, toQdrantId } from './ids.js';
+
+/** Options of {@link createQdrantVectorStore}. */
+export interface QdrantVectorStoreOptions {
+  /** Base URL of the REST API, e.g. `http://127.0.0.1:6333`. */
+  url: string;
+  /** Sent as the `api-key` header; required by Qdrant Cloud and secured servers. */
+  apiKey?: string;
+  logger: Logger;
+  /** Most points per upsert request; larger upserts go out as consecutive requests. */
+  upsertBatchSize?: number;
+  /** Deadline of one request to Qdrant. */
+  requestTimeoutMs?: number;
+}
+
+export const QDRANT_STORE_DEFAULTS = {
+  upsertBatchSize: 256,
+  requestTimeoutMs: 60_000,
+} as const;
+
+const DISTANCES: Record<Distance, Schemas['Distance']> = { cosine: 'Cosine', dot: 'Dot' };
+const COLLECTION_NAME = /^[A-Za-z0-9._-]{1,255}$/;
+
+type NamedVectors = Map<string, { size: number; distance: Schemas['Distance'] }>;
+
+function invalid(message: string): TailorError {
+  return new TailorError(`Qdrant: ${message}`, { retriable: false });
+}
+
+function checkCollectionName(name: string): void {
+  if (!COLLECTION_NAME.test(name)) {
+    throw invalid(
+      `collection name ${JSON.stringify(name)} must be 1-255 letters, digits, '.', '_' or '-'`,
+    );
+  }
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw invalid(`limit must be a positive integer, got ${limit}`);
+}
+
+function numbers(vector: Vector): number[] {
+  return Array.from(vector);
+}
+
+function isVectorParams(value: unknown): value is Schemas['VectorParams'] {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'size' in value &&
+    typeof value.size === 'number' &&
+    'distance' in value &&
+    typeof value.distance === 'string'
+  );
+}
+
+/** The named vectors of a collection as Qdrant describes it; refuses a single unnamed vector. */
+function namedVectors(
+  collection: string,
+  config: Schemas['VectorsConfig'] | undefined,
+): NamedVectors {
+  const result: NamedVectors = new Map();
+  if (config === undefined) return result;
+  if (isVectorParams(config)) {
+    throw invalid(
+      `collection ${collection} has one unnamed vector; Tailor stores named vectors only`,
+    );
+  }
+  for (const [name, params] of Object.entries(config)) {
+    if (isVectorParams(params)) result.set(name, { size: params.size, distance: params.distance });
+  }
+  return result;
+}
+
+/** Splits Qdrant's payload into the caller's id and payload. */
+function fromPayload(
+  pointId: Schemas['ExtendedPointId'],
+  stored: Schemas['Payload'] | Record<string, unknown> | null | undefined,
+): { id: string; payload: Payload } {
+  const { [TAILOR_ID_KEY]: tailorId, ...payload } = stored ?? {};
+  return { id: typeof tailorId === 'string' ? tailorId : String(pointId), payload };
+}
+
+/** Named dense vectors as Float32Array; other shapes (sparse, multi) are not Tailor's and are left out. */
+function fromVectors(
+  vector: Schemas['VectorStructOutput'] | Record<string, unknown> | null | undefined,
+): Record<string, Float32Array> {
+  const result: Record<string, Float32Array> = {};
+  if (vector === null || vector === undefined || Array.isArray(vector)) return result;
+  for (const [name, value] of Object.entries(vector)) {
+    if (Array.isArray(value) && value.every((x): x is number => typeof x === 'number')) {
+      result[name] = Float32Array.from(value);
+    }
+  }
+  return result;
+}
+
+function toStored(
+  point: {
+    id: Schemas['ExtendedPointId'];
+    payload?: Schemas['Payload'] | Record<string, unknown> | null;
+    vector?: Schemas['VectorStructOutput'] | Record<string, unknown> | null;
+  },
+  withVectors: boolean,
+): StoredPoint {
+  const { id, payload } = fromPayload(point.id, point.payload);
+  return withVectors ? { id, payload, vectors: fromVectors(point.vector) } : { id, payload };
+}
+
+/** Scroll cursors are Qdrant's next offsets: our UUIDs, or integers for points Tailor did not write. */
+function encodeCursor(
+  offset: Schemas['ExtendedPointId'] | Record<string, unknown> | null | undefined,
+): string | null {
+  if (typeof offset === 'string') return offset;
+  if (typeof offset === 'number') return `#${offset}`;
+  return null;
+}
+
+function decodeCursor(cursor: string): Schemas['ExtendedPointId'] {
+  if (cursor.startsWith('#')) {
+    const value = Number(cursor.slice(1));
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw invalid(`scroll cursor ${JSON.stringify(cursor)} is not one this store gave`);
+    return value;
+  }
+  return cursor;
+}
+
+/**
+ * The VectorStore port on Qdrant's REST API. Collections use named vectors; string ids become
+ * UUIDv5 point ids with the original kept in the payload under `_tailorId` (a reserved key,
+ * refused in callers' payloads and stripped from what comes back). Writes wait until Qdrant has
+ * applied them, so a read right after a write sees it.
+ */
+export async function createQdrantVectorStore(
+  options: QdrantVectorStoreOptions,
+): Promise<VectorStore> {
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw invalid(`url ${JSON.stringify(options.url)} is not a URL`);
+  }
+  const upsertBatchSize = options.upsertBatchSize ?? QDRANT_STORE_DEFAULTS.upsertBatchSize;
+  if (!Number.isInteger(upsertBatchSize) || upsertBatchSize < 1) {
+    throw invalid(`upsertBatchSize must be a positive integer, got ${upsertBatchSize}`);
+  }
+  const requestTimeoutMs = options.requestTimeoutMs ?? QDRANT_STORE_DEFAULTS.requestTimeoutMs;
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1) {
+    throw invalid(`requestTimeoutMs must be a positive integer, got ${requestTimeoutMs}`);
+  }
+  const log = options.logger.child({ component: 'qdrant-vector-store' });
+  const client = new QdrantClient({
+    url: url.toString().replace(/\/$/, ''),
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    timeout: requestTimeoutMs,
+    // The check runs unawaited in the constructor and reports through console; the version is
+    // logged below instead.
+    checkCompatibility: false,
+  });
+  try {
+    const info = await client.versionInfo();
+    log.info({ url: url.origin, version: info.version }, 'connected to Qdrant');
+  } catch (err) {
+    throw qdrantError(`reaching ${url.origin}`, err);
+  }
+
+  /** Vector sizes per collection, to refuse a wrong size with a message naming the vector. */
+  const collections = new Map<string, NamedVectors>();
+  let closed = false;
+
+  const assertOpen = () => {
+    if (closed) throw invalid('the store is closed');
+  };
+
+  /** Runs a call; a 404 drops the cached layout, since the collection may have been deleted. */
+  const call = async <T>(collection: string, doing: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (qdrantStatus(err) === 404) collections.delete(collection);
+      throw qdrantError(`${doing} in collection ${collection}`, err);
+    }
+  };
+
+  const layout = async (collection: string): Promise<NamedVectors> => {
+    checkCollectionName(collection);
+    const cached = collections.get(collection);
+    if (cached !== undefined) return cached;
+    const info = await call(collection, 'reading the layout', () =>
+      client.getCollection(collection),
+    );
+    const vectors = namedVectors(collection, info.config.params.vectors);
+    collections.set(collection, vectors);
+    return vectors;
+  };
+
+  const checkVector = (collection: string, vectors: NamedVectors, name: string, vector: Vector) => {
+    const spec = vectors.get(name);
+    if (spec === undefined) {
+      const known = [...vectors.keys()].join(', ');
+      throw invalid(`collection ${collection} has no vector "${name}" (it has: ${known})`);
+    }
+    if (vector.length !== spec.size) {
+      throw invalid(
+        `vector "${name}" of collection ${collection} has size ${spec.size}, got ${vector.length}`,
+      );
+    }
+  };
+
+  const ensureIndexes = async (
+    spec: CollectionSpec,
+    existing: Schemas['CollectionInfo']['payload_schema'],
+  ) => {
+    for (const [field, kind] of Object.entries(spec.payloadIndexes ?? {})) {
+      const current = existing[field];
+      if (current !== undefined) {
+        if (current.data_type !== kind) {
+          log.warn(
+            { collection: spec.name, field, existing: current.data_type, wanted: kind },
+            'payload index exists with another type; left as it is',
+          );
+        }
+        continue;
+      }
+      await call(spec.name, `creating the payload index on ${field}`, () =>
+        client.createPayloadIndex(spec.name, { field_name: field, field_schema: kind, wait: true }),
+      );
+      log.info({ collection: spec.name, field, kind }, 'created payload index');
+    }
+  };
+
+  const ensureCollection = async (spec: CollectionSpec): Promise<void> => {
+    assertOpen();
+    checkCollectionName(spec.name);
+    const wanted = Object.entries(spec.vectors);
+    if (wanted.length === 0) throw invalid(`collection ${spec.name} must have at least one vector`);
+    for (const [name, vector] of wanted) {
+      if (!Number.isInteger(vector.size) || vector.size < 1) {
+        throw invalid(
+          `vector "${name}" of collection ${spec.name} must have a positive integer size`,
+        );
+      }
+    }
+    const { exists } = await call(spec.name, 'checking existence', () =>
+      client.collectionExists(spec.name),
+    );
+    if (!exists) {
+      const vectors: Record<string, Schemas['VectorParams']> = {};
+      for (const [name, vector] of wanted)
+        vectors[name] = { size: vector.size, distance: DISTANCES[vector.distance] };
+      try {
+        await client.createCollection(spec.name, { vectors });
+        log.info({ collection: spec.name, vectors: Object.keys(vectors) }, 'created collection');
+      } catch (err) {
+        // Another process may have created it since the check: that is the state we want.
+        if (qdrantStatus(err) !== 409) throw qdrantError(`creating collection ${spec.name}`, err);
+      }
+    }
+    const info = await call(spec.name, 'reading the layout', () => client.getCollection(spec.name));
+    const existing = namedVectors(spec.name, info.config.params.vectors);
+    for (const [name, vector] of wanted) {
+      const current = existing.get(name);
+      if (
+        current === undefined ||
+        current.size !== vector.size ||
+        current.distance !== DISTANCES[vector.distance]
+      ) {
+        const found = current === undefined ? 'none' : `size ${current.size}, ${current.distance}`;
+        throw invalid(
+          `collection ${spec.name} exists with vector "${name}" as ${found}, not size ${vector.size}, ` +
+            `${DISTANCES[vector.distance]}; a changed vector needs a new collection`,
+        );
+      }
+    }
+    collections.set(spec.name, existing);
+    await ensureIndexes(spec, info.payload_schema);
+  };
+
+  const upsert = async (collection: string, points: readonly PointInput[]): Promise<void> => {
+    assertOpen();
+    if (points.length === 0) return;
+    const vectors = await layout(collection);
+    // Checked in full before the first request, so a refused upsert stores nothing.
+    const byId = new Map<string, Schemas['PointStruct']>();
+    for (const point of points) {
+      if (Object.hasOwn(point.payload, TAILOR_ID_KEY)) {
+        throw invalid(
+          `payload key ${TAILOR_ID_KEY} is reserved (point ${JSON.stringify(point.id)})`,
+        );
+      }
+      const vector: Record<string, number[]> = {};
+      for (const [name, values] of Object.entries(point.vectors)) {
+        checkVector(collection, vectors, name, values);
+        vector[name] = numbers(values);
+      }
+      // A later point with the same id replaces an earlier one, as consecutive upserts would.
+      byId.delete(point.id);
+      byId.set(point.id, {
+        id: toQdrantId(point.id),
+        vector,
+        payload: { ...point.payload, [TAILOR_ID_KEY]: point.id },
+      });
+    }
+    const all = [...byId.values()];
+    for (let start = 0; start < all.length; start += upsertBatchSize) {
+      const batch = all.slice(start, start + upsertBatchSize);
+      await call(collection, `upserting ${batch.length} points`, () =>
+        client.upsert(collection, { wait: true, points: batch }),
+      );
+    }
+  };
+
+  const retrieve = async (
+    collection: string,
+    ids: readonly string[],
+    retrieveOptions: { withVectors?: boolean } = {},
+  ): Promise<StoredPoint[]> => {
+    assertOpen();
+    checkCollectionName(collection);
+    if (ids.length === 0) return [];
+    const withVectors = retrieveOptions.withVectors ?? false;
+    const records = await call(collection, 'retrieving points', () =>
+      client.retrieve(collection, {
+        ids: [...new Set(ids)].map(toQdrantId),
+        with_payload: true,
+        with_vector: withVectors,
+      }),
+    );
+    return records.map((record) => toStored(record, withVectors));
+  };
+
+  const search = async (collection: string, request: SearchRequest): Promise<ScoredPoint[]> => {
+    assertOpen();
+    checkLimit(request.limit);
+    const vectors = await layout(collection);
+    checkVector(collection, vectors, request.using, request.vector);
+    const filter = toOptionalQdrantFilter(request.filter);
+    const withVectors = request.withVectors ?? false;
+    const response = await call(collection, `searching "${request.using}"`, () =>
+      client.query(collection, {
+        query: numbers(request.vector),
+        using: request.using,
+        limit: request.limit,
+        with_payload: true,
+        with_vector: withVectors,
+        ...(filter === undefined ? {} : { filter }),
+      }),
+    );
+    return response.points.map((point) => ({
+      ...toStored(point, withVectors),
+      score: point.score,
+    }));
+  };
+
+  const scroll = async (collection: string, request: ScrollRequest): Promise<ScrollPage> => {
+    assertOpen();
+    checkCollectionName(collection);
+    checkLimit(request.limit);
+    const filter = toOptionalQdrantFilter(request.filter);
+    const withVectors = request.withVectors ?? false;
+    const result = await call(collection, 'scrolling', () =>
+      client.scroll(collection, {
+        limit: request.limit,
+        with_payload: true,
+        with_vector: withVectors,
+        ...(filter === undefined ? {} : { filter }),
+        ...(request.cursor === undefined ? {} : { offset: decodeCursor(request.cursor) }),
+      }),
+    );
+    return {
+      points: result.points.map((point) => toStored(point, withVectors)),
+      nextCursor: encodeCursor(result.next_page_offset),
+    };
+  };
+
+  const count = async (collection: string, filter?: Filter): Promise<number> => {
+    assertOpen();
+    checkCollectionName(collection);
+    const translated = toOptionalQdrantFilter(filter);
+    const result = await call(collection, 'counting', () =>
+      client.count(collection, {
+        exact: true,
+        ...(translated === undefined ? {} : { filter: translated }),
+      }),
+    );
+    return result.count;
+  };
+
+  const remove = async (
+    collection: string,
+    selector: { ids: readonly string[] } | { filter: Filter },
+  ): Promise<void> => {
+    assertOpen();
+    checkCollectionName(collection);
+    if ('ids' in selector) {
+      if (selector.ids.length === 0) return;
+      const points = [...new Set(selector.ids)].map(toQdrantId);
+      await call(collection, `deleting ${points.length} points`, () =>
+        client.delete(collection, { wait: true, points }),
+      );
+      return;
+    }
+    // An empty filter would select every point: say so in the request rather than rely on it.
+    const filter = toOptionalQdrantFilter(selector.filter) ?? {};
+    await call(collection, 'deleting by filter', () =>
+      client.delete(collection, { wait: true, filter }),
+    );
+  };
+
+  return {
+    ensureCollection,
+    upsert,
+    retrieve,
+    search,
+    scroll,
+    count,
+    delete: remove,
+    close: async () => {
+      // Every write already waited for Qdrant to apply it; there is nothing to flush.
+      closed = true;
+      collections.clear();
+    },
+  };
+}

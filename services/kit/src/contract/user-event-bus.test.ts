@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { createEmbeddedEventBus } from '../adapters/embedded/index.js';
+import { silentLogger } from '../logger.js';
+import type { DeliveredMessage } from '../ports/event-bus.js';
+import { waitFor } from '../testing/index.js';
+import { USER_EVENTS_DLQ_TOPIC, USER_EVENTS_TOPIC, type UserEvent } from './user-event.js';
+import {
+  type ConsumedEvent,
+  consumeUserEvents,
+  HEADER_DLQ_ORIGIN,
+  HEADER_DLQ_REASON,
+  userEventMessage,
+} from './user-event-bus.js';
+
+describe('consumeUserEvents', () => {
+  describe('when the topic holds valid and invalid messages', () => {
+    it('dead-letters the invalid ones with a reason and hands the valid ones over in order', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
+      const bus = await createEmbeddedEventBus({ dataDir, logger: silentLogger() });
+      try {
+        const event = (eventId: string): UserEvent => ({
+          eventId,
+          userId: 'u-1',
+          itemId: 'sku-1',
+          type: 'view',
+          timestamp: Date.now(),
+        });
+        const ratingOutOfRange = JSON.stringify({ ...event('e-bad'), type: 'rating', value: 9 });
+        await bus.publish(USER_EVENTS_TOPIC, [
+          userEventMessage(event('e-1')),
+          { key: 'u-1', value: '{not json' },
+          { key: 'u-1', value: ratingOutOfRange },
+          userEventMessage(event('e-2')),
+        ]);
+
+        const dead: DeliveredMessage[] = [];
+        const dlq = await bus.subscribe({
+          topic: USER_EVENTS_DLQ_TOPIC,
+          groupId: 'dlq-reader',
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            dead.push(...batch.messages);
+          },
+        });
+        const handled: ConsumedEvent[] = [];
+        const consumer = await consumeUserEvents({
+          bus,
+          groupId: 'profiles',
+          logger: silentLogger(),
+          fromBeginning: true,
+          handle: async (events) => {
+            handled.push(...events);
+          },
+        });
+        await waitFor(() => handled.length === 2 && dead.length === 2, {
+          description: 'two valid events and two dead letters',
+        });
+        await consumer.stop();
+        await dlq.stop();
+
+        assert.deepEqual(
+          handled.map((c) => c.event.eventId),
+          ['e-1', 'e-2'],
+        );
+        assert.ok(BigInt(handled[0]!.offset) < BigInt(handled[1]!.offset));
+        assert.deepEqual(
+          dead.map((m) => m.value),
+          ['{not json', ratingOutOfRange],
+        );
+        assert.match(dead[0]!.headers[HEADER_DLQ_REASON] ?? '', /value is not JSON/);
+        assert.match(dead[1]!.headers[HEADER_DLQ_REASON] ?? '', /^value: rating value must be/);
+        assert.match(dead[0]!.headers[HEADER_DLQ_ORIGIN] ?? '', /^user-events\/\d+\/1$/);
+        assert.equal(dead[1]!.key, 'u-1');
+      } finally {
+        await bus.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+});

@@ -1,0 +1,22 @@
+import { catalogEnvShape } from '@tailor/catalog';
+import { eventsEnvShape } from '@tailor/events';
+import { gatewayEnvShape } from '@tailor/graph';
+import { adapterEnvShape, baseEnvShape, env } from '@tailor/kit';
+import { profilesEnvShape } from '@tailor/profiles';
+import { recommenderEnvShape } from '@tailor/recommender';
+import { z } from 'zod';
+
+/** Every variable of every service, plus the mesh's own: one process reads them all. */
+export const meshEnvSchema = z.object({
+  ...baseEnvShape,
+  ...adapterEnvShape,
+  ...catalogEnvShape,
+  ...eventsEnvShape,
+  ...profilesEnvShape,
+  ...recommenderEnvShape,
+  ...gatewayEnvShape,
+  /** Publish the demo users' histories on first start, so personalization shows at once. */
+  MESH_SEED_DEMO_USERS: env.bool(true),
+});
+
+export type MeshConfig = z.output<typeof meshEnvSchema>;

@@ -1,0 +1,19 @@
+import { createLogger, handleShutdown, loadConfigOrExit } from '@tailor/kit';
+
+import { meshEnvSchema } from './config.js';
+import { DEMO_USERS } from './demo-users.js';
+import { startMesh } from './mesh.js';
+
+const config = loadConfigOrExit(meshEnvSchema);
+const logger = createLogger({ name: 'tailor', level: config.LOG_LEVEL });
+const mesh = await startMesh({ logger });
+handleShutdown({
+  logger,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  steps: () => [{ name: 'mesh', run: () => mesh.close() }],
+});
+logger.info({ gatewayUrl: mesh.gatewayUrl, subgraphs: mesh.subgraphUrls }, 'Tailor is up');
+// A plain banner for people at a terminal; the structured line above is for machines.
+process.stdout.write(
+  `\nTailor is up: ${mesh.gatewayUrl}\nDemo users: ${DEMO_USERS.map((u) => `${u.id} (${u.persona})`).join(', ')}\n\n`,
+);

@@ -1,0 +1,17 @@
+import type { Embedder, EventBus, Logger, VectorStore } from '@tailor/kit';
+
+import type { ProfilesConfig } from './config.js';
+
+/** What the profiles service needs. The adapters are owned by the caller and never closed here. */
+export interface ProfilesDeps {
+  config: ProfilesConfig;
+  logger: Logger;
+  /** Delivers `user-events`. */
+  bus: EventBus;
+  /** Holds `profiles` (written here) and `items` (read). */
+  store: VectorStore;
+  /** Read only for its dimension, which sizes the profile vectors. */
+  embedder: Embedder;
+  /** Epoch milliseconds, the "now" weights are decayed to for display; tests may fix it. */
+  now?: () => number;
+}

@@ -1,0 +1,359 @@
+import type { EventType, ProfilePayload, RecentInteraction, UserEvent } from '@tailor/kit';
+
+import { decayFactor } from './decay.js';
+import { addScaledInPlace, isZero, scaleInPlace, unit } from './vectors.js';
+import { eventWeight, type EventWeights } from './weights.js';
+
+/** Every bound a stored profile keeps, so a profile's size does not grow with its history. */
+export const PROFILE_LIMITS = Object.freeze({
+  /** Newest interactions kept for display and for the recommender's reasons. */
+  recentItems: 50,
+  /** Items recommendations exclude; the newest are kept. */
+  seenItemIds: 1_000,
+  /** Ids of the newest events applied, checked so a resent event counts once. */
+  recentEventIds: 500,
+  /** Strongest categories kept. */
+  categories: 50,
+  /** Strongest tags kept. */
+  tags: 200,
+  /** Interest weights at or below this are dropped: they no longer say anything. */
+  minInterestWeight: 1e-6,
+});
+
+/** One remembered interaction; `value` keeps a rating's stars or a dwell's seconds. */
+export interface StoredInteraction extends RecentInteraction {
+  type: EventType;
+  value?: number;
+}
+
+/**
+ * The payload of a `profiles` point as this service writes it: kit's shared shape plus what
+ * only profiles reads.
+ */
+export interface StoredProfile extends ProfilePayload {
+  recentItems: StoredInteraction[];
+  /** Applied events with a positive weight on a known item; 0 means a cold-start user. */
+  positiveEventCount: number;
+}
+
+/** A profile as the domain works on it: payload and both vectors, in doubles. */
+export interface Profile {
+  payload: StoredProfile;
+  /** Long-term taste: decayed with the long half-life. */
+  long: Float64Array;
+  /** The current session: decayed with the short half-life. */
+  short: Float64Array;
+}
+
+/** What the profile needs to know about the item an event is about. */
+export interface ItemFacts {
+  category: string;
+  tags: readonly string[];
+  /**
+   * The item's content vector, with the profile's dimension. Absent when the item has none
+   * usable: the event then moves interests but not vectors.
+   */
+  vector?: ArrayLike<number>;
+}
+
+/** One event as the log delivered it, with the facts of its item when the catalog knows it. */
+export interface ProfileEvent {
+  event: UserEvent;
+  partition: number;
+  /** Decimal string, as the bus gives it. */
+  offset: string;
+  /** Absent for events without an item and for items the catalog does not (yet) know. */
+  item?: ItemFacts;
+}
+
+/** How events move a profile. */
+export interface ProfileSettings {
+  /** Length of item and profile vectors. */
+  dimension: number;
+  longHalfLifeMs: number;
+  shortHalfLifeMs: number;
+  weights: EventWeights;
+}
+
+/** What became of one event. */
+export type EventOutcome =
+  | {
+      eventId: string;
+      status: 'applied';
+      type: EventType;
+      weight: number;
+      /** The event names an item the catalog does not know: counted, but nothing moved. */
+      unknownItem: boolean;
+    }
+  | {
+      eventId: string;
+      /** `duplicate`: its eventId was applied before; `replayed`: its offset was. */
+      status: 'duplicate' | 'replayed';
+    };
+
+export interface ApplyResult {
+  profile: Profile;
+  /** One per event, in the order given. */
+  outcomes: EventOutcome[];
+  /** False when every event was skipped: nothing needs writing. */
+  changed: boolean;
+}
+
+/** A profile with no history. */
+export function emptyProfile(userId: string, dimension: number): Profile {
+  return {
+    payload: {
+      userId,
+      eventCount: 0,
+      impressionCount: 0,
+      positiveEventCount: 0,
+      countsByType: {},
+      updatedAt: 0,
+      categories: {},
+      tags: {},
+      recentItems: [],
+      seenItemIds: [],
+      recentEventIds: [],
+      offsets: {},
+    },
+    long: new Float64Array(dimension),
+    short: new Float64Array(dimension),
+  };
+}
+
+function cloneProfile(profile: Profile): Profile {
+  const p = profile.payload;
+  return {
+    payload: {
+      ...p,
+      countsByType: { ...p.countsByType },
+      categories: { ...p.categories },
+      tags: { ...p.tags },
+      recentItems: [...p.recentItems],
+      seenItemIds: [...p.seenItemIds],
+      recentEventIds: [...p.recentEventIds],
+      offsets: { ...p.offsets },
+    },
+    long: Float64Array.from(profile.long),
+    short: Float64Array.from(profile.short),
+  };
+}
+
+/**
+ * What is left after a user asks to be forgotten: every personal field empty and both vectors
+ * zero, but the log offsets kept, so events from before the request that the bus delivers
+ * again are not re-applied. Later events build a fresh profile on top.
+ */
+export function forgetProfile(
+  profile: Profile | undefined,
+  userId: string,
+  dimension: number,
+): Profile {
+  const tombstone = emptyProfile(userId, dimension);
+  if (profile !== undefined) tombstone.payload.offsets = { ...profile.payload.offsets };
+  return tombstone;
+}
+
+/** True when the profile holds anything learnt from the user (a tombstone holds nothing). */
+export function holdsPersonalData(profile: Profile): boolean {
+  const p = profile.payload;
+  return (
+    p.updatedAt > 0 ||
+    p.eventCount > 0 ||
+    p.impressionCount > 0 ||
+    p.positiveEventCount > 0 ||
+    Object.keys(p.countsByType).length > 0 ||
+    Object.keys(p.categories).length > 0 ||
+    Object.keys(p.tags).length > 0 ||
+    p.recentItems.length > 0 ||
+    p.seenItemIds.length > 0 ||
+    p.recentEventIds.length > 0 ||
+    !isZero(profile.long) ||
+    !isZero(profile.short)
+  );
+}
+
+function offsetValue(offset: string): bigint {
+  if (!/^\d+$/.test(offset)) throw new RangeError(`offset must be a decimal string, got ${offset}`);
+  return BigInt(offset);
+}
+
+/** Weights by name, as a Map: tags are user-facing strings, and `__proto__` is a valid tag. */
+type Interests = Map<string, number>;
+
+function scaleInterests(interests: Interests, factor: number): void {
+  for (const [name, weight] of interests) {
+    const next = weight * factor;
+    if (next <= PROFILE_LIMITS.minInterestWeight) interests.delete(name);
+    else interests.set(name, next);
+  }
+}
+
+/** Adds a signed amount; the floor is 0, and what falls to the threshold is dropped. */
+function addInterest(interests: Interests, name: string, amount: number): void {
+  if (name === '') return;
+  const next = (interests.get(name) ?? 0) + amount;
+  if (next <= PROFILE_LIMITS.minInterestWeight) interests.delete(name);
+  else interests.set(name, next);
+}
+
+/** The strongest `limit` entries (ties by name, so the cut is deterministic). */
+function strongest(interests: Interests, limit: number): Record<string, number> {
+  const entries = [...interests].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.slice(0, limit));
+}
+
+/** Newest first; an equal time goes before what was applied earlier. */
+function rememberInteraction(payload: StoredProfile, interaction: StoredInteraction): void {
+  const items = payload.recentItems;
+  let index = items.findIndex((existing) => existing.at <= interaction.at);
+  if (index < 0) index = items.length;
+  if (index >= PROFILE_LIMITS.recentItems) return;
+  items.splice(index, 0, interaction);
+  if (items.length > PROFILE_LIMITS.recentItems) items.length = PROFILE_LIMITS.recentItems;
+}
+
+/**
+ * Most recently touched first. The list keeps no times, so a late (out-of-order) event for an
+ * item already listed leaves it where it is; one for a new item puts it first.
+ */
+function rememberSeen(payload: StoredProfile, itemId: string, newest: boolean): void {
+  const ids = payload.seenItemIds;
+  const index = ids.indexOf(itemId);
+  if (index >= 0) {
+    if (!newest) return;
+    ids.splice(index, 1);
+  }
+  ids.unshift(itemId);
+  if (ids.length > PROFILE_LIMITS.seenItemIds) ids.length = PROFILE_LIMITS.seenItemIds;
+}
+
+interface Working {
+  profile: Profile;
+  categories: Interests;
+  tags: Interests;
+}
+
+/** Moves the reference time forward to `at`, decaying everything held to it. */
+function advanceTo(working: Working, at: number, settings: ProfileSettings): void {
+  const payload = working.profile.payload;
+  if (at <= payload.updatedAt) return;
+  const elapsed = at - payload.updatedAt;
+  const longFactor = decayFactor(elapsed, settings.longHalfLifeMs);
+  scaleInPlace(working.profile.long, longFactor);
+  scaleInPlace(working.profile.short, decayFactor(elapsed, settings.shortHalfLifeMs));
+  scaleInterests(working.categories, longFactor);
+  scaleInterests(working.tags, longFactor);
+  payload.updatedAt = at;
+}
+
+function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettings): EventOutcome {
+  const { event } = input;
+  const payload = working.profile.payload;
+  payload.countsByType[event.type] = (payload.countsByType[event.type] ?? 0) + 1;
+  const newest = event.timestamp >= payload.updatedAt;
+  advanceTo(working, event.timestamp, settings);
+  const applied = { eventId: event.eventId, status: 'applied' as const, type: event.type };
+
+  if (event.type === 'impression') {
+    payload.impressionCount += 1;
+    return { ...applied, weight: 0, unknownItem: false };
+  }
+  payload.eventCount += 1;
+  const weight = eventWeight(event, settings.weights);
+  if (event.itemId === undefined) return { ...applied, weight, unknownItem: false };
+  if (input.item === undefined) return { ...applied, weight, unknownItem: true };
+
+  if (weight !== 0) {
+    // An event older than the reference time enters already decayed by its own age, so the
+    // result is the same whatever order the events arrive in.
+    const age = payload.updatedAt - event.timestamp;
+    const longWeight = weight * decayFactor(age, settings.longHalfLifeMs);
+    const direction = input.item.vector === undefined ? null : unit(input.item.vector);
+    if (direction !== null) {
+      addScaledInPlace(working.profile.long, direction, longWeight);
+      addScaledInPlace(
+        working.profile.short,
+        direction,
+        weight * decayFactor(age, settings.shortHalfLifeMs),
+      );
+    }
+    addInterest(working.categories, input.item.category, longWeight);
+    for (const tag of new Set(input.item.tags)) addInterest(working.tags, tag, longWeight);
+  }
+  if (weight > 0) payload.positiveEventCount += 1;
+
+  const interaction: StoredInteraction = {
+    itemId: event.itemId,
+    type: event.type,
+    at: event.timestamp,
+  };
+  if (event.value !== undefined) interaction.value = event.value;
+  rememberInteraction(payload, interaction);
+  rememberSeen(payload, event.itemId, newest);
+  return { ...applied, weight, unknownItem: false };
+}
+
+/**
+ * Applies one user's events, in log order, to their profile (or to an empty one) and returns
+ * the new profile; the input is left as it was.
+ *
+ * Vectors and interests are decayed sums relative to `updatedAt`, the newest event time
+ * applied: a newer event first decays what is held by 2^(−Δt/halfLife), then adds
+ * weight × unit(item vector); an older one adds its term decayed by its own age. Negative
+ * weights subtract. An event at or below the partition's stored offset (`replayed`), or whose
+ * id is among the recent ones (`duplicate`), is skipped.
+ */
+export function applyEvents(
+  current: Profile | undefined,
+  events: readonly ProfileEvent[],
+  settings: ProfileSettings,
+): ApplyResult {
+  const userId = current?.payload.userId ?? events[0]?.event.userId ?? '';
+  const profile =
+    current === undefined ? emptyProfile(userId, settings.dimension) : cloneProfile(current);
+  if (profile.long.length !== settings.dimension || profile.short.length !== settings.dimension) {
+    throw new RangeError(
+      `profile vectors have ${profile.long.length} and ${profile.short.length} dimensions, expected ${settings.dimension}`,
+    );
+  }
+  const payload = profile.payload;
+  const working: Working = {
+    profile,
+    categories: new Map(Object.entries(payload.categories)),
+    tags: new Map(Object.entries(payload.tags)),
+  };
+  const appliedIds = new Set(payload.recentEventIds);
+  const outcomes: EventOutcome[] = [];
+  let changed = false;
+
+  for (const input of events) {
+    const { event } = input;
+    if (event.userId !== userId) {
+      throw new RangeError(`event ${event.eventId} is for user ${event.userId}, not ${userId}`);
+    }
+    const partition = String(input.partition);
+    const offset = offsetValue(input.offset);
+    const last = payload.offsets[partition];
+    if (last !== undefined && offset <= offsetValue(last)) {
+      outcomes.push({ eventId: event.eventId, status: 'replayed' });
+      continue;
+    }
+    payload.offsets[partition] = input.offset;
+    if (appliedIds.has(event.eventId)) {
+      outcomes.push({ eventId: event.eventId, status: 'duplicate' });
+      continue;
+    }
+    appliedIds.add(event.eventId);
+    payload.recentEventIds.unshift(event.eventId);
+    changed = true;
+    outcomes.push(applyOne(working, input, settings));
+  }
+
+  if (payload.recentEventIds.length > PROFILE_LIMITS.recentEventIds) {
+    payload.recentEventIds.length = PROFILE_LIMITS.recentEventIds;
+  }
+  payload.categories = strongest(working.categories, PROFILE_LIMITS.categories);
+  payload.tags = strongest(working.tags, PROFILE_LIMITS.tags);
+  return { profile, outcomes, changed };
+}

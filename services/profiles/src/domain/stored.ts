@@ -1,0 +1,125 @@
+import {
+  EVENT_TYPES,
+  type EventType,
+  ITEM_VECTOR,
+  type PointInput,
+  PROFILE_LONG_VECTOR,
+  PROFILE_SHORT_VECTOR,
+  type StoredPoint,
+} from '@tailor/kit';
+
+import { emptyProfile, type ItemFacts, type Profile, type StoredInteraction } from './profile.js';
+
+/*
+ * Stored points are read field by field rather than trusted: a point written by an older
+ * version, or edited by hand, degrades to defaults instead of failing every batch for that user.
+ */
+
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
+const DECIMAL = /^\d+$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function numbers(value: unknown, accept: (n: number) => boolean): Record<string, number> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter(
+      (entry): entry is [string, number] =>
+        typeof entry[1] === 'number' && Number.isFinite(entry[1]) && accept(entry[1]),
+    ),
+  );
+}
+
+function interactions(value: unknown): StoredInteraction[] {
+  if (!Array.isArray(value)) return [];
+  const out: StoredInteraction[] = [];
+  for (const entry of value) {
+    if (!isRecord(entry)) continue;
+    const { itemId, type, at, value: amount } = entry;
+    if (typeof itemId !== 'string' || typeof type !== 'string' || !EVENT_TYPE_SET.has(type))
+      continue;
+    if (typeof at !== 'number' || !Number.isFinite(at)) continue;
+    const interaction: StoredInteraction = { itemId, type: type as EventType, at };
+    if (typeof amount === 'number' && Number.isFinite(amount)) interaction.value = amount;
+    out.push(interaction);
+  }
+  return out;
+}
+
+function vectorOf(point: StoredPoint, name: string, dimension: number): Float64Array {
+  const stored = point.vectors?.[name];
+  return stored !== undefined && stored.length === dimension
+    ? Float64Array.from(stored)
+    : new Float64Array(dimension);
+}
+
+/** A `profiles` point as a profile; vectors not asked for (or of another size) read as zero. */
+export function profileFromPoint(point: StoredPoint, dimension: number): Profile {
+  const p = point.payload;
+  const userId = typeof p.userId === 'string' ? p.userId : point.id;
+  const profile = emptyProfile(userId, dimension);
+  const offsets = isRecord(p.offsets) ? p.offsets : {};
+  profile.payload = {
+    userId,
+    eventCount: count(p.eventCount),
+    impressionCount: count(p.impressionCount),
+    positiveEventCount: count(p.positiveEventCount),
+    countsByType: Object.fromEntries(
+      Object.entries(numbers(p.countsByType, (n) => Number.isInteger(n) && n > 0)).filter(
+        ([type]) => EVENT_TYPE_SET.has(type),
+      ),
+    ),
+    updatedAt: typeof p.updatedAt === 'number' && Number.isFinite(p.updatedAt) ? p.updatedAt : 0,
+    categories: numbers(p.categories, (n) => n > 0),
+    tags: numbers(p.tags, (n) => n > 0),
+    recentItems: interactions(p.recentItems),
+    seenItemIds: strings(p.seenItemIds),
+    recentEventIds: strings(p.recentEventIds),
+    offsets: Object.fromEntries(
+      Object.entries(offsets).filter(
+        (entry): entry is [string, string] =>
+          DECIMAL.test(entry[0]) && typeof entry[1] === 'string' && DECIMAL.test(entry[1]),
+      ),
+    ),
+  };
+  profile.long = vectorOf(point, PROFILE_LONG_VECTOR, dimension);
+  profile.short = vectorOf(point, PROFILE_SHORT_VECTOR, dimension);
+  return profile;
+}
+
+/** The point to upsert into `profiles`: id = userId. */
+export function profileToPoint(profile: Profile): PointInput {
+  return {
+    id: profile.payload.userId,
+    vectors: {
+      [PROFILE_LONG_VECTOR]: Float32Array.from(profile.long),
+      [PROFILE_SHORT_VECTOR]: Float32Array.from(profile.short),
+    },
+    payload: { ...profile.payload },
+  };
+}
+
+/**
+ * The facts of an `items` point. A vector of another size (an embedder changed without
+ * re-embedding the catalog) is left out, so the event still counts and moves interests.
+ */
+export function itemFactsFromPoint(point: StoredPoint, dimension: number): ItemFacts {
+  const p = point.payload;
+  const facts: ItemFacts = {
+    category: typeof p.category === 'string' ? p.category : '',
+    tags: strings(p.tags),
+  };
+  const vector = point.vectors?.[ITEM_VECTOR];
+  if (vector !== undefined && vector.length === dimension) facts.vector = vector;
+  return facts;
+}

@@ -1,0 +1,171 @@
+import 'reflect-metadata';
+
+import {
+  buildFederatedSchema,
+  consumeUserEvents,
+  type Logger,
+  startSubgraph,
+  type Subscription,
+  USER_EVENTS_DLQ_TOPIC,
+  USER_EVENTS_TOPIC,
+} from '@tailor/kit';
+import type { GraphQLSchema } from 'graphql';
+
+import { profileSettings } from './config.js';
+import type { ProfilesDeps } from './deps.js';
+import { UserProfileResolver } from './graphql/profile.resolver.js';
+import { userReferenceResolvers } from './graphql/user.reference.js';
+import { UserResolver } from './graphql/user.resolver.js';
+import { createProfileMetrics, type ProfileMetrics } from './metrics.js';
+import { ProfileService } from './profile.service.js';
+
+export {
+  DEFAULT_LONG_HALF_LIFE_HOURS,
+  DEFAULT_SHORT_HALF_LIFE_MINUTES,
+  type ProfilesConfig,
+  profilesEnvShape,
+  profileSettings,
+} from './config.js';
+export type { ProfilesDeps } from './deps.js';
+export { decayFactor } from './domain/decay.js';
+export {
+  applyEvents,
+  type ApplyResult,
+  emptyProfile,
+  type EventOutcome,
+  forgetProfile,
+  holdsPersonalData,
+  type ItemFacts,
+  type Profile,
+  PROFILE_LIMITS,
+  type ProfileEvent,
+  type ProfileSettings,
+  type StoredInteraction,
+  type StoredProfile,
+} from './domain/profile.js';
+export { itemFactsFromPoint, profileFromPoint, profileToPoint } from './domain/stored.js';
+export {
+  type EventTypeCount,
+  interestShares,
+  type ProfileSummary,
+  summarizeProfile,
+  SUMMARY_LIMITS,
+  type WeightedInterest,
+} from './domain/summary.js';
+export {
+  DEFAULT_EVENT_WEIGHTS,
+  DWELL_MAX_WEIGHT,
+  DWELL_SECONDS_PER_UNIT,
+  eventWeight,
+  type EventWeights,
+  FLAT_WEIGHT_TYPES,
+  type FlatWeightType,
+  MAX_ABS_EVENT_WEIGHT,
+  RATING_NEUTRAL_STARS,
+  RATING_WEIGHT_PER_STAR,
+} from './domain/weights.js';
+export {
+  type BatchOutcome,
+  type ProfileEraser,
+  type ProfileReader,
+  ProfileService,
+  type ProfileServiceOptions,
+} from './profile.service.js';
+
+/** The consumer group of the profiles service on `user-events`. */
+export const PROFILES_GROUP_ID = 'profiles';
+
+/** A running profiles service. */
+export interface RunningProfiles {
+  /** `http://host:port/graphql`. */
+  url: string;
+  port: number;
+  /** Stops consuming (the batch in hand finishes and commits), then the server. */
+  close(): Promise<void>;
+}
+
+function createService(
+  deps: ProfilesDeps,
+  metrics: ProfileMetrics,
+  logger: Logger,
+): ProfileService {
+  return new ProfileService({
+    store: deps.store,
+    logger,
+    settings: profileSettings(deps.config, deps.embedder.dimension),
+    metrics,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
+}
+
+function schemaOf(profiles: ProfileService): Promise<GraphQLSchema> {
+  const users = new UserResolver(profiles);
+  const userProfiles = new UserProfileResolver();
+  return buildFederatedSchema(
+    {
+      resolvers: [UserResolver, UserProfileResolver],
+      container: {
+        get: (cls: unknown) => {
+          if (cls === UserResolver) return users;
+          if (cls === UserProfileResolver) return userProfiles;
+          throw new Error(`no instance of ${String(cls)} in the profiles container`);
+        },
+      },
+    },
+    userReferenceResolvers(),
+  );
+}
+
+/** The profiles subgraph schema (the supergraph compose script prints it). Touches no store. */
+export async function buildProfilesSchema(deps: ProfilesDeps): Promise<GraphQLSchema> {
+  return schemaOf(createService(deps, createProfileMetrics(), deps.logger));
+}
+
+/**
+ * Starts the profiles service: creates its collections when missing, consumes `user-events`
+ * from the beginning (group `profiles`) into the `profiles` collection, and serves `/graphql`.
+ */
+export async function startProfiles(
+  deps: ProfilesDeps & { host: string; port: number },
+): Promise<RunningProfiles> {
+  const metrics = createProfileMetrics();
+  const profiles = createService(deps, metrics, deps.logger);
+  await profiles.ensureCollections();
+  await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
+  const consumer: Subscription = await consumeUserEvents({
+    bus: deps.bus,
+    groupId: PROFILES_GROUP_ID,
+    logger: deps.logger,
+    fromBeginning: true,
+    handle: async (events) => {
+      await profiles.applyBatch(events);
+    },
+  });
+  try {
+    const subgraph = await startSubgraph({
+      name: 'profiles',
+      schema: await schemaOf(profiles),
+      logger: deps.logger,
+      host: deps.host,
+      port: deps.port,
+      routes: (_app, registry) => {
+        registry.registerMetric(metrics.applied);
+        registry.registerMetric(metrics.skipped);
+      },
+    });
+    return {
+      url: subgraph.url,
+      port: subgraph.port,
+      close: async () => {
+        try {
+          await consumer.stop();
+        } finally {
+          await subgraph.close();
+        }
+      },
+    };
+  } catch (err) {
+    await consumer.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,219 @@
+import {
+  type ConsumedEvent,
+  EVENT_LIMITS,
+  ITEMS_COLLECTION,
+  itemsCollectionSpec,
+  type Logger,
+  type PointInput,
+  PROFILES_COLLECTION,
+  profilesCollectionSpec,
+  type VectorStore,
+} from '@tailor/kit';
+
+import {
+  applyEvents,
+  forgetProfile,
+  holdsPersonalData,
+  type ItemFacts,
+  type Profile,
+  type ProfileEvent,
+  type ProfileSettings,
+  type StoredProfile,
+} from './domain/profile.js';
+import { itemFactsFromPoint, profileFromPoint, profileToPoint } from './domain/stored.js';
+import { type ProfileSummary, summarizeProfile } from './domain/summary.js';
+import { KeyedLock } from './keyed-lock.js';
+import type { ProfileMetrics } from './metrics.js';
+
+/** Reads profiles for display; what the GraphQL resolvers depend on. */
+export interface ProfileReader {
+  /** Any id is a user: one without a profile (or forgotten) reads as an empty cold-start one. */
+  read(userId: string): Promise<ProfileSummary>;
+}
+
+/** Erases a user's profile; what `forgetUser` depends on. */
+export interface ProfileEraser {
+  /** True when something was held for the user and has been erased. */
+  forget(userId: string): Promise<boolean>;
+}
+
+/** Options of {@link ProfileService}. */
+export interface ProfileServiceOptions {
+  /** Holds `profiles` (written) and `items` (read). Owned by the caller. */
+  store: VectorStore;
+  logger: Logger;
+  settings: ProfileSettings;
+  metrics: ProfileMetrics;
+  /** Epoch milliseconds; tests may fix it. */
+  now?: () => number;
+}
+
+/** What one batch came to. */
+export interface BatchOutcome {
+  applied: number;
+  duplicate: number;
+  replayed: number;
+  /** Applied events naming an item the catalog does not know (counted, nothing moved). */
+  unknownItem: number;
+  /** Profiles written. */
+  written: number;
+}
+
+/**
+ * Keeps the `profiles` collection: applies batches of user events and forgets users. Every
+ * change to a user's profile is a read-modify-write under that user's lock.
+ */
+export class ProfileService implements ProfileReader, ProfileEraser {
+  private readonly log: Logger;
+  private readonly lock = new KeyedLock();
+  private readonly now: () => number;
+
+  constructor(private readonly options: ProfileServiceOptions) {
+    this.log = options.logger.child({ component: 'profiles' });
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Creates `profiles`, and `items` too when the catalog has not yet: with the same spec the
+   * catalog uses, so whichever starts first, the result is the same.
+   */
+  async ensureCollections(): Promise<void> {
+    const { dimension } = this.options.settings;
+    await this.options.store.ensureCollection(profilesCollectionSpec(dimension));
+    await this.options.store.ensureCollection(itemsCollectionSpec(dimension));
+  }
+
+  /**
+   * Applies a batch of one partition, in log order: loads the users' profiles and the items
+   * named (one store call each), applies, writes every changed profile in one call. A store
+   * error propagates, so the bus delivers the batch again; applying is idempotent.
+   */
+  async applyBatch(events: readonly ConsumedEvent[]): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = {
+      applied: 0,
+      duplicate: 0,
+      replayed: 0,
+      unknownItem: 0,
+      written: 0,
+    };
+    if (events.length === 0) return outcome;
+    const byUser = new Map<string, ConsumedEvent[]>();
+    for (const consumed of events) {
+      const list = byUser.get(consumed.event.userId);
+      if (list === undefined) byUser.set(consumed.event.userId, [consumed]);
+      else list.push(consumed);
+    }
+    const userIds = [...byUser.keys()];
+
+    return this.lock.run(userIds, async () => {
+      const { store, settings, metrics } = this.options;
+      const profiles = await this.loadProfiles(userIds, true);
+      const items = await this.loadItems(events);
+      const writes: PointInput[] = [];
+      const appliedTypes: string[] = [];
+      for (const [userId, consumed] of byUser) {
+        const input = consumed.map((c): ProfileEvent => {
+          const item = c.event.itemId === undefined ? undefined : items.get(c.event.itemId);
+          return {
+            event: c.event,
+            partition: c.partition,
+            offset: c.offset,
+            ...(item === undefined ? {} : { item }),
+          };
+        });
+        const result = applyEvents(profiles.get(userId), input, settings);
+        for (const [index, o] of result.outcomes.entries()) {
+          if (o.status !== 'applied') {
+            outcome[o.status] += 1;
+            continue;
+          }
+          outcome.applied += 1;
+          appliedTypes.push(o.type);
+          if (o.unknownItem) {
+            outcome.unknownItem += 1;
+            this.log.debug(
+              { eventId: o.eventId, itemId: consumed[index]?.event.itemId, type: o.type },
+              'event for an unknown item: counted only',
+            );
+          }
+        }
+        if (result.changed) writes.push(profileToPoint(result.profile));
+      }
+      if (writes.length > 0) await store.upsert(PROFILES_COLLECTION, writes);
+      outcome.written = writes.length;
+
+      // Counted only once written: a failed write is retried and must not count twice.
+      for (const type of appliedTypes) metrics.applied.inc({ type });
+      if (outcome.duplicate > 0) metrics.skipped.inc({ reason: 'duplicate' }, outcome.duplicate);
+      if (outcome.replayed > 0) metrics.skipped.inc({ reason: 'replayed' }, outcome.replayed);
+      const first = events[0]!;
+      this.log.debug(
+        { partition: first.partition, fromOffset: first.offset, users: userIds.length, ...outcome },
+        'batch applied',
+      );
+      return outcome;
+    });
+  }
+
+  /**
+   * Erases what is held for the user, keeping only the log offsets (see `forgetProfile`).
+   * True when there was something to erase.
+   */
+  async forget(userId: string): Promise<boolean> {
+    return this.lock.run([userId], async () => {
+      const profile = (await this.loadProfiles([userId], true)).get(userId);
+      if (profile === undefined || !holdsPersonalData(profile)) return false;
+      const tombstone = forgetProfile(profile, userId, this.options.settings.dimension);
+      await this.options.store.upsert(PROFILES_COLLECTION, [profileToPoint(tombstone)]);
+      this.log.info({ userId }, 'user forgotten');
+      return true;
+    });
+  }
+
+  async read(userId: string): Promise<ProfileSummary> {
+    const longHalfLifeMs = this.options.settings.longHalfLifeMs;
+    // No event can carry a longer id, so there is nothing to look up.
+    if (userId.length > EVENT_LIMITS.idMaxLength) {
+      return summarizeProfile(userId, undefined, this.now(), longHalfLifeMs);
+    }
+    const payload: StoredProfile | undefined = (await this.loadProfiles([userId], false)).get(
+      userId,
+    )?.payload;
+    return summarizeProfile(userId, payload, this.now(), longHalfLifeMs);
+  }
+
+  private async loadProfiles(
+    userIds: readonly string[],
+    withVectors: boolean,
+  ): Promise<Map<string, Profile>> {
+    const points = await this.options.store.retrieve(PROFILES_COLLECTION, userIds, { withVectors });
+    const { dimension } = this.options.settings;
+    return new Map(points.map((point) => [point.id, profileFromPoint(point, dimension)]));
+  }
+
+  private async loadItems(events: readonly ConsumedEvent[]): Promise<Map<string, ItemFacts>> {
+    // Impressions never move a profile, and the recommender sends many: their items are not read.
+    const ids = [
+      ...new Set(
+        events.flatMap((c) =>
+          c.event.itemId === undefined || c.event.type === 'impression' ? [] : [c.event.itemId],
+        ),
+      ),
+    ];
+    if (ids.length === 0) return new Map();
+    const points = await this.options.store.retrieve(ITEMS_COLLECTION, ids, { withVectors: true });
+    const { dimension } = this.options.settings;
+    const items = new Map<string, ItemFacts>();
+    for (const point of points) {
+      const facts = itemFactsFromPoint(point, dimension);
+      if (facts.vector === undefined) {
+        this.log.warn(
+          { itemId: point.id, dimension },
+          'item has no content vector of the profile dimension: its events move interests only',
+        );
+      }
+      items.set(point.id, facts);
+    }
+    return items;
+  }
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { PROFILE_LONG_VECTOR, PROFILE_SHORT_VECTOR, type ProfilePayload } from '@tailor/kit';
+
+import { readProfile, topKeys } from './profile.js';
+
+function payload(overrides: Partial<ProfilePayload> = {}): ProfilePayload {
+  return {
+    userId: 'u1',
+    eventCount: 3,
+    impressionCount: 0,
+    countsByType: { view: 3 },
+    updatedAt: Date.UTC(2025, 5, 1),
+    categories: { outdoor: 2 },
+    tags: { running: 2.5, waterproof: 1, stale: -1 },
+    recentItems: [
+      { itemId: 'i2', type: 'like', at: 2 },
+      { itemId: 'i1', type: 'view', at: 1 },
+    ],
+    seenItemIds: ['i1', 'i2'],
+    recentEventIds: [],
+    offsets: {},
+    ...overrides,
+  };
+}
+
+const point = (p: ProfilePayload, long: number[], short: number[]) => ({
+  id: p.userId,
+  payload: { ...p },
+  vectors: {
+    [PROFILE_LONG_VECTOR]: Float32Array.from(long),
+    [PROFILE_SHORT_VECTOR]: Float32Array.from(short),
+  },
+});
+
+describe('readProfile', () => {
+  describe('when the profile has events and a direction', () => {
+    it('blends the query vector and reads seen items, recent interactions and top tags', () => {
+      const view = readProfile(point(payload(), [3, 0], [0, 0]), 0.35);
+      assert.equal(view.coldStart, false);
+      assert.deepEqual([...view.queryVector!], [1, 0]);
+      assert.deepEqual(view.seenItemIds, ['i1', 'i2']);
+      assert.deepEqual(
+        view.recent.map((r) => r.itemId),
+        ['i2', 'i1'],
+      );
+      assert.deepEqual(view.topTags, ['running', 'waterproof']);
+    });
+  });
+
+  describe('when there is no profile, no event, or no direction', () => {
+    it('is cold start', () => {
+      assert.equal(readProfile(undefined, 0.35).coldStart, true);
+      assert.equal(
+        readProfile(point(payload({ eventCount: 0 }), [1, 0], [1, 0]), 0.35).coldStart,
+        true,
+      );
+      const flat = readProfile(point(payload(), [0, 0], [0, 0]), 0.35);
+      assert.equal(flat.coldStart, true);
+      assert.equal(flat.queryVector, null);
+      assert.deepEqual(flat.seenItemIds, ['i1', 'i2']);
+    });
+  });
+
+  describe('when fields are missing from the stored payload', () => {
+    it('reads them as empty', () => {
+      const view = readProfile({ id: 'u', payload: { userId: 'u' } }, 0.35);
+      assert.deepEqual(view, {
+        coldStart: true,
+        queryVector: null,
+        seenItemIds: [],
+        recent: [],
+        topTags: [],
+      });
+    });
+  });
+});
+
+describe('topKeys', () => {
+  describe('when weights tie or are not positive', () => {
+    it('orders by weight then name and drops the non-positive', () => {
+      assert.deepEqual(topKeys({ b: 1, a: 1, c: 2, d: 0, e: -3 }, 10), ['c', 'a', 'b']);
+      assert.deepEqual(topKeys({ b: 1, a: 1, c: 2 }, 2), ['c', 'a']);
+    });
+  });
+});

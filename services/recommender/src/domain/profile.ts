@@ -1,0 +1,78 @@
+import {
+  PROFILE_LONG_VECTOR,
+  PROFILE_SHORT_VECTOR,
+  type ProfilePayload,
+  type RecentInteraction,
+  type StoredPoint,
+} from '@tailor/kit';
+
+import { blendQueryVector } from './vectors.js';
+
+/** How many of the user's strongest tags reasons compare picks with. */
+export const TOP_TAGS_FOR_REASONS = 10;
+/** How many of the newest interactions reasons look through for "Because you …". */
+export const RECENT_FOR_REASONS = 20;
+
+/** A remembered interaction; `value` is read when the profile keeps it (a rating's stars). */
+export type Interaction = RecentInteraction & { value?: number };
+
+/** What the recommender reads from a user's stored profile. */
+export interface ProfileView {
+  /** True without a profile, without applied events, or with no direction in either vector. */
+  coldStart: boolean;
+  /** The blended query vector; null on cold start. */
+  queryVector: Float32Array | null;
+  /** Items never to recommend again. */
+  seenItemIds: string[];
+  /** Newest first, at most {@link RECENT_FOR_REASONS}. */
+  recent: Interaction[];
+  /** Strongest first, at most {@link TOP_TAGS_FOR_REASONS}. */
+  topTags: string[];
+}
+
+/** The keys with positive weight, strongest first (ties by name), at most `limit`. */
+export function topKeys(weights: Record<string, number> | undefined, limit: number): string[] {
+  return Object.entries(weights ?? {})
+    .filter(([, weight]) => typeof weight === 'number' && weight > 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, limit)
+    .map(([key]) => key);
+}
+
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+
+/**
+ * Reads a `profiles` point (or its absence). The profiles service writes it; fields it may not
+ * have written yet are read as empty rather than trusted, so a partial profile degrades to
+ * cold start instead of failing the request.
+ */
+export function readProfile(point: StoredPoint | undefined, shortTermWeight: number): ProfileView {
+  if (point === undefined) {
+    return { coldStart: true, queryVector: null, seenItemIds: [], recent: [], topTags: [] };
+  }
+  const payload = point.payload as Partial<ProfilePayload>;
+  const queryVector = blendQueryVector(
+    point.vectors?.[PROFILE_LONG_VECTOR],
+    point.vectors?.[PROFILE_SHORT_VECTOR],
+    shortTermWeight,
+  );
+  const eventCount = typeof payload.eventCount === 'number' ? payload.eventCount : 0;
+  const recent = Array.isArray(payload.recentItems)
+    ? payload.recentItems.filter(
+        (r): r is Interaction =>
+          typeof r === 'object' &&
+          r !== null &&
+          typeof r.itemId === 'string' &&
+          typeof r.type === 'string',
+      )
+    : [];
+  const coldStart = queryVector === null || eventCount <= 0;
+  return {
+    coldStart,
+    queryVector: coldStart ? null : queryVector,
+    seenItemIds: strings(payload.seenItemIds),
+    recent: recent.slice(0, RECENT_FOR_REASONS),
+    topTags: topKeys(payload.tags, TOP_TAGS_FOR_REASONS),
+  };
+}

@@ -1,0 +1,155 @@
+import type { Condition, Filter } from '@tailor/kit';
+
+/** Bounds of the recommender's arguments and searches; documented in the service README. */
+export const RECOMMENDATION_LIMITS = {
+  defaultFirst: 10,
+  maxFirst: 50,
+  /** Same bound as ids in the event contract. */
+  idMaxLength: 128,
+  maxExcludeItemIds: 200,
+  /** Same bound as categories in the catalog. */
+  categoryMaxLength: 64,
+  surfaceMaxLength: 64,
+  /** Candidates fetched per item asked for, so re-ranking and MMR have room to move. */
+  candidatesPerItem: 10,
+  minCandidates: 100,
+  maxCandidates: 500,
+} as const;
+
+const L = RECOMMENDATION_LIMITS;
+
+/** Where impressions say a list was shown when the client does not tell. */
+export const DEFAULT_SURFACE = 'api';
+
+/** An argument the client got wrong; `argument` names it (e.g. `context.diversity`). */
+export class RecommendationArgumentError extends Error {
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RecommendationArgumentError';
+  }
+}
+
+/** Checks a `first` argument against 1..max. */
+export function checkFirst(first: number, max: number = L.maxFirst): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw new RecommendationArgumentError(
+      'first',
+      `first must be a whole number from 1 to ${max}, got ${first}`,
+    );
+  }
+  return first;
+}
+
+/** Checks an id argument: 1 to 128 characters once trimmed. Returns it trimmed. */
+export function checkId(value: string, argument: string): string {
+  const id = value.trim();
+  if (id === '' || id.length > L.idMaxLength) {
+    throw new RecommendationArgumentError(
+      argument,
+      `${argument} must be 1 to ${L.idMaxLength} characters, got ${id.length}`,
+    );
+  }
+  return id;
+}
+
+/** Normalizes a category the way the catalog stores them (trimmed, lowercase). */
+export function checkCategory(value: string, argument: string): string {
+  const category = value.trim().toLowerCase();
+  if (category === '' || category.length > L.categoryMaxLength) {
+    throw new RecommendationArgumentError(
+      argument,
+      `${argument} must be 1 to ${L.categoryMaxLength} characters, got ${category.length}`,
+    );
+  }
+  return category;
+}
+
+/** What a client may say about where and how a list is shown. */
+export interface RecommendationContextArgs {
+  category?: string | null;
+  excludeItemIds?: readonly string[] | null;
+  surface?: string | null;
+  diversity?: number | null;
+}
+
+/** {@link RecommendationContextArgs} checked and normalized. */
+export interface RecommendationContext {
+  /** Lowercase, as stored; absent for every category. */
+  category?: string;
+  /** Distinct, trimmed. */
+  excludeItemIds: string[];
+  surface: string;
+  /** 0..1; absent to use the configured MMR λ. */
+  diversity?: number;
+}
+
+/** Checks the context argument; every error names the offending field. */
+export function parseContext(
+  args: RecommendationContextArgs | null | undefined,
+): RecommendationContext {
+  const context: RecommendationContext = { excludeItemIds: [], surface: DEFAULT_SURFACE };
+  if (args === null || args === undefined) return context;
+  if (args.category !== null && args.category !== undefined) {
+    context.category = checkCategory(args.category, 'context.category');
+  }
+  const excluded = args.excludeItemIds ?? [];
+  if (excluded.length > L.maxExcludeItemIds) {
+    throw new RecommendationArgumentError(
+      'context.excludeItemIds',
+      `context.excludeItemIds may hold at most ${L.maxExcludeItemIds} ids, got ${excluded.length}`,
+    );
+  }
+  context.excludeItemIds = [
+    ...new Set(excluded.map((id) => checkId(id, 'context.excludeItemIds'))),
+  ];
+  if (args.surface !== null && args.surface !== undefined) {
+    const surface = args.surface.trim();
+    if (surface === '' || surface.length > L.surfaceMaxLength) {
+      throw new RecommendationArgumentError(
+        'context.surface',
+        `context.surface must be 1 to ${L.surfaceMaxLength} characters, got ${surface.length}`,
+      );
+    }
+    context.surface = surface;
+  }
+  if (args.diversity !== null && args.diversity !== undefined) {
+    const d = args.diversity;
+    if (!Number.isFinite(d) || d < 0 || d > 1) {
+      throw new RecommendationArgumentError(
+        'context.diversity',
+        `context.diversity must be a number from 0 to 1, got ${d}`,
+      );
+    }
+    context.diversity = d;
+  }
+  return context;
+}
+
+/** How many candidates to fetch for a list of `first`: ten per item, 100 to 500. */
+export function candidateLimit(first: number): number {
+  return Math.min(Math.max(first * L.candidatesPerItem, L.minCandidates), L.maxCandidates);
+}
+
+/** MMR's λ for a request: `1 − diversity` when the client asks, else the configured one. */
+export function mmrLambda(configured: number, diversity: number | undefined): number {
+  return diversity === undefined ? configured : 1 - diversity;
+}
+
+/** What every candidate must satisfy. */
+export interface CandidateFilterArgs {
+  /** Items never to offer: what the user has seen plus what the client excludes. */
+  excludeIds: readonly string[];
+  /** Lowercase category, or absent for all. */
+  category?: string;
+}
+
+/** The store filter of candidates: in stock, of the category if given, none of the excluded. */
+export function candidateFilter(args: CandidateFilterArgs): Filter {
+  const must: Condition[] = [{ key: 'inStock', match: { value: true } }];
+  if (args.category !== undefined) must.push({ key: 'category', match: { value: args.category } });
+  const excluded = [...new Set(args.excludeIds)];
+  return excluded.length === 0 ? { must } : { must, must_not: [{ has_id: excluded }] };
+}

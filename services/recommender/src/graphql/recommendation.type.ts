@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+import { Strategy } from '../domain/strategy.js';
+import { Item } from './item.type.js';
+
+registerEnumType(Strategy, {
+  name: 'RecommendationStrategy',
+  description: 'How a recommendation list was made.',
+  valuesConfig: {
+    PERSONALIZED: {
+      description: "Vector search from the user's profile, re-ranked and diversified.",
+    },
+    TRENDING: {
+      description: 'Cold start: items trending now (the user has no usable profile yet).',
+    },
+  },
+});
+
+@ObjectType('Recommendation', {
+  description: 'One recommended item for one user, in one served list.',
+})
+@Directive('@key(fields: "recommendationId userId item { id }")')
+export class Recommendation {
+  @Field(() => ID, { description: 'Id of the served list this recommendation belongs to.' })
+  recommendationId!: string;
+
+  @Field(() => ID, { description: 'The user the list was served to.' })
+  userId!: string;
+
+  @Field(() => Int, { description: 'Place in the list, 1 for the first item.' })
+  position!: number;
+
+  @Field(() => Item, { description: 'The recommended item.' })
+  item!: Item;
+
+  @Field(() => Float, {
+    description:
+      'Ranking score: similarity (or popularity on cold start) plus popularity and freshness ' +
+      'boosts; comparable within one list only.',
+  })
+  score!: number;
+
+  @Field(() => [String], {
+    description: 'Why this item was picked, most personal first; at least one.',
+  })
+  reasons!: string[];
+}
+
+@ObjectType('RecommendationList', {
+  description: 'A list of recommendations served to one user at one moment.',
+})
+export class RecommendationList {
+  @Field(() => ID, {
+    description: 'Unique per served list; impressions and later events refer to it.',
+  })
+  recommendationId!: string;
+
+  @Field(() => ID, { description: 'The user the list was served to.' })
+  userId!: string;
+
+  @Field(() => Strategy, { description: 'How the list was made.' })
+  strategy!: Strategy;
+
+  @Field(() => [Recommendation], { description: 'The picks, best first.' })
+  items!: Recommendation[];
+
+  @Field(() => Date, { description: 'When the list was made.' })
+  generatedAt!: Date;
+}
+
+@ObjectType('SimilarItem', { description: 'An item close to another one in content.' })
+export class SimilarItem {
+  @Field(() => Item, { description: 'The similar item.' })
+  item!: Item;
+
+  @Field(() => Float, { description: 'Cosine similarity of the two items, up to 1.' })
+  score!: number;
+
+  @Field(() => String, { description: 'Why the two items are alike.' })
+  reason!: string;
+}
+
+@ObjectType('TrendingItem', { description: 'An item people are interacting with now.' })
+export class TrendingItem {
+  @Field(() => Item, { description: 'The trending item.' })
+  item!: Item;
+
+  @Field(() => Float, {
+    description:
+      'Decayed count of recent interactions: views and clicks count 1, likes, shares, carts ' +
+      'and high ratings 2, purchases 3, each halving every trending half-life.',
+  })
+  score!: number;
+}

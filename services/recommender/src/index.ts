@@ -1,0 +1,132 @@
+import 'reflect-metadata';
+
+import {
+  buildFederatedSchema,
+  itemsCollectionSpec,
+  profilesCollectionSpec,
+  startSubgraph,
+  USER_EVENTS_DLQ_TOPIC,
+  USER_EVENTS_TOPIC,
+} from '@tailor/kit';
+import type { GraphQLSchema } from 'graphql';
+
+import type { RecommenderDeps } from './deps.js';
+import { RecommendationResolver } from './graphql/recommendation.resolver.js';
+import { userReferenceResolvers } from './graphql/user.reference.js';
+import { UserResolver } from './graphql/user.resolver.js';
+import { User } from './graphql/user.type.js';
+import { createRecommenderMetrics, type RecommenderMetrics } from './metrics.js';
+import { RecommendationService } from './recommendation.service.js';
+import { TrendingService } from './trending.service.js';
+
+export { type RecommenderConfig, recommenderEnvShape } from './config.js';
+export type { RecommenderDeps } from './deps.js';
+export { REASON_LIMITS } from './domain/reasons.js';
+export { RECOMMENDATION_LIMITS } from './domain/request.js';
+export { TRENDING_EVENT_WEIGHTS } from './domain/trending.js';
+export { TRENDING_GROUP_ID } from './trending.service.js';
+
+/** A running recommender subgraph. */
+export interface RunningRecommender {
+  /** `http://host:port/graphql`. */
+  url: string;
+  port: number;
+  /**
+   * Stops the server and the trending replay, and waits for impressions in flight; the bus,
+   * store and embedder stay open (their owner closes them).
+   */
+  close(): Promise<void>;
+}
+
+function createServices(deps: RecommenderDeps, metrics: RecommenderMetrics) {
+  const trending = new TrendingService({
+    bus: deps.bus,
+    store: deps.store,
+    logger: deps.logger,
+    halfLifeHours: deps.config.RECOMMENDER_TRENDING_HALF_LIFE_HOURS,
+  });
+  const recommendations = new RecommendationService({
+    config: deps.config,
+    store: deps.store,
+    bus: deps.bus,
+    logger: deps.logger,
+    trending,
+    metrics,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
+  return { trending, recommendations };
+}
+
+function schemaOf(recommendations: RecommendationService): Promise<GraphQLSchema> {
+  const instances = new Map<unknown, unknown>([
+    [RecommendationResolver, new RecommendationResolver(recommendations)],
+    [UserResolver, new UserResolver(recommendations)],
+  ]);
+  return buildFederatedSchema(
+    {
+      resolvers: [RecommendationResolver, UserResolver],
+      // Nothing here returns a User: it is reached through the gateway, so name it explicitly.
+      orphanedTypes: [User],
+      container: {
+        get: (cls: unknown) => {
+          const instance = instances.get(cls);
+          if (instance === undefined) {
+            throw new Error(`no instance of ${String(cls)} in the recommender container`);
+          }
+          return instance;
+        },
+      },
+    },
+    userReferenceResolvers(),
+  );
+}
+
+/** The recommender subgraph schema (the supergraph compose script prints it). Touches no adapter. */
+export async function buildRecommenderSchema(deps: RecommenderDeps): Promise<GraphQLSchema> {
+  return schemaOf(createServices(deps, createRecommenderMetrics()).recommendations);
+}
+
+/**
+ * Starts the recommender subgraph: creates the collections and topics it reads when missing,
+ * starts rebuilding trending counts from the beginning of `user-events`, then serves `/graphql`.
+ */
+export async function startRecommender(
+  deps: RecommenderDeps & { host: string; port: number },
+): Promise<RunningRecommender> {
+  // Both collections belong to other services; creating them with the shared specs lets the
+  // recommender start first and answer (cold start) before anything is written.
+  await deps.store.ensureCollection(itemsCollectionSpec(deps.embedder.dimension));
+  await deps.store.ensureCollection(profilesCollectionSpec(deps.embedder.dimension));
+  await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
+  const metrics = createRecommenderMetrics();
+  const { trending, recommendations } = createServices(deps, metrics);
+  await trending.start();
+  try {
+    const subgraph = await startSubgraph({
+      name: 'recommender',
+      schema: await schemaOf(recommendations),
+      logger: deps.logger,
+      host: deps.host,
+      port: deps.port,
+      routes: (_app, registry) => {
+        registry.registerMetric(metrics.duration);
+        registry.registerMetric(metrics.served);
+      },
+    });
+    return {
+      url: subgraph.url,
+      port: subgraph.port,
+      close: async () => {
+        try {
+          await subgraph.close();
+        } finally {
+          await trending.stop();
+          await recommendations.drain();
+        }
+      },
+    };
+  } catch (err) {
+    await trending.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,441 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import { type EventBus, type EventType, publishUserEvents, silentLogger } from '@tailor/kit';
+import { waitFor } from '@tailor/kit/testing';
+
+import { startRecommender } from './index.js';
+import {
+  type RecommenderUnderTest,
+  startRecommenderUnderTest,
+  testConfig,
+  type TestItem,
+} from './testing/recommender-under-test.js';
+
+const ITEMS: TestItem[] = [
+  {
+    id: 'trail-boots',
+    title: 'Trail Boots GTX',
+    category: 'outdoor',
+    tags: ['waterproof', 'hiking', 'boots'],
+    description: 'Waterproof hiking boots for muddy mountain trails.',
+  },
+  {
+    id: 'rain-jacket',
+    title: 'Summit Rain Jacket',
+    category: 'outdoor',
+    tags: ['waterproof', 'hiking', 'jacket'],
+    description: 'Waterproof hiking jacket for mountain rain.',
+    inStock: false,
+  },
+  {
+    id: 'tent',
+    title: 'Ridge Tent',
+    category: 'outdoor',
+    tags: ['waterproof', 'hiking', 'camping'],
+    description: 'Waterproof two-person tent for hiking trips in the mountains.',
+  },
+  {
+    id: 'backpack',
+    title: 'Trail Pack 30',
+    category: 'outdoor',
+    tags: ['hiking', 'backpack'],
+    description: 'Light hiking backpack for day trails.',
+  },
+  {
+    id: 'novel',
+    title: 'The Long Road',
+    category: 'books',
+    tags: ['novel', 'adventure'],
+    description: 'A novel about a journey.',
+  },
+  {
+    id: 'cookbook',
+    title: 'Pasta Every Day',
+    category: 'books',
+    tags: ['cooking', 'recipes'],
+    description: 'Recipes for fresh pasta.',
+  },
+  {
+    id: 'pan',
+    title: 'Cast Iron Pan',
+    category: 'kitchen',
+    tags: ['cooking', 'iron'],
+    description: 'A heavy pan for searing.',
+  },
+  {
+    id: 'kettle',
+    title: 'Steel Kettle',
+    category: 'kitchen',
+    tags: ['tea'],
+    description: 'A kettle for the stove.',
+  },
+];
+const CATEGORY = new Map(ITEMS.map((item) => [item.id, item.category]));
+
+interface ListAnswer {
+  recommendations: {
+    recommendationId: string;
+    userId: string;
+    strategy: 'PERSONALIZED' | 'TRENDING';
+    generatedAt: string;
+    items: {
+      recommendationId: string;
+      userId: string;
+      position: number;
+      item: { id: string };
+      score: number;
+      reasons: string[];
+    }[];
+  };
+}
+
+const RECOMMENDATIONS = `query Recs($userId: ID!, $first: Int, $context: RecommendationContextInput) {
+  recommendations(userId: $userId, first: $first, context: $context) {
+    recommendationId userId strategy generatedAt
+    items { recommendationId userId position item { id } score reasons }
+  }
+}`;
+
+const TRENDING = `query Trending($first: Int, $category: String) {
+  trendingItems(first: $first, category: $category) { item { id } score }
+}`;
+
+interface TrendingAnswer {
+  trendingItems: { item: { id: string }; score: number }[];
+}
+
+async function recommend(
+  t: RecommenderUnderTest,
+  variables: Record<string, unknown>,
+): Promise<ListAnswer['recommendations']> {
+  const answer = await t.gql<ListAnswer>(RECOMMENDATIONS, variables);
+  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+  return answer.data!.recommendations;
+}
+
+const ids = (list: { item: { id: string } }[]) => list.map((entry) => entry.item.id);
+
+/** One event per (itemId, type), each from a different user. */
+function events(...pairs: [string, EventType][]) {
+  return pairs.map(([itemId, type]) => ({
+    eventId: randomUUID(),
+    userId: `crowd-${randomUUID()}`,
+    itemId,
+    type,
+    timestamp: Date.now(),
+  }));
+}
+
+describe('recommender subgraph', () => {
+  describe('when a user has a profile', () => {
+    let t: RecommenderUnderTest;
+
+    before(async () => {
+      t = await startRecommenderUnderTest();
+      await t.putItems(ITEMS);
+      await t.putProfile({
+        userId: 'hiker',
+        interactions: [{ itemId: 'trail-boots', type: 'like', at: Date.now() }],
+        tags: { hiking: 3, waterproof: 2, boots: 1 },
+      });
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('serves a personalized list without seen or out-of-stock items, nearest first', async () => {
+      const list = await recommend(t, { userId: 'hiker', first: 6 });
+      assert.equal(list.strategy, 'PERSONALIZED');
+      assert.equal(list.userId, 'hiker');
+      assert.match(list.recommendationId, /^[0-9a-f-]{36}$/);
+      const picked = ids(list.items);
+      assert.equal(picked.length, 6);
+      assert.ok(!picked.includes('trail-boots'), 'seen item recommended');
+      assert.ok(!picked.includes('rain-jacket'), 'out-of-stock item recommended');
+      assert.equal(CATEGORY.get(picked[0]!), 'outdoor', `first pick ${picked[0]}`);
+      assert.deepEqual(
+        list.items.map((r) => r.position),
+        [1, 2, 3, 4, 5, 6],
+      );
+      for (const rec of list.items) {
+        assert.equal(rec.recommendationId, list.recommendationId);
+        assert.ok(rec.reasons.length > 0);
+      }
+      const tent = list.items.find((r) => r.item.id === 'tent')!;
+      assert.equal(tent.reasons[0], 'Because you liked Trail Boots GTX');
+      assert.equal(tent.reasons[1], 'Matches your interest in hiking, waterproof');
+    });
+
+    it('honours the context category, case-insensitively', async () => {
+      const list = await recommend(t, {
+        userId: 'hiker',
+        first: 10,
+        context: { category: 'Books' },
+      });
+      assert.deepEqual(ids(list.items).sort(), ['cookbook', 'novel']);
+    });
+
+    it('leaves out the excluded items', async () => {
+      const list = await recommend(t, {
+        userId: 'hiker',
+        first: 10,
+        context: { excludeItemIds: ['tent', 'pan'] },
+      });
+      assert.deepEqual(ids(list.items).sort(), ['backpack', 'cookbook', 'kettle', 'novel']);
+    });
+
+    it('ranks by score alone when asked for no diversity', async () => {
+      const list = await recommend(t, { userId: 'hiker', first: 6, context: { diversity: 0 } });
+      const scores = list.items.map((r) => r.score);
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+      );
+    });
+
+    it('serves the same list through the User entity', async () => {
+      const answer = await t.gql<{
+        _entities: { id: string; recommendations: { strategy: string; items: unknown[] } }[];
+      }>(
+        `query($r: [_Any!]!) { _entities(representations: $r) {
+          ... on User { id recommendations(first: 2) { strategy items { item { id } } } } } }`,
+        { r: [{ __typename: 'User', id: 'hiker' }] },
+      );
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const [user] = answer.data!._entities;
+      assert.equal(user!.id, 'hiker');
+      assert.equal(user!.recommendations.strategy, 'PERSONALIZED');
+      assert.equal(user!.recommendations.items.length, 2);
+    });
+
+    it('publishes one impression per item with the recommendationId and surface', async () => {
+      const list = await recommend(t, { userId: 'hiker', first: 3, context: { surface: 'home' } });
+      const impressions = await waitFor(
+        () => {
+          const found = t.published.filter(
+            (e) => e.type === 'impression' && e.context?.recommendationId === list.recommendationId,
+          );
+          return found.length === 3 ? found : undefined;
+        },
+        { description: 'three impressions of the list' },
+      );
+      assert.deepEqual(
+        impressions.map((e) => [e.userId, e.itemId, e.context?.surface, e.context?.position]),
+        list.items.map((r) => ['hiker', r.item.id, 'home', String(r.position)]),
+      );
+      assert.equal(new Set(impressions.map((e) => e.eventId)).size, 3);
+    });
+
+    it('counts served lists in its metrics', async () => {
+      const metricsUrl = t.recommender.url.replace(/\/graphql$/, '/metrics');
+      const text = await (await fetch(metricsUrl)).text();
+      assert.match(
+        text,
+        /tailor_recommendations_served_total\{[^}]*strategy="personalized"[^}]*\} [1-9]/,
+      );
+      assert.match(
+        text,
+        /tailor_recommendation_duration_seconds_count\{[^}]*strategy="personalized"/,
+      );
+    });
+  });
+
+  describe('when a user has no usable profile', () => {
+    let t: RecommenderUnderTest;
+
+    before(async () => {
+      t = await startRecommenderUnderTest();
+      await t.putItems(ITEMS);
+      await publishUserEvents(
+        t.bus,
+        events(
+          ['pan', 'view'],
+          ['pan', 'view'],
+          ['pan', 'like'],
+          ['novel', 'view'],
+          ['rain-jacket', 'purchase'],
+          ['kettle', 'impression'],
+          ['kettle', 'dislike'],
+        ),
+      );
+      await waitFor(
+        async () => {
+          const answer = await t.gql<TrendingAnswer>(TRENDING, { first: 10 });
+          return answer.data?.trendingItems.length === 2;
+        },
+        { description: 'trending to count the published events' },
+      );
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('lists trending in-stock items by decayed count, impressions and dislikes not counted', async () => {
+      const answer = await t.gql<TrendingAnswer>(TRENDING, { first: 10 });
+      const trending = answer.data!.trendingItems;
+      assert.deepEqual(ids(trending), ['pan', 'novel']);
+      // Weights 1 + 1 + 2 and 1, barely decayed since they were published.
+      assert.ok(Math.abs(trending[0]!.score - 4) < 0.01, `pan ${trending[0]!.score}`);
+      assert.ok(Math.abs(trending[1]!.score - 1) < 0.01, `novel ${trending[1]!.score}`);
+    });
+
+    it('lists trending items of one category', async () => {
+      const answer = await t.gql<TrendingAnswer>(TRENDING, { first: 10, category: 'BOOKS' });
+      assert.deepEqual(ids(answer.data!.trendingItems), ['novel']);
+    });
+
+    it('serves an unknown user trending items first, then fills from the catalog', async () => {
+      const list = await recommend(t, { userId: `stranger-${randomUUID()}`, first: 4 });
+      assert.equal(list.strategy, 'TRENDING');
+      const picked = ids(list.items);
+      assert.equal(picked.length, 4);
+      assert.equal(picked[0], 'pan');
+      assert.ok(picked.includes('novel'));
+      assert.ok(!picked.includes('rain-jacket'));
+      assert.deepEqual(list.items[0]!.reasons, ['Trending now in Kitchen']);
+      for (const rec of list.items) assert.ok(rec.reasons.length > 0);
+    });
+
+    it('treats a profile without events as cold start and still skips its seen items', async () => {
+      await t.putProfile({
+        userId: 'fresh',
+        interactions: [],
+        seenItemIds: ['pan'],
+        eventCount: 0,
+      });
+      const list = await recommend(t, { userId: 'fresh', first: 3 });
+      assert.equal(list.strategy, 'TRENDING');
+      assert.equal(list.items[0]!.item.id, 'novel');
+      assert.ok(!ids(list.items).includes('pan'));
+    });
+
+    it('rebuilds trending from the log when another instance starts', async () => {
+      const other = await t.startAnother();
+      const trending = await waitFor(
+        async () => {
+          const answer = await t.gql<TrendingAnswer>(TRENDING, { first: 10 }, other.url);
+          const list = answer.data?.trendingItems ?? [];
+          return list.length === 2 ? list : undefined;
+        },
+        { description: 'the new instance to replay user-events' },
+      );
+      assert.deepEqual(ids(trending), ['pan', 'novel']);
+    });
+  });
+
+  describe('when publishing impressions fails', () => {
+    let t: RecommenderUnderTest;
+
+    before(async () => {
+      t = await startRecommenderUnderTest();
+      await t.putItems(ITEMS);
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('still serves the list', async () => {
+      const failing: EventBus = {
+        ensureTopics: (topics) => t.bus.ensureTopics(topics),
+        subscribe: (options) => t.bus.subscribe(options),
+        publish: async () => {
+          throw new Error('broker unreachable');
+        },
+        close: async () => undefined,
+      };
+      const recommender = await startRecommender({
+        config: testConfig(),
+        logger: silentLogger(),
+        bus: failing,
+        store: t.store,
+        embedder: t.embedder,
+        host: '127.0.0.1',
+        port: 0,
+      });
+      try {
+        const answer = await t.gql<ListAnswer>(
+          RECOMMENDATIONS,
+          { userId: 'anyone', first: 2 },
+          recommender.url,
+        );
+        assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+        assert.equal(answer.data!.recommendations.items.length, 2);
+      } finally {
+        await recommender.close();
+      }
+    });
+  });
+
+  describe('when asked for similar items', () => {
+    let t: RecommenderUnderTest;
+
+    before(async () => {
+      t = await startRecommenderUnderTest();
+      await t.putItems(ITEMS);
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('lists in-stock neighbours without the item itself, with a reason', async () => {
+      const answer = await t.gql<{
+        similarItems: { item: { id: string }; score: number; reason: string }[];
+      }>(`{ similarItems(itemId: "tent", first: 3) { item { id } score reason } }`);
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const similar = answer.data!.similarItems;
+      assert.equal(similar.length, 3);
+      assert.ok(!ids(similar).includes('tent'));
+      assert.ok(!ids(similar).includes('rain-jacket'));
+      assert.equal(similar[0]!.item.id, 'trail-boots');
+      assert.equal(similar[0]!.reason, 'Shares waterproof, hiking with Ridge Tent');
+      assert.ok(similar[0]!.score >= similar[1]!.score);
+    });
+
+    it('answers NOT_FOUND for an unknown item', async () => {
+      const answer = await t.gql(`{ similarItems(itemId: "no-such-item") { item { id } } }`);
+      assert.equal(answer.errors?.[0]?.extensions?.code, 'NOT_FOUND');
+    });
+  });
+
+  describe('when arguments are out of bounds', () => {
+    let t: RecommenderUnderTest;
+
+    before(async () => {
+      t = await startRecommenderUnderTest();
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['first is 0', RECOMMENDATIONS, { userId: 'u', first: 0 }, 'first'],
+      ['first is 51', RECOMMENDATIONS, { userId: 'u', first: 51 }, 'first'],
+      ['userId is too long', RECOMMENDATIONS, { userId: 'u'.repeat(129) }, 'userId'],
+      [
+        'too many ids are excluded',
+        RECOMMENDATIONS,
+        {
+          userId: 'u',
+          context: { excludeItemIds: Array.from({ length: 201 }, (_, i) => `i${i}`) },
+        },
+        'context.excludeItemIds',
+      ],
+      [
+        'diversity is above 1',
+        RECOMMENDATIONS,
+        { userId: 'u', context: { diversity: 2 } },
+        'context.diversity',
+      ],
+      ['trending first is 0', TRENDING, { first: 0 }, 'first'],
+    ];
+    for (const [name, query, variables, field] of cases) {
+      it(`answers BAD_USER_INPUT naming ${field} when ${name}`, async () => {
+        const answer = await t.gql(query, variables);
+        assert.equal(answer.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+        assert.equal(answer.errors?.[0]?.extensions?.field, field);
+      });
+    }
+  });
+});

@@ -1,0 +1,109 @@
+import {
+  type ConsumedEvent,
+  consumeUserEvents,
+  type EventBus,
+  ITEMS_COLLECTION,
+  type Logger,
+  type Subscription,
+  type VectorStore,
+} from '@tailor/kit';
+
+import { readItem } from './domain/item.js';
+import { TrendingCounts, trendingWeight } from './domain/trending.js';
+
+/** Consumer group of the trending replay; ephemeral, so it never commits offsets. */
+export const TRENDING_GROUP_ID = 'recommender-trending';
+/** Most item ids asked of the store in one call when learning categories. */
+export const CATEGORY_LOOKUP_BATCH = 256;
+
+const HOUR_MS = 3_600_000;
+
+/** Options of {@link TrendingService}. */
+export interface TrendingServiceOptions {
+  bus: EventBus;
+  /** Where item categories are read from (`items`). */
+  store: VectorStore;
+  logger: Logger;
+  halfLifeHours: number;
+}
+
+/**
+ * Keeps {@link TrendingCounts} in memory from `user-events`. The counts are a cache of the log:
+ * each start replays the topic from the beginning on an ephemeral subscription, so nothing is
+ * stored and every replica converges on the same counts.
+ */
+export class TrendingService {
+  readonly counts: TrendingCounts;
+  private readonly bus: EventBus;
+  private readonly store: VectorStore;
+  private readonly log: Logger;
+  private readonly logger: Logger;
+  /** Last offset applied per partition: a redelivered batch is not counted twice. */
+  private readonly applied = new Map<number, bigint>();
+  private subscription: Subscription | null = null;
+
+  constructor(options: TrendingServiceOptions) {
+    this.bus = options.bus;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.log = options.logger.child({ component: 'trending' });
+    this.counts = new TrendingCounts({ halfLifeMs: options.halfLifeHours * HOUR_MS });
+  }
+
+  /** Starts the replay; counts fill in as the log is read. */
+  async start(): Promise<void> {
+    this.subscription = await consumeUserEvents({
+      bus: this.bus,
+      groupId: TRENDING_GROUP_ID,
+      logger: this.logger,
+      fromBeginning: true,
+      ephemeral: true,
+      handle: (events) => this.apply(events),
+    });
+    this.log.info('trending replay started');
+  }
+
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.stop();
+  }
+
+  /**
+   * Counts a batch of one partition. Categories are looked up before anything is counted: if
+   * the store fails, the batch is redelivered and counted once, later.
+   */
+  async apply(events: readonly ConsumedEvent[]): Promise<void> {
+    const fresh = events.filter(({ event, partition, offset }) => {
+      const last = this.applied.get(partition);
+      return (
+        (last === undefined || BigInt(offset) > last) &&
+        event.itemId !== undefined &&
+        trendingWeight(event.type, event.value) > 0
+      );
+    });
+    await this.learnCategories([...new Set(fresh.map(({ event }) => event.itemId!))]);
+    for (const { event } of fresh) {
+      this.counts.add(event.itemId!, trendingWeight(event.type, event.value), event.timestamp);
+    }
+    for (const { partition, offset } of events) {
+      const last = this.applied.get(partition);
+      if (last === undefined || BigInt(offset) > last) this.applied.set(partition, BigInt(offset));
+    }
+  }
+
+  /** Reads the categories of items not filed yet, in batches; unknown items stay unfiled. */
+  private async learnCategories(itemIds: readonly string[]): Promise<void> {
+    const unknown = itemIds.filter((id) => this.counts.categoryOf(id) === undefined);
+    for (let i = 0; i < unknown.length; i += CATEGORY_LOOKUP_BATCH) {
+      const points = await this.store.retrieve(
+        ITEMS_COLLECTION,
+        unknown.slice(i, i + CATEGORY_LOOKUP_BATCH),
+      );
+      for (const point of points) {
+        const item = readItem(point.payload, point.id);
+        if (item.category !== '') this.counts.setCategory(point.id, item.category);
+      }
+    }
+  }
+}
