@@ -84,7 +84,7 @@ export function compose(subgraphs: readonly SubgraphSdl[]): Composition {
   );
   const problems = [
     ...(result.errors ?? []).map((e) => `error: ${e.message}`),
-    ...result.hints
+    ...(result.hints ?? [])
       .filter((h) => !ACCEPTED_HINT_CODES.has(h.definition.code))
       .map((h) => `hint ${h.definition.code}: ${h.message}`),
   ];
