@@ -73,9 +73,7 @@ export async function subgraphSdls(): Promise<SubgraphSdl[]> {
   }
 }
 
-export type Composition =
-  | { ok: true; supergraphSdl: string }
-  | { ok: false; problems: string[] };
+export type Composition = { ok: true; supergraphSdl: string } | { ok: false; problems: string[] };
 
 /** Composes the subgraphs; errors and unaccepted hints are both problems. */
 export function compose(subgraphs: readonly SubgraphSdl[]): Composition {

@@ -15,7 +15,9 @@ export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
   recommender: 'http://127.0.0.1:4004/graphql',
 };
 
-export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(
+  new URL('../supergraph.graphql', import.meta.url),
+);
 
 /** The edge limits. Each refuses a request before any subgraph is called. */
 export const gatewayLimitsShape = {

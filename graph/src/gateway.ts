@@ -5,12 +5,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   createServiceApp,
+  currentRequestId,
   jsonErrorHandler,
   listen,
   type ListeningServer,
   type Logger,
   REQUEST_ID_HEADER,
-  currentRequestId,
 } from '@tailor/kit';
 import express from 'express';
 
@@ -45,7 +45,8 @@ class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     request,
     context,
   }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
-    if (context.requestId !== undefined) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.requestId !== undefined)
+      request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 }
 
@@ -67,7 +68,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { limits } = options;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.GRAPHQL_MAX_DEPTH, ignoreIntrospection: true },
-    costLimit: { maxCost: limits.GRAPHQL_MAX_COST, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+    costLimit: {
+      maxCost: limits.GRAPHQL_MAX_COST,
+      objectCost: 2,
+      scalarCost: 1,
+      depthCostFactor: 1.5,
+      ignoreIntrospection: true,
+    },
     maxAliases: { n: limits.GRAPHQL_MAX_ALIASES },
     maxDirectives: { n: limits.GRAPHQL_MAX_DIRECTIVES },
     maxTokens: { n: limits.GRAPHQL_MAX_TOKENS },
@@ -91,7 +98,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(
     '/graphql',
     express.json({ limit: limits.GATEWAY_MAX_BODY_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ requestId: currentRequestId(req) }) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({ requestId: currentRequestId(req) }),
+    }),
   );
   app.use(jsonErrorHandler);
 

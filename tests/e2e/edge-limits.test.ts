@@ -35,7 +35,10 @@ describe('the gateway edge limits', () => {
   });
 
   it('refuses more aliases than GRAPHQL_MAX_ALIASES with a code', async () => {
-    const result = await graphql(url, '{ a: item(id: "x") { id } b: item(id: "x") { id } c: item(id: "x") { id } d: item(id: "x") { id } }');
+    const result = await graphql(
+      url,
+      '{ a: item(id: "x") { id } b: item(id: "x") { id } c: item(id: "x") { id } d: item(id: "x") { id } }',
+    );
     assert.equal(result.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
     assert.match(result.errors?.[0]?.message ?? '', /alias/i);
   });

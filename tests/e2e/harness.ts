@@ -41,7 +41,10 @@ export async function query<T = Record<string, unknown>>(
 }
 
 /** Environment of a test mesh: free ports, loopback, its own data directory. */
-export function testEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  dataDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',

@@ -15,7 +15,12 @@ interface HomeData {
       recommendationId: string;
       strategy: 'PERSONALIZED' | 'TRENDING';
       items: {
-        item: { id: string; title: string; category: string; price: { amount: number; currency: string } };
+        item: {
+          id: string;
+          title: string;
+          category: string;
+          price: { amount: number; currency: string };
+        };
         score: number;
         reasons: string[];
       }[];
@@ -24,7 +29,11 @@ interface HomeData {
 }
 
 interface RecordEventsData {
-  recordEvents: { accepted: number; eventIds: string[]; errors: { index: number; field: string; message: string }[] };
+  recordEvents: {
+    accepted: number;
+    eventIds: string[];
+    errors: { index: number; field: string; message: string }[];
+  };
 }
 
 const HOME = operation('Home');
@@ -73,8 +82,13 @@ describe('the embedded mesh through the gateway', () => {
         assert.ok(rec.reasons.length > 0 && rec.reasons.every((r) => r.length > 0));
       }
       const top = home.user.profile.topCategories.map((c) => c.name);
-      assert.ok(top.includes('outdoor') || top.includes('sports'), `top categories: ${top.join(', ')}`);
-      const fromInterests = list.items.filter((r) => ['outdoor', 'sports'].includes(r.item.category));
+      assert.ok(
+        top.includes('outdoor') || top.includes('sports'),
+        `top categories: ${top.join(', ')}`,
+      );
+      const fromInterests = list.items.filter((r) =>
+        ['outdoor', 'sports'].includes(r.item.category),
+      );
       assert.ok(fromInterests.length >= 3, `only ${fromInterests.length} of 5 from outdoor/sports`);
     });
   });
@@ -95,7 +109,11 @@ describe('the embedded mesh through the gateway', () => {
       const category = 'kitchen';
       const seen = await itemsOfCategory(url, category, 6);
       assert.equal(seen.length, 6);
-      const events = seen.map((itemId, i) => ({ userId, itemId, type: i === 5 ? 'PURCHASE' : 'VIEW' }));
+      const events = seen.map((itemId, i) => ({
+        userId,
+        itemId,
+        type: i === 5 ? 'PURCHASE' : 'VIEW',
+      }));
       const recorded = await query<RecordEventsData>(url, RECORD_EVENTS, { events });
       assert.equal(recorded.recordEvents.accepted, 6);
 
@@ -114,7 +132,8 @@ describe('the embedded mesh through the gateway', () => {
       assert.equal(items.length, 5);
       const inCategory = items.filter((r) => r.item.category === category).length;
       assert.ok(inCategory >= 3, `only ${inCategory} of 5 from ${category}`);
-      for (const rec of items) assert.ok(!seen.includes(rec.item.id), `${rec.item.id} was already seen`);
+      for (const rec of items)
+        assert.ok(!seen.includes(rec.item.id), `${rec.item.id} was already seen`);
     });
   });
 
@@ -144,7 +163,11 @@ describe('the embedded mesh through the gateway', () => {
   describe('when a request is too large', () => {
     it('refuses a batch over the limit with a code naming the field, and publishes nothing', async () => {
       const userId = `flood-${randomUUID()}`;
-      const events = Array.from({ length: 501 }, () => ({ userId, itemId: 'books-001', type: 'VIEW' }));
+      const events = Array.from({ length: 501 }, () => ({
+        userId,
+        itemId: 'books-001',
+        type: 'VIEW',
+      }));
       const result = await graphql(url, RECORD_EVENTS, { events });
       assert.equal(result.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
       assert.equal(result.errors?.[0]?.extensions?.field, 'events');
@@ -184,9 +207,13 @@ describe('the embedded mesh through the gateway', () => {
       await waitFor(async () => (await profileOf(url, 'demo-bob')).eventCount > 0, {
         description: 'demo-bob history to be applied',
       });
-      const forgot = await query<{ forgetUser: { userId: string; forgotten: boolean } }>(url, FORGET_USER, {
-        userId: 'demo-bob',
-      });
+      const forgot = await query<{ forgetUser: { userId: string; forgotten: boolean } }>(
+        url,
+        FORGET_USER,
+        {
+          userId: 'demo-bob',
+        },
+      );
       assert.deepEqual(forgot.forgetUser, { userId: 'demo-bob', forgotten: true });
       const home = await query<HomeData>(url, HOME, { userId: 'demo-bob' });
       assert.equal(home.user.profile.eventCount, 0);

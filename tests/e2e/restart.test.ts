@@ -8,7 +8,8 @@ import { query, startTestMesh } from './harness.js';
 import { operation } from './operations.js';
 
 const RECORD_EVENTS = operation('RecordEvents');
-const PROFILE = 'query($userId: ID!) { user(id: $userId) { profile { eventCount topCategories { name } } } }';
+const PROFILE =
+  'query($userId: ID!) { user(id: $userId) { profile { eventCount topCategories { name } } } }';
 const ITEM_COUNT = '{ items(first: 1) { totalCount } }';
 
 interface ProfileData {
@@ -22,7 +23,8 @@ describe('the embedded mesh across a restart', () => {
       try {
         const url = first.mesh.gatewayUrl;
         const userId = `returning-${randomUUID()}`;
-        const items = (await query<{ items: { totalCount: number } }>(url, ITEM_COUNT)).items.totalCount;
+        const items = (await query<{ items: { totalCount: number } }>(url, ITEM_COUNT)).items
+          .totalCount;
         assert.ok(items >= 300, `demo catalog has ${items} items`);
 
         await query(url, RECORD_EVENTS, {
@@ -31,9 +33,13 @@ describe('the embedded mesh across a restart', () => {
             { userId, itemId: 'garden-002', type: 'LIKE' },
           ],
         });
-        await waitFor(async () => (await query<ProfileData>(url, PROFILE, { userId })).user.profile.eventCount === 2, {
-          description: 'the first two events to be applied',
-        });
+        await waitFor(
+          async () =>
+            (await query<ProfileData>(url, PROFILE, { userId })).user.profile.eventCount === 2,
+          {
+            description: 'the first two events to be applied',
+          },
+        );
         // Accepted but maybe not yet applied when the mesh stops: the log must carry them over.
         await query(url, RECORD_EVENTS, {
           events: [
@@ -46,7 +52,8 @@ describe('the embedded mesh across a restart', () => {
         const second = await startTestMesh({}, first.dataDir);
         try {
           const url2 = second.mesh.gatewayUrl;
-          const again = (await query<{ items: { totalCount: number } }>(url2, ITEM_COUNT)).items.totalCount;
+          const again = (await query<{ items: { totalCount: number } }>(url2, ITEM_COUNT)).items
+            .totalCount;
           assert.equal(again, items);
           const profile = await waitFor(
             async () => {

@@ -36,7 +36,13 @@ export function itemsCollectionSpec(dimension: number): CollectionSpec {
   return {
     name: ITEMS_COLLECTION,
     vectors: { [ITEM_VECTOR]: { size: dimension, distance: 'cosine' } },
-    payloadIndexes: { itemId: 'keyword', category: 'keyword', tags: 'keyword', inStock: 'bool', price: 'float' },
+    payloadIndexes: {
+      itemId: 'keyword',
+      category: 'keyword',
+      tags: 'keyword',
+      inStock: 'bool',
+      price: 'float',
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 import {
-  ITEMS_COLLECTION,
-  type ItemPayload,
-  publishUserEvents,
   type EventBus,
   type EventType,
+  type ItemPayload,
+  ITEMS_COLLECTION,
+  publishUserEvents,
   type UserEvent,
   type VectorStore,
 } from '@tailor/kit';
@@ -28,7 +28,16 @@ const CROWD_SIZE = 40;
 const HOUR_MS = 3_600_000;
 
 /** The pattern of one demo user's history: mostly views, some likes, a couple of purchases. */
-const HISTORY: readonly EventType[] = ['view', 'view', 'like', 'view', 'purchase', 'view', 'add_to_cart', 'like'];
+const HISTORY: readonly EventType[] = [
+  'view',
+  'view',
+  'like',
+  'view',
+  'purchase',
+  'view',
+  'add_to_cart',
+  'like',
+];
 
 /** A small deterministic PRNG (mulberry32) so demo histories are the same on every machine. */
 function prng(seed: number): () => number {
@@ -46,7 +55,10 @@ async function itemsByCategory(store: VectorStore): Promise<Map<string, string[]
   const byCategory = new Map<string, string[]>();
   let cursor: string | undefined;
   do {
-    const page = await store.scroll(ITEMS_COLLECTION, { limit: 256, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.scroll(ITEMS_COLLECTION, {
+      limit: 256,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
     for (const point of page.points) {
       const payload = point.payload as unknown as ItemPayload;
       if (!payload.inStock) continue;
@@ -110,7 +122,11 @@ export async function demoEvents(store: VectorStore, now: number): Promise<UserE
 }
 
 /** Publishes the demo histories through the bus, as any producer would. */
-export async function seedDemoUsers(bus: EventBus, store: VectorStore, now = Date.now()): Promise<number> {
+export async function seedDemoUsers(
+  bus: EventBus,
+  store: VectorStore,
+  now = Date.now(),
+): Promise<number> {
   const events = await demoEvents(store, now);
   await publishUserEvents(bus, events);
   return events.length;

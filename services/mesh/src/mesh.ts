@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { startCatalog } from '@tailor/catalog';
 import { startEvents } from '@tailor/events';
 import { startGateway } from '@tailor/graph';
-import { type Adapters, createAdapters, type Logger, loadConfig } from '@tailor/kit';
+import { type Adapters, createAdapters, loadConfig,type Logger } from '@tailor/kit';
 import { startProfiles } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
 
-import { meshEnvSchema, type MeshConfig } from './config.js';
+import { type MeshConfig,meshEnvSchema } from './config.js';
 import { seedDemoUsers } from './demo-users.js';
 
 /** A running embedded mesh. */
@@ -47,9 +47,17 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   try {
     const host = config.HOST;
     const deps = { config, logger, ...adapters, host };
-    const catalog = await startCatalog({ ...deps, logger: logger.child({ subgraph: 'catalog' }), port: config.CATALOG_PORT });
+    const catalog = await startCatalog({
+      ...deps,
+      logger: logger.child({ subgraph: 'catalog' }),
+      port: config.CATALOG_PORT,
+    });
     started.push(catalog);
-    const profiles = await startProfiles({ ...deps, logger: logger.child({ subgraph: 'profiles' }), port: config.PROFILES_PORT });
+    const profiles = await startProfiles({
+      ...deps,
+      logger: logger.child({ subgraph: 'profiles' }),
+      port: config.PROFILES_PORT,
+    });
     started.push(profiles);
     const recommender = await startRecommender({
       ...deps,
@@ -57,10 +65,19 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       port: config.RECOMMENDER_PORT,
     });
     started.push(recommender);
-    const events = await startEvents({ ...deps, logger: logger.child({ subgraph: 'events' }), port: config.EVENTS_PORT });
+    const events = await startEvents({
+      ...deps,
+      logger: logger.child({ subgraph: 'events' }),
+      port: config.EVENTS_PORT,
+    });
     started.push(events);
 
-    const subgraphUrls = { catalog: catalog.url, events: events.url, profiles: profiles.url, recommender: recommender.url };
+    const subgraphUrls = {
+      catalog: catalog.url,
+      events: events.url,
+      profiles: profiles.url,
+      recommender: recommender.url,
+    };
     const gateway = await startGateway({
       logger,
       host,

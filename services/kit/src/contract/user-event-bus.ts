@@ -1,5 +1,10 @@
 import type { Logger } from '../logger.js';
-import type { DeliveredMessage, EventBus, OutgoingMessage, Subscription } from '../ports/event-bus.js';
+import type {
+  DeliveredMessage,
+  EventBus,
+  OutgoingMessage,
+  Subscription,
+} from '../ports/event-bus.js';
 import {
   serializeUserEvent,
   USER_EVENT_SCHEMA_VERSION,
@@ -17,18 +22,31 @@ export const HEADER_DLQ_REASON = 'dlq-reason';
 export const HEADER_DLQ_ORIGIN = 'dlq-origin';
 
 /** The bus message for one event: key = userId so a user's events stay in order. */
-export function userEventMessage(event: UserEvent, headers: Record<string, string> = {}): OutgoingMessage {
+export function userEventMessage(
+  event: UserEvent,
+  headers: Record<string, string> = {},
+): OutgoingMessage {
   return {
     key: event.userId,
     value: serializeUserEvent(event),
-    headers: { ...headers, [HEADER_SCHEMA_VERSION]: USER_EVENT_SCHEMA_VERSION, [HEADER_CONTENT_TYPE]: 'application/json' },
+    headers: {
+      ...headers,
+      [HEADER_SCHEMA_VERSION]: USER_EVENT_SCHEMA_VERSION,
+      [HEADER_CONTENT_TYPE]: 'application/json',
+    },
   };
 }
 
 /** Publishes validated events to `user-events`. */
-export async function publishUserEvents(bus: EventBus, events: readonly UserEvent[]): Promise<void> {
+export async function publishUserEvents(
+  bus: EventBus,
+  events: readonly UserEvent[],
+): Promise<void> {
   if (events.length === 0) return;
-  await bus.publish(USER_EVENTS_TOPIC, events.map((event) => userEventMessage(event)));
+  await bus.publish(
+    USER_EVENTS_TOPIC,
+    events.map((event) => userEventMessage(event)),
+  );
 }
 
 /** A valid event with where it sits in the log. */
@@ -52,7 +70,9 @@ export interface ConsumeUserEventsOptions {
   handle: (events: ConsumedEvent[]) => Promise<void>;
 }
 
-function parse(message: DeliveredMessage): { ok: true; event: UserEvent } | { ok: false; reason: string } {
+function parse(
+  message: DeliveredMessage,
+): { ok: true; event: UserEvent } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(message.value);
@@ -91,7 +111,12 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
           valid.push({ event: parsed.event, partition: message.partition, offset: message.offset });
         } else {
           log.warn(
-            { topic: message.topic, partition: message.partition, offset: message.offset, reason: parsed.reason },
+            {
+              topic: message.topic,
+              partition: message.partition,
+              offset: message.offset,
+              reason: parsed.reason,
+            },
             'dead-lettering invalid event',
           );
           dead.push({
@@ -106,7 +131,8 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
         }
       }
       // Dead letters first: if this throws, the batch is redelivered and nothing is lost.
-      if (dead.length > 0 && !options.ephemeral) await options.bus.publish(USER_EVENTS_DLQ_TOPIC, dead);
+      if (dead.length > 0 && !options.ephemeral)
+        await options.bus.publish(USER_EVENTS_DLQ_TOPIC, dead);
       if (valid.length > 0) await options.handle(valid);
     },
   });

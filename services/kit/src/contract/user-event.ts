@@ -45,7 +45,10 @@ const id = (what: string) =>
     .string({ error: `${what} must be a string` })
     .trim()
     .min(1, `${what} must not be empty`)
-    .max(EVENT_LIMITS.idMaxLength, `${what} must be at most ${EVENT_LIMITS.idMaxLength} characters`);
+    .max(
+      EVENT_LIMITS.idMaxLength,
+      `${what} must be at most ${EVENT_LIMITS.idMaxLength} characters`,
+    );
 
 const contextValue = z
   .string({ error: 'context values must be strings' })
@@ -55,13 +58,9 @@ const contextValue = z
   );
 
 const timestamp = z
-  .union(
-    [
-      z.iso.datetime({ offset: true }),
-      z.number().int().nonnegative(),
-    ],
-    { error: 'timestamp must be an ISO-8601 date-time with offset or epoch milliseconds' },
-  )
+  .union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()], {
+    error: 'timestamp must be an ISO-8601 date-time with offset or epoch milliseconds',
+  })
   .describe('When the behaviour happened: ISO-8601 with offset, or epoch milliseconds.');
 
 /**
@@ -100,11 +99,19 @@ export const UserEventSchema = z
   .strict()
   .superRefine((event, ctx) => {
     if (event.itemId === undefined && !ITEM_OPTIONAL_TYPES.has(event.type)) {
-      ctx.addIssue({ code: 'custom', path: ['itemId'], message: `itemId is required for ${event.type} events` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['itemId'],
+        message: `itemId is required for ${event.type} events`,
+      });
     }
     if (event.type === 'rating') {
       if (event.value === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is required for rating events' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: 'value is required for rating events',
+        });
       } else if (event.value < EVENT_LIMITS.ratingMin || event.value > EVENT_LIMITS.ratingMax) {
         ctx.addIssue({
           code: 'custom',
@@ -113,14 +120,20 @@ export const UserEventSchema = z
         });
       }
     }
-    if (event.type === 'dwell' && (event.value === undefined || event.value < 0 || event.value > EVENT_LIMITS.dwellMaxSeconds)) {
+    if (
+      event.type === 'dwell' &&
+      (event.value === undefined || event.value < 0 || event.value > EVENT_LIMITS.dwellMaxSeconds)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['value'],
         message: `dwell events need value in seconds from 0 to ${EVENT_LIMITS.dwellMaxSeconds}`,
       });
     }
-    if (event.context !== undefined && Object.keys(event.context).length > EVENT_LIMITS.contextMaxEntries) {
+    if (
+      event.context !== undefined &&
+      Object.keys(event.context).length > EVENT_LIMITS.contextMaxEntries
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['context'],
@@ -151,8 +164,7 @@ export interface EventFieldError {
 }
 
 export type EventValidation =
-  | { ok: true; event: UserEvent }
-  | { ok: false; errors: EventFieldError[] };
+  { ok: true; event: UserEvent } | { ok: false; errors: EventFieldError[] };
 
 /**
  * Validates one event against the contract. `now` bounds timestamps (no far future, no ancient
@@ -180,10 +192,20 @@ export function validateUserEvent(input: unknown, now: number = Date.now()): Eve
   if (ms < now - EVENT_LIMITS.maxAgeDays * 86_400_000) {
     return {
       ok: false,
-      errors: [{ field: 'timestamp', message: `timestamp is more than ${EVENT_LIMITS.maxAgeDays} days old` }],
+      errors: [
+        {
+          field: 'timestamp',
+          message: `timestamp is more than ${EVENT_LIMITS.maxAgeDays} days old`,
+        },
+      ],
     };
   }
-  const event: UserEvent = { eventId: data.eventId, userId: data.userId, type: data.type, timestamp: ms };
+  const event: UserEvent = {
+    eventId: data.eventId,
+    userId: data.userId,
+    type: data.type,
+    timestamp: ms,
+  };
   if (data.itemId !== undefined) event.itemId = data.itemId;
   if (data.value !== undefined) event.value = data.value;
   if (data.context !== undefined) event.context = data.context;

@@ -107,7 +107,10 @@ export interface VectorStore {
   scroll(collection: string, request: ScrollRequest): Promise<ScrollPage>;
   count(collection: string, filter?: Filter): Promise<number>;
   /** Deletes by ids, or every point matching a filter. */
-  delete(collection: string, selector: { ids: readonly string[] } | { filter: Filter }): Promise<void>;
+  delete(
+    collection: string,
+    selector: { ids: readonly string[] } | { filter: Filter },
+  ): Promise<void>;
   /** Flushes what the adapter holds and releases resources. */
   close(): Promise<void>;
 }

@@ -74,8 +74,14 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
         return id;
       },
       customLogLevel: (_req, res, err) =>
-        err !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+        err !== undefined || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : 'debug',
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+      },
     }),
   );
   app.use((req, res, next) => {
@@ -112,20 +118,35 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const e = err as { type?: string; status?: number; limit?: number; message?: string };
   if (e.type === 'entity.too.large') {
     res.status(413).json({
-      error: { code: 'PAYLOAD_TOO_LARGE', message: `Request body exceeds the limit of ${e.limit} bytes.` },
+      error: {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `Request body exceeds the limit of ${e.limit} bytes.`,
+      },
     });
     return;
   }
-  if (e.type === 'entity.parse.failed' || e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-    res.status(400).json({ error: { code: 'BAD_REQUEST', message: `Request body is not valid JSON: ${e.message}` } });
+  if (
+    e.type === 'entity.parse.failed' ||
+    e.type === 'encoding.unsupported' ||
+    e.type === 'charset.unsupported'
+  ) {
+    res
+      .status(400)
+      .json({
+        error: { code: 'BAD_REQUEST', message: `Request body is not valid JSON: ${e.message}` },
+      });
     return;
   }
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    res.status(e.status).json({ error: { code: 'BAD_REQUEST', message: e.message ?? 'Bad request.' } });
+    res
+      .status(e.status)
+      .json({ error: { code: 'BAD_REQUEST', message: e.message ?? 'Bad request.' } });
     return;
   }
   req.log.error({ err }, 'unhandled request error');
-  res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' } });
+  res
+    .status(500)
+    .json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' } });
 };
 
 export interface ListeningServer {

@@ -5,7 +5,13 @@ import type { GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 
 import type { Logger } from '../logger.js';
-import { createServiceApp, jsonErrorHandler, listen, type ListeningServer, currentRequestId } from './http.js';
+import {
+  createServiceApp,
+  currentRequestId,
+  jsonErrorHandler,
+  listen,
+  type ListeningServer,
+} from './http.js';
 
 /** What every resolver receives as context. */
 export interface RequestContext {
