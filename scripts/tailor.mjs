@@ -96,6 +96,7 @@ switch (command) {
       ...files,
     ]);
     process.exit(code);
+    break;
   }
   case 'check':
     ensureInstalled();

@@ -42,10 +42,8 @@ export const gatewayEnvShape = {
   ...gatewayLimitsShape,
 };
 
-const gatewayLimitsSchema = z.object(gatewayLimitsShape);
-export type GatewayLimits = z.output<typeof gatewayLimitsSchema>;
-const gatewayEnvSchema = z.object(gatewayEnvShape);
-export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
+export type GatewayLimits = z.output<z.ZodObject<typeof gatewayLimitsShape>>;
+export type GatewayConfig = z.output<z.ZodObject<typeof gatewayEnvShape>>;
 
 /** The subgraph URLs of a parsed config, by subgraph name. */
 export function subgraphUrlsOf(config: GatewayConfig): Record<SubgraphName, string> {
