@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { startCatalog } from '@tailor/catalog';
 import { startEvents } from '@tailor/events';
 import { startGateway } from '@tailor/graph';
-import { type Adapters, createAdapters, loadConfig,type Logger } from '@tailor/kit';
+import { type Adapters, createAdapters, loadConfig, type Logger } from '@tailor/kit';
 import { startProfiles } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
 
-import { type MeshConfig,meshEnvSchema } from './config.js';
+import { type MeshConfig, meshEnvSchema } from './config.js';
 import { seedDemoUsers } from './demo-users.js';
 
 /** A running embedded mesh. */

@@ -130,11 +130,9 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
     e.type === 'encoding.unsupported' ||
     e.type === 'charset.unsupported'
   ) {
-    res
-      .status(400)
-      .json({
-        error: { code: 'BAD_REQUEST', message: `Request body is not valid JSON: ${e.message}` },
-      });
+    res.status(400).json({
+      error: { code: 'BAD_REQUEST', message: `Request body is not valid JSON: ${e.message}` },
+    });
     return;
   }
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
