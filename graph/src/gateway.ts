@@ -91,6 +91,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginLandingPageDisabled(),
     ],
     logger: log,
+    // The process's shutdown handler stops servers in order; Apollo's own SIGTERM hook would race it.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

@@ -67,6 +67,8 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSu
     includeStacktraceInErrorResponses: false,
     plugins: [...(options.plugins ?? [])],
     logger: log,
+    // The process's shutdown handler stops servers in order; Apollo's own SIGTERM hook would race it.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   app.use(
