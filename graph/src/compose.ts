@@ -8,6 +8,7 @@ import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { buildCatalogSchema, catalogEnvShape } from '@tailor/catalog';
 import { buildEventsSchema, eventsEnvShape } from '@tailor/events';
+import { buildGenerationSchema, generationEnvShape } from '@tailor/generation';
 import {
   adapterEnvShape,
   baseEnvShape,
@@ -48,6 +49,7 @@ export async function subgraphSdls(): Promise<SubgraphSdl[]> {
         ...eventsEnvShape,
         ...profilesEnvShape,
         ...recommenderEnvShape,
+        ...generationEnvShape,
       }),
       { DATA_DIR: dataDir },
     );
@@ -59,6 +61,7 @@ export async function subgraphSdls(): Promise<SubgraphSdl[]> {
         events: await buildEventsSchema(deps),
         profiles: await buildProfilesSchema(deps),
         recommender: await buildRecommenderSchema(deps),
+        generation: await buildGenerationSchema(deps),
       };
       return (Object.keys(schemas) as SubgraphName[]).map((name) => ({
         name,

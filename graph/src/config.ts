@@ -4,7 +4,13 @@ import { env } from '@tailor/kit';
 import { z } from 'zod';
 
 /** The subgraphs the gateway federates, by supergraph name. */
-export const SUBGRAPH_NAMES = ['catalog', 'events', 'profiles', 'recommender'] as const;
+export const SUBGRAPH_NAMES = [
+  'catalog',
+  'events',
+  'profiles',
+  'recommender',
+  'generation',
+] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 /** Where each subgraph listens by default; the composed supergraph records these URLs. */
@@ -13,6 +19,7 @@ export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
   events: 'http://127.0.0.1:4002/graphql',
   profiles: 'http://127.0.0.1:4003/graphql',
   recommender: 'http://127.0.0.1:4004/graphql',
+  generation: 'http://127.0.0.1:4005/graphql',
 };
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(
@@ -39,6 +46,7 @@ export const gatewayEnvShape = {
   EVENTS_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.events),
   PROFILES_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.profiles),
   RECOMMENDER_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.recommender),
+  GENERATION_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.generation),
   ...gatewayLimitsShape,
 };
 
@@ -52,5 +60,6 @@ export function subgraphUrlsOf(config: GatewayConfig): Record<SubgraphName, stri
     events: config.EVENTS_URL,
     profiles: config.PROFILES_URL,
     recommender: config.RECOMMENDER_URL,
+    generation: config.GENERATION_URL,
   };
 }

@@ -1,5 +1,6 @@
 import { catalogEnvShape } from '@tailor/catalog';
 import { eventsEnvShape } from '@tailor/events';
+import { generationEnvShape } from '@tailor/generation';
 import { gatewayEnvShape } from '@tailor/graph';
 import { adapterEnvShape, baseEnvShape, env } from '@tailor/kit';
 import { profilesEnvShape } from '@tailor/profiles';
@@ -14,6 +15,7 @@ export const meshEnvSchema = z.object({
   ...eventsEnvShape,
   ...profilesEnvShape,
   ...recommenderEnvShape,
+  ...generationEnvShape,
   ...gatewayEnvShape,
   /** Publish the demo users' histories on first start, so personalization shows at once. */
   MESH_SEED_DEMO_USERS: env.bool(true),

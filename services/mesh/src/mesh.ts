@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { startCatalog } from '@tailor/catalog';
 import { startEvents } from '@tailor/events';
-import { startGateway } from '@tailor/graph';
+import { startGeneration } from '@tailor/generation';
+import { startGateway, type SubgraphName } from '@tailor/graph';
 import { type Adapters, createAdapters, loadConfig, type Logger } from '@tailor/kit';
 import { startProfiles } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
@@ -18,7 +19,7 @@ export interface Mesh {
   /** The gateway's `/graphql` URL: the one address clients use. */
   gatewayUrl: string;
   /** Each subgraph's `/graphql` URL (the gateway reaches them over real HTTP). */
-  subgraphUrls: { catalog: string; events: string; profiles: string; recommender: string };
+  subgraphUrls: Record<SubgraphName, string>;
   adapters: Adapters;
   /** Stops consuming, stops every server, then flushes and closes the stores and the bus. */
   close(): Promise<void>;
@@ -71,12 +72,19 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       port: config.EVENTS_PORT,
     });
     started.push(events);
+    const generation = await startGeneration({
+      ...deps,
+      logger: logger.child({ subgraph: 'generation' }),
+      port: config.GENERATION_PORT,
+    });
+    started.push(generation);
 
     const subgraphUrls = {
       catalog: catalog.url,
       events: events.url,
       profiles: profiles.url,
       recommender: recommender.url,
+      generation: generation.url,
     };
     const gateway = await startGateway({
       logger,

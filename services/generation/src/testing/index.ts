@@ -1,0 +1,2 @@
+export * from './fake-chat-server.js';
+export * from './png.js';
