@@ -1,36 +1,11 @@
-import {
-  adapterEnvShape,
-  baseEnvShape,
-  createAdapters,
-  createLogger,
-  handleShutdown,
-  loadConfigOrExit,
-  refineAdapterEnv,
-} from '@tailor/kit';
-import { z } from 'zod';
+import { runService } from '@tailor/kit';
 
 import { eventsEnvShape } from './config.js';
 import { startEvents } from './index.js';
 
-const config = loadConfigOrExit(
-  z
-    .object({ ...baseEnvShape, ...adapterEnvShape, ...eventsEnvShape })
-    .superRefine(refineAdapterEnv),
-);
-const logger = createLogger({ name: 'events', level: config.LOG_LEVEL });
-const adapters = await createAdapters(config, logger);
-const events = await startEvents({
-  config,
-  logger,
-  bus: adapters.bus,
-  host: config.HOST,
-  port: config.EVENTS_PORT,
-});
-handleShutdown({
-  logger,
-  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  steps: () => [
-    { name: 'events server', run: () => events.close() },
-    { name: 'adapters', run: () => adapters.close() },
-  ],
+await runService({
+  name: 'events',
+  envShape: eventsEnvShape,
+  adapters: ['bus'],
+  start: (deps) => startEvents({ ...deps, host: deps.config.HOST, port: deps.config.EVENTS_PORT }),
 });

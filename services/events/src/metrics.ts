@@ -1,4 +1,4 @@
-import { Counter } from 'prom-client';
+import { Counter } from '@tailor/kit';
 
 /** The events subgraph's own metrics; registered on the subgraph's registry at start. */
 export interface EventMetrics {

@@ -1,35 +1,6 @@
-import { createRequire } from 'node:module';
-
-import type { RunningSubgraph } from '@tailor/kit';
+import { Counter, Histogram, type Registry } from '@tailor/kit';
 
 import { FAILURE_REASONS, type FailureReason } from './writers/generation-failure.js';
-
-type Registry = RunningSubgraph['registry'];
-type RegisteredMetric = Parameters<Registry['registerMetric']>[0];
-
-interface CounterLike {
-  inc(labels: Record<string, string>, value?: number): void;
-}
-interface HistogramLike {
-  observe(labels: Record<string, string>, value: number): void;
-}
-interface MetricConfig {
-  name: string;
-  help: string;
-  labelNames: readonly string[];
-  registers: never[];
-  buckets?: number[];
-}
-interface PromClient {
-  Counter: new (config: MetricConfig) => CounterLike;
-  Histogram: new (config: MetricConfig) => HistogramLike;
-}
-
-/**
- * prom-client is not a direct dependency of this package: it is loaded from where the kit
- * resolves it, which is also the copy that made the subgraph's registry.
- */
-const promClient = createRequire(import.meta.resolve('@tailor/kit'))('prom-client') as PromClient;
 
 /** What is generated, as a metric label. */
 export type GenerationKind = 'description' | 'ad' | 'thumbnail';
@@ -45,20 +16,20 @@ export interface GenerationMetrics {
 
 /** Creates the metrics unregistered, so a schema can be built without a server. */
 export function createGenerationMetrics(): GenerationMetrics {
-  const cache = new promClient.Counter({
+  const cache = new Counter({
     name: 'tailor_generation_cache_total',
     help: 'Generated text and thumbnail lookups in the generation cache, by kind and result (hit or miss).',
     labelNames: ['kind', 'result'],
     registers: [],
   });
-  const duration = new promClient.Histogram({
+  const duration = new Histogram({
     name: 'tailor_generation_provider_duration_seconds',
     help: 'Time a writer took to produce one text (LLM retries and grounding retry included), by provider.',
     labelNames: ['provider'],
     buckets: [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [],
   });
-  const fallbacks = new promClient.Counter({
+  const fallbacks = new Counter({
     name: 'tailor_generation_fallbacks_total',
     help: 'LLM answers replaced by the template writer, by reason.',
     labelNames: ['reason'],
@@ -75,9 +46,9 @@ export function createGenerationMetrics(): GenerationMetrics {
     providerDuration: (provider, seconds) => duration.observe({ provider }, seconds),
     fallback: (reason) => fallbacks.inc({ reason }),
     register: (registry) => {
-      for (const metric of [cache, duration, fallbacks]) {
-        registry.registerMetric(metric as unknown as RegisteredMetric);
-      }
+      registry.registerMetric(cache);
+      registry.registerMetric(duration);
+      registry.registerMetric(fallbacks);
     },
   };
 }

@@ -1,5 +1,4 @@
-import { EVENT_TYPES } from '@tailor/kit';
-import { Counter } from 'prom-client';
+import { Counter, EVENT_TYPES } from '@tailor/kit';
 
 /** The profiles service's own metrics; registered on the subgraph's registry at start. */
 export interface ProfileMetrics {

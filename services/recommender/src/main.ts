@@ -1,38 +1,12 @@
-import {
-  adapterEnvShape,
-  baseEnvShape,
-  createAdapters,
-  createLogger,
-  handleShutdown,
-  loadConfigOrExit,
-  refineAdapterEnv,
-} from '@tailor/kit';
-import { z } from 'zod';
+import { runService } from '@tailor/kit';
 
 import { recommenderEnvShape } from './config.js';
 import { startRecommender } from './index.js';
 
-const config = loadConfigOrExit(
-  z
-    .object({ ...baseEnvShape, ...adapterEnvShape, ...recommenderEnvShape })
-    .superRefine(refineAdapterEnv),
-);
-const logger = createLogger({ name: 'recommender', level: config.LOG_LEVEL });
-const adapters = await createAdapters(config, logger);
-const recommender = await startRecommender({
-  config,
-  logger,
-  bus: adapters.bus,
-  store: adapters.store,
-  embedder: adapters.embedder,
-  host: config.HOST,
-  port: config.RECOMMENDER_PORT,
-});
-handleShutdown({
-  logger,
-  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  steps: () => [
-    { name: 'recommender', run: () => recommender.close() },
-    { name: 'adapters', run: () => adapters.close() },
-  ],
+await runService({
+  name: 'recommender',
+  envShape: recommenderEnvShape,
+  adapters: ['bus', 'store', 'embedder'],
+  start: (deps) =>
+    startRecommender({ ...deps, host: deps.config.HOST, port: deps.config.RECOMMENDER_PORT }),
 });

@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Histogram } from '@tailor/kit';
 
 /** Strategy label values: the GraphQL enum, lowercase. */
 export type StrategyLabel = 'personalized' | 'trending';

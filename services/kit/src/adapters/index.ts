@@ -111,6 +111,15 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
+/** A port a process can ask {@link createAdapters} for. */
+export type AdapterName = 'bus' | 'store' | 'embedder';
+
+/** Every port: what the embedded mesh, which runs all services, asks for. */
+export const ALL_ADAPTERS: readonly AdapterName[] = ['bus', 'store', 'embedder'];
+
+/** The adapters a process asked for, and the one `close` that releases them. */
+export type OpenedAdapters<N extends AdapterName> = Pick<Adapters, N | 'close'>;
+
 async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBus> {
   if (config.EVENT_BUS === 'kafka') {
     return createKafkaEventBus({
@@ -139,44 +148,55 @@ async function createStore(config: AdapterConfig, logger: Logger): Promise<Vecto
 }
 
 /**
- * Opens the adapters the configuration names. Checks the cross-variable rules again, so a
- * service whose schema forgot {@link refineAdapterEnv} still stops with a clear message.
+ * Opens the adapters the configuration names, only those in `only` (all by default): a service
+ * that never publishes should not hold a Kafka connection. Checks the cross-variable rules
+ * again, so a service whose schema forgot {@link refineAdapterEnv} still stops with a clear
+ * message.
  */
-export async function createAdapters(config: AdapterConfig, logger: Logger): Promise<Adapters> {
+export async function createAdapters<N extends AdapterName = AdapterName>(
+  config: AdapterConfig,
+  logger: Logger,
+  only: readonly N[] = ALL_ADAPTERS as readonly N[],
+): Promise<OpenedAdapters<N>> {
   const issues = adapterEnvIssues(config);
   if (issues.length > 0) {
     const lines = issues.map((i) => `  ${i.variable}: ${i.problem}`).join('\n');
     throw new ConfigError(`Invalid configuration:\n${lines}`, issues);
   }
-  const embedder = createHashedEmbedder({ dimension: config.EMBEDDING_DIMENSION });
-  const bus = await createBus(config, logger);
-  let store: VectorStore;
+  const wants = new Set<AdapterName>(only);
+  const embedder = wants.has('embedder')
+    ? createHashedEmbedder({ dimension: config.EMBEDDING_DIMENSION })
+    : undefined;
+  const bus = wants.has('bus') ? await createBus(config, logger) : undefined;
+  let store: VectorStore | undefined;
   try {
-    store = await createStore(config, logger);
+    store = wants.has('store') ? await createStore(config, logger) : undefined;
   } catch (err) {
-    await bus.close();
+    await bus?.close();
     throw err;
   }
   logger.info(
     {
       component: 'adapters',
-      bus: config.EVENT_BUS,
-      store: config.VECTOR_STORE,
-      embedder: embedder.model,
+      ...(bus === undefined ? {} : { bus: config.EVENT_BUS }),
+      ...(store === undefined ? {} : { store: config.VECTOR_STORE }),
+      ...(embedder === undefined ? {} : { embedder: embedder.model }),
       dataDir: path.resolve(config.DATA_DIR),
     },
     'adapters ready',
   );
-  return {
-    bus,
-    store,
-    embedder,
+  const opened = {
+    ...(bus === undefined ? {} : { bus }),
+    ...(store === undefined ? {} : { store }),
+    ...(embedder === undefined ? {} : { embedder }),
     close: async () => {
       try {
-        await bus.close();
+        await bus?.close();
       } finally {
-        await store.close();
+        await store?.close();
       }
     },
   };
+  // The keys present are exactly those asked for, which is what the type says.
+  return opened as OpenedAdapters<N>;
 }
