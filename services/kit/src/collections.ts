@@ -52,6 +52,8 @@ export interface RecentInteraction {
   type: string;
   /** Epoch ms of the event. */
   at: number;
+  /** A rating's stars or a dwell's seconds, when the event carried one. */
+  value?: number;
 }
 
 /**
@@ -62,6 +64,11 @@ export interface ProfilePayload {
   userId: string;
   /** Behaviour events applied (impressions are counted apart). */
   eventCount: number;
+  /**
+   * Applied events with a positive weight on a known item. 0 means the profile says only what
+   * the user does not want (dislikes, skips, low ratings): a cold-start user for recommenders.
+   */
+  positiveEventCount: number;
   impressionCount: number;
   countsByType: Record<string, number>;
   /** Epoch ms of the newest event applied; the reference time of every decayed weight. */

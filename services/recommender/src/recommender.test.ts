@@ -311,6 +311,18 @@ describe('recommender subgraph', () => {
       assert.ok(!ids(list.items).includes('pan'));
     });
 
+    it('treats a user who only disliked things as cold start, never showing those again', async () => {
+      await t.putProfile({
+        userId: 'grumpy',
+        interactions: [{ itemId: 'pan', type: 'dislike', at: Date.now() }],
+        eventCount: 1,
+        positiveEventCount: 0,
+      });
+      const list = await recommend(t, { userId: 'grumpy', first: 3 });
+      assert.equal(list.strategy, 'TRENDING');
+      assert.ok(!ids(list.items).includes('pan'));
+    });
+
     it('rebuilds trending from the log when another instance starts', async () => {
       const other = await t.startAnother();
       const trending = await waitFor(

@@ -20,10 +20,9 @@ export const PROFILE_LIMITS = Object.freeze({
   minInterestWeight: 1e-6,
 });
 
-/** One remembered interaction; `value` keeps a rating's stars or a dwell's seconds. */
+/** One remembered interaction, its type narrowed to the contract's. */
 export interface StoredInteraction extends RecentInteraction {
   type: EventType;
-  value?: number;
 }
 
 /**
@@ -32,8 +31,6 @@ export interface StoredInteraction extends RecentInteraction {
  */
 export interface StoredProfile extends ProfilePayload {
   recentItems: StoredInteraction[];
-  /** Applied events with a positive weight on a known item; 0 means a cold-start user. */
-  positiveEventCount: number;
 }
 
 /** A profile as the domain works on it: payload and both vectors, in doubles. */

@@ -9,6 +9,7 @@ function payload(overrides: Partial<ProfilePayload> = {}): ProfilePayload {
   return {
     userId: 'u1',
     eventCount: 3,
+    positiveEventCount: 3,
     impressionCount: 0,
     countsByType: { view: 3 },
     updatedAt: Date.UTC(2025, 5, 1),
@@ -53,13 +54,29 @@ describe('readProfile', () => {
     it('is cold start', () => {
       assert.equal(readProfile(undefined, 0.35).coldStart, true);
       assert.equal(
-        readProfile(point(payload({ eventCount: 0 }), [1, 0], [1, 0]), 0.35).coldStart,
+        readProfile(point(payload({ eventCount: 0, positiveEventCount: 0 }), [1, 0], [1, 0]), 0.35)
+          .coldStart,
         true,
       );
       const flat = readProfile(point(payload(), [0, 0], [0, 0]), 0.35);
       assert.equal(flat.coldStart, true);
       assert.equal(flat.queryVector, null);
       assert.deepEqual(flat.seenItemIds, ['i1', 'i2']);
+    });
+  });
+
+  describe('when every event so far was negative (dislikes, skips, low ratings)', () => {
+    it('is cold start, and still excludes the items the user pushed away', () => {
+      const disliked = payload({
+        eventCount: 2,
+        positiveEventCount: 0,
+        countsByType: { dislike: 2 },
+        seenItemIds: ['i1', 'i2'],
+      });
+      const view = readProfile(point(disliked, [-2, 0], [-1, 0]), 0.35);
+      assert.equal(view.coldStart, true);
+      assert.equal(view.queryVector, null);
+      assert.deepEqual(view.seenItemIds, ['i1', 'i2']);
     });
   });
 

@@ -57,7 +57,9 @@ export function readProfile(point: StoredPoint | undefined, shortTermWeight: num
     point.vectors?.[PROFILE_SHORT_VECTOR],
     shortTermWeight,
   );
-  const eventCount = typeof payload.eventCount === 'number' ? payload.eventCount : 0;
+  // What the user likes, not what they did: a profile of dislikes alone gives nothing to aim at.
+  const positiveCount =
+    typeof payload.positiveEventCount === 'number' ? payload.positiveEventCount : 0;
   const recent = Array.isArray(payload.recentItems)
     ? payload.recentItems.filter(
         (r): r is Interaction =>
@@ -67,7 +69,7 @@ export function readProfile(point: StoredPoint | undefined, shortTermWeight: num
           typeof r.type === 'string',
       )
     : [];
-  const coldStart = queryVector === null || eventCount <= 0;
+  const coldStart = queryVector === null || positiveCount <= 0;
   return {
     coldStart,
     queryVector: coldStart ? null : queryVector,

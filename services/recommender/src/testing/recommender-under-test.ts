@@ -58,6 +58,8 @@ export interface TestProfile {
   seenItemIds?: string[];
   /** Defaults to the number of interactions. */
   eventCount?: number;
+  /** Defaults to {@link eventCount}: every interaction counted as liked. */
+  positiveEventCount?: number;
 }
 
 export interface RecommenderUnderTest {
@@ -198,6 +200,8 @@ export async function startRecommenderUnderTest(
       const payload: ProfilePayload = {
         userId: profile.userId,
         eventCount: profile.eventCount ?? profile.interactions.length,
+        positiveEventCount:
+          profile.positiveEventCount ?? profile.eventCount ?? profile.interactions.length,
         impressionCount: 0,
         countsByType: {},
         updatedAt: Date.now(),
