@@ -8,16 +8,16 @@ import { type Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { TailorError } from '../../errors.js';
 import { silentLogger } from '../../logger.js';
 import type { EventBus, TopicSpec } from '../../ports/event-bus.js';
-import { describeEventBusConformance, waitFor } from '../../testing/index.js';
+import { describeEventBusConformance, kafkaForTests, waitFor } from '../../testing/index.js';
 import { createKafkaEventBus } from './kafka-event-bus.js';
 
-const brokers = process.env.KAFKA_BROKERS?.split(',')
-  .map((b) => b.trim())
-  .filter((b) => b !== '');
-const skip =
-  brokers === undefined || brokers.length === 0
-    ? 'KAFKA_BROKERS is not set (start infra/kafka/start.sh)'
-    : undefined;
+const kafka = await kafkaForTests();
+const brokers = kafka.available ? kafka.address : undefined;
+const skip = kafka.available ? undefined : kafka.skip;
+
+after(async () => {
+  if (kafka.available) await kafka.stop();
+});
 
 function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;

@@ -4,48 +4,25 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 
 import { QdrantClient } from '@qdrant/js-client-rest';
-import type { StartedTestContainer } from 'testcontainers';
 
 import { TailorError } from '../../errors.js';
 import { silentLogger } from '../../logger.js';
 import type { CollectionSpec, VectorStore } from '../../ports/vector-store.js';
-import { describeVectorStoreConformance } from '../../testing/index.js';
+import { describeVectorStoreConformance, qdrantForTests } from '../../testing/index.js';
 import { toQdrantId } from './ids.js';
 import { createQdrantVectorStore } from './qdrant-vector-store.js';
 
-/** The image testcontainers starts; the server version the adapter was written against. */
-const QDRANT_IMAGE = process.env.QDRANT_IMAGE ?? 'qdrant/qdrant:v1.15.0';
-const configuredUrl = process.env.QDRANT_URL;
-const useTestcontainers = configuredUrl === undefined && process.env.TAILOR_TESTCONTAINERS === '1';
-const skip =
-  configuredUrl === undefined && !useTestcontainers
-    ? 'QDRANT_URL is not set and no Docker engine for testcontainers'
-    : undefined;
-
-let container: Promise<StartedTestContainer> | undefined;
-
-/** The server under test: QDRANT_URL, or one container started on first use for the whole file. */
-async function qdrantUrl(): Promise<string> {
-  if (configuredUrl !== undefined) return configuredUrl;
-  // Loaded only when asked for: testcontainers 12 needs Node 22.22 or newer to load at all.
-  container ??= import('testcontainers').then(({ GenericContainer, Wait }) =>
-    new GenericContainer(QDRANT_IMAGE)
-      .withExposedPorts(6333)
-      .withWaitStrategy(Wait.forHttp('/readyz', 6333))
-      .start(),
-  );
-  const started = await container;
-  return `http://${started.getHost()}:${started.getMappedPort(6333)}`;
-}
+const qdrant = await qdrantForTests();
 
 after(async () => {
-  if (container !== undefined) await (await container).stop();
+  if (qdrant.available) await qdrant.stop();
 });
 
 describeVectorStoreConformance(
   'qdrant',
   async () => {
-    const url = await qdrantUrl();
+    if (!qdrant.available) throw new Error(qdrant.skip);
+    const url = qdrant.address;
     const created = new Set<string>();
     const opened: VectorStore[] = [];
     const open = async (): Promise<VectorStore> => {
@@ -75,7 +52,7 @@ describeVectorStoreConformance(
       },
     };
   },
-  skip === undefined ? {} : { skip },
+  qdrant.available ? {} : { skip: qdrant.skip },
 );
 
 interface RecordedRequest {

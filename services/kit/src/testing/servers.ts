@@ -1,0 +1,95 @@
+import { request } from 'node:http';
+
+/*
+ * Suites that need a real Kafka broker or Qdrant server find one here: the address in the
+ * environment first (CI's local broker, a developer's server), else a container started by
+ * testcontainers where a Docker engine answers, else a reason to skip that names what is
+ * missing. A suite never passes without its server.
+ */
+
+/** A server for a test file, or why the file's suites are skipped. */
+export type TestServer<T> =
+  { available: true; address: T; stop(): Promise<void> } | { available: false; skip: string };
+
+/** The Kafka image testcontainers starts: Confluent Platform 7.9 is Apache Kafka 3.9 (KRaft). */
+export const KAFKA_TEST_IMAGE = process.env.KAFKA_TEST_IMAGE ?? 'confluentinc/cp-kafka:7.9.0';
+/** The Qdrant image testcontainers starts: the server version the adapter was written against. */
+export const QDRANT_TEST_IMAGE = process.env.QDRANT_TEST_IMAGE ?? 'qdrant/qdrant:v1.15.0';
+
+const DOCKER_PING_TIMEOUT_MS = 1_000;
+
+/** Whether a Docker engine answers on DOCKER_HOST (unix socket) or the default socket. */
+export function dockerEngineAnswers(env = process.env): Promise<boolean> {
+  const host = env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  const target = host.startsWith('unix://')
+    ? { socketPath: host.slice('unix://'.length) }
+    : (() => {
+        const url = new URL(host.replace(/^tcp:/, 'http:'));
+        return { host: url.hostname, port: Number(url.port || 2375) };
+      })();
+  return new Promise((resolve) => {
+    const req = request({ ...target, path: '/_ping', timeout: DOCKER_PING_TIMEOUT_MS }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/** `KAFKA_BROKERS`, or a single KRaft broker in a container, or a skip reason. */
+export async function kafkaForTests(env = process.env): Promise<TestServer<string[]>> {
+  const brokers = list(env.KAFKA_BROKERS);
+  if (brokers.length > 0) {
+    return { available: true, address: brokers, stop: () => Promise.resolve() };
+  }
+  if (!(await dockerEngineAnswers(env))) {
+    return {
+      available: false,
+      skip: 'KAFKA_BROKERS is not set (run infra/kafka/start.sh) and no Docker engine answers',
+    };
+  }
+  const { KafkaContainer } = await import('@testcontainers/kafka');
+  const container = await new KafkaContainer(KAFKA_TEST_IMAGE).withKraft().start();
+  return {
+    available: true,
+    address: [`${container.getHost()}:${container.getMappedPort(9093)}`],
+    stop: async () => {
+      await container.stop();
+    },
+  };
+}
+
+/** `QDRANT_URL`, or a Qdrant server in a container, or a skip reason. */
+export async function qdrantForTests(env = process.env): Promise<TestServer<string>> {
+  const url = env.QDRANT_URL?.trim();
+  if (url !== undefined && url !== '') {
+    return { available: true, address: url, stop: () => Promise.resolve() };
+  }
+  if (!(await dockerEngineAnswers(env))) {
+    return {
+      available: false,
+      skip: 'QDRANT_URL is not set and no Docker engine answers for testcontainers',
+    };
+  }
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const container = await new GenericContainer(QDRANT_TEST_IMAGE)
+    .withExposedPorts(6333)
+    .withWaitStrategy(Wait.forHttp('/readyz', 6333))
+    .start();
+  return {
+    available: true,
+    address: `http://${container.getHost()}:${container.getMappedPort(6333)}`,
+    stop: async () => {
+      await container.stop();
+    },
+  };
+}
