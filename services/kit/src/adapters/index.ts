@@ -58,6 +58,13 @@ export const adapterEnvShape = {
       }
       return brokers;
     }),
+  /** Replicas of the topics Tailor creates; the brokers' `default.replication.factor` when unset. */
+  KAFKA_REPLICATION_FACTOR: z.coerce
+    .number({ error: 'expected a whole number from 1 to 16' })
+    .int('expected a whole number from 1 to 16')
+    .min(1, 'expected a whole number from 1 to 16')
+    .max(16, 'expected a whole number from 1 to 16')
+    .optional(),
   /** Names this process to the brokers. */
   KAFKA_CLIENT_ID: z.string().min(1, 'expected a client id').default('tailor'),
   QDRANT_URL: env.url().optional(),
@@ -127,6 +134,9 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
       clientId: config.KAFKA_CLIENT_ID,
       logger,
       defaultPartitions: config.BUS_PARTITIONS,
+      ...(config.KAFKA_REPLICATION_FACTOR === undefined
+        ? {}
+        : { replicationFactor: config.KAFKA_REPLICATION_FACTOR }),
     });
   }
   return createEmbeddedEventBus({

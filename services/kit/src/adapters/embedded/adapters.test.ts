@@ -68,18 +68,20 @@ describe('adapterEnvShape', () => {
       }
     });
 
-    it('names EVENT_BUS, VECTOR_STORE, KAFKA_BROKERS and QDRANT_URL', () => {
+    it('names EVENT_BUS, VECTOR_STORE, KAFKA_BROKERS, KAFKA_REPLICATION_FACTOR and QDRANT_URL', () => {
       const err = configError(() =>
         loadConfig(adapterEnvSchema, {
           EVENT_BUS: 'rabbit',
           VECTOR_STORE: 'faiss',
           KAFKA_BROKERS: 'localhost',
+          KAFKA_REPLICATION_FACTOR: '0',
           QDRANT_URL: 'not a url',
         }),
       );
       assert.deepEqual(err.issues.map((i) => i.variable).sort(), [
         'EVENT_BUS',
         'KAFKA_BROKERS',
+        'KAFKA_REPLICATION_FACTOR',
         'QDRANT_URL',
         'VECTOR_STORE',
       ]);
