@@ -78,6 +78,7 @@ export function profilePayload(
 ): ProfilePayload {
   return {
     eventCount: 10,
+    positiveEventCount: 10,
     impressionCount: 0,
     countsByType: { view: 8, like: 2 },
     updatedAt: AT,
