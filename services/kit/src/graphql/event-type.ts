@@ -1,30 +1,18 @@
 import { registerEnumType } from 'type-graphql';
 
-import type { EventType } from '../contract/user-event.js';
+import { EVENT_TYPES, type EventType } from '../contract/user-event.js';
 
 /**
- * The contract's event types as a GraphQL enum. Defined once here so every subgraph that shows
- * an event type (events, profiles) composes to the same enum.
+ * The contract's event types as a GraphQL enum (`VIEW` for `view`, …). Built from the contract's
+ * list, so the two cannot drift; defined once here so every subgraph that shows an event type
+ * (events, profiles) composes to the same enum.
  */
-export enum EventTypeValue {
-  VIEW = 'view',
-  CLICK = 'click',
-  ADD_TO_CART = 'add_to_cart',
-  PURCHASE = 'purchase',
-  LIKE = 'like',
-  DISLIKE = 'dislike',
-  RATING = 'rating',
-  SHARE = 'share',
-  DWELL = 'dwell',
-  IMPRESSION = 'impression',
-  SKIP = 'skip',
-}
+export const EventTypeValue = Object.fromEntries(
+  EVENT_TYPES.map((type) => [type.toUpperCase(), type]),
+) as { readonly [T in EventType as Uppercase<T>]: T };
 
-// A compile-time check that the enum and the contract list the same values.
-const _sameValues: Record<EventType, true> = Object.fromEntries(
-  Object.values(EventTypeValue).map((v) => [v, true]),
-) as Record<`${EventTypeValue}`, true>;
-void _sameValues;
+/** A value of the GraphQL `EventType` enum: the contract's own string. */
+export type EventTypeValue = EventType;
 
 registerEnumType(EventTypeValue, {
   name: 'EventType',
