@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { env } from '@tailor/kit';
 import { z } from 'zod';
 
+import { gatewayAuthShape } from './auth/config.js';
+
 /** The subgraphs the gateway federates, by supergraph name. */
 export const SUBGRAPH_NAMES = [
   'catalog',
@@ -48,6 +50,8 @@ export const gatewayEnvShape = {
   RECOMMENDER_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.recommender),
   GENERATION_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.generation),
   ...gatewayLimitsShape,
+  /** AUTH_MODE and the token settings; see graph/README.md, "Auth". */
+  ...gatewayAuthShape,
 };
 
 export type GatewayLimits = z.output<z.ZodObject<typeof gatewayLimitsShape>>;

@@ -4,21 +4,29 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
+  ANONYMOUS,
   createServiceApp,
   currentRequestId,
+  GATEWAY_SECRET_HEADER,
   jsonErrorHandler,
   listen,
   type ListeningServer,
   type Logger,
   REQUEST_ID_HEADER,
+  type Viewer,
+  VIEWER_ID_HEADER,
+  viewerHeaders,
 } from '@tailor/kit';
 import express from 'express';
 
+import { createGatewayAuth, type GatewayAuthConfig, viewerOfResponse } from './auth/index.js';
 import type { GatewayLimits, SubgraphName } from './config.js';
 
 /** What the gateway keeps per request. */
 export interface GatewayContext {
   requestId: string;
+  /** Who the request acts for, from its verified token (`trusted` when auth is off). */
+  viewer: Viewer;
 }
 
 /** Options of {@link startGateway}. */
@@ -32,6 +40,11 @@ export interface GatewayOptions {
   /** Where each subgraph is reached; overrides the URLs recorded in the supergraph. */
   subgraphUrls: Record<SubgraphName, string>;
   limits: GatewayLimits;
+  /**
+   * `AUTH_*` and `GATEWAY_SHARED_SECRET` (see graph/README.md, "Auth"). Omitted means
+   * `AUTH_MODE=off` with no secret: only for the embedded mesh, and logged as a warning.
+   */
+  auth?: GatewayAuthConfig;
 }
 
 export interface RunningGateway extends ListeningServer {
@@ -39,16 +52,42 @@ export interface RunningGateway extends ListeningServer {
   url: string;
 }
 
-/** Passes the request id on, so one id follows a request through every subgraph's logs. */
+/**
+ * Passes the request id on, so one id follows a request through every subgraph's logs, and
+ * the verified viewer with the gateway secret, so subgraphs know who acts and that the gateway
+ * vouches for it.
+ */
 class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    url: string,
+    private readonly gatewaySecret: string | undefined,
+  ) {
+    super({ url });
+  }
+
   override willSendRequest({
     request,
     context,
   }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
-    if (context.requestId !== undefined)
-      request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    const headers = request.http?.headers;
+    if (headers === undefined) return;
+    if (context.requestId !== undefined) headers.set(REQUEST_ID_HEADER, context.requestId);
+    // Outgoing headers start empty (no client header is copied) and the viewer's are always
+    // written here, so a client-sent x-tailor-* header can never reach a subgraph.
+    headers.delete(VIEWER_ID_HEADER);
+    for (const [name, value] of Object.entries(viewerHeaders(context.viewer ?? ANONYMOUS))) {
+      headers.set(name, value);
+    }
+    if (this.gatewaySecret !== undefined) headers.set(GATEWAY_SECRET_HEADER, this.gatewaySecret);
   }
 }
+
+/** What an omitted `auth` option means: the embedded mesh's default. */
+const AUTH_OFF: GatewayAuthConfig = {
+  AUTH_MODE: 'off',
+  AUTH_ROLE_CLAIM: 'role',
+  AUTH_CLOCK_TOLERANCE_SECONDS: 0,
+};
 
 /**
  * The federated gateway: plans queries over the supergraph, calls the subgraphs over HTTP and
@@ -56,11 +95,14 @@ class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const log = options.logger.child({ component: 'gateway' });
+  const authConfig = options.auth ?? AUTH_OFF;
+  const auth = createGatewayAuth(authConfig, options.logger);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
-      const override = options.subgraphUrls[name as SubgraphName];
-      return new TracedDataSource({ url: override ?? url });
+      const target = options.subgraphUrls[name as SubgraphName] ?? url;
+      if (target === undefined) throw new Error(`no URL for subgraph ${name}`);
+      return new TracedDataSource(target, authConfig.GATEWAY_SHARED_SECRET);
     },
     logger: log,
   });
@@ -99,16 +141,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { app } = createServiceApp({ name: 'gateway', logger: options.logger });
   app.use(
     '/graphql',
+    // Before the body is read: a caller without a valid token costs no parsing.
+    auth.middleware,
     express.json({ limit: limits.GATEWAY_MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({ requestId: currentRequestId(req) }),
+      context: async ({ req, res }) => ({
+        requestId: currentRequestId(req),
+        viewer: viewerOfResponse(res),
+      }),
     }),
   );
   app.use(jsonErrorHandler);
 
   const listening = await listen(app, options.host, options.port);
   const url = `http://${options.host}:${listening.port}/graphql`;
-  log.info({ url }, 'gateway listening');
+  log.info({ url, authMode: auth.mode }, 'gateway listening');
   return {
     ...listening,
     url,

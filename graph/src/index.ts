@@ -1,2 +1,3 @@
+export * from './auth/index.js';
 export * from './config.js';
 export * from './gateway.js';

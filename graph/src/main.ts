@@ -3,10 +3,13 @@ import { readFileSync } from 'node:fs';
 import { baseEnvShape, createLogger, handleShutdown, loadConfigOrExit } from '@tailor/kit';
 import { z } from 'zod';
 
+import { refineGatewayAuthEnv } from './auth/index.js';
 import { gatewayEnvShape, subgraphUrlsOf } from './config.js';
 import { startGateway } from './gateway.js';
 
-const config = loadConfigOrExit(z.object({ ...baseEnvShape, ...gatewayEnvShape }));
+const config = loadConfigOrExit(
+  z.object({ ...baseEnvShape, ...gatewayEnvShape }).superRefine(refineGatewayAuthEnv),
+);
 const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
 const gateway = await startGateway({
   logger,
@@ -15,6 +18,7 @@ const gateway = await startGateway({
   supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
   subgraphUrls: subgraphUrlsOf(config),
   limits: config,
+  auth: config,
 });
 handleShutdown({
   logger,

@@ -1,10 +1,10 @@
-import type { Embedder, Logger, VectorStore } from '@tailor/kit';
+import type { Embedder, GatewayTrustConfig, Logger, VectorStore } from '@tailor/kit';
 
 import type { CatalogConfig } from './config.js';
 
 /** What the catalog subgraph needs. The adapters are owned by the caller and never closed here. */
 export interface CatalogDeps {
-  config: CatalogConfig;
+  config: CatalogConfig & GatewayTrustConfig;
   logger: Logger;
   /** Holds the `items` collection. */
   store: VectorStore;

@@ -63,6 +63,7 @@ export async function startCatalog(
     host: deps.host,
     port: deps.port,
     maxBodyBytes: deps.config.CATALOG_MAX_BODY_BYTES,
+    gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
   });
   return { url: subgraph.url, port: subgraph.port, close: () => subgraph.close() };
 }

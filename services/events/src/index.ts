@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import {
   buildFederatedSchema,
   type EventBus,
+  type GatewayTrustConfig,
   type Logger,
   startSubgraph,
   USER_EVENTS_DLQ_TOPIC,
@@ -29,7 +30,7 @@ export { EVENTS_ROUTE } from './rest/events.route.js';
 
 /** What the events subgraph needs. */
 export interface EventsDeps {
-  config: EventsConfig;
+  config: EventsConfig & GatewayTrustConfig;
   logger: Logger;
   /** Where accepted events go; owned by the caller and never closed here. */
   bus: EventBus;
@@ -88,12 +89,14 @@ export async function startEvents(
     host: deps.host,
     port: deps.port,
     maxBodyBytes: deps.config.EVENTS_MAX_BODY_BYTES,
+    gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
     routes: (app, registry) => {
       registry.registerMetric(metrics.received);
       mountEventsRoute(app, {
         intake,
         logger: deps.logger,
         corsOrigins: deps.config.EVENTS_CORS_ORIGINS,
+        gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
       });
     },
   });

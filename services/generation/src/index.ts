@@ -2,7 +2,13 @@ import 'reflect-metadata';
 
 import { join } from 'node:path';
 
-import { buildFederatedSchema, type Logger, startSubgraph, type VectorStore } from '@tailor/kit';
+import {
+  buildFederatedSchema,
+  type GatewayTrustConfig,
+  type Logger,
+  startSubgraph,
+  type VectorStore,
+} from '@tailor/kit';
 import type { GraphQLSchema } from 'graphql';
 
 import type { GenerationConfig } from './config.js';
@@ -36,7 +42,7 @@ export { THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
 
 /** What the generation subgraph needs. */
 export interface GenerationDeps {
-  config: GenerationConfig;
+  config: GenerationConfig & GatewayTrustConfig;
   logger: Logger;
   /** Where items and profiles are read from; owned by the caller and never closed here. */
   store: VectorStore;
@@ -151,6 +157,7 @@ export async function startGeneration(
     logger: deps.logger,
     host: deps.host,
     port: deps.port,
+    gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
     routes: (app, registry) => {
       metrics.register(registry);
       mountThumbnailRoute(app, parts.store, deps.logger);

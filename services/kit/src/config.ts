@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { GATEWAY_SECRET_MIN_LENGTH } from './auth/gateway-trust.js';
+
 /**
  * Raised when the environment does not satisfy a service's config schema. The message names
  * every bad variable and the form it expects, so the operator can fix them all in one go.
@@ -83,6 +85,18 @@ export const baseEnvShape = {
   /** Where embedded adapters keep their logs and snapshots. */
   DATA_DIR: z.string().min(1).default('.data'),
   SHUTDOWN_TIMEOUT_MS: env.int(10_000, 100, 600_000),
+  /**
+   * Shared by the gateway and every subgraph. Set: a subgraph answers `/graphql` only for callers
+   * that send it (the gateway) and takes the viewer from the gateway's headers. Unset: a
+   * subgraph trusts every caller, as in the embedded mesh.
+   */
+  GATEWAY_SHARED_SECRET: z
+    .string()
+    .min(
+      GATEWAY_SECRET_MIN_LENGTH,
+      `expected at least ${GATEWAY_SECRET_MIN_LENGTH} characters, e.g. from \`openssl rand -hex 32\``,
+    )
+    .optional(),
 };
 
 /**

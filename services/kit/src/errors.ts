@@ -57,3 +57,17 @@ export class NotFoundError extends ClientError {
     super('NOT_FOUND', message);
   }
 }
+
+/** The caller is not known: no valid token, or no identity reached the subgraph. */
+export class UnauthenticatedError extends ClientError {
+  constructor(message: string) {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+/** The caller is known but may not do this (a user acting on another user, say). */
+export class ForbiddenError extends ClientError {
+  constructor(message: string) {
+    super('FORBIDDEN', message);
+  }
+}

@@ -1,10 +1,10 @@
-import type { Embedder, EventBus, Logger, VectorStore } from '@tailor/kit';
+import type { Embedder, EventBus, GatewayTrustConfig, Logger, VectorStore } from '@tailor/kit';
 
 import type { ProfilesConfig } from './config.js';
 
 /** What the profiles service needs. The adapters are owned by the caller and never closed here. */
 export interface ProfilesDeps {
-  config: ProfilesConfig;
+  config: ProfilesConfig & GatewayTrustConfig;
   logger: Logger;
   /** Delivers `user-events`. */
   bus: EventBus;

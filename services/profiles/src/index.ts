@@ -148,6 +148,7 @@ export async function startProfiles(
       logger: deps.logger,
       host: deps.host,
       port: deps.port,
+      gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
       routes: (_app, registry) => {
         registry.registerMetric(metrics.applied);
         registry.registerMetric(metrics.skipped);

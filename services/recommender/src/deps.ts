@@ -1,10 +1,10 @@
-import type { Embedder, EventBus, Logger, VectorStore } from '@tailor/kit';
+import type { Embedder, EventBus, GatewayTrustConfig, Logger, VectorStore } from '@tailor/kit';
 
 import type { RecommenderConfig } from './config.js';
 
 /** What the recommender subgraph needs. The adapters are owned by the caller and never closed here. */
 export interface RecommenderDeps {
-  config: RecommenderConfig;
+  config: RecommenderConfig & GatewayTrustConfig;
   logger: Logger;
   /** Read for trending (replayed from `user-events`); impressions are published to it. */
   bus: EventBus;

@@ -108,6 +108,7 @@ export async function startRecommender(
       logger: deps.logger,
       host: deps.host,
       port: deps.port,
+      gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
       routes: (_app, registry) => {
         registry.registerMetric(metrics.duration);
         registry.registerMetric(metrics.served);

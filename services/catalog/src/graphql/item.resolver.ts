@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { BadUserInputError, type RequestContext } from '@tailor/kit';
+import { authorizeService, BadUserInputError, type RequestContext } from '@tailor/kit';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 
 import { ITEM_LIMITS } from '../domain/item.js';
@@ -88,7 +88,9 @@ export class ItemResolver {
       description: `The items, at most ${ITEM_LIMITS.maxBatchSize} of them.`,
     })
     items: ItemInput[],
+    @Ctx() context: RequestContext,
   ): Promise<UpsertItemsResult> {
+    authorizeService(context.viewer, 'upsert items');
     return clientErrors(() => this.catalog.upsert(items));
   }
 }

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 
-import { BadUserInputError } from '@tailor/kit';
-import { Arg, Mutation, Query, Resolver } from 'type-graphql';
+import { BadUserInputError, type RequestContext, requireAuthenticated } from '@tailor/kit';
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 
 import { eventFromFields } from '../domain/event-input.js';
+import { ownEventsOnly } from '../domain/ownership.js';
 import {
   BatchTooLargeError,
   EventIntakeService,
@@ -28,9 +29,14 @@ export class EventResolver {
       description: 'The events, at most EventLimits.maxBatchSize of them.',
     })
     events: UserEventInput[],
+    @Ctx() context: RequestContext,
   ): Promise<RecordEventsResult> {
+    const { viewer } = context;
+    requireAuthenticated(viewer, 'record events');
     try {
-      return await this.intake.record(events, eventFromFields);
+      return await this.intake.record(events, (input, clock) =>
+        ownEventsOnly(viewer, eventFromFields(input, clock)),
+      );
     } catch (err) {
       if (err instanceof BatchTooLargeError) throw new BadUserInputError(err.message, 'events');
       if (err instanceof EventsUnavailableError) throw new ServiceUnavailableError(err.message);

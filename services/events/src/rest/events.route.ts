@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { currentRequestId, type Logger, type SubgraphOptions } from '@tailor/kit';
+import {
+  carriesGatewaySecret,
+  currentRequestId,
+  GATEWAY_SECRET_HEADER,
+  type Logger,
+  type SubgraphOptions,
+} from '@tailor/kit';
 
 import { eventsOfBody } from '../domain/batch.js';
 import { eventFromJson } from '../domain/event-input.js';
@@ -25,6 +31,11 @@ export interface EventsRouteOptions {
   logger: Logger;
   /** Origins allowed across origins, `*` for any; see `EVENTS_CORS_ORIGINS`. */
   corsOrigins: readonly string[];
+  /**
+   * `GATEWAY_SHARED_SECRET`. Set: only callers sending it in {@link GATEWAY_SECRET_HEADER}
+   * (trusted back-end producers) may post, for any user. Unset: anyone may (embedded mesh).
+   */
+  gatewaySecret?: string | undefined;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -59,6 +70,16 @@ export function mountEventsRoute(app: App, options: EventsRouteOptions): void {
   app.post(EVENTS_ROUTE, async (req: IncomingMessage, res: ServerResponse) => {
     const cors = corsHeaders(req.headers.origin, options.corsOrigins, false);
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+    if (options.gatewaySecret !== undefined && !carriesGatewaySecret(req, options.gatewaySecret)) {
+      sendError(
+        res,
+        401,
+        'UNAUTHENTICATED',
+        `Posting events needs the ${GATEWAY_SECRET_HEADER} header; clients with a token use ` +
+          'the recordEvents mutation through the gateway.',
+      );
+      return;
+    }
     const body = await readBodyText(req, intake.limits.maxBodyBytes);
     if (!body.ok) {
       sendError(res, body.status, body.code, body.message);

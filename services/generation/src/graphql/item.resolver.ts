@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import type { RequestContext } from '@tailor/kit';
+import { authorizeUser, type RequestContext } from '@tailor/kit';
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 
 import type { AdFormat } from '../domain/copy.js';
@@ -25,7 +25,9 @@ export class ItemResolver {
     userId: string,
     @Ctx() context: RequestContext,
   ): Promise<GeneratedText> {
-    return this.generation.description(context, context.log, item.id, checkedUserId(userId));
+    const user = checkedUserId(userId);
+    authorizeUser(context.viewer, user, 'write for');
+    return this.generation.description(context, context.log, item.id, user);
   }
 
   @FieldResolver(() => Ad, { description: 'An ad for this item, written for a user.' })
@@ -39,7 +41,9 @@ export class ItemResolver {
     format: AdFormat,
     @Ctx() context: RequestContext,
   ): Promise<Ad> {
-    return this.generation.ad(context, context.log, item.id, checkedUserId(userId), format);
+    const user = checkedUserId(userId);
+    authorizeUser(context.viewer, user, 'write for');
+    return this.generation.ad(context, context.log, item.id, user, format);
   }
 
   @FieldResolver(() => Thumbnail, {
@@ -61,6 +65,7 @@ export class ItemResolver {
   ): Promise<Thumbnail> {
     checkThumbnailSize(width, height);
     const user = userId === null || userId === undefined ? null : checkedUserId(userId);
+    if (user !== null) authorizeUser(context.viewer, user, 'draw for');
     return this.generation.thumbnail(context, context.log, item.id, user, width, height);
   }
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import type { RequestContext } from '@tailor/kit';
+import { authorizeUser, type RequestContext } from '@tailor/kit';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 
 import type { AdFormat } from '../domain/copy.js';
@@ -21,6 +21,8 @@ export class RecommendationResolver {
     @Root() recommendation: Recommendation,
     @Ctx() context: RequestContext,
   ): Promise<GeneratedText> {
+    // The recommender already checked the list's user; this holds if another path appears.
+    authorizeUser(context.viewer, recommendation.userId, 'write for');
     return this.generation.description(
       context,
       context.log,
@@ -41,6 +43,7 @@ export class RecommendationResolver {
     format: AdFormat,
     @Ctx() context: RequestContext,
   ): Promise<Ad> {
+    authorizeUser(context.viewer, recommendation.userId, 'write for');
     return this.generation.ad(
       context,
       context.log,
@@ -62,6 +65,7 @@ export class RecommendationResolver {
     @Ctx() context: RequestContext,
   ): Promise<Thumbnail> {
     checkThumbnailSize(width, height);
+    authorizeUser(context.viewer, recommendation.userId, 'draw for');
     return this.generation.thumbnail(
       context,
       context.log,

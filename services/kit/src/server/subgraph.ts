@@ -4,6 +4,8 @@ import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 
+import { requireGatewaySecret, viewerOfRequest } from '../auth/gateway-trust.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { Logger } from '../logger.js';
 import {
   createServiceApp,
@@ -18,6 +20,8 @@ export interface RequestContext {
   requestId: string;
   /** A child logger carrying the request id. */
   log: Logger;
+  /** Who the request acts for; resolvers check it with `authorizeUser`/`authorizeService`. */
+  viewer: Viewer;
 }
 
 /** Options of {@link startSubgraph}. */
@@ -35,6 +39,11 @@ export interface SubgraphOptions {
   /** Extra routes (REST endpoints, static files) mounted before `/graphql`. */
   routes?: (app: Express, registry: Registry) => void;
   plugins?: ApolloServerPlugin<RequestContext>[];
+  /**
+   * `GATEWAY_SHARED_SECRET`. Set: `/graphql` answers 401 to callers without it and the viewer
+   * comes from the gateway's headers. Unset: every caller is trusted (viewer `trusted`).
+   */
+  gatewaySecret?: string | undefined;
 }
 
 export interface RunningSubgraph extends ListeningServer {
@@ -71,13 +80,19 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSu
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  const secret = options.gatewaySecret;
+  if (secret !== undefined) app.use('/graphql', requireGatewaySecret(secret));
   app.use(
     '/graphql',
     express.json({ limit: options.maxBodyBytes ?? DEFAULT_GRAPHQL_MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = currentRequestId(req);
-        return { requestId, log: options.logger.child({ requestId }) };
+        return {
+          requestId,
+          log: options.logger.child({ requestId }),
+          viewer: viewerOfRequest(req, secret),
+        };
       },
     }),
   );
@@ -85,7 +100,7 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSu
 
   const listening = await listen(app, options.host, options.port);
   const url = `http://${options.host}:${listening.port}/graphql`;
-  log.info({ url }, 'subgraph listening');
+  log.info({ url, callers: secret === undefined ? 'any' : 'gateway' }, 'subgraph listening');
   return {
     ...listening,
     name: options.name,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
-import type { EventTypeValue } from '@tailor/kit';
-import { Arg, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { authorizeUser, type EventTypeValue, type RequestContext } from '@tailor/kit';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import type { ProfileSummary } from '../domain/summary.js';
 import type { ProfileEraser, ProfileReader } from '../profile.service.js';
@@ -38,14 +38,21 @@ export class UserResolver {
   @Query(() => User, {
     description: 'The user with this id. Any id is a user: one never seen has an empty profile.',
   })
-  user(@Arg('id', () => ID, { description: 'The id events carry as userId.' }) id: string): User {
-    return { id: checkUserId(id, 'id') };
+  user(
+    @Arg('id', () => ID, { description: 'The id events carry as userId.' }) id: string,
+    @Ctx() context: RequestContext,
+  ): User {
+    const userId = checkUserId(id, 'id');
+    authorizeUser(context.viewer, userId, 'read the data');
+    return { id: userId };
   }
 
   @FieldResolver(() => UserProfile, {
     description: "What Tailor has learnt from the user's behaviour, weights decayed to now.",
   })
-  async profile(@Root() user: User): Promise<UserProfile> {
+  async profile(@Root() user: User, @Ctx() context: RequestContext): Promise<UserProfile> {
+    // Checked here too: the gateway may reach a User through another subgraph's field.
+    authorizeUser(context.viewer, user.id, 'read the profile');
     return toUserProfile(await this.profiles.read(user.id));
   }
 
@@ -56,8 +63,10 @@ export class UserResolver {
   })
   async forgetUser(
     @Arg('userId', () => ID, { description: 'The user to forget.' }) userId: string,
+    @Ctx() context: RequestContext,
   ): Promise<ForgetUserResult> {
-    const forgotten = await this.profiles.forget(checkUserId(userId, 'userId'));
+    authorizeUser(context.viewer, checkUserId(userId, 'userId'), 'erase the data');
+    const forgotten = await this.profiles.forget(userId);
     return { userId, forgotten };
   }
 }

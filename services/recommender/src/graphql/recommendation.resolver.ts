@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
-import { Arg, ID, Int, Query, Resolver } from 'type-graphql';
+import { authorizeUser, type RequestContext } from '@tailor/kit';
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 
 import { RECOMMENDATION_LIMITS } from '../domain/request.js';
 import { RecommendationService } from '../recommendation.service.js';
@@ -33,7 +34,9 @@ export class RecommendationResolver {
       description: 'Where and how the list will be shown.',
     })
     context: RecommendationContextInput | null,
+    @Ctx() request: RequestContext,
   ): Promise<RecommendationList> {
+    authorizeUser(request.viewer, userId, 'read the recommendations');
     return clientErrors(() => this.service.recommend(userId, first ?? L.defaultFirst, context));
   }
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
-import { Arg, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { authorizeUser, type RequestContext } from '@tailor/kit';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 
 import { RECOMMENDATION_LIMITS } from '../domain/request.js';
 import { RecommendationService } from '../recommendation.service.js';
@@ -33,7 +34,10 @@ export class UserResolver {
       description: 'Where and how the list will be shown.',
     })
     context: RecommendationContextInput | null,
+    @Ctx() request: RequestContext,
   ): Promise<RecommendationList> {
+    // The gateway reaches a User from other subgraphs' fields too, so the check is here.
+    authorizeUser(request.viewer, user.id, 'read the recommendations');
     return clientErrors(() => this.service.recommend(user.id, first ?? L.defaultFirst, context));
   }
 }

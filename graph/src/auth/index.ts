@@ -1,0 +1,3 @@
+export * from './authenticate.js';
+export * from './config.js';
+export * from './token.js';

@@ -1,0 +1,2 @@
+export * from './gateway-trust.js';
+export * from './viewer.js';
