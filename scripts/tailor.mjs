@@ -38,6 +38,12 @@ function tsc(args = []) {
   must(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', ...args]);
 }
 
+function build() {
+  tsc();
+  // The feed page is a browser bundle, not tsc output: esbuild writes it to graph/dist/public.
+  must(process.execPath, [join(root, 'graph', 'dist', 'scripts', 'build-feed.js')]);
+}
+
 function findTests(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -70,16 +76,16 @@ const [command = 'start', ...rest] = process.argv.slice(2);
 switch (command) {
   case 'build':
     ensureInstalled();
-    tsc();
+    build();
     break;
   case 'start':
     ensureInstalled();
-    tsc();
+    build();
     must(process.execPath, [join(root, 'services', 'mesh', 'dist', 'main.js'), ...rest]);
     break;
   case 'test': {
     ensureInstalled();
-    tsc();
+    build();
     const files = testFiles(rest);
     if (files.length === 0) {
       console.error('tailor: no test files found');
@@ -109,12 +115,25 @@ switch (command) {
     must('npx', ['eslint', '--fix', '.']);
     must('npx', ['prettier', '--write', '.']);
     break;
+  case 'bench': {
+    // Benchmarks, not tests: each prints a table and writes tests/bench/results/<name>.json.
+    const [name, ...flags] = rest;
+    const benches = ['quality', 'ingest', 'serve', 'generate'];
+    if (!benches.includes(name)) {
+      console.error(`tailor: bench needs one of ${benches.join(', ')}`);
+      process.exit(2);
+    }
+    ensureInstalled();
+    build();
+    must(process.execPath, [join(root, 'tests', 'dist', 'bench', name, 'main.js'), ...flags]);
+    break;
+  }
   case 'compose':
     ensureInstalled();
-    tsc();
+    build();
     must(process.execPath, [join(root, 'graph', 'dist', 'compose.js'), ...rest]);
     break;
   default:
-    console.error(`tailor: unknown command ${command} (start, test, build, check, fix, compose)`);
+    console.error(`tailor: unknown command ${command} (start, test, build, check, fix, compose, bench)`);
     process.exit(2);
 }

@@ -21,6 +21,7 @@ import express from 'express';
 
 import { createGatewayAuth, type GatewayAuthConfig, viewerOfResponse } from './auth/index.js';
 import type { GatewayLimits, SubgraphName } from './config.js';
+import { feedPage } from './feed-page.js';
 
 /** What the gateway keeps per request. */
 export interface GatewayContext {
@@ -151,6 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
     }),
   );
+  app.use(feedPage());
   app.use(jsonErrorHandler);
 
   const listening = await listen(app, options.host, options.port);

@@ -1,0 +1,128 @@
+// Fills the page's <template>s from data. Text goes in through textContent only, so nothing the
+// graph returns is ever parsed as HTML.
+import {
+  CARD_ACTIONS,
+  type CardAction,
+  type FeedCard,
+  formatDelta,
+  formatShare,
+  type InterestRow,
+} from './model.js';
+
+/** Clones the first element of a `<template id=…>`. */
+export function fromTemplate(id: string): HTMLElement {
+  const template = document.getElementById(id);
+  if (!(template instanceof HTMLTemplateElement)) throw new Error(`missing <template id="${id}">`);
+  const element = template.content.firstElementChild?.cloneNode(true);
+  if (!(element instanceof HTMLElement)) throw new Error(`<template id="${id}"> is empty`);
+  return element;
+}
+
+/** The one element matching `selector` under `root`; a missing one is a bug in index.html. */
+export function part<E extends Element = HTMLElement>(root: ParentNode, selector: string): E {
+  const element = root.querySelector<E>(selector);
+  if (element === null) throw new Error(`missing ${selector}`);
+  return element;
+}
+
+function setText(root: ParentNode, selector: string, text: string): void {
+  part(root, selector).textContent = text;
+}
+
+/** Shows a signed change, coloured by direction. */
+export function setDelta(element: HTMLElement, text: string): void {
+  element.textContent = text;
+  element.classList.toggle('up', text.startsWith('+'));
+  element.classList.toggle('down', text.startsWith('-'));
+}
+
+function formatPrice(price: FeedCard['item']['price']): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: price.currency }).format(
+      price.amount,
+    );
+  } catch {
+    // An unknown currency code must not blank the card.
+    return `${price.amount} ${price.currency}`;
+  }
+}
+
+/** One interest row: name, bar, share and change since the previous refresh. */
+export function renderInterest(row: InterestRow): HTMLElement {
+  const li = fromTemplate('interest-template');
+  li.dataset.name = row.name;
+  li.dataset.weight = String(row.weight);
+  setText(li, '.name', row.name);
+  part(li, '.fill').style.width = formatShare(row.weight);
+  setText(li, '.share', formatShare(row.weight));
+  setDelta(part(li, '.delta'), row.isNew ? 'new' : formatDelta(row.delta));
+  return li;
+}
+
+/** Where a card's buttons report to. */
+export type OnAction = (card: FeedCard, position: number, action: CardAction) => void;
+
+/** One feed card; `idPrefix` keeps element ids unique across panes and refreshes. */
+export function renderCard(
+  card: FeedCard,
+  position: number,
+  idPrefix: string,
+  onAction: OnAction,
+): HTMLElement {
+  const li = fromTemplate('card-template');
+  const titleId = `${idPrefix}-title-${position}`;
+  li.dataset.itemId = card.item.id;
+  li.dataset.category = card.item.category;
+  part(li, 'article').setAttribute('aria-labelledby', titleId);
+
+  const img = part<HTMLImageElement>(li, '.thumb');
+  img.src = card.thumbnail.url;
+  img.alt = card.thumbnail.altText;
+  img.width = card.thumbnail.width;
+  img.height = card.thumbnail.height;
+
+  const title = part(li, '.title');
+  title.id = titleId;
+  title.textContent = card.item.title;
+  setText(li, '.category', card.item.category);
+  setText(li, '.price', formatPrice(card.item.price));
+  setText(li, '.score', card.score.toFixed(3));
+
+  part(li, '.ad').setAttribute('aria-label', `Ad for ${card.item.title}`);
+  setText(li, '.ad-headline', card.ad.headline);
+  setText(li, '.ad-body', card.ad.body);
+  setText(li, '.ad-cta', card.ad.callToAction);
+
+  const { description } = card;
+  setText(li, '.description', description.text);
+  setText(
+    li,
+    '.provenance',
+    `Written by ${description.provider} (${description.model}, ${description.promptVersion})` +
+      (description.grounded ? ' · grounded in the item facts' : ' · not grounded'),
+  );
+
+  part(li, '.reasons').replaceChildren(
+    ...card.reasons.map((reason) => {
+      const item = document.createElement('li');
+      item.textContent = reason;
+      return item;
+    }),
+  );
+
+  const actions = part(li, '.actions');
+  actions.setAttribute('aria-label', `Actions for ${card.item.title}`);
+  actions.replaceChildren(
+    ...CARD_ACTIONS.map((action) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = `action action-${action.action}`;
+      button.dataset.action = action.action;
+      button.textContent = action.label;
+      button.setAttribute('aria-label', `${action.label} ${card.item.title}`);
+      button.addEventListener('click', () => onAction(card, position, action));
+      return button;
+    }),
+  );
+  return li;
+}
