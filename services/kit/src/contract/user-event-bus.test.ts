@@ -82,4 +82,62 @@ describe('consumeUserEvents', () => {
       }
     });
   });
+
+  describe('when the handler fails and the batch comes again', () => {
+    it('dead-letters each invalid message once, not once per attempt', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
+      const bus = await createEmbeddedEventBus({
+        dataDir,
+        logger: silentLogger(),
+        retryInitialDelayMs: 1,
+        retryMaxDelayMs: 2,
+      });
+      try {
+        const valid: UserEvent = {
+          eventId: 'e-1',
+          userId: 'u-1',
+          itemId: 'sku-1',
+          type: 'view',
+          timestamp: Date.now(),
+        };
+        await bus.publish(USER_EVENTS_TOPIC, [
+          { key: 'u-1', value: '{not json' },
+          userEventMessage(valid),
+        ]);
+        const failures = 3;
+        let attempts = 0;
+        const consumer = await consumeUserEvents({
+          bus,
+          groupId: 'profiles',
+          logger: silentLogger(),
+          fromBeginning: true,
+          handle: async () => {
+            attempts += 1;
+            if (attempts <= failures) throw new Error('store down');
+          },
+        });
+        await waitFor(() => attempts > failures, { description: 'the handler to succeed' });
+        await consumer.stop();
+        // Same key, same partition: once the reader has this, it has every dead letter before it.
+        const sentinel = { key: 'u-1', value: 'sentinel' };
+        await bus.publish(USER_EVENTS_DLQ_TOPIC, [sentinel]);
+
+        const dead: string[] = [];
+        const dlq = await bus.subscribe({
+          topic: USER_EVENTS_DLQ_TOPIC,
+          groupId: 'dlq-reader',
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            dead.push(...batch.messages.map((m) => m.value));
+          },
+        });
+        await waitFor(() => dead.includes(sentinel.value), { description: 'the sentinel' });
+        await dlq.stop();
+        assert.deepEqual(dead, ['{not json', sentinel.value]);
+      } finally {
+        await bus.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
 });

@@ -94,9 +94,14 @@ function parse(
 /**
  * Consumes `user-events`: every message that breaks the contract goes to `user-events.dlq` with
  * the reason in headers (nothing is dropped silently), the rest go to `handle` in log order.
+ * A batch that comes again because `handle` failed does not dead-letter its messages again.
  */
 export async function consumeUserEvents(options: ConsumeUserEventsOptions): Promise<Subscription> {
   const log = options.logger.child({ component: 'user-events-consumer', groupId: options.groupId });
+  // Per partition, the last offset this subscription dead-lettered. While a dependency is down
+  // the bus delivers the same batch again and again; without this, every attempt would put the
+  // batch's invalid messages on the DLQ once more. A crash can still repeat one (at least once).
+  const deadLetteredUpTo = new Map<number, bigint>();
   return options.bus.subscribe({
     topic: USER_EVENTS_TOPIC,
     groupId: options.groupId,
@@ -105,11 +110,14 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
     handleBatch: async (batch) => {
       const valid: ConsumedEvent[] = [];
       const dead: OutgoingMessage[] = [];
+      const sentUpTo = deadLetteredUpTo.get(batch.partition) ?? -1n;
+      let lastDead = sentUpTo;
       for (const message of batch.messages) {
         const parsed = parse(message);
         if (parsed.ok) {
           valid.push({ event: parsed.event, partition: message.partition, offset: message.offset });
-        } else {
+        } else if (BigInt(message.offset) > sentUpTo) {
+          lastDead = BigInt(message.offset);
           log.warn(
             {
               topic: message.topic,
@@ -131,8 +139,10 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
         }
       }
       // Dead letters first: if this throws, the batch is redelivered and nothing is lost.
-      if (dead.length > 0 && !options.ephemeral)
-        await options.bus.publish(USER_EVENTS_DLQ_TOPIC, dead);
+      if (dead.length > 0) {
+        if (!options.ephemeral) await options.bus.publish(USER_EVENTS_DLQ_TOPIC, dead);
+        deadLetteredUpTo.set(batch.partition, lastDead);
+      }
       if (valid.length > 0) await options.handle(valid);
     },
   });
