@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+
+import { USER_EVENTS_DLQ_TOPIC, USER_EVENTS_TOPIC } from '@tailor/kit';
+import { waitFor } from '@tailor/kit/testing';
+import {
+  type Admin,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+
+/** The brokers CI (or `infra/kafka/start.sh`) gives us, or an empty list. */
+export const brokers: string[] = (process.env.KAFKA_BROKERS ?? '')
+  .split(',')
+  .map((b) => b.trim())
+  .filter((b) => b !== '');
+
+/** Why the Kafka suites are skipped, or undefined when a broker is configured. */
+export const skipReason: string | undefined =
+  brokers.length === 0 ? 'KAFKA_BROKERS is not set' : undefined;
+
+/**
+ * Options of each Kafka test: skipped with the reason when there is no broker (each test, not the
+ * suite, so the run's summary counts them as skipped), else bounded by `timeoutMs`.
+ */
+export function kafkaTest(timeoutMs: number): { skip: string } | { timeout: number } {
+  return skipReason === undefined ? { timeout: timeoutMs } : { skip: skipReason };
+}
+
+/** A per-run suffix for user ids and group names, so runs on a shared broker never meet. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/**
+ * A kafkajs client that is not Tailor code: what an external producer or an operator's tool
+ * would use. Java's default partitioner (murmur2 of the key), as any other client would.
+ */
+export function plainKafka(clientId: string): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
+}
+
+export async function plainProducer(clientId: string): Promise<Producer> {
+  const producer = plainKafka(clientId).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  return producer;
+}
+
+export async function plainAdmin(clientId: string): Promise<Admin> {
+  const admin = plainKafka(clientId).admin();
+  await admin.connect();
+  return admin;
+}
+
+/** A contract event as an external producer writes it: plain JSON, ISO timestamp. */
+export interface ContractEvent {
+  eventId: string;
+  userId: string;
+  itemId?: string;
+  type: string;
+  value?: number;
+  timestamp: string;
+}
+
+export function contractEvent(userId: string, itemId: string, type = 'view'): ContractEvent {
+  return { eventId: randomUUID(), userId, itemId, type, timestamp: new Date().toISOString() };
+}
+
+/** Writes raw values to `user-events` keyed by userId, as any Kafka producer may. */
+export async function produceRaw(
+  producer: Producer,
+  messages: { key: string; value: string }[],
+): Promise<void> {
+  await producer.send({ topic: USER_EVENTS_TOPIC, acks: -1, messages });
+}
+
+export function produceEvents(producer: Producer, events: readonly ContractEvent[]) {
+  return produceRaw(
+    producer,
+    events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })),
+  );
+}
+
+/** Next offset to be written, per partition of `user-events`. */
+export async function topicEnds(admin: Admin): Promise<Map<number, bigint>> {
+  const offsets = await admin.fetchTopicOffsets(USER_EVENTS_TOPIC);
+  return new Map(offsets.map((o) => [o.partition, BigInt(o.offset)]));
+}
+
+/** Offsets the group has committed on `user-events`, per partition; -1 for none. */
+export async function committedOffsets(
+  admin: Admin,
+  groupId: string,
+): Promise<Map<number, bigint>> {
+  const [topic] = await admin.fetchOffsets({ groupId, topics: [USER_EVENTS_TOPIC] });
+  return new Map((topic?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+}
+
+/** True once the group has committed at least up to `ends` on every partition listed there. */
+export async function committedUpTo(
+  admin: Admin,
+  groupId: string,
+  ends: ReadonlyMap<number, bigint>,
+): Promise<boolean> {
+  const committed = await committedOffsets(admin, groupId);
+  for (const [partition, end] of ends) {
+    if (end > 0n && (committed.get(partition) ?? -1n) < end) return false;
+  }
+  return true;
+}
+
+/**
+ * Everything on `user-events.dlq` up to its current end, read with a plain consumer of a group of
+ * its own: what an operator's tool sees. Whatever dead letters a test expects must have been
+ * published before the call (the consumer committed past their origin, for one).
+ */
+export async function readDeadLetters(admin: Admin): Promise<KafkaMessage[]> {
+  const ends = new Map(
+    (await admin.fetchTopicOffsets(USER_EVENTS_DLQ_TOPIC)).map((o) => [
+      o.partition,
+      BigInt(o.offset),
+    ]),
+  );
+  const read = new Map<number, bigint>();
+  const messages: KafkaMessage[] = [];
+  const groupId = unique('tailor-e2e-dlq-reader');
+  const consumer = plainKafka('dlq-reader').consumer({ groupId, maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [USER_EVENTS_DLQ_TOPIC], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        messages.push(message);
+        read.set(partition, BigInt(message.offset) + 1n);
+      },
+    });
+    await waitFor(() => [...ends].every(([p, end]) => (read.get(p) ?? 0n) >= end), {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      description: `${USER_EVENTS_DLQ_TOPIC} to be read to its end`,
+    });
+    return messages;
+  } finally {
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+}
+
+export function header(message: KafkaMessage, name: string): string | undefined {
+  return message.headers?.[name]?.toString();
+}
