@@ -78,8 +78,19 @@ const eventWeights = z
   });
 
 /** Environment of the profiles service. */
+/** The default consumer group of the profiles service on `user-events`. */
+export const PROFILES_GROUP_ID = 'profiles';
+
 export const profilesEnvShape = {
   PROFILES_PORT: env.port(4003),
+  /**
+   * Consumer group on `user-events`. Every profiles replica of one deployment shares it; two
+   * deployments on one cluster (staging beside production) need different groups.
+   */
+  PROFILES_CONSUMER_GROUP: z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, 'expected 1 to 200 letters, digits, dots, dashes or underscores')
+    .default(PROFILES_GROUP_ID),
   /** Half-life of the long-term vector and of category/tag interests. */
   PROFILE_LONG_HALF_LIFE_HOURS: env.positive(DEFAULT_LONG_HALF_LIFE_HOURS),
   /** Half-life of the session vector. */

@@ -22,6 +22,7 @@ import { ProfileService } from './profile.service.js';
 export {
   DEFAULT_LONG_HALF_LIFE_HOURS,
   DEFAULT_SHORT_HALF_LIFE_MINUTES,
+  PROFILES_GROUP_ID,
   type ProfilesConfig,
   profilesEnvShape,
   profileSettings,
@@ -71,9 +72,6 @@ export {
   ProfileService,
   type ProfileServiceOptions,
 } from './profile.service.js';
-
-/** The consumer group of the profiles service on `user-events`. */
-export const PROFILES_GROUP_ID = 'profiles';
 
 /** A running profiles service. */
 export interface RunningProfiles {
@@ -134,7 +132,7 @@ export async function startProfiles(
   await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
   const consumer: Subscription = await consumeUserEvents({
     bus: deps.bus,
-    groupId: PROFILES_GROUP_ID,
+    groupId: deps.config.PROFILES_CONSUMER_GROUP,
     logger: deps.logger,
     fromBeginning: true,
     handle: async (events) => {
