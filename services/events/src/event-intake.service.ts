@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type EventBus,
   type EventValidation,
+  HEADER_REQUEST_ID,
   type Logger,
   publishUserEvents,
   TailorError,
@@ -72,10 +73,12 @@ export class EventIntakeService {
   /**
    * Records a batch. Throws {@link BatchTooLargeError} before looking at any event when the
    * batch is over the limit, and {@link EventsUnavailableError} when publishing fails.
+   * `requestId` travels with each published event as its `request-id` header.
    */
   async record<T>(
     inputs: readonly T[],
     toEvent: (input: T, clock: MappingClock) => EventValidation,
+    requestId?: string,
   ): Promise<RecordedEvents> {
     if (inputs.length > this.limits.maxBatchSize) {
       throw new BatchTooLargeError(inputs.length, this.limits.maxBatchSize);
@@ -85,7 +88,11 @@ export class EventIntakeService {
     const { received } = this.options.metrics;
     if (batch.rejected > 0) received.inc({ outcome: 'rejected' }, batch.rejected);
     try {
-      await publishUserEvents(this.options.bus, batch.accepted);
+      await publishUserEvents(
+        this.options.bus,
+        batch.accepted,
+        requestId === undefined ? {} : { [HEADER_REQUEST_ID]: requestId },
+      );
     } catch (err) {
       this.log.error({ err, events: batch.accepted.length }, 'publishing events failed');
       throw new EventsUnavailableError(err);

@@ -275,6 +275,25 @@ describe('events subgraph', () => {
     });
   });
 
+  describe('when a request carries an x-request-id', () => {
+    it('puts it on every published event as the request-id header', async () => {
+      const { status } = await post(
+        harness.events,
+        JSON.stringify([
+          { userId: 'rest-traced', itemId: 'sku-1', type: 'view' },
+          { userId: 'rest-traced', itemId: 'sku-2', type: 'click' },
+        ]),
+        { 'content-type': 'application/json', 'x-request-id': 'trace-rest-1' },
+      );
+      assert.equal(status, 202);
+      const messages = await published(harness, 'rest-traced', 2);
+      assert.deepEqual(
+        messages.map((message) => message.headers['request-id']),
+        ['trace-rest-1', 'trace-rest-1'],
+      );
+    });
+  });
+
   describe('when POST /v1/events gets { events }', () => {
     it('answers 202 and publishes the events', async () => {
       const { status, json } = await post(

@@ -34,8 +34,10 @@ export class EventResolver {
     const { viewer } = context;
     requireAuthenticated(viewer, 'record events');
     try {
-      return await this.intake.record(events, (input, clock) =>
-        ownEventsOnly(viewer, eventFromFields(input, clock)),
+      return await this.intake.record(
+        events,
+        (input, clock) => ownEventsOnly(viewer, eventFromFields(input, clock)),
+        context.requestId,
       );
     } catch (err) {
       if (err instanceof BatchTooLargeError) throw new BadUserInputError(err.message, 'events');

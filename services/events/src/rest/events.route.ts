@@ -103,7 +103,7 @@ export function mountEventsRoute(app: App, options: EventsRouteOptions): void {
       return;
     }
     try {
-      const recorded = await intake.record(shape.events, eventFromJson);
+      const recorded = await intake.record(shape.events, eventFromJson, currentRequestId(req));
       send(res, statusOf(recorded), recorded);
     } catch (err) {
       if (err instanceof BatchTooLargeError) {

@@ -17,6 +17,11 @@ import {
 /** Headers Tailor sets on every `user-events` message. */
 export const HEADER_SCHEMA_VERSION = 'schema-version';
 export const HEADER_CONTENT_TYPE = 'content-type';
+/**
+ * The id of the request that accepted the event (the gateway's `x-request-id`), so one id
+ * leads from a client's call through the events service's logs to the consumers and the DLQ.
+ */
+export const HEADER_REQUEST_ID = 'request-id';
 /** Headers on a dead-lettered message, saying why and where it came from. */
 export const HEADER_DLQ_REASON = 'dlq-reason';
 export const HEADER_DLQ_ORIGIN = 'dlq-origin';
@@ -37,15 +42,16 @@ export function userEventMessage(
   };
 }
 
-/** Publishes validated events to `user-events`. */
+/** Publishes validated events to `user-events`; `headers` go on every message. */
 export async function publishUserEvents(
   bus: EventBus,
   events: readonly UserEvent[],
+  headers: Record<string, string> = {},
 ): Promise<void> {
   if (events.length === 0) return;
   await bus.publish(
     USER_EVENTS_TOPIC,
-    events.map((event) => userEventMessage(event)),
+    events.map((event) => userEventMessage(event, headers)),
   );
 }
 
