@@ -92,7 +92,7 @@ describe('personalized content through the gateway', () => {
         assert.ok(rec.thumbnail.altText.includes(rec.item.title), rec.thumbnail.altText);
         assert.match(
           rec.thumbnail.url,
-          /^http:\/\/127\.0\.0\.1:\d+\/thumbnails\/[0-9a-f]{64}\.png$/,
+          /^http:\/\/127\.0\.0\.1:\d+\/thumbnails\/[0-9a-f]{64}\.png\?item=/,
         );
         const res = await fetch(rec.thumbnail.url);
         assert.equal(res.status, 200);

@@ -297,6 +297,12 @@ export class GenerationService {
     return { items, interests };
   }
 
+  /** An item's facts as the writers see them; undefined when the catalog has no such item. */
+  async itemFacts(itemId: string): Promise<ItemFacts | undefined> {
+    const [point] = await this.options.store.retrieve(ITEMS_COLLECTION, [itemId]);
+    return point === undefined ? undefined : this.factsOf(point);
+  }
+
   private factsOf(point: StoredPoint): ItemFacts | undefined {
     const parsed = storedItem.safeParse(point.payload);
     if (!parsed.success) {

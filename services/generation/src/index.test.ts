@@ -208,7 +208,7 @@ describe('generation subgraph', () => {
         assert.ok(entity.ad.headline.length <= 40);
         assert.match(
           entity.thumbnail.url,
-          new RegExp(`^${baseUrl}/thumbnails/[0-9a-f]{64}\\.png$`),
+          new RegExp(`^${baseUrl}/thumbnails/[0-9a-f]{64}\\.png\\?item=`),
         );
         assert.equal(entity.thumbnail.width, 640);
         assert.equal(entity.thumbnail.height, 360);
@@ -324,6 +324,46 @@ describe('generation subgraph', () => {
       assert.equal((await fetch(`${baseUrl}/thumbnails/..%2F..%2Fetc%2Fpasswd`)).status, 404);
     });
   });
+
+  describe('when another replica, which never composed it, gets the thumbnail URL', () => {
+    let replica: RunningGeneration;
+    let replicaDir: string;
+
+    before(async () => {
+      replicaDir = mkdtempSync(join(tmpdir(), 'tailor-'));
+      replica = await startGeneration({
+        config: configFor(replicaDir),
+        logger: silentLogger(),
+        store,
+        host: '127.0.0.1',
+        port: 0,
+      });
+    });
+    after(async () => {
+      await replica.close();
+      rmSync(replicaDir, { recursive: true, force: true });
+    });
+
+    const onReplica = (url: string) => url.replace(baseUrl, replica.url.replace(/\/graphql$/, ''));
+
+    it('draws it again from the recipe in the URL, the same PNG', async () => {
+      const [entity] = await recommendations(generation.url, 'user-runner');
+      const url = entity?.thumbnail.url ?? '';
+      const original = Buffer.from(await (await fetch(url)).arrayBuffer());
+      const res = await fetch(onReplica(url));
+      assert.equal(res.status, 200);
+      assert.deepEqual(Buffer.from(await res.arrayBuffer()), original);
+    });
+
+    it('refuses a recipe that does not draw the named picture', async () => {
+      const [entity] = await recommendations(generation.url, 'user-hiker');
+      const forged = new URL(onReplica(entity?.thumbnail.url ?? ''));
+      forged.searchParams.set('t', 'FREE for you');
+      assert.equal((await fetch(forged)).status, 404);
+      forged.searchParams.delete('t');
+      assert.equal((await fetch(forged)).status, 404);
+    });
+  });
 });
 
 describe('generation subgraph with the LLM writer', () => {
@@ -397,7 +437,7 @@ describe('generation subgraph with the LLM writer', () => {
         assert.equal(entity.ad.provider, 'openai-compatible');
         assert.match(
           entity.thumbnail.url,
-          /^https:\/\/cdn\.example\.com\/tailor\/thumbnails\/[0-9a-f]{64}\.png$/,
+          /^https:\/\/cdn\.example\.com\/tailor\/thumbnails\/[0-9a-f]{64}\.png\?item=/,
         );
       }
       assert.equal(

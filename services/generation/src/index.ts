@@ -63,6 +63,7 @@ interface Parts {
   generation: GenerationService;
   settings: SettingsSource;
   store: ThumbnailStore;
+  thumbnails: ThumbnailService;
 }
 
 function createParts(
@@ -93,12 +94,14 @@ function createParts(
     renderer: createResvgRenderer(),
     logger,
   });
-  const thumbnails = new ThumbnailService({
+  const thumbnails: ThumbnailService = new ThumbnailService({
     store,
     publicBaseUrl,
     imageDir: config.GENERATION_IMAGE_DIR,
+    // Called per request, long after `generation` below exists.
+    itemFacts: (itemId) => generation.itemFacts(itemId),
   });
-  const generation = new GenerationService({
+  const generation: GenerationService = new GenerationService({
     store: deps.store,
     writer,
     thumbnails,
@@ -108,7 +111,7 @@ function createParts(
     fallbackCacheTtlMs: config.GENERATION_FALLBACK_CACHE_TTL_MS,
     requestBudgetMs: config.GENERATION_REQUEST_BUDGET_MS,
   });
-  return { generation, settings: new SettingsSource(writer.identity), store };
+  return { generation, settings: new SettingsSource(writer.identity), store, thumbnails };
 }
 
 async function schemaOf(parts: Parts): Promise<GraphQLSchema> {
@@ -160,7 +163,12 @@ export async function startGeneration(
     gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
     routes: (app, registry) => {
       metrics.register(registry);
-      mountThumbnailRoute(app, parts.store, deps.logger);
+      mountThumbnailRoute(
+        app,
+        parts.store,
+        (recipe) => parts.thumbnails.redraw(recipe),
+        deps.logger,
+      );
     },
   });
   publicBaseUrl ??= `http://${deps.host.includes(':') ? `[${deps.host}]` : deps.host}:${subgraph.port}`;

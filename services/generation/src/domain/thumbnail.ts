@@ -190,6 +190,11 @@ export interface ThumbnailInput {
   height: number;
   /** The item's picture as a `data:image/png|jpeg;base64,` URI, when one is at hand locally. */
   imageDataUri?: string;
+  /**
+   * The badge text when it was chosen before (drawing again from a thumbnail URL's recipe);
+   * otherwise it is chosen from `interests` by {@link thumbnailTagline}.
+   */
+  tagline?: string;
 }
 
 /** A composed thumbnail: the SVG to render and the text that describes it. */
@@ -293,7 +298,7 @@ export function composeThumbnail(input: ThumbnailInput): ThumbnailComposition {
   const category = categoryLabel(facts) || 'catalog';
   const palette = paletteFor(category);
   const title = facts.title === '' ? 'Untitled item' : facts.title;
-  const tagline = thumbnailTagline(facts, input.interests);
+  const tagline = input.tagline ?? thumbnailTagline(facts, input.interests);
   const price = formatPrice(facts.price, facts.currency);
   const unit = Math.min(w, h);
   const pad = Math.round(unit * 0.07);

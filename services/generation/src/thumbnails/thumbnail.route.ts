@@ -1,5 +1,7 @@
 import type { Logger, SubgraphOptions } from '@tailor/kit';
 
+import { THUMBNAIL_LIMITS } from '../domain/thumbnail.js';
+import type { ThumbnailRecipe } from './thumbnail.service.js';
 import type { ThumbnailStore } from './thumbnail-store.js';
 
 /** The Express app the subgraph helper hands to `routes` (express is the kit's dependency). */
@@ -10,11 +12,37 @@ export const THUMBNAILS_ROUTE = '/thumbnails';
 
 const FILE = /^([0-9a-f]{64})\.png$/;
 
+/** Longest item id and badge text a recipe may carry. */
+const RECIPE_LIMITS = { itemIdChars: 128, taglineChars: 120 } as const;
+
+/** The recipe in a thumbnail URL's query (`item`, `w`, `h`, `t`), or undefined when incomplete. */
+export function recipeOf(query: Record<string, unknown>): ThumbnailRecipe | undefined {
+  const { item, w, h, t } = query;
+  if (typeof item !== 'string' || typeof t !== 'string') return undefined;
+  if (item === '' || item.length > RECIPE_LIMITS.itemIdChars) return undefined;
+  if (t.length > RECIPE_LIMITS.taglineChars) return undefined;
+  const side = (value: unknown) => {
+    const n = typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+    return n >= THUMBNAIL_LIMITS.minSide && n <= THUMBNAIL_LIMITS.maxSide ? n : undefined;
+  };
+  const width = side(w);
+  const height = side(h);
+  if (width === undefined || height === undefined) return undefined;
+  return { itemId: item, width, height, tagline: t };
+}
+
 /**
  * `GET /thumbnails/<hash>.png`: the rendered PNG. The name is the hash of the picture's SVG, so
- * the bytes behind a URL never change and clients and CDNs may cache it for good.
+ * the bytes behind a URL never change and clients and CDNs may cache it for good. An instance
+ * that did not compose the picture draws it again from the recipe in the query, and serves it
+ * only when the drawing hashes to the name.
  */
-export function mountThumbnailRoute(app: App, store: ThumbnailStore, logger: Logger): void {
+export function mountThumbnailRoute(
+  app: App,
+  store: ThumbnailStore,
+  redraw: (recipe: ThumbnailRecipe) => Promise<string | undefined>,
+  logger: Logger,
+): void {
   const log = logger.child({ component: 'thumbnail-route' });
   app.get(`${THUMBNAILS_ROUTE}/:file`, async (req, res) => {
     const hash = FILE.exec(String(req.params.file))?.[1];
@@ -30,7 +58,12 @@ export function mountThumbnailRoute(app: App, store: ThumbnailStore, logger: Log
       return;
     }
     try {
-      const png = await store.png(hash);
+      let png = await store.png(hash);
+      const recipe = png === undefined ? recipeOf(req.query) : undefined;
+      if (recipe !== undefined) {
+        const svg = await redraw(recipe);
+        if (svg !== undefined && (await store.remember(svg)) === hash) png = await store.png(hash);
+      }
       if (png === undefined) {
         res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such thumbnail.' } });
         return;

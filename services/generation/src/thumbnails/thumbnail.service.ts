@@ -1,6 +1,6 @@
 import type { ItemFacts } from '../domain/facts.js';
-import type { InterestSummary } from '../domain/interests.js';
-import { composeThumbnail } from '../domain/thumbnail.js';
+import { type InterestSummary, NO_INTERESTS } from '../domain/interests.js';
+import { composeThumbnail, thumbnailTagline } from '../domain/thumbnail.js';
 import { localImageDataUri } from './local-image.js';
 import { THUMBNAILS_ROUTE } from './thumbnail.route.js';
 import type { ThumbnailStore } from './thumbnail-store.js';
@@ -13,6 +13,18 @@ export interface ThumbnailResult {
   height: number;
 }
 
+/**
+ * What any instance needs to draw a thumbnail again, carried in the query of its URL: with
+ * several generation replicas, the one that serves the URL is often not the one that composed
+ * it. Nothing personal: the item, the size and the badge text, which the picture shows anyway.
+ */
+export interface ThumbnailRecipe {
+  itemId: string;
+  width: number;
+  height: number;
+  tagline: string;
+}
+
 /** Options of {@link ThumbnailService}. */
 export interface ThumbnailServiceOptions {
   store: ThumbnailStore;
@@ -20,6 +32,8 @@ export interface ThumbnailServiceOptions {
   publicBaseUrl: () => string;
   /** Local product images; see {@link localImageDataUri}. */
   imageDir: string | undefined;
+  /** The item's current facts, for drawing a thumbnail again from its recipe. */
+  itemFacts: (itemId: string) => Promise<ItemFacts | undefined>;
 }
 
 /** Composes personalised thumbnails and names them by content. */
@@ -33,16 +47,42 @@ export class ThumbnailService {
     width: number,
     height: number,
   ): Promise<ThumbnailResult> {
-    const imageDataUri = await localImageDataUri(facts.imageUrl, this.options.imageDir);
-    const { svg, altText } = composeThumbnail({
-      facts,
-      interests,
+    const tagline = thumbnailTagline(facts, interests);
+    const { svg, altText } = await this.compose(facts, {
+      itemId: facts.id,
       width,
       height,
-      ...(imageDataUri === undefined ? {} : { imageDataUri }),
+      tagline,
     });
     const hash = await this.options.store.remember(svg);
     const base = this.options.publicBaseUrl().replace(/\/+$/, '');
-    return { url: `${base}${THUMBNAILS_ROUTE}/${hash}.png`, altText, width, height };
+    const recipe = new URLSearchParams({
+      item: facts.id,
+      w: String(width),
+      h: String(height),
+      t: tagline,
+    });
+    return { url: `${base}${THUMBNAILS_ROUTE}/${hash}.png?${recipe}`, altText, width, height };
+  }
+
+  /**
+   * The SVG a recipe draws today. Its hash matches the URL's only while the item is unchanged;
+   * the caller checks, so a stale or forged recipe never renders under another name.
+   */
+  async redraw(recipe: ThumbnailRecipe): Promise<string | undefined> {
+    const facts = await this.options.itemFacts(recipe.itemId);
+    return facts === undefined ? undefined : (await this.compose(facts, recipe)).svg;
+  }
+
+  private async compose(facts: ItemFacts, recipe: ThumbnailRecipe) {
+    const imageDataUri = await localImageDataUri(facts.imageUrl, this.options.imageDir);
+    return composeThumbnail({
+      facts,
+      interests: NO_INTERESTS,
+      tagline: recipe.tagline,
+      width: recipe.width,
+      height: recipe.height,
+      ...(imageDataUri === undefined ? {} : { imageDataUri }),
+    });
   }
 }
