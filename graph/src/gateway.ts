@@ -22,6 +22,7 @@ import express from 'express';
 import { createGatewayAuth, type GatewayAuthConfig, viewerOfResponse } from './auth/index.js';
 import type { GatewayLimits, SubgraphName } from './config.js';
 import { feedPage } from './feed-page.js';
+import { thumbnailProxy } from './thumbnail-proxy.js';
 
 /** What the gateway keeps per request. */
 export interface GatewayContext {
@@ -153,6 +154,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   );
   app.use(feedPage());
+  app.use(
+    thumbnailProxy(options.subgraphUrls.generation.replace(/\/graphql$/, ''), options.logger),
+  );
   app.use(jsonErrorHandler);
 
   const listening = await listen(app, options.host, options.port);

@@ -46,6 +46,12 @@ export interface GenerationDeps {
   logger: Logger;
   /** Where items and profiles are read from; owned by the caller and never closed here. */
   store: VectorStore;
+  /**
+   * Base of thumbnail URLs when `GENERATION_PUBLIC_BASE_URL` is unset, read per request: the
+   * embedded mesh points it at its gateway, which passes `/thumbnails` through. Without either,
+   * URLs point at this service itself.
+   */
+  publicBaseUrl?: () => string;
 }
 
 /** A running generation subgraph. */
@@ -53,8 +59,6 @@ export interface RunningGeneration {
   /** `http://host:port/graphql`; thumbnails are under `/thumbnails/` on the same origin. */
   url: string;
   port: number;
-  /** Base of the thumbnail URLs this instance hands out. */
-  publicBaseUrl: string;
   /** Stops the server; the store stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -151,9 +155,11 @@ export async function startGeneration(
   deps: GenerationDeps & { host: string; port: number },
 ): Promise<RunningGeneration> {
   const metrics = createGenerationMetrics();
-  let publicBaseUrl = deps.config.GENERATION_PUBLIC_BASE_URL?.replace(/\/+$/, '');
+  const configured = deps.config.GENERATION_PUBLIC_BASE_URL?.replace(/\/+$/, '');
   // Without a configured base, URLs point at this server, whose port is known only once bound.
-  const parts = createParts(deps, metrics, () => publicBaseUrl ?? '');
+  let ownOrigin = '';
+  const publicBaseUrl = () => configured ?? deps.publicBaseUrl?.().replace(/\/+$/, '') ?? ownOrigin;
+  const parts = createParts(deps, metrics, publicBaseUrl);
   const subgraph = await startSubgraph({
     name: 'generation',
     schema: await schemaOf(parts),
@@ -171,14 +177,14 @@ export async function startGeneration(
       );
     },
   });
-  publicBaseUrl ??= `http://${deps.host.includes(':') ? `[${deps.host}]` : deps.host}:${subgraph.port}`;
+  ownOrigin = `http://${deps.host.includes(':') ? `[${deps.host}]` : deps.host}:${subgraph.port}`;
   deps.logger.info(
     {
       component: 'generation',
       provider: parts.settings.writer.provider,
-      thumbnails: `${publicBaseUrl}${THUMBNAILS_ROUTE}/`,
+      thumbnails: `${publicBaseUrl() || '(the gateway)'}${THUMBNAILS_ROUTE}/`,
     },
     'generation ready',
   );
-  return { url: subgraph.url, port: subgraph.port, publicBaseUrl, close: () => subgraph.close() };
+  return { url: subgraph.url, port: subgraph.port, close: () => subgraph.close() };
 }

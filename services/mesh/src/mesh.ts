@@ -72,10 +72,13 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       port: config.EVENTS_PORT,
     });
     started.push(events);
+    // Thumbnails go through the gateway, the one address clients use; its port is known later.
+    let gatewayOrigin = '';
     const generation = await startGeneration({
       ...deps,
       logger: logger.child({ subgraph: 'generation' }),
       port: config.GENERATION_PORT,
+      publicBaseUrl: () => gatewayOrigin,
     });
     started.push(generation);
 
@@ -96,6 +99,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       auth: config,
     });
     started.push(gateway);
+    gatewayOrigin = gateway.url.replace(/\/graphql$/, '');
 
     if (config.MESH_SEED_DEMO_USERS) await seedOnce(config.DATA_DIR, adapters, logger);
 
