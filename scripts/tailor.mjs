@@ -134,6 +134,8 @@ switch (command) {
     must(process.execPath, [join(root, 'graph', 'dist', 'compose.js'), ...rest]);
     break;
   default:
-    console.error(`tailor: unknown command ${command} (start, test, build, check, fix, compose, bench)`);
+    console.error(
+      `tailor: unknown command ${command} (start, test, build, check, fix, compose, bench)`,
+    );
     process.exit(2);
 }
