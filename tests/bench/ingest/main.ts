@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { DEMO_CATALOG_FILE, loadDemoCatalog } from '@tailor/catalog';
+import {
+  consumeUserEvents,
+  createAdapters,
+  PROFILES_COLLECTION,
+  publishUserEvents,
+  silentLogger,
+  type Subscription,
+  USER_EVENTS_DLQ_TOPIC,
+  USER_EVENTS_TOPIC,
+  type UserEvent,
+  type VectorStore,
+} from '@tailor/kit';
+import { startProfiles } from '@tailor/profiles';
+
+import { benchConfig } from '../lib/config.js';
+import { runHeader } from '../lib/machine.js';
+import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
+import { REPO_ROOT, writeResults } from '../lib/paths.js';
+import { type BusProbe, probedBus } from '../lib/probed-bus.js';
+import { msSince } from '../lib/stats.js';
+import { withTempDir } from '../lib/temp.js';
+import { syntheticEvents } from './events.js';
+
+const USAGE = `usage: npm run bench:ingest -- [--events <n>] [--users <n>]
+  --events  synthetic events to push through (default 100000)
+  --users   distinct users they spread over (default 5000)
+Runs on the embedded bus, and on Kafka too when KAFKA_BROKERS is set (bash infra/kafka/start.sh).`;
+
+const SEED = 20261127;
+const PARTITIONS = 4;
+const PUBLISH_CHUNK = 1_000;
+/** Longest any one stage may take before the bench gives up on it. */
+const STAGE_TIMEOUT_MS = 300_000;
+
+type BusKind = 'embedded' | 'kafka';
+
+/** One measured stage on one bus. */
+interface StageResult {
+  bus: BusKind;
+  stage: string;
+  events: number;
+  /** From the first batch handed over to the last one handled (publish: whole publish). */
+  seconds: number;
+  eventsPerSecond: number;
+  /** From subscribing (group join on Kafka included) to the last batch handled. */
+  secondsFromSubscribe: number;
+  /** Messages per batch the bus handed to the handler, on average (publish: per call). */
+  meanBatchSize: number;
+}
+
+function stage(
+  bus: BusKind,
+  name: string,
+  events: number,
+  subscribedAt: bigint,
+  probe: BusProbe,
+): StageResult {
+  const seconds = Number(process.hrtime.bigint() - (probe.firstBatchAt ?? subscribedAt)) / 1e9;
+  return {
+    bus,
+    stage: name,
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    secondsFromSubscribe: msSince(subscribedAt) / 1000,
+    meanBatchSize: events / Math.max(probe.batches, 1),
+  };
+}
+
+/** Sum of `eventCount` over every stored profile, and how many profiles there are. */
+async function profileTotals(store: VectorStore): Promise<{ profiles: number; events: number }> {
+  let cursor: string | undefined;
+  let profiles = 0;
+  let events = 0;
+  do {
+    const page = await store.scroll(PROFILES_COLLECTION, {
+      limit: 1_000,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    for (const point of page.points) {
+      profiles += 1;
+      events += Number(point.payload.eventCount ?? 0);
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return { profiles, events };
+}
+
+async function measureBus(kind: BusKind, events: readonly UserEvent[]): Promise<StageResult[]> {
+  return withTempDir(`ingest-${kind}`, async (dataDir) => {
+    const logger = silentLogger();
+    // The adapters the mesh would open for this configuration; the store is always embedded.
+    const config = benchConfig(dataDir, {
+      EVENT_BUS: kind,
+      BUS_PARTITIONS: String(PARTITIONS),
+      KAFKA_CLIENT_ID: 'tailor-bench',
+      ...(kind === 'kafka' ? { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '' } : {}),
+    });
+    const adapters = await createAdapters(config, logger);
+    const { store, embedder } = adapters;
+    // A fresh namespace on Kafka: the broker may be shared with other runs and with tests.
+    const namespace = kind === 'kafka' ? `bench-${randomUUID().slice(0, 8)}.` : '';
+    const { bus, probe } = probedBus(adapters.bus, namespace);
+    const results: StageResult[] = [];
+    const n = events.length;
+    try {
+      await loadDemoCatalog({ config, logger, store, embedder });
+      await bus.ensureTopics([
+        { name: USER_EVENTS_TOPIC, partitions: PARTITIONS },
+        { name: USER_EVENTS_DLQ_TOPIC, partitions: PARTITIONS },
+      ]);
+
+      const started = process.hrtime.bigint();
+      for (let from = 0; from < n; from += PUBLISH_CHUNK) {
+        await publishUserEvents(bus, events.slice(from, from + PUBLISH_CHUNK));
+      }
+      const publishSeconds = msSince(started) / 1000;
+      results.push({
+        bus: kind,
+        stage: `publish (${PUBLISH_CHUNK} per call)`,
+        events: n,
+        seconds: publishSeconds,
+        eventsPerSecond: n / publishSeconds,
+        secondsFromSubscribe: publishSeconds,
+        meanBatchSize: PUBLISH_CHUNK,
+      });
+      say(`${kind}: published ${grouped(n)} events in ${fixed(publishSeconds, 1)} s`);
+
+      const consume = async (name: string, subscribe: () => Promise<Subscription>) => {
+        probe.reset();
+        const subscribedAt = process.hrtime.bigint();
+        const subscription = await subscribe();
+        try {
+          await probe.until(n, STAGE_TIMEOUT_MS);
+        } finally {
+          await subscription.stop();
+        }
+        const result = stage(kind, name, n, subscribedAt, probe);
+        results.push(result);
+        say(`${kind}: ${name}: ${grouped(result.eventsPerSecond)} events/s`);
+      };
+      await consume('bare consume, no-op handler', () =>
+        bus.subscribe({
+          topic: USER_EVENTS_TOPIC,
+          groupId: 'bench-bare',
+          fromBeginning: true,
+          handleBatch: async () => undefined,
+        }),
+      );
+      await consume('contract check, no-op handler', () =>
+        consumeUserEvents({
+          bus,
+          groupId: 'bench-contract',
+          logger,
+          fromBeginning: true,
+          handle: async () => undefined,
+        }),
+      );
+      // The profiles service exactly as the mesh starts it: its consumer, its updater, its store.
+      await consume('profile updater (startProfiles)', async () => {
+        const running = await startProfiles({
+          config,
+          logger,
+          bus,
+          store,
+          embedder,
+          host: '127.0.0.1',
+          port: 0,
+        });
+        return { stop: () => running.close() };
+      });
+      const totals = await profileTotals(store);
+      if (totals.events !== n) {
+        throw new Error(`profiles hold ${totals.events} applied events, expected ${n}`);
+      }
+      say(
+        `${kind}: ${grouped(totals.profiles)} profiles hold all ${grouped(totals.events)} events`,
+      );
+      return results;
+    } finally {
+      await adapters.close();
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '100000' },
+      users: { type: 'string', default: '5000' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    say(USAGE);
+    return;
+  }
+  const count = Number(values.events);
+  const users = Number(values.users);
+  if (!(Number.isInteger(count) && count > 0))
+    throw new Error(`--events must be a whole number, got ${values.events}`);
+  if (!(Number.isInteger(users) && users > 0))
+    throw new Error(`--users must be a whole number, got ${values.users}`);
+  const runStarted = process.hrtime.bigint();
+  const itemIds = readFileSync(DEMO_CATALOG_FILE, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (JSON.parse(line) as { id: string }).id);
+  // Spaced 10 ms apart and ending a minute ago: fresh enough for the contract's time checks.
+  const events = syntheticEvents({
+    count,
+    users,
+    itemIds,
+    seed: SEED,
+    endAt: Date.now() - 60_000,
+    spacingMs: 10,
+  });
+  say(
+    `Tailor ingest bench: ${grouped(count)} events, ${grouped(users)} users, ${itemIds.length} demo items, ${PARTITIONS} partitions`,
+  );
+
+  const kinds: BusKind[] = ['embedded'];
+  if ((process.env.KAFKA_BROKERS ?? '').trim() !== '') kinds.push('kafka');
+  else
+    say('KAFKA_BROKERS is not set: Kafka skipped (bash infra/kafka/start.sh gives a local broker)');
+  const results: StageResult[] = [];
+  for (const kind of kinds) results.push(...(await measureBus(kind, events)));
+
+  const bare = (kind: BusKind) =>
+    results.find((r) => r.bus === kind && r.stage.startsWith('bare'))?.eventsPerSecond ??
+    Number.NaN;
+  say();
+  printTable(
+    ['bus', 'stage', 'events/s', 'seconds', 'from subscribe s', 'per batch', 'vs bare'],
+    results.map((r) => [
+      r.bus,
+      r.stage,
+      grouped(r.eventsPerSecond),
+      fixed(r.seconds, 2),
+      fixed(r.secondsFromSubscribe, 2),
+      grouped(r.meanBatchSize),
+      r.stage.startsWith('publish') ? '' : `${fixed(r.eventsPerSecond / bare(r.bus), 3)}x`,
+    ]),
+  );
+  const ratios = Object.fromEntries(
+    kinds.map((kind) => [
+      kind,
+      (results.find((r) => r.bus === kind && r.stage.startsWith('profile'))?.eventsPerSecond ?? 0) /
+        bare(kind),
+    ]),
+  );
+  const totalSeconds = msSince(runStarted) / 1000;
+  const file = writeResults('ingest', {
+    ...runHeader('ingest'),
+    events: count,
+    users,
+    items: itemIds.length,
+    partitions: PARTITIONS,
+    seed: SEED,
+    kafka: kinds.includes('kafka') ? 'KAFKA_BROKERS (local single-node KRaft broker)' : 'skipped',
+    rows: results.map((r) => ({
+      ...r,
+      seconds: Number(r.seconds.toFixed(3)),
+      eventsPerSecond: Math.round(r.eventsPerSecond),
+      secondsFromSubscribe: Number(r.secondsFromSubscribe.toFixed(3)),
+      meanBatchSize: Math.round(r.meanBatchSize),
+    })),
+    profileUpdaterVsBareConsume: Object.fromEntries(
+      Object.entries(ratios).map(([kind, ratio]) => [kind, Number(ratio.toFixed(4))]),
+    ),
+    durationSeconds: Number(totalSeconds.toFixed(1)),
+  });
+  say();
+  say(`written ${path.relative(REPO_ROOT, file)} in ${fixed(totalSeconds, 1)} s total`);
+}
+
+runBench(main);

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { runHeader } from '../lib/machine.js';
+import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
+import { REPO_ROOT, resolveFromCwd, writeResults } from '../lib/paths.js';
+import { msSince, rounded, summarize } from '../lib/stats.js';
+import { withTempDir } from '../lib/temp.js';
+import { type Baseline, ItemKnn, MostPopular, trainingData } from './baselines.js';
+import { QualityAccumulator, type QualityFigures, type UserLists } from './metrics.js';
+import { loadMovieLens } from './movielens.js';
+import { DEFAULT_SPLIT, splitByUser } from './split.js';
+import { runTailor } from './tailor.js';
+
+/** Where the data set sits in a checkout laid out as `<workspace>/main` + `<workspace>/shared`. */
+export const DEFAULT_DATA_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'movielens-small');
+
+const METRICS = ['HR@10', 'NDCG@10', 'Recall@20', 'MRR@50', 'coverage@10'] as const;
+
+interface Row extends QualityFigures {
+  name: string;
+  msPerUser: number;
+}
+
+const USAGE = `usage: npm run bench:quality -- [--data <dir>] [--users <n>] [--env NAME=VALUE ...]
+  --data   a MovieLens release in CSV form (movies.csv, ratings.csv, tags.csv); default ${DEFAULT_DATA_DIR}
+  --users  evaluate only the first n users (by id), for a quick look; default all
+  --env    a service setting for this run, e.g. --env RECOMMENDER_MMR_LAMBDA=1 (repeatable);
+           the services read it exactly as from their environment`;
+
+function parseEnv(pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`--env expects NAME=VALUE, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+function evaluate(
+  name: string,
+  lists: (userId: string) => UserLists,
+  splits: ReturnType<typeof splitByUser>,
+  catalogSize: number,
+  msPerUser: number,
+): Row {
+  const acc = new QualityAccumulator(catalogSize);
+  for (const split of splits) acc.add(lists(split.userId), new Set(split.test));
+  return { name, ...acc.result(), msPerUser };
+}
+
+function runBaseline(model: Baseline, splits: ReturnType<typeof splitByUser>) {
+  const lists = new Map<string, UserLists>();
+  const started = process.hrtime.bigint();
+  for (const split of splits) {
+    const top50 = model.rank(split, 50);
+    lists.set(split.userId, { top10: top50.slice(0, 10), top20: top50.slice(0, 20), top50 });
+  }
+  return { lists, msPerUser: msSince(started) / Math.max(splits.length, 1) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      users: { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    say(USAGE);
+    return;
+  }
+  const userLimit = values.users === undefined ? Infinity : Number(values.users);
+  if (!(userLimit > 0)) throw new Error(`--users must be a positive number, got ${values.users}`);
+  const dataDir = values.data === undefined ? DEFAULT_DATA_DIR : resolveFromCwd(values.data);
+  const settings = parseEnv(values.env);
+  const runStarted = process.hrtime.bigint();
+
+  say(`Tailor quality bench: MovieLens at ${dataDir}`);
+  if (Object.keys(settings).length > 0) say(`settings: ${JSON.stringify(settings)}`);
+  const data = loadMovieLens(dataDir);
+  const splits = splitByUser(data.ratings, DEFAULT_SPLIT).slice(0, userLimit);
+  const catalogSize = data.movies.length;
+  const testCount = splits.reduce((n, s) => n + s.test.length, 0);
+  const historyCount = splits.reduce((n, s) => n + s.history.length, 0);
+  say(
+    `data: ${grouped(new Set(data.ratings.map((r) => r.userId)).size)} users, ${grouped(catalogSize)} movies, ${grouped(data.ratings.length)} ratings`,
+  );
+  say(
+    `split: ${splits.length} users evaluated, ${grouped(historyCount)} history ratings replayed, ${grouped(testCount)} held-out positives (ratings >= ${DEFAULT_SPLIT.positiveMin}, newest ${DEFAULT_SPLIT.testFraction * 100}% per user)`,
+  );
+  // Every service's clock: just after the newest rating, fixed so that two runs agree.
+  const now = Math.max(...data.ratings.map((r) => r.timestamp)) + 1_000;
+
+  const tailor = await withTempDir('quality', (dir) =>
+    runTailor({ data, splits, dataDir: dir, now, settings, progress: say }),
+  );
+  const tailorTimes = summarize(tailor.requestMs[10]);
+
+  const training = trainingData(
+    splits,
+    data.movies.map((m) => m.movieId),
+    DEFAULT_SPLIT.positiveMin,
+  );
+  const popular = runBaseline(new MostPopular(training), splits);
+  const started = process.hrtime.bigint();
+  const knnModel = new ItemKnn(training);
+  const knnBuildMs = msSince(started);
+  const knn = runBaseline(knnModel, splits);
+  say(
+    `baselines: ItemKNN over ${grouped(knnModel.size)} liked items, matrix built in ${(knnBuildMs / 1000).toFixed(1)} s`,
+  );
+
+  const empty: UserLists = { top10: [], top20: [], top50: [] };
+  const rows: Row[] = [
+    evaluate('tailor', (u) => tailor.lists.get(u) ?? empty, splits, catalogSize, tailorTimes.mean),
+    evaluate(
+      'MostPopular',
+      (u) => popular.lists.get(u) ?? empty,
+      splits,
+      catalogSize,
+      popular.msPerUser,
+    ),
+    evaluate('ItemKNN', (u) => knn.lists.get(u) ?? empty, splits, catalogSize, knn.msPerUser),
+  ];
+  const tailorRow = rows[0]!;
+  const ratios = rows.slice(1).map((baseline) => ({
+    name: `tailor/${baseline.name}`,
+    ...Object.fromEntries(METRICS.map((m) => [m, tailorRow[m] / baseline[m]])),
+  })) as ({ name: string } & Record<(typeof METRICS)[number], number>)[];
+
+  say();
+  printTable(
+    ['recommender', ...METRICS, 'ms/user'],
+    rows.map((row) => [row.name, ...METRICS.map((m) => fixed(row[m], 4)), fixed(row.msPerUser, 2)]),
+  );
+  say();
+  printTable(
+    ['ratio', ...METRICS],
+    ratios.map((ratio) => [ratio.name, ...METRICS.map((m) => `${fixed(ratio[m], 2)}x`)]),
+  );
+  say();
+  say(
+    `tailor: ${JSON.stringify(tailor.strategies)} lists; top-10 request p50 ${fixed(tailorTimes.p50, 1)} ms, p95 ${fixed(tailorTimes.p95, 1)} ms; history items served again: ${tailor.historyServed.items} (in ${tailor.historyServed.users} users' top 50)`,
+  );
+
+  // Over the unrounded figures: equal fingerprints mean two runs gave exactly the same numbers.
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(rows.map((row) => METRICS.map((m) => row[m]))))
+    .digest('hex')
+    .slice(0, 16);
+  const totalMs = msSince(runStarted);
+  const file = writeResults('quality', {
+    ...runHeader('quality'),
+    data: {
+      dir: dataDir,
+      users: splits.length,
+      movies: catalogSize,
+      ratings: data.ratings.length,
+      historyRatings: historyCount,
+      heldOutPositives: testCount,
+    },
+    settings,
+    protocol: {
+      split: `per user by time: newest ceil(${DEFAULT_SPLIT.testFraction} x positives) positives held out; everything rated before them is history`,
+      positive: `rating >= ${DEFAULT_SPLIT.positiveMin}`,
+      ranking: 'whole catalog, user history excluded',
+      cutoffs:
+        'HR, NDCG and coverage read a list of 10, Recall a list of 20, MRR a list of 50 (the most the recommender serves); tailor is asked once per size',
+      msPerUser:
+        'tailor: one top-10 GraphQL request to the recommender subgraph on loopback; baselines: computing one top-50 in process',
+    },
+    rows: rows.map((row) => rounded(row, 4)),
+    ratios: ratios.map((ratio) => rounded(ratio, 3)),
+    fingerprint,
+    tailor: {
+      catalog: rounded(tailor.catalog, 1),
+      replay: rounded(tailor.replay, 1),
+      strategies: tailor.strategies,
+      historyServed: tailor.historyServed,
+      requestMsByListSize: Object.fromEntries(
+        Object.entries(tailor.requestMs).map(([first, times]) => [
+          first,
+          rounded(summarize(times), 2),
+        ]),
+      ),
+    },
+    itemKnn: { items: knnModel.size, buildMs: Math.round(knnBuildMs) },
+    durationSeconds: Math.round(totalMs / 100) / 10,
+  });
+  say(
+    `fingerprint ${fingerprint}; written ${path.relative(REPO_ROOT, file)} in ${(totalMs / 1000).toFixed(1)} s total`,
+  );
+}
+
+runBench(main);

@@ -1,0 +1,186 @@
+import autocannon from 'autocannon';
+
+import { say } from '../lib/output.js';
+import { rounded, summarize } from '../lib/stats.js';
+import { type DirectTargets, fetchHomeDirect } from './direct.js';
+
+/**
+ * The load generator, run as its own process so that it does not share an event loop with the
+ * mesh it measures. It reads a {@link LoadPlan} (JSON, first argument), runs every load in turn,
+ * and prints the results as one JSON line on stdout; progress goes to stderr.
+ */
+
+/** What the parent asks for. */
+export interface LoadPlan {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  gatewayUrl: string;
+  direct: DirectTargets;
+  /** Users the requests take turns with. */
+  userIds: string[];
+  /** Recommendations per Home, as the operation's default. */
+  first: number;
+  operations: { withGeneration: string; withoutGeneration: string };
+}
+
+/** One measured load. */
+export interface LoadRun {
+  connections: number;
+  client: 'autocannon' | 'fetch';
+  target: 'gateway' | 'subgraphs';
+  generation: boolean;
+  requests: number;
+  failed: number;
+  seconds: number;
+  requestsPerSecond: number;
+  latencyMs: ReturnType<typeof summarize>;
+}
+
+function checkLoopback(url: string): void {
+  const { hostname } = new URL(url);
+  if (hostname !== '127.0.0.1' && hostname !== 'localhost' && hostname !== '[::1]') {
+    throw new Error(`load only goes to this machine's loopback, not ${url}`);
+  }
+}
+
+async function autocannonRun(
+  plan: LoadPlan,
+  operation: string,
+  generation: boolean,
+  seconds: number,
+): Promise<LoadRun> {
+  const bodies = plan.userIds.map((userId) =>
+    JSON.stringify({ query: operation, variables: { userId, first: plan.first } }),
+  );
+  let turn = 0;
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: plan.gatewayUrl,
+        connections: plan.connections,
+        duration: seconds,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request) => ({ ...request, body: bodies[turn++ % bodies.length] }),
+          },
+        ],
+      },
+      (err, done) => (err === null || err === undefined ? resolve(done) : reject(err)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+  });
+  const failed = result.errors + result.timeouts + result.non2xx;
+  return {
+    connections: plan.connections,
+    client: 'autocannon',
+    target: 'gateway',
+    generation,
+    requests: latencies.length,
+    failed,
+    seconds: result.duration,
+    requestsPerSecond: latencies.length / result.duration,
+    latencyMs: summarize(latencies),
+  };
+}
+
+/** A closed loop: each of `connections` workers sends its next request when the last answers. */
+async function fetchLoop(
+  connections: number,
+  seconds: number,
+  once: (turn: number) => Promise<void>,
+): Promise<{ latencies: number[]; failed: number; seconds: number }> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let turn = 0;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        const at = performance.now();
+        try {
+          await once(turn++);
+          latencies.push(performance.now() - at);
+        } catch {
+          failed += 1;
+        }
+      }
+    }),
+  );
+  return { latencies, failed, seconds: (performance.now() - started) / 1000 };
+}
+
+async function fetchRun(
+  plan: LoadPlan,
+  target: 'gateway' | 'subgraphs',
+  generation: boolean,
+  seconds: number,
+): Promise<LoadRun> {
+  const operation = generation ? plan.operations.withGeneration : plan.operations.withoutGeneration;
+  const userOf = (turn: number) => plan.userIds[turn % plan.userIds.length]!;
+  const once =
+    target === 'gateway'
+      ? async (turn: number) => {
+          const response = await fetch(plan.gatewayUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              query: operation,
+              variables: { userId: userOf(turn), first: plan.first },
+            }),
+          });
+          const body = (await response.json()) as { errors?: unknown };
+          if (!response.ok || body.errors !== undefined) throw new Error('gateway error');
+        }
+      : async (turn: number) => {
+          await fetchHomeDirect(plan.direct, userOf(turn), plan.first, generation);
+        };
+  const loop = await fetchLoop(plan.connections, seconds, once);
+  return {
+    connections: plan.connections,
+    client: 'fetch',
+    target,
+    generation,
+    requests: loop.latencies.length,
+    failed: loop.failed,
+    seconds: loop.seconds,
+    requestsPerSecond: loop.latencies.length / loop.seconds,
+    latencyMs: summarize(loop.latencies),
+  };
+}
+
+async function main(): Promise<void> {
+  const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
+  for (const url of [plan.gatewayUrl, ...Object.values(plan.direct)]) checkLoopback(url);
+  const runs: LoadRun[] = [];
+  const log = (line: string) => process.stderr.write(`serve: ${line}\n`);
+  for (const generation of [true, false]) {
+    const operation = generation
+      ? plan.operations.withGeneration
+      : plan.operations.withoutGeneration;
+    const label = generation ? 'with generation' : 'without generation';
+    // Warm-up: JIT, connection pools and generation caches, measured and thrown away.
+    await autocannonRun(plan, operation, generation, plan.warmupSeconds);
+    await fetchRun(plan, 'subgraphs', generation, plan.warmupSeconds);
+    for (const run of [
+      () => autocannonRun(plan, operation, generation, plan.durationSeconds),
+      () => fetchRun(plan, 'gateway', generation, plan.durationSeconds),
+      () => fetchRun(plan, 'subgraphs', generation, plan.durationSeconds),
+    ]) {
+      const result = await run();
+      log(
+        `${plan.connections} conn, ${result.client} -> ${result.target}, ${label}: ${result.requestsPerSecond.toFixed(0)} Home/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, ${result.failed} failed`,
+      );
+      runs.push({ ...result, latencyMs: rounded(result.latencyMs, 2) });
+    }
+  }
+  say(JSON.stringify({ runs }));
+}
+
+await main();

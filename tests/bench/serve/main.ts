@@ -1,0 +1,286 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { waitFor } from '@tailor/kit/testing';
+import { DEMO_USERS } from '@tailor/mesh';
+
+import { startTestMesh } from '../../e2e/harness.js';
+import { postGraphql } from '../lib/graphql.js';
+import { runHeader } from '../lib/machine.js';
+import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
+import { REPO_ROOT, writeResults } from '../lib/paths.js';
+import { msSince } from '../lib/stats.js';
+import { fetchHomeDirect } from './direct.js';
+import { homeOperation, withoutGeneration } from './home.js';
+import type { LoadPlan, LoadRun } from './load.js';
+import { runScaleCurve, type ScalePoint } from './scale.js';
+
+const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--skip-scale | --only-scale]
+  --duration     seconds of each measured load (default 10; a warm-up of 3 s goes first)
+  --connections  concurrent connections (client loops) of each load level, comma-separated
+                 (default 1,8: one request at a time, then enough to keep both cores busy)
+  --repeats      requests per catalog size of the scale curve (default 50)
+  --skip-scale   only the Home query loads
+  --only-scale   only the scale curve of the embedded vector store (1k, 10k, 30k, 100k items)`;
+
+const LOAD_SCRIPT = fileURLToPath(new URL('./load.js', import.meta.url));
+const FIRST = 5;
+
+interface HomeCheck {
+  user: {
+    profile: { eventCount: number };
+    recommendations: { strategy: string; items: { description?: { text: string } }[] };
+  };
+}
+
+function runLoad(plan: LoadPlan): Promise<LoadRun[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LOAD_SCRIPT, JSON.stringify(plan)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`load generator exited with ${code}`));
+        return;
+      }
+      const last = out.trim().split('\n').at(-1) ?? '{}';
+      resolve((JSON.parse(last) as { runs: LoadRun[] }).runs);
+    });
+  });
+}
+
+async function measureHome(durationSeconds: number, levels: readonly number[]) {
+  const mesh = await startTestMesh();
+  try {
+    const { gatewayUrl, subgraphUrls } = mesh.mesh;
+    const userIds = DEMO_USERS.map((user) => user.id);
+    const withGeneration = homeOperation();
+    const lean = withoutGeneration(withGeneration);
+    // The demo users' histories are consumed in the background: wait until every one has a
+    // personalized list, so the load measures the steady state rather than cold starts.
+    for (const userId of userIds) {
+      await waitFor(
+        async () => {
+          const data = await postGraphql<HomeCheck>(gatewayUrl, lean, { userId, first: FIRST });
+          return data.user.recommendations.strategy === 'PERSONALIZED';
+        },
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+    }
+    const full = await postGraphql<HomeCheck>(gatewayUrl, withGeneration, {
+      userId: userIds[0],
+      first: FIRST,
+    });
+    const picks = full.user.recommendations.items;
+    if (picks.length !== FIRST || picks.some((pick) => (pick.description?.text ?? '') === '')) {
+      throw new Error(
+        `Home with generation came back incomplete: ${JSON.stringify(full).slice(0, 300)}`,
+      );
+    }
+    const direct = {
+      profiles: subgraphUrls.profiles,
+      recommender: subgraphUrls.recommender,
+      catalog: subgraphUrls.catalog,
+      generation: subgraphUrls.generation,
+    };
+    if ((await fetchHomeDirect(direct, userIds[0]!, FIRST, true)) !== FIRST) {
+      throw new Error('the direct subgraph path did not return a full list');
+    }
+    say(
+      `mesh up at ${gatewayUrl}; ${userIds.length} demo users personalized; load: ${durationSeconds} s per run at ${levels.join(' and ')} connections`,
+    );
+    const runs: LoadRun[] = [];
+    for (const connections of levels) {
+      runs.push(
+        ...(await runLoad({
+          durationSeconds,
+          warmupSeconds: 3,
+          connections,
+          gatewayUrl,
+          direct,
+          userIds,
+          first: FIRST,
+          operations: { withGeneration, withoutGeneration: lean },
+        })),
+      );
+    }
+    return runs;
+  } finally {
+    await mesh.destroy();
+  }
+}
+
+function overhead(runs: readonly LoadRun[], connections: number, generation: boolean) {
+  const of = (target: LoadRun['target']) =>
+    runs.find(
+      (r) =>
+        r.connections === connections &&
+        r.client === 'fetch' &&
+        r.target === target &&
+        r.generation === generation,
+    );
+  const gateway = of('gateway');
+  const direct = of('subgraphs');
+  if (gateway === undefined || direct === undefined) return undefined;
+  return {
+    connections,
+    generation,
+    p50: gateway.latencyMs.p50 / direct.latencyMs.p50,
+    p95: gateway.latencyMs.p95 / direct.latencyMs.p95,
+    p99: gateway.latencyMs.p99 / direct.latencyMs.p99,
+    throughput: gateway.requestsPerSecond / direct.requestsPerSecond,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '1,8' },
+      repeats: { type: 'string', default: '50' },
+      'skip-scale': { type: 'boolean', default: false },
+      'only-scale': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    say(USAGE);
+    return;
+  }
+  const durationSeconds = Number(values.duration);
+  const levels = values.connections.split(',').map((level) => Number(level.trim()));
+  const repeats = Number(values.repeats);
+  for (const [flag, value] of [
+    ['duration', durationSeconds],
+    ...levels.map((level) => ['connections', level] as const),
+    ['repeats', repeats],
+  ] as const) {
+    if (!(Number.isInteger(value) && value > 0))
+      throw new Error(`--${flag} must be whole numbers above 0`);
+  }
+  const runStarted = process.hrtime.bigint();
+  say('Tailor serve bench');
+
+  let runs: LoadRun[] = [];
+  if (!values['only-scale']) runs = await measureHome(durationSeconds, levels);
+  const overheads = levels
+    .flatMap((level) => [overhead(runs, level, true), overhead(runs, level, false)])
+    .filter((o) => o !== undefined);
+
+  let scale: ScalePoint[] = [];
+  if (!values['skip-scale']) {
+    say('scale curve of the embedded vector store:');
+    scale = await runScaleCurve(repeats, (point) =>
+      say(
+        `  ${grouped(point.items)} items: recommendation p50 ${fixed(point.recommendationMs.p50, 1)} ms`,
+      ),
+    );
+  }
+
+  if (runs.length > 0) {
+    say();
+    printTable(
+      [
+        'conn',
+        'client',
+        'target',
+        'generation',
+        'Home/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'requests',
+        'failed',
+      ],
+      runs.map((r) => [
+        r.connections,
+        r.client,
+        r.target,
+        r.generation ? 'with' : 'without',
+        fixed(r.requestsPerSecond, 1),
+        fixed(r.latencyMs.p50, 2),
+        fixed(r.latencyMs.p95, 2),
+        fixed(r.latencyMs.p99, 2),
+        r.requests,
+        r.failed,
+      ]),
+    );
+    say();
+    printTable(
+      ['gateway / subgraphs (fetch client)', 'conn', 'p50', 'p95', 'p99', 'Home/s'],
+      overheads.map((o) => [
+        o.generation ? 'with generation' : 'without generation',
+        o.connections,
+        `${fixed(o.p50, 2)}x`,
+        `${fixed(o.p95, 2)}x`,
+        `${fixed(o.p99, 2)}x`,
+        `${fixed(o.throughput, 2)}x`,
+      ]),
+    );
+  }
+  if (scale.length > 0) {
+    say();
+    printTable(
+      [
+        'items',
+        'dim',
+        'insert s',
+        'search p50',
+        'search p95',
+        'recommend p50',
+        'recommend p95',
+        'recommend p99',
+        'rss MiB',
+      ],
+      scale.map((p) => [
+        grouped(p.items),
+        p.dimension,
+        fixed(p.insertSeconds, 1),
+        fixed(p.storeSearchMs.p50, 2),
+        fixed(p.storeSearchMs.p95, 2),
+        fixed(p.recommendationMs.p50, 2),
+        fixed(p.recommendationMs.p95, 2),
+        fixed(p.recommendationMs.p99, 2),
+        p.rssMiB,
+      ]),
+    );
+  }
+  const totalSeconds = msSince(runStarted) / 1000;
+  const file = writeResults('serve', {
+    ...runHeader('serve'),
+    load: {
+      operation:
+        'graph/operations/Home.graphql (first: 5); "without generation" drops description, ad and thumbnail',
+      durationSeconds,
+      warmupSeconds: 3,
+      connections: levels,
+      users: DEMO_USERS.map((user) => user.id),
+      clients:
+        'autocannon: the gateway, as a client would; fetch: a closed loop (one request at a time per connection) against the gateway and against the subgraphs in the order of the query plan, so the two compare like for like',
+    },
+    runs,
+    gatewayOverhead: overheads.map((o) => ({
+      connections: o.connections,
+      generation: o.generation,
+      p50: Number(o.p50.toFixed(3)),
+      p95: Number(o.p95.toFixed(3)),
+      p99: Number(o.p99.toFixed(3)),
+      throughput: Number(o.throughput.toFixed(3)),
+    })),
+    scale: {
+      what: "embedded vector store, synthetic unit vectors; store search = the recommender's candidate query for a top 10 (100 candidates, in stock, not seen, with vectors); recommend = recommendations(first: 10) on the recommender subgraph over loopback",
+      repeats,
+      points: scale,
+    },
+    durationSeconds: Number(totalSeconds.toFixed(1)),
+  });
+  say();
+  say(`written ${path.relative(REPO_ROOT, file)} in ${fixed(totalSeconds, 1)} s total`);
+}
+
+runBench(main);
