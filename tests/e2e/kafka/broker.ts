@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { USER_EVENTS_DLQ_TOPIC, USER_EVENTS_TOPIC } from '@tailor/kit';
-import { waitFor } from '@tailor/kit/testing';
+import { kafkaForTests, waitFor } from '@tailor/kit/testing';
 import {
   type Admin,
   Kafka,
@@ -11,15 +11,19 @@ import {
   type Producer,
 } from 'kafkajs';
 
-/** The brokers CI (or `infra/kafka/start.sh`) gives us, or an empty list. */
-export const brokers: string[] = (process.env.KAFKA_BROKERS ?? '')
-  .split(',')
-  .map((b) => b.trim())
-  .filter((b) => b !== '');
+/** KAFKA_BROKERS (CI's `infra/kafka/start.sh`), else a container where Docker answers. */
+const broker = await kafkaForTests();
 
-/** Why the Kafka suites are skipped, or undefined when a broker is configured. */
-export const skipReason: string | undefined =
-  brokers.length === 0 ? 'KAFKA_BROKERS is not set' : undefined;
+/** The brokers to use, or an empty list. */
+export const brokers: string[] = broker.available ? broker.address : [];
+
+/** Why the Kafka suites are skipped, or undefined when a broker is at hand. */
+export const skipReason: string | undefined = broker.available ? undefined : broker.skip;
+
+/** Stops the broker's container, if this run started one. */
+export function stopBroker(): Promise<void> {
+  return broker.available ? broker.stop() : Promise.resolve();
+}
 
 /**
  * Options of each Kafka test: skipped with the reason when there is no broker (each test, not the

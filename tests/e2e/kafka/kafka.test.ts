@@ -1,3 +1,6 @@
+import { after } from 'node:test';
+
+import { stopBroker } from './broker.js';
 import { describeMeshOnKafka } from './mesh.suite.js';
 import { describeProfilesKilled } from './sigkill.suite.js';
 import { describeStoreFailing } from './store-failing.suite.js';
@@ -9,3 +12,5 @@ import { describeStoreFailing } from './store-failing.suite.js';
 describeMeshOnKafka();
 describeStoreFailing();
 describeProfilesKilled();
+
+after(stopBroker);
