@@ -21,8 +21,9 @@ export class EventResolver {
   @Mutation(() => RecordEventsResult, {
     description:
       'Records a batch of behaviour events: valid ones are published to user-events, the others ' +
-      'are listed in errors. Fails as a whole (nothing accepted) when the batch is too large ' +
-      'or the event bus is unavailable.',
+      'are listed in errors. With a user token, events for another user are refused one by ' +
+      'one (an error on userId) and the rest go through. Fails as a whole (nothing accepted) ' +
+      'when the batch is too large or the event bus is unavailable.',
   })
   async recordEvents(
     @Arg('events', () => [UserEventInput], {
