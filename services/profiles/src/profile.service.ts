@@ -24,6 +24,7 @@ import { itemFactsFromPoint, profileFromPoint, profileToPoint } from './domain/s
 import { type ProfileSummary, summarizeProfile } from './domain/summary.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { ProfileMetrics } from './metrics.js';
+import { TagStats } from './tag-stats.js';
 
 /** Reads profiles for display; what the GraphQL resolvers depend on. */
 export interface ProfileReader {
@@ -67,10 +68,12 @@ export class ProfileService implements ProfileReader, ProfileEraser {
   private readonly log: Logger;
   private readonly lock = new KeyedLock();
   private readonly now: () => number;
+  private readonly tagStats: TagStats;
 
   constructor(private readonly options: ProfileServiceOptions) {
     this.log = options.logger.child({ component: 'profiles' });
     this.now = options.now ?? Date.now;
+    this.tagStats = new TagStats(options.store, this.now);
   }
 
   /**
@@ -213,6 +216,15 @@ export class ProfileService implements ProfileReader, ProfileEraser {
         );
       }
       items.set(point.id, facts);
+    }
+    const specificity = await this.tagStats.specificities(
+      [...items.values()].flatMap((facts) => facts.tags),
+    );
+    for (const [id, facts] of items) {
+      items.set(id, {
+        ...facts,
+        tagSpecificity: new Map(facts.tags.map((tag) => [tag, specificity.get(tag) ?? 1])),
+      });
     }
     return items;
   }

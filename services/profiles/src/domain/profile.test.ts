@@ -118,6 +118,17 @@ describe('applyEvents', () => {
       });
     });
 
+    it('grows a tag by the weight times its specificity, so catalog-wide tags weigh little', () => {
+      const facts: ItemFacts = {
+        ...item('garden', ['outdoor', 'tools'], axis(3)),
+        tagSpecificity: new Map([['outdoor', 0.2]]),
+      };
+      const profile = apply([about({ type: 'purchase', item: 'd', at: T0 }, facts)]);
+      // A purchase weighs 5; "tools" has no specificity given and counts fully.
+      assert.deepEqual(profile.payload.tags, { outdoor: 1, tools: 5 });
+      assert.deepEqual(profile.payload.categories, { garden: 5 });
+    });
+
     it('normalizes item vectors, so only the weight sets the pull', () => {
       const long = item('garden', [], [3, 0, 0, 4]);
       const profile = apply([about({ type: 'view', item: 'x' }, long)]);

@@ -47,6 +47,11 @@ export interface ItemFacts {
   category: string;
   tags: readonly string[];
   /**
+   * Per tag, how much it says about taste, in (0, 1] (see `tagSpecificity`); a tag absent here
+   * counts fully. Interests in a tag grow by the event's weight times this.
+   */
+  tagSpecificity?: ReadonlyMap<string, number>;
+  /**
    * The item's content vector, with the profile's dimension. Absent when the item has none
    * usable: the event then moves interests but not vectors.
    */
@@ -276,7 +281,9 @@ function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettin
       );
     }
     addInterest(working.categories, input.item.category, longWeight);
-    for (const tag of new Set(input.item.tags)) addInterest(working.tags, tag, longWeight);
+    for (const tag of new Set(input.item.tags)) {
+      addInterest(working.tags, tag, longWeight * (input.item.tagSpecificity?.get(tag) ?? 1));
+    }
   }
   if (weight > 0) payload.positiveEventCount += 1;
 
