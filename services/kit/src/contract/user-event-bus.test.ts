@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { createEmbeddedEventBus } from '../adapters/embedded/index.js';
+import { TailorError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import type { DeliveredMessage } from '../ports/event-bus.js';
 import { waitFor } from '../testing/index.js';
@@ -134,6 +135,125 @@ describe('consumeUserEvents', () => {
         await waitFor(() => dead.includes(sentinel.value), { description: 'the sentinel' });
         await dlq.stop();
         assert.deepEqual(dead, ['{not json', sentinel.value]);
+      } finally {
+        await bus.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('when the handler can never apply one event of a batch', () => {
+    it('applies the others, dead-letters that one with the reason, and moves on', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
+      const bus = await createEmbeddedEventBus({
+        dataDir,
+        logger: silentLogger(),
+        retryInitialDelayMs: 1,
+        retryMaxDelayMs: 2,
+      });
+      try {
+        const event = (eventId: string): UserEvent => ({
+          eventId,
+          userId: 'u-1',
+          itemId: 'sku-1',
+          type: 'view',
+          timestamp: Date.now(),
+        });
+        await bus.publish(
+          USER_EVENTS_TOPIC,
+          ['e-1', 'poison', 'e-3'].map((id) => userEventMessage(event(id))),
+        );
+        const applied = new Set<string>();
+        const consumer = await consumeUserEvents({
+          bus,
+          groupId: 'profiles',
+          logger: silentLogger(),
+          fromBeginning: true,
+          handle: async (events) => {
+            if (events.some((c) => c.event.eventId === 'poison')) {
+              throw new TailorError('item sku-1 breaks an invariant', { retriable: false });
+            }
+            for (const c of events) applied.add(c.event.eventId);
+          },
+        });
+        await waitFor(() => applied.size === 2, { description: 'the two good events' });
+        await consumer.stop();
+
+        const dead: DeliveredMessage[] = [];
+        const dlq = await bus.subscribe({
+          topic: USER_EVENTS_DLQ_TOPIC,
+          groupId: 'dlq-reader',
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            dead.push(...batch.messages);
+          },
+        });
+        await waitFor(() => dead.length > 0, { description: 'the dead letter' });
+        await dlq.stop();
+        assert.deepEqual([...applied].sort(), ['e-1', 'e-3']);
+        assert.equal(dead.length, 1);
+        assert.equal((JSON.parse(dead[0]!.value) as UserEvent).eventId, 'poison');
+        assert.match(dead[0]!.headers[HEADER_DLQ_REASON] ?? '', /breaks an invariant/);
+        assert.match(dead[0]!.headers[HEADER_DLQ_ORIGIN] ?? '', /^user-events\/\d+\/1$/);
+      } finally {
+        await bus.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('when the handler refuses every event of a batch as never applicable', () => {
+    it('dead-letters nothing and gets the batch again (a wrong setting, not bad events)', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
+      const bus = await createEmbeddedEventBus({
+        dataDir,
+        logger: silentLogger(),
+        retryInitialDelayMs: 1,
+        retryMaxDelayMs: 2,
+      });
+      try {
+        await bus.publish(USER_EVENTS_TOPIC, [
+          userEventMessage({
+            eventId: 'e-1',
+            userId: 'u-1',
+            itemId: 'sku-1',
+            type: 'view',
+            timestamp: Date.now(),
+          }),
+        ]);
+        let attempts = 0;
+        let fixed = false;
+        const applied: string[] = [];
+        const consumer = await consumeUserEvents({
+          bus,
+          groupId: 'profiles',
+          logger: silentLogger(),
+          fromBeginning: true,
+          handle: async (events) => {
+            attempts += 1;
+            if (!fixed) throw new TailorError('vectors of the wrong size', { retriable: false });
+            applied.push(...events.map((c) => c.event.eventId));
+          },
+        });
+        await waitFor(() => attempts >= 6, { description: 'several attempts' });
+        fixed = true;
+        await waitFor(() => applied.length === 1, { description: 'the event, once fixed' });
+        await consumer.stop();
+        const sentinel = { key: 'u-1', value: 'sentinel' };
+        await bus.publish(USER_EVENTS_DLQ_TOPIC, [sentinel]);
+        const dead: string[] = [];
+        const dlq = await bus.subscribe({
+          topic: USER_EVENTS_DLQ_TOPIC,
+          groupId: 'dlq-reader',
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            dead.push(...batch.messages.map((m) => m.value));
+          },
+        });
+        await waitFor(() => dead.includes(sentinel.value), { description: 'the sentinel' });
+        await dlq.stop();
+        assert.deepEqual(dead, [sentinel.value]);
+        assert.deepEqual(applied, ['e-1']);
       } finally {
         await bus.close();
         fs.rmSync(dataDir, { recursive: true, force: true });

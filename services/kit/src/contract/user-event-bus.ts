@@ -1,3 +1,4 @@
+import { isRetriable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
   DeliveredMessage,
@@ -70,8 +71,13 @@ export interface ConsumeUserEventsOptions {
   fromBeginning?: boolean;
   ephemeral?: boolean;
   /**
-   * Applies a batch of valid events of one partition, in log order. Throwing commits nothing:
-   * the batch comes again after a backoff (see EventBus), so this must be idempotent.
+   * Applies a batch of valid events of one partition, in log order. Throwing a retriable error
+   * (or any error not marked otherwise) commits nothing: the batch comes again after a backoff
+   * (see EventBus), so this must be idempotent. Throwing a `TailorError` marked not retriable
+   * says the batch can never be applied: its events are then handed over one at a time, and
+   * those refused alone go to the DLQ with the error as the reason, so the partition moves on
+   * instead of stalling behind them for good, unless every event is refused (then the batch
+   * comes again, as for a retriable error).
    */
   handle: (events: ConsumedEvent[]) => Promise<void>;
 }
@@ -97,6 +103,19 @@ function parse(
   return { ok: true, event: result.event };
 }
 
+/** A message as it goes to `user-events.dlq`: unchanged, with why and where it came from. */
+function deadLetter(message: DeliveredMessage, reason: string): OutgoingMessage {
+  return {
+    key: message.key,
+    value: message.value,
+    headers: {
+      ...message.headers,
+      [HEADER_DLQ_REASON]: reason.slice(0, 1000),
+      [HEADER_DLQ_ORIGIN]: `${message.topic}/${message.partition}/${message.offset}`,
+    },
+  };
+}
+
 /**
  * Consumes `user-events`: every message that breaks the contract goes to `user-events.dlq` with
  * the reason in headers (nothing is dropped silently), the rest go to `handle` in log order.
@@ -115,6 +134,7 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
     ...(options.ephemeral === undefined ? {} : { ephemeral: options.ephemeral }),
     handleBatch: async (batch) => {
       const valid: ConsumedEvent[] = [];
+      const validMessages: DeliveredMessage[] = [];
       const dead: OutgoingMessage[] = [];
       const sentUpTo = deadLetteredUpTo.get(batch.partition) ?? -1n;
       let lastDead = sentUpTo;
@@ -122,6 +142,7 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
         const parsed = parse(message);
         if (parsed.ok) {
           valid.push({ event: parsed.event, partition: message.partition, offset: message.offset });
+          validMessages.push(message);
         } else if (BigInt(message.offset) > sentUpTo) {
           lastDead = BigInt(message.offset);
           log.warn(
@@ -133,15 +154,7 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
             },
             'dead-lettering invalid event',
           );
-          dead.push({
-            key: message.key,
-            value: message.value,
-            headers: {
-              ...message.headers,
-              [HEADER_DLQ_REASON]: parsed.reason.slice(0, 1000),
-              [HEADER_DLQ_ORIGIN]: `${message.topic}/${message.partition}/${message.offset}`,
-            },
-          });
+          dead.push(deadLetter(message, parsed.reason));
         }
       }
       // Dead letters first: if this throws, the batch is redelivered and nothing is lost.
@@ -149,7 +162,44 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
         if (!options.ephemeral) await options.bus.publish(USER_EVENTS_DLQ_TOPIC, dead);
         deadLetteredUpTo.set(batch.partition, lastDead);
       }
-      if (valid.length > 0) await options.handle(valid);
+      if (valid.length === 0) return;
+      try {
+        await options.handle(valid);
+      } catch (err) {
+        if (isRetriable(err)) throw err;
+        // Some event of the batch can never be applied. One by one, the others still are (the
+        // handler is idempotent), and those refused alone go to the DLQ. When every event is
+        // refused, the fault is more likely the service's (a wrong setting) than the events':
+        // the batch comes again and the partition waits, visibly, instead of emptying into the DLQ.
+        log.warn(
+          { err, partition: batch.partition },
+          'batch refused; applying its events one by one',
+        );
+        const refused: { message: DeliveredMessage; error: unknown }[] = [];
+        for (const [i, consumed] of valid.entries()) {
+          try {
+            await options.handle([consumed]);
+          } catch (single) {
+            if (isRetriable(single)) throw single;
+            refused.push({ message: validMessages[i]!, error: single });
+          }
+        }
+        if (refused.length === valid.length) throw err;
+        for (const { message, error } of refused) {
+          log.error(
+            { err: error, partition: message.partition, offset: message.offset },
+            'dead-lettering an event the handler can never apply',
+          );
+        }
+        if (!options.ephemeral) {
+          await options.bus.publish(
+            USER_EVENTS_DLQ_TOPIC,
+            refused.map(({ message, error }) =>
+              deadLetter(message, `handler refused it: ${(error as Error).message}`),
+            ),
+          );
+        }
+      }
     },
   });
 }
