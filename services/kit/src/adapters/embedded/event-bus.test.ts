@@ -1,51 +1,28 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 
 import { createLogger, type Logger, silentLogger } from '../../logger.js';
 import type { EventBus } from '../../ports/event-bus.js';
-import { describeEventBusConformance, waitFor } from '../../testing/index.js';
+import { describeEventBusConformance, reopenable, tempDirs, waitFor } from '../../testing/index.js';
 import { createEmbeddedEventBus, partitionOf } from './event-bus.js';
 import { fnv1a32 } from './hash.js';
 
 describeEventBusConformance('embedded', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
-  const open = () =>
+  const { first, reopen, cleanup } = await reopenable((dataDir) =>
     createEmbeddedEventBus({
       dataDir,
       logger: silentLogger(),
       partitions: 4,
       retryInitialDelayMs: 5,
       retryMaxDelayMs: 20,
-    });
-  const opened: EventBus[] = [await open()];
-  return {
-    bus: opened[0]!,
-    reopen: async () => {
-      const bus = await open();
-      opened.push(bus);
-      return bus;
-    },
-    cleanup: async () => {
-      for (const bus of opened) await bus.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+    }),
+  );
+  return { bus: first, reopen, cleanup };
 });
 
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
-  dirs.push(dir);
-  return dir;
-}
-
-after(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 /** A logger whose lines a test can read. */
 function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {

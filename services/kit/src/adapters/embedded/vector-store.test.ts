@@ -1,44 +1,22 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { silentLogger } from '../../logger.js';
-import type { Filter, PointInput, VectorStore } from '../../ports/vector-store.js';
-import { describeVectorStoreConformance } from '../../testing/index.js';
+import type { Filter, PointInput } from '../../ports/vector-store.js';
+import { describeVectorStoreConformance, reopenable, tempDirs } from '../../testing/index.js';
 import { compileFilter } from './filter.js';
 import { createEmbeddedVectorStore } from './vector-store.js';
 
 describeVectorStoreConformance('embedded', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
-  const open = () => createEmbeddedVectorStore({ dataDir, logger: silentLogger() });
-  const opened: VectorStore[] = [await open()];
-  return {
-    store: opened[0]!,
-    reopen: async () => {
-      const store = await open();
-      opened.push(store);
-      return store;
-    },
-    cleanup: async () => {
-      for (const store of opened) await store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const { first, reopen, cleanup } = await reopenable((dataDir) =>
+    createEmbeddedVectorStore({ dataDir, logger: silentLogger() }),
+  );
+  return { store: first, reopen, cleanup };
 });
 
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
-  dirs.push(dir);
-  return dir;
-}
-
-after(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 /** A small deterministic generator, so a failing case can be replayed. */
 function random(seed: number): () => number {
