@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@tailor/kit/testing';
 import { SignJWT } from 'jose';
 
-import { type GraphQLResponse, startTestMesh, type TestMesh } from './harness.js';
+import { graphql, type GraphQLResponse, startTestMesh, type TestMesh } from './harness.js';
 import { operation } from './operations.js';
 
 const JWT_SECRET = `e2e-jwt-secret-${'x'.repeat(32)}`;
@@ -48,22 +48,6 @@ async function token(
     .sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
 }
 
-/** Posts one operation with the given headers, the way a frontend holding a token would. */
-async function post<T = Record<string, unknown>>(
-  url: string,
-  headers: Record<string, string>,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<GraphQLResponse<T>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
-  return { status: response.status, ...body };
-}
-
 /** An item input with a fresh id. */
 function newLamp(): Record<string, unknown> {
   return {
@@ -100,7 +84,7 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
     url = t.mesh.gatewayUrl;
     alice = bearer(await token('alice'));
     importer = bearer(await token('importer', { role: 'service' }));
-    const first = await post<{ items: { nodes: { id: string }[] } }>(url, alice, FIRST_ITEM);
+    const first = await graphql<{ items: { nodes: { id: string }[] } }>(url, FIRST_ITEM, {}, alice);
     const id = first.data?.items.nodes[0]?.id;
     assert.ok(id !== undefined, `no catalog item: ${JSON.stringify(first.errors)}`);
     itemId = id;
@@ -111,17 +95,17 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
 
   describe('when a user token reads its own user', () => {
     it('gets its recommendations', async () => {
-      const result = await post(url, alice, RECOMMENDATIONS, { userId: 'alice' });
+      const result = await graphql(url, RECOMMENDATIONS, { userId: 'alice' }, alice);
       assert.equal(result.errors, undefined);
       assert.equal(result.status, 200);
     });
 
     it('gets the whole Home query: profile, recommendations and the copy written for it', async () => {
-      const result = await post<{ user: { recommendations: { items: unknown[] } } }>(
+      const result = await graphql<{ user: { recommendations: { items: unknown[] } } }>(
         url,
-        alice,
         HOME,
         { userId: 'alice', first: 2 },
+        alice,
       );
       assert.equal(result.errors, undefined, JSON.stringify(result.errors));
       assert.equal(result.data?.user.recommendations.items.length, 2);
@@ -130,36 +114,36 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
 
   describe('when a user token reaches for another user', () => {
     it("cannot read the other user's recommendations", async () => {
-      const result = await post(url, alice, RECOMMENDATIONS, { userId: 'bob' });
+      const result = await graphql(url, RECOMMENDATIONS, { userId: 'bob' }, alice);
       assert.deepEqual(codesOf(result), ['FORBIDDEN']);
       assert.equal(result.data, null);
     });
 
     it("cannot read them through the other user's User entity", async () => {
-      const result = await post(url, alice, USER_RECOMMENDATIONS, { userId: 'bob' });
+      const result = await graphql(url, USER_RECOMMENDATIONS, { userId: 'bob' }, alice);
       assert.ok(codesOf(result).includes('FORBIDDEN'), JSON.stringify(result.errors));
       assert.equal(result.data, null);
     });
 
     it("cannot read the other user's profile", async () => {
-      const result = await post(url, alice, USER_PROFILE, { userId: 'bob' });
+      const result = await graphql(url, USER_PROFILE, { userId: 'bob' }, alice);
       assert.ok(codesOf(result).includes('FORBIDDEN'), JSON.stringify(result.errors));
       assert.equal(result.data, null);
     });
 
     it('cannot have copy written for the other user', async () => {
-      const result = await post<{ item: { personalizedDescription: unknown } | null }>(
+      const result = await graphql<{ item: { personalizedDescription: unknown } | null }>(
         url,
-        alice,
         PERSONALIZED_DESCRIPTION,
         { itemId, userId: 'bob' },
+        alice,
       );
       assert.deepEqual(codesOf(result), ['FORBIDDEN']);
       assert.equal(result.data?.item, null);
     });
 
     it('cannot forget the other user', async () => {
-      const result = await post(url, alice, FORGET_USER, { userId: 'bob' });
+      const result = await graphql(url, FORGET_USER, { userId: 'bob' }, alice);
       assert.deepEqual(codesOf(result), ['FORBIDDEN']);
     });
 
@@ -170,7 +154,7 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
         'x-tailor-viewer-id': 'importer',
         'x-tailor-gateway-secret': GATEWAY_SECRET,
       };
-      const result = await post(url, forged, RECOMMENDATIONS, { userId: 'bob' });
+      const result = await graphql(url, RECOMMENDATIONS, { userId: 'bob' }, forged);
       assert.deepEqual(codesOf(result), ['FORBIDDEN']);
     });
 
@@ -179,7 +163,7 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
         { userId: 'alice', itemId, type: 'VIEW' },
         { userId: 'bob', itemId, type: 'VIEW' },
       ];
-      const result = await post<RecordEventsData>(url, alice, RECORD_EVENTS, { events });
+      const result = await graphql<RecordEventsData>(url, RECORD_EVENTS, { events }, alice);
       assert.equal(result.errors, undefined);
       assert.equal(result.data?.recordEvents.accepted, 1);
       assert.deepEqual(
@@ -189,17 +173,17 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
     });
 
     it('cannot upsert items', async () => {
-      const result = await post(url, alice, UPSERT_ITEMS, { items: [newLamp()] });
+      const result = await graphql(url, UPSERT_ITEMS, { items: [newLamp()] }, alice);
       assert.deepEqual(codesOf(result), ['FORBIDDEN']);
     });
 
     it('may forget itself', async () => {
       const me = `self-${randomUUID()}`;
-      const result = await post<{ forgetUser: { userId: string } }>(
+      const result = await graphql<{ forgetUser: { userId: string } }>(
         url,
-        bearer(await token(me)),
         FORGET_USER,
         { userId: me },
+        bearer(await token(me)),
       );
       assert.equal(result.errors, undefined);
       assert.equal(result.data?.forgetUser.userId, me);
@@ -208,7 +192,7 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
 
   describe('when the token is missing or bad', () => {
     it('refuses a request without a token with 401 UNAUTHENTICATED', async () => {
-      const result = await post(url, {}, RECOMMENDATIONS, { userId: 'alice' });
+      const result = await graphql(url, RECOMMENDATIONS, { userId: 'alice' }, {});
       assert.equal(result.status, 401);
       assert.deepEqual(codesOf(result), ['UNAUTHENTICATED']);
       assert.equal(result.data, undefined);
@@ -216,7 +200,7 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
 
     it('refuses a token signed with another secret', async () => {
       const forged = await token('alice', { secret: `another-secret-${'z'.repeat(32)}` });
-      const result = await post(url, bearer(forged), RECOMMENDATIONS, { userId: 'alice' });
+      const result = await graphql(url, RECOMMENDATIONS, { userId: 'alice' }, bearer(forged));
       assert.equal(result.status, 401);
       assert.deepEqual(codesOf(result), ['UNAUTHENTICATED']);
       assert.match(result.errors?.[0]?.message ?? '', /signature/);
@@ -224,13 +208,13 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
 
     it('refuses an expired token', async () => {
       const expired = await token('alice', { expiresAt: Math.floor(Date.now() / 1000) - 3600 });
-      const result = await post(url, bearer(expired), RECOMMENDATIONS, { userId: 'alice' });
+      const result = await graphql(url, RECOMMENDATIONS, { userId: 'alice' }, bearer(expired));
       assert.deepEqual(codesOf(result), ['UNAUTHENTICATED']);
       assert.match(result.errors?.[0]?.message ?? '', /expired/);
     });
 
     it('refuses something that is not a token', async () => {
-      const result = await post(url, bearer('garbage'), RECOMMENDATIONS, { userId: 'alice' });
+      const result = await graphql(url, RECOMMENDATIONS, { userId: 'alice' }, bearer('garbage'));
       assert.deepEqual(codesOf(result), ['UNAUTHENTICATED']);
     });
   });
@@ -239,17 +223,17 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
     it('records events for any user, and they reach the profile', async () => {
       const users = [`svc-a-${randomUUID()}`, `svc-b-${randomUUID()}`];
       const events = users.map((userId) => ({ userId, itemId, type: 'VIEW' }));
-      const result = await post<RecordEventsData>(url, importer, RECORD_EVENTS, { events });
+      const result = await graphql<RecordEventsData>(url, RECORD_EVENTS, { events }, importer);
       assert.equal(result.errors, undefined);
       assert.equal(result.data?.recordEvents.accepted, 2);
       for (const userId of users) {
         await waitFor(
           async () => {
-            const read = await post<{ user: { profile: { eventCount: number } } }>(
+            const read = await graphql<{ user: { profile: { eventCount: number } } }>(
               url,
-              importer,
               USER_PROFILE,
               { userId },
+              importer,
             );
             return read.data?.user.profile.eventCount === 1;
           },
@@ -259,20 +243,25 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
     });
 
     it('upserts items', async () => {
-      const result = await post<{ upsertItems: { upserted: number } }>(
+      const result = await graphql<{ upsertItems: { upserted: number } }>(
         url,
-        importer,
         UPSERT_ITEMS,
         { items: [newLamp()] },
+        importer,
       );
       assert.equal(result.errors, undefined, JSON.stringify(result.errors));
       assert.equal(result.data?.upsertItems.upserted, 1);
     });
 
     it('forgets any user', async () => {
-      const result = await post<{ forgetUser: { userId: string } }>(url, importer, FORGET_USER, {
-        userId: 'bob',
-      });
+      const result = await graphql<{ forgetUser: { userId: string } }>(
+        url,
+        FORGET_USER,
+        {
+          userId: 'bob',
+        },
+        importer,
+      );
       assert.equal(result.errors, undefined);
       assert.equal(result.data?.forgetUser.userId, 'bob');
     });
