@@ -37,6 +37,11 @@ export const gatewayLimitsShape = {
   GRAPHQL_MAX_ALIASES: env.int(15, 0, 1_000),
   GRAPHQL_MAX_DIRECTIVES: env.int(50, 0, 1_000),
   GRAPHQL_MAX_TOKENS: env.int(2_000, 1, 100_000),
+  /**
+   * Whether clients may introspect the graph. On by default: the schema is the product's
+   * documentation (every type and field is described). Turning it off hides it from tools.
+   */
+  GRAPHQL_INTROSPECTION: env.bool(true),
   /** Largest request body the gateway reads. */
   GATEWAY_MAX_BODY_BYTES: env.int(1_048_576, 1_024, 104_857_600),
 };

@@ -129,6 +129,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...protection,
+    // Explicit: Apollo's default turns it off under NODE_ENV=production, which images set.
+    introspection: limits.GRAPHQL_INTROSPECTION,
     plugins: [
       ...(protection.plugins as never[]),
       // The default landing page loads Apollo Sandbox from a CDN; Tailor must work offline.

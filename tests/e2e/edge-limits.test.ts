@@ -13,6 +13,7 @@ describe('the gateway edge limits', () => {
       GRAPHQL_MAX_DEPTH: '4',
       GRAPHQL_MAX_ALIASES: '3',
       GRAPHQL_MAX_COST: '60',
+      GRAPHQL_INTROSPECTION: 'false',
       MESH_SEED_DEMO_USERS: 'false',
     });
     url = t.mesh.gatewayUrl;
@@ -52,5 +53,12 @@ describe('the gateway edge limits', () => {
     );
     assert.equal(result.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
     assert.match(result.errors?.[0]?.message ?? '', /cost/i);
+  });
+
+  it('refuses introspection when GRAPHQL_INTROSPECTION is false, with a code', async () => {
+    const result = await graphql(url, '{ __schema { queryType { name } } }');
+    assert.equal(result.data, undefined);
+    assert.equal(result.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.match(result.errors?.[0]?.message ?? '', /introspection/i);
   });
 });

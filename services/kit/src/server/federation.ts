@@ -10,6 +10,23 @@ import { buildSchema, type BuildSchemaOptions, createResolversMap } from 'type-g
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
 
+/**
+ * Descriptions of the root types. type-graphql cannot describe them, and every subgraph must
+ * give the same text, or composition reports the difference.
+ */
+const ROOT_DESCRIPTIONS: Record<string, string> = {
+  Query: 'What a client can read: items, users with their profiles and recommendations, and more.',
+  Mutation: 'What a client can change: the events it records, items, and users it forgets.',
+};
+
+/** The SDL with a description on each root type. */
+function describeRootTypes(sdl: string): string {
+  return sdl.replace(/^type (Query|Mutation)\b/gm, (line: string, name: string) => {
+    const description = ROOT_DESCRIPTIONS[name];
+    return description === undefined ? line : `"""${description}"""\n${line}`;
+  });
+}
+
 /** Reference resolvers by type name, e.g. `{ Item: { __resolveReference } }`. */
 export type ReferenceResolvers = Record<
   string,
@@ -33,7 +50,7 @@ export async function buildFederatedSchema(
     {
       typeDefs: gql`
         ${FEDERATION_LINK}
-        ${printSchemaWithDirectives(schema)}
+        ${describeRootTypes(printSchemaWithDirectives(schema))}
       `,
       resolvers: resolvers as GraphQLResolverMap<unknown>,
     },
