@@ -91,7 +91,7 @@ export class EventIntakeService {
       await publishUserEvents(
         this.options.bus,
         batch.accepted,
-        requestId === undefined ? {} : { [HEADER_REQUEST_ID]: requestId },
+        requestId === undefined ? {} : { headers: { [HEADER_REQUEST_ID]: requestId } },
       );
     } catch (err) {
       this.log.error({ err, events: batch.accepted.length }, 'publishing events failed');

@@ -43,16 +43,30 @@ export function userEventMessage(
   };
 }
 
-/** Publishes validated events to `user-events`; `headers` go on every message. */
+/** Options of {@link publishUserEvents}. */
+export interface PublishUserEventsOptions {
+  /** Put on every message. */
+  headers?: Record<string, string>;
+  /**
+   * Stamp each message with its event's own time: a backfill of old events does so, since the
+   * consumers' age rule reads the message time. Live producers leave it off.
+   */
+  atEventTime?: boolean;
+}
+
+/** Publishes validated events to `user-events`. */
 export async function publishUserEvents(
   bus: EventBus,
   events: readonly UserEvent[],
-  headers: Record<string, string> = {},
+  options: PublishUserEventsOptions = {},
 ): Promise<void> {
   if (events.length === 0) return;
   await bus.publish(
     USER_EVENTS_TOPIC,
-    events.map((event) => userEventMessage(event, headers)),
+    events.map((event) => ({
+      ...userEventMessage(event, options.headers),
+      ...(options.atEventTime === true ? { timestamp: event.timestamp } : {}),
+    })),
   );
 }
 

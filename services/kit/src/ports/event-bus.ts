@@ -3,6 +3,12 @@ export interface OutgoingMessage {
   key: string;
   value: string;
   headers?: Record<string, string>;
+  /**
+   * Epoch ms the message is stamped with (Kafka's CreateTime); the time of publishing when
+   * absent. A backfill sets the time its events happened, since consumers judge an event's age
+   * against its message's time.
+   */
+  timestamp?: number;
 }
 
 /** A message as a consumer receives it. */

@@ -256,6 +256,21 @@ export function describeEventBusConformance(
         assert.equal(received[0]!.value, '{"a":1}');
         assert.equal(received[0]!.key, 'k');
       });
+
+      test('stamps a message with the time given, else the time it was published', async (h) => {
+        const topic = await topicFor(h.bus);
+        const backfilled = Date.UTC(2009, 4, 17, 12, 0, 0);
+        const before = Date.now();
+        await h.bus.publish(topic, [
+          { key: 'k', value: 'old', timestamp: backfilled },
+          { key: 'k', value: 'new' },
+        ]);
+        const { received } = await h.collect({ topic, groupId: unique('g'), fromBeginning: true });
+        await h.waitForCount(received, 2, 'both messages');
+        assert.equal(received[0]!.timestamp, backfilled);
+        // Allow for a broker whose clock is a little behind this process's.
+        assert.ok(received[1]!.timestamp >= before - 5_000, `${received[1]!.timestamp}`);
+      });
     });
 
     describe('when a group subscribes without fromBeginning', () => {

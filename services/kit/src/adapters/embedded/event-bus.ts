@@ -143,7 +143,7 @@ class PartitionLog {
         for (const message of job.messages) {
           const record: LogRecord = {
             o: this.records.length + records.length,
-            t: timestamp,
+            t: message.timestamp ?? timestamp,
             k: message.key,
             v: message.value,
           };

@@ -146,7 +146,12 @@ function requests(messages: readonly OutgoingMessage[]): Message[][] {
       current = [];
       bytes = 0;
     }
-    current.push({ key: message.key, value: message.value, headers: { ...message.headers } });
+    current.push({
+      key: message.key,
+      value: message.value,
+      headers: { ...message.headers },
+      ...(message.timestamp === undefined ? {} : { timestamp: String(message.timestamp) }),
+    });
     bytes += size;
   }
   if (current.length > 0) result.push(current);
