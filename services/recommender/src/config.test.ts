@@ -18,6 +18,7 @@ describe('recommenderEnvShape', () => {
         RECOMMENDER_FRESHNESS_WEIGHT: 0.05,
         RECOMMENDER_MMR_LAMBDA: 0.7,
         RECOMMENDER_TRENDING_HALF_LIFE_HOURS: 24,
+        RECOMMENDER_POPULARITY_HALF_LIFE_HOURS: 720,
       });
     });
   });

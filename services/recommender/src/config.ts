@@ -14,6 +14,12 @@ export const recommenderEnvShape = {
   RECOMMENDER_MMR_LAMBDA: env.fraction(0.7),
   /** Half-life of a behaviour event's weight in the trending counts. */
   RECOMMENDER_TRENDING_HALF_LIFE_HOURS: env.positive(24),
+  /**
+   * Half-life of an event's weight in the popularity counts behind the re-rank prior and the
+   * popular candidates of personalized lists: longer than trending, so lasting favourites keep
+   * their place after the day's buzz.
+   */
+  RECOMMENDER_POPULARITY_HALF_LIFE_HOURS: env.positive(720),
 };
 
 /** The parsed settings the recommender reads. */

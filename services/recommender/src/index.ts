@@ -31,6 +31,8 @@ export interface RunningRecommender {
   /** `http://host:port/graphql`. */
   url: string;
   port: number;
+  /** `user-events` read so far by the trending and popularity counts: tools replaying a log wait on it. */
+  eventsRead(): number;
   /**
    * Stops the server and the trending replay, and waits for impressions in flight; the bus,
    * store and embedder stay open (their owner closes them).
@@ -44,6 +46,7 @@ function createServices(deps: RecommenderDeps, metrics: RecommenderMetrics) {
     store: deps.store,
     logger: deps.logger,
     halfLifeHours: deps.config.RECOMMENDER_TRENDING_HALF_LIFE_HOURS,
+    popularityHalfLifeHours: deps.config.RECOMMENDER_POPULARITY_HALF_LIFE_HOURS,
   });
   const recommendations = new RecommendationService({
     config: deps.config,
@@ -117,6 +120,7 @@ export async function startRecommender(
     return {
       url: subgraph.url,
       port: subgraph.port,
+      eventsRead: () => trending.countedEvents,
       close: async () => {
         try {
           await subgraph.close();

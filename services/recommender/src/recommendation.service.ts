@@ -33,11 +33,14 @@ import {
   checkId,
   mmrLambda,
   parseContext,
+  popularCandidateLimit,
   type RecommendationContext,
   type RecommendationContextArgs,
 } from './domain/request.js';
 import { popularity, rerank, type TrendLookup } from './domain/scoring.js';
 import { Strategy } from './domain/strategy.js';
+import type { TrendingCounts } from './domain/trending.js';
+import { cosine } from './domain/vectors.js';
 import type { RecommenderMetrics, StrategyLabel } from './metrics.js';
 import type { TrendingService } from './trending.service.js';
 
@@ -263,9 +266,14 @@ export class RecommendationService {
     await Promise.allSettled([...this.publishing]);
   }
 
+  /** Trending counts (short half-life): what cold start ranks by. */
   private trendLookup(now: number): TrendLookup {
-    const counts = this.trending.counts;
-    return { trendOf: (id) => counts.score(id, now), maxTrend: counts.maxScore(now) };
+    return lookupOf(this.trending.counts, now);
+  }
+
+  /** Popularity counts (long half-life): the prior of personalized lists. */
+  private popularityLookup(now: number): TrendLookup {
+    return lookupOf(this.trending.popular, now);
   }
 
   private weights() {
@@ -297,13 +305,51 @@ export class RecommendationService {
       const candidate = toCandidate(hit, hit.score, false);
       return candidate === null ? [] : [candidate];
     });
+    candidates.push(
+      ...(await this.popularCandidates(queryVector, first, context, excludeIds, candidates, now)),
+    );
     const ranked = rerank(
       candidates.map((c) => ({ ...c, createdAt: c.item.createdAt })),
-      this.trendLookup(now),
+      this.popularityLookup(now),
       this.weights(),
       now,
     );
     return mmrSelect(ranked, first, lambda);
+  }
+
+  /**
+   * The most popular matching items the vector search did not return, scored by the same
+   * cosine. Content vectors rank many items alike; these let what people keep choosing compete
+   * in the re-rank, where the popularity prior weighs them.
+   */
+  private async popularCandidates(
+    queryVector: Float32Array,
+    first: number,
+    context: RecommendationContext,
+    excludeIds: readonly string[],
+    found: readonly Candidate[],
+    now: number,
+  ): Promise<Candidate[]> {
+    const skip = new Set([...excludeIds, ...found.map((c) => c.itemId)]);
+    const entries = this.trending.popular.top(now, {
+      limit: popularCandidateLimit(first),
+      skip: (id) => skip.has(id),
+      ...(context.category === undefined ? {} : { category: context.category }),
+    });
+    if (entries.length === 0) return [];
+    const points = await this.store.retrieve(
+      ITEMS_COLLECTION,
+      entries.map((e) => e.itemId),
+      { withVectors: true },
+    );
+    return points.flatMap((point) => {
+      const vector = point.vectors?.[ITEM_VECTOR];
+      if (vector === undefined) return [];
+      const candidate = toCandidate(point, cosine(queryVector, vector), false);
+      if (candidate === null || !candidate.item.inStock) return [];
+      if (context.category !== undefined && candidate.item.category !== context.category) return [];
+      return [candidate];
+    });
   }
 
   /**
@@ -455,6 +501,11 @@ export class RecommendationService {
 }
 
 /** A stored item point as a candidate, or null when it lacks its vector. */
+/** A decayed-count table as the re-rank reads it, at `now`. */
+function lookupOf(counts: TrendingCounts, now: number): TrendLookup {
+  return { trendOf: (id) => counts.score(id, now), maxTrend: counts.maxScore(now) };
+}
+
 function toCandidate(point: StoredPoint, relevance: number, trending: boolean): Candidate | null {
   const vector = point.vectors?.[ITEM_VECTOR];
   if (vector === undefined) return null;

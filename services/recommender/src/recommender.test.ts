@@ -337,6 +337,47 @@ describe('recommender subgraph', () => {
     });
   });
 
+  describe('when a popular item is far down the similarity ranking', () => {
+    let t: RecommenderUnderTest;
+    // More look-alikes than the vector search returns (100 for a short list), so the stove
+    // is not among its candidates.
+    const lookAlikes: TestItem[] = Array.from({ length: 120 }, (_, i) => ({
+      id: `boot-${i}`,
+      title: 'Trail Boots',
+      category: 'outdoor',
+      tags: ['hiking', 'boots'],
+    }));
+    const stove: TestItem = {
+      id: 'stove',
+      title: 'Camping Stove',
+      category: 'outdoor',
+      tags: ['camping', 'cooking'],
+    };
+
+    before(async () => {
+      // β = 1: popularity decides, so the list shows whether the stove was a candidate at all.
+      t = await startRecommenderUnderTest({ config: { RECOMMENDER_POPULARITY_WEIGHT: 1 } });
+      await t.putItems([...lookAlikes, stove]);
+      await t.putProfile({
+        userId: 'walker',
+        interactions: [{ itemId: 'boot-0', type: 'like', at: Date.now() }],
+      });
+      await publishUserEvents(t.bus, events(['stove', 'purchase'], ['stove', 'purchase']));
+      await waitFor(() => t.recommender.eventsRead() >= 2, {
+        description: 'the popularity counts to read the purchases',
+      });
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('still makes it a candidate of the personalized list', async () => {
+      const list = await recommend(t, { userId: 'walker', first: 3 });
+      assert.equal(list.strategy, 'PERSONALIZED');
+      assert.equal(list.items[0]!.item.id, 'stove');
+    });
+  });
+
   describe('when publishing impressions fails', () => {
     let t: RecommenderUnderTest;
 

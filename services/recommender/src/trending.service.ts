@@ -25,6 +25,8 @@ export interface TrendingServiceOptions {
   store: VectorStore;
   logger: Logger;
   halfLifeHours: number;
+  /** Half-life of {@link TrendingService.popular}, the lasting counterpart of trending. */
+  popularityHalfLifeHours: number;
 }
 
 /**
@@ -33,7 +35,12 @@ export interface TrendingServiceOptions {
  * stored and every replica converges on the same counts.
  */
 export class TrendingService {
+  /** What people want now: a short half-life. */
   readonly counts: TrendingCounts;
+  /** What people keep wanting: the same events with a long half-life. */
+  readonly popular: TrendingCounts;
+  /** Events read from the log so far, for a caller waiting for a replay to be read. */
+  countedEvents = 0;
   private readonly bus: EventBus;
   private readonly store: VectorStore;
   private readonly log: Logger;
@@ -48,6 +55,7 @@ export class TrendingService {
     this.logger = options.logger;
     this.log = options.logger.child({ component: 'trending' });
     this.counts = new TrendingCounts({ halfLifeMs: options.halfLifeHours * HOUR_MS });
+    this.popular = new TrendingCounts({ halfLifeMs: options.popularityHalfLifeHours * HOUR_MS });
   }
 
   /** Starts the replay; counts fill in as the log is read. */
@@ -74,18 +82,20 @@ export class TrendingService {
    * the store fails, the batch is redelivered and counted once, later.
    */
   async apply(events: readonly ConsumedEvent[]): Promise<void> {
-    const fresh = events.filter(({ event, partition, offset }) => {
+    const unseen = events.filter(({ partition, offset }) => {
       const last = this.applied.get(partition);
-      return (
-        (last === undefined || BigInt(offset) > last) &&
-        event.itemId !== undefined &&
-        trendingWeight(event.type, event.value) > 0
-      );
+      return last === undefined || BigInt(offset) > last;
     });
+    const fresh = unseen.filter(
+      ({ event }) => event.itemId !== undefined && trendingWeight(event.type, event.value) > 0,
+    );
     await this.learnCategories([...new Set(fresh.map(({ event }) => event.itemId!))]);
     for (const { event } of fresh) {
-      this.counts.add(event.itemId!, trendingWeight(event.type, event.value), event.timestamp);
+      const weight = trendingWeight(event.type, event.value);
+      this.counts.add(event.itemId!, weight, event.timestamp);
+      this.popular.add(event.itemId!, weight, event.timestamp);
     }
+    this.countedEvents += unseen.length;
     for (const { partition, offset } of events) {
       const last = this.applied.get(partition);
       if (last === undefined || BigInt(offset) > last) this.applied.set(partition, BigInt(offset));
@@ -102,7 +112,9 @@ export class TrendingService {
       );
       for (const point of points) {
         const item = readItem(point.payload, point.id);
-        if (item.category !== '') this.counts.setCategory(point.id, item.category);
+        if (item.category === '') continue;
+        this.counts.setCategory(point.id, item.category);
+        this.popular.setCategory(point.id, item.category);
       }
     }
   }

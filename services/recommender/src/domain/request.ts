@@ -14,6 +14,9 @@ export const RECOMMENDATION_LIMITS = {
   candidatesPerItem: 10,
   minCandidates: 100,
   maxCandidates: 500,
+  /** Popular items added to a personalized list's candidates, per item asked for. */
+  popularCandidatesPerItem: 5,
+  maxPopularCandidates: 100,
 } as const;
 
 const L = RECOMMENDATION_LIMITS;
@@ -126,6 +129,11 @@ export function parseContext(
     context.diversity = d;
   }
   return context;
+}
+
+/** How many popular items join the vector candidates of a list of `first`: five per item, at most 100. */
+export function popularCandidateLimit(first: number): number {
+  return Math.min(first * L.popularCandidatesPerItem, L.maxPopularCandidates);
 }
 
 /** How many candidates to fetch for a list of `first`: ten per item, 100 to 500. */
