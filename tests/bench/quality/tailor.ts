@@ -7,10 +7,12 @@ import {
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
   createHashedEmbedder,
+  publishUserEvents,
   silentLogger,
   type UserEvent,
   validateUserEvent,
 } from '@tailor/kit';
+import { waitFor } from '@tailor/kit/testing';
 import { ProfileService, profileSettings } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
 
@@ -156,6 +158,9 @@ export async function runTailor(options: {
       `replay: ${replay.events} rating events in ${(replay.ms / 1000).toFixed(1)} s (${Math.round(replay.eventsPerSecond)}/s)`,
     );
 
+    // The recommender's trending and popularity counts read user-events, as in production: the
+    // history goes on the bus too, each message stamped with its rating's time (a backfill).
+    await publishUserEvents(bus, events, { atEventTime: true });
     const recommender = await startRecommender({
       config,
       logger,
@@ -165,6 +170,10 @@ export async function runTailor(options: {
       now: clock,
       host: '127.0.0.1',
       port: 0,
+    });
+    await waitFor(() => recommender.eventsRead() >= events.length, {
+      description: 'the recommender to read the replayed history',
+      timeoutMs: 600_000,
     });
     try {
       return {
