@@ -6,21 +6,9 @@ import { QUERY_LIMITS } from '../domain/query.js';
 
 const Q = QUERY_LIMITS;
 
+/** The filters `items` and `searchItems` share. */
 @ArgsType()
-export class ItemsArgs {
-  @Field(() => Int, {
-    nullable: true,
-    defaultValue: Q.defaultPageSize,
-    description: `Page size, 1 to ${Q.maxPageSize}.`,
-  })
-  first?: number | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: 'The endCursor of the previous page; absent for the first page.',
-  })
-  after?: string | null;
-
+abstract class ItemFilterArgs {
   @Field(() => String, {
     nullable: true,
     description: 'Only items of this category (case-insensitive).',
@@ -36,7 +24,23 @@ export class ItemsArgs {
 }
 
 @ArgsType()
-export class SearchItemsArgs {
+export class ItemsArgs extends ItemFilterArgs {
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: Q.defaultPageSize,
+    description: `Page size, 1 to ${Q.maxPageSize}.`,
+  })
+  first?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The endCursor of the previous page; absent for the first page.',
+  })
+  after?: string | null;
+}
+
+@ArgsType()
+export class SearchItemsArgs extends ItemFilterArgs {
   @Field(() => String, {
     description: `What to look for, 1 to ${Q.searchTextMaxLength} characters.`,
   })
@@ -48,17 +52,4 @@ export class SearchItemsArgs {
     description: `How many hits, 1 to ${Q.maxSearchResults}.`,
   })
   first?: number | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: 'Only items of this category (case-insensitive).',
-  })
-  category?: string | null;
-
-  @Field(() => Boolean, {
-    nullable: true,
-    defaultValue: false,
-    description: 'Only items that are in stock.',
-  })
-  inStockOnly?: boolean | null;
 }
