@@ -360,8 +360,19 @@ describe('generation subgraph', () => {
       const forged = new URL(onReplica(entity?.thumbnail.url ?? ''));
       forged.searchParams.set('t', 'FREE for you');
       assert.equal((await fetch(forged)).status, 404);
-      forged.searchParams.delete('t');
-      assert.equal((await fetch(forged)).status, 404);
+    });
+
+    it('answers 400 naming the parameter when the recipe is malformed', async () => {
+      const [entity] = await recommendations(generation.url, 'user-hiker');
+      const broken = new URL(onReplica(entity?.thumbnail.url ?? ''));
+      broken.searchParams.set('w', '9999');
+      const res = await fetch(broken);
+      assert.equal(res.status, 400);
+      const body = (await res.json()) as { error: { code: string; field: string } };
+      assert.deepEqual([body.error.code, body.error.field], ['BAD_REQUEST', 'w']);
+      broken.searchParams.set('w', '640');
+      broken.searchParams.delete('t');
+      assert.equal((await fetch(broken)).status, 400);
     });
   });
 });

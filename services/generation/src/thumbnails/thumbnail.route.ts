@@ -12,23 +12,49 @@ export const THUMBNAILS_ROUTE = '/thumbnails';
 
 const FILE = /^([0-9a-f]{64})\.png$/;
 
-/** Longest item id and badge text a recipe may carry. */
-const RECIPE_LIMITS = { itemIdChars: 128, taglineChars: 120 } as const;
+/** Longest item id and badge text a recipe may carry; sides are bounded by THUMBNAIL_LIMITS. */
+export const RECIPE_LIMITS = { itemIdChars: 128, taglineChars: 120 } as const;
 
-/** The recipe in a thumbnail URL's query (`item`, `w`, `h`, `t`), or undefined when incomplete. */
-export function recipeOf(query: Record<string, unknown>): ThumbnailRecipe | undefined {
+/** What the query of a thumbnail URL says: no recipe, a recipe, or which parameter is wrong. */
+export type RecipeQuery =
+  | { kind: 'none' }
+  | { kind: 'recipe'; recipe: ThumbnailRecipe }
+  | { kind: 'bad'; parameter: 'item' | 'w' | 'h' | 't'; message: string };
+
+/** Reads the recipe in a thumbnail URL's query: `item`, `w`, `h` and `t`, all or none. */
+export function recipeOf(query: Record<string, unknown>): RecipeQuery {
   const { item, w, h, t } = query;
-  if (typeof item !== 'string' || typeof t !== 'string') return undefined;
-  if (item === '' || item.length > RECIPE_LIMITS.itemIdChars) return undefined;
-  if (t.length > RECIPE_LIMITS.taglineChars) return undefined;
+  if (item === undefined && w === undefined && h === undefined && t === undefined) {
+    return { kind: 'none' };
+  }
+  if (typeof item !== 'string' || item === '' || item.length > RECIPE_LIMITS.itemIdChars) {
+    return {
+      kind: 'bad',
+      parameter: 'item',
+      message: `item must be an item id of 1 to ${RECIPE_LIMITS.itemIdChars} characters`,
+    };
+  }
+  const { minSide, maxSide } = THUMBNAIL_LIMITS;
   const side = (value: unknown) => {
     const n = typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : NaN;
-    return n >= THUMBNAIL_LIMITS.minSide && n <= THUMBNAIL_LIMITS.maxSide ? n : undefined;
+    return n >= minSide && n <= maxSide ? n : undefined;
   };
   const width = side(w);
+  if (width === undefined) {
+    return { kind: 'bad', parameter: 'w', message: `w must be ${minSide} to ${maxSide} pixels` };
+  }
   const height = side(h);
-  if (width === undefined || height === undefined) return undefined;
-  return { itemId: item, width, height, tagline: t };
+  if (height === undefined) {
+    return { kind: 'bad', parameter: 'h', message: `h must be ${minSide} to ${maxSide} pixels` };
+  }
+  if (typeof t !== 'string' || t.length > RECIPE_LIMITS.taglineChars) {
+    return {
+      kind: 'bad',
+      parameter: 't',
+      message: `t must be the badge text, at most ${RECIPE_LIMITS.taglineChars} characters`,
+    };
+  }
+  return { kind: 'recipe', recipe: { itemId: item, width, height, tagline: t } };
 }
 
 /**
@@ -59,9 +85,15 @@ export function mountThumbnailRoute(
     }
     try {
       let png = await store.png(hash);
-      const recipe = png === undefined ? recipeOf(req.query) : undefined;
-      if (recipe !== undefined) {
-        const svg = await redraw(recipe);
+      const query = png === undefined ? recipeOf(req.query) : ({ kind: 'none' } as const);
+      if (query.kind === 'bad') {
+        res.status(400).json({
+          error: { code: 'BAD_REQUEST', message: query.message, field: query.parameter },
+        });
+        return;
+      }
+      if (query.kind === 'recipe') {
+        const svg = await redraw(query.recipe);
         if (svg !== undefined && (await store.remember(svg)) === hash) png = await store.png(hash);
       }
       if (png === undefined) {
