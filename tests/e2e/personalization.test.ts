@@ -4,50 +4,15 @@ import { after, before, describe, it } from 'node:test';
 
 import { waitFor } from '@tailor/kit/testing';
 
+import {
+  FORGET_USER,
+  HOME,
+  type HomeData,
+  itemsOfCategory,
+  RECORD_EVENTS,
+  type RecordEventsData,
+} from './graph.js';
 import { graphql, query, startTestMesh, type TestMesh } from './harness.js';
-import { operation } from './operations.js';
-
-interface HomeData {
-  user: {
-    id: string;
-    profile: { topCategories: { name: string; weight: number }[]; eventCount: number };
-    recommendations: {
-      recommendationId: string;
-      strategy: 'PERSONALIZED' | 'TRENDING';
-      items: {
-        item: {
-          id: string;
-          title: string;
-          category: string;
-          price: { amount: number; currency: string };
-        };
-        score: number;
-        reasons: string[];
-      }[];
-    };
-  };
-}
-
-interface RecordEventsData {
-  recordEvents: {
-    accepted: number;
-    eventIds: string[];
-    errors: { index: number; field: string; message: string }[];
-  };
-}
-
-const HOME = operation('Home');
-const RECORD_EVENTS = operation('RecordEvents');
-const FORGET_USER = operation('ForgetUser');
-
-async function itemsOfCategory(url: string, category: string, first: number): Promise<string[]> {
-  const data = await query<{ items: { nodes: { id: string }[] } }>(
-    url,
-    'query($category: String!, $first: Int!) { items(category: $category, first: $first, inStockOnly: true) { nodes { id } } }',
-    { category, first },
-  );
-  return data.items.nodes.map((n) => n.id);
-}
 
 async function profileOf(url: string, userId: string) {
   const data = await query<HomeData>(url, HOME, { userId });

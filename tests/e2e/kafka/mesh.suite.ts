@@ -6,6 +6,13 @@ import { HEADER_DLQ_ORIGIN, HEADER_DLQ_REASON } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 import type { Admin, Producer } from 'kafkajs';
 
+import {
+  eventCount,
+  home,
+  itemsOfCategory,
+  RECORD_EVENTS,
+  type RecordEventsData,
+} from '../graph.js';
 import { query, startTestMesh, type TestMesh } from '../harness.js';
 import {
   brokers,
@@ -20,13 +27,6 @@ import {
   skipReason,
   unique,
 } from './broker.js';
-import {
-  eventCount,
-  home,
-  itemsOfCategory,
-  RECORD_EVENTS,
-  type RecordEventsData,
-} from './graph.js';
 
 /** Kafka adds a group join and a fetch round trip to every hop the embedded bus makes at once. */
 const KAFKA_WAIT = { timeoutMs: 60_000, intervalMs: 100 } as const;

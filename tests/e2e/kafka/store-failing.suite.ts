@@ -20,6 +20,7 @@ import { waitFor } from '@tailor/kit/testing';
 import { meshEnvSchema } from '@tailor/mesh';
 import { PROFILES_GROUP_ID, startProfiles } from '@tailor/profiles';
 
+import { eventCount } from '../graph.js';
 import {
   brokers,
   committedOffsets,
@@ -33,7 +34,6 @@ import {
   topicEnds,
   unique,
 } from './broker.js';
-import { eventCount } from './graph.js';
 
 /** A store that refuses every call while `failing` is set, remembering when it refused. */
 class FailingStore implements VectorStore {

@@ -1,5 +1,5 @@
-import { query } from '../harness.js';
-import { operation } from '../operations.js';
+import { query } from './harness.js';
+import { operation } from './operations.js';
 
 /** What the Home operation returns, the parts these tests read. */
 export interface HomeData {
@@ -9,7 +9,16 @@ export interface HomeData {
     recommendations: {
       recommendationId: string;
       strategy: 'PERSONALIZED' | 'TRENDING';
-      items: { item: { id: string; category: string }; score: number; reasons: string[] }[];
+      items: {
+        item: {
+          id: string;
+          title: string;
+          category: string;
+          price: { amount: number; currency: string };
+        };
+        score: number;
+        reasons: string[];
+      }[];
     };
   };
 }
@@ -24,6 +33,7 @@ export interface RecordEventsData {
 
 export const HOME = operation('Home');
 export const RECORD_EVENTS = operation('RecordEvents');
+export const FORGET_USER = operation('ForgetUser');
 
 const EVENT_COUNT = 'query($userId: ID!) { user(id: $userId) { profile { eventCount } } }';
 
