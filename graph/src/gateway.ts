@@ -2,7 +2,6 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   ANONYMOUS,
   createServiceApp,
@@ -21,6 +20,9 @@ import express from 'express';
 
 import { createGatewayAuth, type GatewayAuthConfig, viewerOfResponse } from './auth/index.js';
 import type { GatewayLimits, SubgraphName } from './config.js';
+import { graphqlBodyErrorHandler } from './edge/body-errors.js';
+import { edgeProtection } from './edge/protection.js';
+import { subgraphHttpError } from './edge/subgraph-errors.js';
 import { feedPage } from './feed-page.js';
 import { thumbnailProxy } from './thumbnail-proxy.js';
 
@@ -82,6 +84,13 @@ class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
     if (this.gatewaySecret !== undefined) headers.set(GATEWAY_SECRET_HEADER, this.gatewaySecret);
   }
+
+  /** Never the subgraph's URL or body: see {@link subgraphHttpError}. */
+  override async errorFromResponse(
+    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
+  ) {
+    return subgraphHttpError(response.status, await this.parseBody(response));
+  }
 }
 
 /** What an omitted `auth` option means: the embedded mesh's default. */
@@ -109,30 +118,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: log,
   });
 
-  const { limits } = options;
-  const armor = new ApolloArmor({
-    maxDepth: { n: limits.GRAPHQL_MAX_DEPTH, ignoreIntrospection: true },
-    costLimit: {
-      maxCost: limits.GRAPHQL_MAX_COST,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      ignoreIntrospection: true,
-    },
-    maxAliases: { n: limits.GRAPHQL_MAX_ALIASES },
-    maxDirectives: { n: limits.GRAPHQL_MAX_DIRECTIVES },
-    maxTokens: { n: limits.GRAPHQL_MAX_TOKENS },
-    blockFieldSuggestion: { enabled: true },
-  });
-  const protection = armor.protect();
+  const protection = edgeProtection<GatewayContext>(options.limits, log);
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    ...protection,
+    validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
+    formatError: protection.formatError,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
     // Explicit: Apollo's default turns it off under NODE_ENV=production, which images set.
-    introspection: limits.GRAPHQL_INTROSPECTION,
+    introspection: options.limits.GRAPHQL_INTROSPECTION,
     plugins: [
-      ...(protection.plugins as never[]),
+      ...protection.plugins,
       // The default landing page loads Apollo Sandbox from a CDN; Tailor must work offline.
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -147,7 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     '/graphql',
     // Before the body is read: a caller without a valid token costs no parsing.
     auth.middleware,
-    express.json({ limit: limits.GATEWAY_MAX_BODY_BYTES }),
+    express.json({ limit: options.limits.GATEWAY_MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         requestId: currentRequestId(req),
@@ -155,6 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
     }),
   );
+  app.use('/graphql', graphqlBodyErrorHandler);
   app.use(feedPage());
   app.use(
     thumbnailProxy(options.subgraphUrls.generation.replace(/\/graphql$/, ''), options.logger),

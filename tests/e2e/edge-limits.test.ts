@@ -32,8 +32,9 @@ describe('the gateway edge limits', () => {
       url,
       '{ user(id: "deep") { recommendations { items { item { id } } } } }',
     );
+    assert.equal(result.status, 400);
     assert.equal(result.data, undefined);
-    assert.equal(result.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.equal(result.errors?.[0]?.extensions?.code, 'MAX_DEPTH_EXCEEDED');
     assert.match(result.errors?.[0]?.message ?? '', /depth/i);
   });
 
@@ -42,7 +43,8 @@ describe('the gateway edge limits', () => {
       url,
       '{ a: item(id: "x") { id } b: item(id: "x") { id } c: item(id: "x") { id } d: item(id: "x") { id } }',
     );
-    assert.equal(result.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.equal(result.status, 400);
+    assert.equal(result.errors?.[0]?.extensions?.code, 'MAX_ALIASES_EXCEEDED');
     assert.match(result.errors?.[0]?.message ?? '', /alias/i);
   });
 
@@ -51,7 +53,8 @@ describe('the gateway edge limits', () => {
       url,
       '{ items(first: 100) { nodes { id title description category tags inStock imageUrl createdAt updatedAt price { amount currency } attributes { name value } } } }',
     );
-    assert.equal(result.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.equal(result.status, 400);
+    assert.equal(result.errors?.[0]?.extensions?.code, 'MAX_COST_EXCEEDED');
     assert.match(result.errors?.[0]?.message ?? '', /cost/i);
   });
 

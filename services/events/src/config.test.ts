@@ -14,7 +14,7 @@ describe('eventsEnvShape', () => {
       assert.deepEqual(loadConfig(schema, {}), {
         EVENTS_PORT: 4002,
         EVENTS_MAX_BATCH_SIZE: 500,
-        EVENTS_MAX_BODY_BYTES: 262_144,
+        EVENTS_MAX_BODY_BYTES: 2_097_152,
         EVENTS_CORS_ORIGINS: [],
       });
     });

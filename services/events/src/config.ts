@@ -3,8 +3,11 @@ import { z } from 'zod';
 
 /** Default largest number of events in one batch (GraphQL or REST). */
 export const DEFAULT_MAX_BATCH_SIZE = 500;
-/** Default largest request body, in bytes, for `POST /v1/events` and `/graphql`. */
-export const DEFAULT_MAX_BODY_BYTES = 262_144;
+/**
+ * Default largest request body, in bytes, for `POST /v1/events` and `/graphql`: twice the
+ * gateway's GATEWAY_MAX_BODY_BYTES, so any batch the gateway lets through also fits here.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 2_097_152;
 
 const ORIGIN_PATTERN = /^https?:\/\/[^/\s?#]+$/;
 

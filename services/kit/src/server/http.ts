@@ -106,6 +106,43 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   return { app, registry };
 }
 
+/** A client's mistake in the request body as body-parser reports it. */
+export interface BodyReadRefusal {
+  status: number;
+  code: 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST';
+  message: string;
+  /** The byte limit, for PAYLOAD_TOO_LARGE. */
+  limitBytes?: number;
+}
+
+/** What body-parser's error means for the client, or undefined when it is not the client's fault. */
+export function bodyReadRefusal(err: unknown): BodyReadRefusal | undefined {
+  const e = err as { type?: string; status?: number; limit?: number; message?: string };
+  if (e.type === 'entity.too.large') {
+    return {
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `Request body exceeds the limit of ${e.limit} bytes.`,
+      ...(e.limit === undefined ? {} : { limitBytes: e.limit }),
+    };
+  }
+  if (
+    e.type === 'entity.parse.failed' ||
+    e.type === 'encoding.unsupported' ||
+    e.type === 'charset.unsupported'
+  ) {
+    return {
+      status: 400,
+      code: 'BAD_REQUEST',
+      message: `Request body is not valid JSON: ${e.message}`,
+    };
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return { status: e.status, code: 'BAD_REQUEST', message: e.message ?? 'Bad request.' };
+  }
+  return undefined;
+}
+
 /**
  * Turns body-parser failures into JSON 4xx answers that say what was wrong, instead of an HTML
  * page or a 500. Mount it after the routes.
@@ -115,30 +152,9 @@ export const jsonErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
     next(err);
     return;
   }
-  const e = err as { type?: string; status?: number; limit?: number; message?: string };
-  if (e.type === 'entity.too.large') {
-    res.status(413).json({
-      error: {
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `Request body exceeds the limit of ${e.limit} bytes.`,
-      },
-    });
-    return;
-  }
-  if (
-    e.type === 'entity.parse.failed' ||
-    e.type === 'encoding.unsupported' ||
-    e.type === 'charset.unsupported'
-  ) {
-    res.status(400).json({
-      error: { code: 'BAD_REQUEST', message: `Request body is not valid JSON: ${e.message}` },
-    });
-    return;
-  }
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    res
-      .status(e.status)
-      .json({ error: { code: 'BAD_REQUEST', message: e.message ?? 'Bad request.' } });
+  const refusal = bodyReadRefusal(err);
+  if (refusal !== undefined) {
+    res.status(refusal.status).json({ error: { code: refusal.code, message: refusal.message } });
     return;
   }
   req.log.error({ err }, 'unhandled request error');
