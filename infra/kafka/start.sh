@@ -73,8 +73,16 @@ a = socket.socket(); a.bind(("127.0.0.1", 0))
 b = socket.socket(); b.bind(("127.0.0.1", 0))
 print(a.getsockname()[1], b.getsockname()[1])
 ')
-# Kafka cluster ids are 16 random bytes in URL-safe base64 without padding.
-cluster_id="$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+# Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. One in 64 such ids
+# starts with "-", which the storage tool's argument parser reads as an option: draw again.
+cluster_id="$(python3 -c '
+import base64, uuid
+while True:
+    cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    if not cid.startswith("-"):
+        print(cid)
+        break
+')"
 
 work_dir="$(mktemp -d "${TMPDIR:-/tmp}/tailor-kafka-XXXXXX")"
 mkdir -p "$work_dir/data" "$work_dir/logs"

@@ -146,8 +146,8 @@ describe('the embedded mesh through the gateway', () => {
         body: JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(1_100_000) }),
       });
       assert.equal(response.status, 413);
-      const body = (await response.json()) as { error: { code: string } };
-      assert.equal(body.error.code, 'PAYLOAD_TOO_LARGE');
+      const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+      assert.equal(body.errors[0]?.extensions.code, 'PAYLOAD_TOO_LARGE');
     });
 
     it('answers 413 to a REST batch over the limit', async () => {

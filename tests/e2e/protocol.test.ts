@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { RECORD_EVENTS } from './graph.js';
-import { startTestMesh, type TestMesh } from './harness.js';
+import { RECORD_EVENTS, type RecordEventsData } from './graph.js';
+import { graphql, startTestMesh, type TestMesh } from './harness.js';
 
 interface Answer {
   status: number;
@@ -116,5 +116,53 @@ describe('the gateway protocol (GraphQL over HTTP)', () => {
     assert.equal(codeOf(answer), 'PAYLOAD_TOO_LARGE');
     assert.doesNotMatch(answer.text, /127\.0\.0\.1|localhost|https?:\/\//);
     assert.equal(answer.body.errors?.[0]?.extensions?.['response'], undefined);
+  });
+
+  describe('when event ids would not round-trip through Kafka', () => {
+    for (const [what, userId] of [
+      ['a lone surrogate', 'user-\ud800'],
+      ['NUL', 'user\u0000'],
+      ['a bidi override', 'user\u202e'],
+    ] as const) {
+      it(`refuses an id with ${what} on its field, through GraphQL and REST alike`, async () => {
+        const events = [
+          { eventId: `ok-${what}`, userId: 'id-user', itemId: 'books-001', type: 'VIEW' },
+          { userId, itemId: 'books-001', type: 'VIEW' },
+        ];
+        const result = await graphql<RecordEventsData>(url, RECORD_EVENTS, { events });
+        assert.equal(result.data?.recordEvents.accepted, 1);
+        assert.deepEqual(
+          result.data?.recordEvents.errors.map(({ index, field }) => ({ index, field })),
+          [{ index: 1, field: 'userId' }],
+        );
+        const rest = await fetch(t.mesh.subgraphUrls.events.replace(/\/graphql$/, '/v1/events'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify([{ userId, itemId: 'books-001', type: 'view' }]),
+        });
+        assert.equal(rest.status, 400);
+        const body = (await rest.json()) as { accepted: number; errors: { field: string }[] };
+        assert.equal(body.accepted, 0);
+        assert.equal(body.errors[0]?.field, 'userId');
+      });
+    }
+
+    it('answers an over-long id without echoing it', async () => {
+      const events = [{ userId: 'u'.repeat(10_000), itemId: 'books-001', type: 'VIEW' }];
+      const answer = await post(
+        url,
+        JSON.stringify({ query: RECORD_EVENTS, variables: { events } }),
+      );
+      assert.ok(answer.text.length < 1_000, `answer of ${answer.text.length} characters`);
+    });
+
+    it('counts an eventId repeated within one batch once', async () => {
+      const event = { eventId: 'twice-1', userId: 'twice-user', itemId: 'books-001', type: 'VIEW' };
+      const result = await graphql<RecordEventsData>(url, RECORD_EVENTS, {
+        events: [event, event],
+      });
+      assert.equal(result.data?.recordEvents.accepted, 1);
+      assert.deepEqual(result.data?.recordEvents.eventIds, ['twice-1']);
+    });
   });
 });

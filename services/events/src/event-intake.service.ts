@@ -99,7 +99,7 @@ export class EventIntakeService {
     }
     if (batch.accepted.length > 0) received.inc({ outcome: 'accepted' }, batch.accepted.length);
     this.log.debug(
-      { accepted: batch.accepted.length, rejected: batch.rejected },
+      { accepted: batch.accepted.length, rejected: batch.rejected, duplicates: batch.duplicates },
       'events recorded',
     );
     return {

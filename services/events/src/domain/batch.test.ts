@@ -36,11 +36,30 @@ describe('validateBatch', () => {
     });
   });
 
+  describe('when one eventId comes twice in a batch', () => {
+    it('accepts and counts it once, as the profiles will apply it', () => {
+      const batch = validateBatch(
+        [
+          { eventId: 'a', userId: 'u1', itemId: 'i1', type: 'view' },
+          { eventId: 'a', userId: 'u1', itemId: 'i1', type: 'view' },
+          { eventId: 'b', userId: 'u1', itemId: 'i1', type: 'like' },
+        ],
+        (input) => eventFromJson(input, clock),
+      );
+      assert.deepEqual(
+        batch.accepted.map((event) => event.eventId),
+        ['a', 'b'],
+      );
+      assert.equal(batch.duplicates, 1);
+      assert.equal(batch.rejected, 0);
+    });
+  });
+
   describe('when the batch is empty', () => {
     it('accepts and rejects nothing', () => {
       assert.deepEqual(
         validateBatch([], (input) => eventFromJson(input, clock)),
-        { accepted: [], errors: [], rejected: 0 },
+        { accepted: [], errors: [], rejected: 0, duplicates: 0 },
       );
     });
   });

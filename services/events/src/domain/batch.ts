@@ -15,6 +15,11 @@ export interface ValidatedBatch {
   errors: IndexedFieldError[];
   /** How many events were refused (one event may have several errors). */
   rejected: number;
+  /**
+   * Valid events whose eventId came earlier in the same batch: the profiles would apply them
+   * once, so they are published and counted once.
+   */
+  duplicates: number;
 }
 
 /** Validates every event of a batch; one bad event never hides the others' results. */
@@ -22,10 +27,16 @@ export function validateBatch<T>(
   inputs: readonly T[],
   toEvent: (input: T) => EventValidation,
 ): ValidatedBatch {
-  const batch: ValidatedBatch = { accepted: [], errors: [], rejected: 0 };
+  const batch: ValidatedBatch = { accepted: [], errors: [], rejected: 0, duplicates: 0 };
+  const eventIds = new Set<string>();
   inputs.forEach((input, index) => {
     const result = toEvent(input);
     if (result.ok) {
+      if (eventIds.has(result.event.eventId)) {
+        batch.duplicates += 1;
+        return;
+      }
+      eventIds.add(result.event.eventId);
       batch.accepted.push(result.event);
       return;
     }

@@ -71,4 +71,37 @@ describe('validateUserEvent', () => {
       assert.ok(!result.ok && result.errors.some((e) => e.message.includes('price')));
     });
   });
+
+  describe('when an id would not round-trip through a Kafka key or a log line', () => {
+    for (const [what, userId] of [
+      ['a lone high surrogate', 'user-\ud800'],
+      ['a lone low surrogate', '\udc00user'],
+      ['NUL', 'user\u0000x'],
+      ['a control character', 'user\u0007'],
+      ['a bidi override', 'user\u202egnp.exe'],
+      ['a bidi isolate', '\u2066user'],
+    ] as const) {
+      it(`refuses ${what}, naming the field`, () => {
+        assert.deepEqual(fieldsOf({ ...valid, userId }), ['userId']);
+        assert.deepEqual(fieldsOf({ ...valid, itemId: userId }), ['itemId']);
+        assert.deepEqual(fieldsOf({ ...valid, eventId: userId }), ['eventId']);
+      });
+    }
+
+    it('accepts ids outside the Basic Multilingual Plane (surrogate pairs)', () => {
+      const result = validateUserEvent({ ...valid, userId: 'user-\u{1f600}-é' }, NOW);
+      assert.equal(result.ok, true);
+    });
+  });
+
+  describe('when a context key is __proto__', () => {
+    it('refuses it instead of dropping it', () => {
+      const input = JSON.parse(
+        '{"eventId":"e-1","userId":"u-1","itemId":"sku-1","type":"view","timestamp":"2025-06-01T11:59:00Z","context":{"__proto__":"x"}}',
+      ) as unknown;
+      const result = validateUserEvent(input, NOW);
+      assert.equal(result.ok, false);
+      assert.ok(!result.ok && result.errors.some((e) => e.message.includes('__proto__')));
+    });
+  });
 });

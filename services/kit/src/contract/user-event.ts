@@ -40,14 +40,34 @@ export const EVENT_LIMITS = {
   maxAgeDays: 3_650,
 } as const;
 
+/**
+ * C0 and C1 controls (NUL among them) and the bidirectional marks, embeddings, overrides and
+ * isolates: an id holding one can look like another id, or break a log line or a Kafka key.
+ */
+const ID_FORBIDDEN_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
+  /^[^\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/;
+
+/**
+ * A lone surrogate is not Unicode: Kafka's UTF-8 key turns it into U+FFFD, so an event would be
+ * accepted here and refused by its consumer. In `u` mode a valid pair is one code point, so
+ * only a lone half matches.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 const id = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
     .trim()
     .min(1, `${what} must not be empty`)
-    .max(
-      EVENT_LIMITS.idMaxLength,
-      `${what} must be at most ${EVENT_LIMITS.idMaxLength} characters`,
+    .max(EVENT_LIMITS.idMaxLength, `${what} must be at most ${EVENT_LIMITS.idMaxLength} characters`)
+    .regex(
+      ID_FORBIDDEN_CHARACTERS,
+      `${what} must not contain control characters (NUL among them) or bidirectional formatting characters`,
+    )
+    .refine(
+      (value) => !LONE_SURROGATE.test(value),
+      `${what} must be well-formed Unicode (it holds a lone UTF-16 surrogate)`,
     );
 
 const contextValue = z
@@ -167,18 +187,34 @@ export type EventValidation =
   { ok: true; event: UserEvent } | { ok: false; errors: EventFieldError[] };
 
 /**
+ * zod leaves a `__proto__` key out of a parsed record (assigning it would set the prototype), so
+ * the event would be accepted without it: refused instead, so nothing sent is silently lost.
+ */
+function reservedContextKeyError(input: unknown): EventFieldError | undefined {
+  const context = (input as { context?: unknown } | null)?.context;
+  if (typeof context !== 'object' || context === null) return undefined;
+  return Object.hasOwn(context, '__proto__')
+    ? { field: 'context.__proto__', message: 'context key __proto__ is reserved' }
+    : undefined;
+}
+
+/**
  * Validates one event against the contract. `now` bounds timestamps (no far future, no ancient
  * past) so a clock bug in a producer cannot poison decayed profiles.
  */
 export function validateUserEvent(input: unknown, now: number = Date.now()): EventValidation {
   const parsed = UserEventSchema.safeParse(input);
-  if (!parsed.success) {
+  const reserved = reservedContextKeyError(input);
+  if (!parsed.success || reserved !== undefined) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((issue) => ({
-        field: issue.path.map(String).join('.') || '(event)',
-        message: issue.message,
-      })),
+      errors: [
+        ...(reserved === undefined ? [] : [reserved]),
+        ...(parsed.error?.issues ?? []).map((issue) => ({
+          field: issue.path.map(String).join('.') || '(event)',
+          message: issue.message,
+        })),
+      ],
     };
   }
   const data = parsed.data;
