@@ -72,7 +72,7 @@ interface NetworkPolicySpec {
 
 /** Services whose main.ts opens the Kafka bus, and those that open the Qdrant store. */
 const KAFKA_CLIENTS = ['events', 'profiles', 'recommender'];
-const QDRANT_CLIENTS = ['catalog', 'profiles', 'recommender', 'generation'];
+const QDRANT_CLIENTS = ['catalog', 'events', 'profiles', 'recommender', 'generation'];
 /** Stateless services scaled on CPU; profiles is scaled by KEDA on consumer lag. */
 const HPA_SERVICES = ['gateway', 'catalog', 'events', 'recommender', 'generation'];
 

@@ -7,6 +7,7 @@ import {
   type Logger,
   publishUserEvents,
   TailorError,
+  type UserKeyVault,
 } from '@tailor/kit';
 
 import { type IndexedFieldError, validateBatch } from './domain/batch.js';
@@ -47,6 +48,8 @@ export interface EventIntakeOptions {
   logger: Logger;
   limits: IntakeLimits;
   metrics: EventMetrics;
+  /** Seals each event with its user's key; without one, events are published in the clear. */
+  vault?: UserKeyVault;
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
   newEventId?: () => string;
@@ -88,11 +91,10 @@ export class EventIntakeService {
     const { received } = this.options.metrics;
     if (batch.rejected > 0) received.inc({ outcome: 'rejected' }, batch.rejected);
     try {
-      await publishUserEvents(
-        this.options.bus,
-        batch.accepted,
-        requestId === undefined ? {} : { headers: { [HEADER_REQUEST_ID]: requestId } },
-      );
+      await publishUserEvents(this.options.bus, batch.accepted, {
+        ...(requestId === undefined ? {} : { headers: { [HEADER_REQUEST_ID]: requestId } }),
+        ...(this.options.vault === undefined ? {} : { vault: this.options.vault }),
+      });
     } catch (err) {
       this.log.error({ err, events: batch.accepted.length }, 'publishing events failed');
       throw new EventsUnavailableError(err);

@@ -8,6 +8,7 @@ import {
   startSubgraph,
   USER_EVENTS_DLQ_TOPIC,
   USER_EVENTS_TOPIC,
+  type UserKeyVault,
 } from '@tailor/kit';
 import type { GraphQLSchema } from 'graphql';
 
@@ -34,6 +35,8 @@ export interface EventsDeps {
   logger: Logger;
   /** Where accepted events go; owned by the caller and never closed here. */
   bus: EventBus;
+  /** Seals each event with its user's key, so forgetting reaches every copy (see kit). */
+  vault?: UserKeyVault;
 }
 
 /** A running events subgraph. */
@@ -51,6 +54,7 @@ function createIntake(deps: EventsDeps, metrics: EventMetrics): EventIntakeServi
     logger: deps.logger,
     limits: intakeLimits(deps.config),
     metrics,
+    ...(deps.vault === undefined ? {} : { vault: deps.vault }),
   });
 }
 

@@ -1,4 +1,4 @@
-import { runService } from '@tailor/kit';
+import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { eventsEnvShape } from './config.js';
 import { startEvents } from './index.js';
@@ -6,6 +6,16 @@ import { startEvents } from './index.js';
 await runService({
   name: 'events',
   envShape: eventsEnvShape,
-  adapters: ['bus'],
-  start: (deps) => startEvents({ ...deps, host: deps.config.HOST, port: deps.config.EVENTS_PORT }),
+  // The store holds only the key vault: events are sealed before they reach the bus.
+  adapters: ['bus', 'store'],
+  start: async (deps) =>
+    startEvents({
+      ...deps,
+      vault: await createUserKeyVault({
+        store: deps.store,
+        pseudonymSecret: deps.config.USER_PSEUDONYM_SECRET,
+      }),
+      host: deps.config.HOST,
+      port: deps.config.EVENTS_PORT,
+    }),
 });

@@ -5,6 +5,7 @@ import {
   ITEMS_COLLECTION,
   publishUserEvents,
   type UserEvent,
+  type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
 
@@ -125,9 +126,10 @@ export async function demoEvents(store: VectorStore, now: number): Promise<UserE
 export async function seedDemoUsers(
   bus: EventBus,
   store: VectorStore,
+  vault: UserKeyVault,
   now = Date.now(),
 ): Promise<number> {
   const events = await demoEvents(store, now);
-  await publishUserEvents(bus, events);
+  await publishUserEvents(bus, events, { vault });
   return events.length;
 }

@@ -6,7 +6,14 @@ import { startCatalog } from '@tailor/catalog';
 import { startEvents } from '@tailor/events';
 import { startGeneration } from '@tailor/generation';
 import { startGateway, type SubgraphName } from '@tailor/graph';
-import { type Adapters, createAdapters, loadConfig, type Logger } from '@tailor/kit';
+import {
+  type Adapters,
+  createAdapters,
+  createUserKeyVault,
+  loadConfig,
+  type Logger,
+  type UserKeyVault,
+} from '@tailor/kit';
 import { startProfiles } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
 
@@ -47,7 +54,12 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const started: Closable[] = [];
   try {
     const host = config.HOST;
-    const deps = { config, logger, ...adapters, host };
+    // One vault for the process: every event is sealed with its user's key before the bus.
+    const vault = await createUserKeyVault({
+      store: adapters.store,
+      pseudonymSecret: config.USER_PSEUDONYM_SECRET,
+    });
+    const deps = { config, logger, ...adapters, vault, host };
     const catalog = await startCatalog({
       ...deps,
       logger: logger.child({ subgraph: 'catalog' }),
@@ -101,7 +113,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     started.push(gateway);
     gatewayOrigin = gateway.url.replace(/\/graphql$/, '');
 
-    if (config.MESH_SEED_DEMO_USERS) await seedOnce(config.DATA_DIR, adapters, logger);
+    if (config.MESH_SEED_DEMO_USERS) await seedOnce(config.DATA_DIR, adapters, vault, logger);
 
     return {
       config,
@@ -122,10 +134,15 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
 }
 
 /** Demo histories go out once per data directory; a marker file remembers it. */
-async function seedOnce(dataDir: string, adapters: Adapters, logger: Logger): Promise<void> {
+async function seedOnce(
+  dataDir: string,
+  adapters: Adapters,
+  vault: UserKeyVault,
+  logger: Logger,
+): Promise<void> {
   const marker = join(dataDir, 'mesh', 'demo-users-seeded.json');
   if (existsSync(marker)) return;
-  const count = await seedDemoUsers(adapters.bus, adapters.store);
+  const count = await seedDemoUsers(adapters.bus, adapters.store, vault);
   await mkdir(join(dataDir, 'mesh'), { recursive: true });
   await writeFile(marker, JSON.stringify({ seededAt: new Date().toISOString(), events: count }));
   logger.info({ events: count }, 'demo users seeded');

@@ -1,4 +1,11 @@
-import type { Embedder, EventBus, GatewayTrustConfig, Logger, VectorStore } from '@tailor/kit';
+import type {
+  Embedder,
+  EventBus,
+  GatewayTrustConfig,
+  Logger,
+  UserKeyVault,
+  VectorStore,
+} from '@tailor/kit';
 
 import type { ProfilesConfig } from './config.js';
 
@@ -12,6 +19,11 @@ export interface ProfilesDeps {
   store: VectorStore;
   /** Read only for its dimension, which sizes the profile vectors. */
   embedder: Embedder;
+  /**
+   * Opens sealed events, and `forgetUser` deletes the user's key from it, so every copy of
+   * their events becomes unreadable. Without one, only events in the clear are read.
+   */
+  vault?: UserKeyVault;
   /** Epoch milliseconds, the "now" weights are decayed to for display; tests may fix it. */
   now?: () => number;
 }

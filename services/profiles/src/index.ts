@@ -92,6 +92,7 @@ function createService(
     logger,
     settings: profileSettings(deps.config, deps.embedder.dimension),
     metrics,
+    ...(deps.vault === undefined ? {} : { vault: deps.vault }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
 }
@@ -135,6 +136,7 @@ export async function startProfiles(
     groupId: deps.config.PROFILES_CONSUMER_GROUP,
     logger: deps.logger,
     fromBeginning: true,
+    ...(deps.vault === undefined ? {} : { vault: deps.vault }),
     handle: async (events) => {
       await profiles.applyBatch(events);
     },

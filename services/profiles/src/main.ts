@@ -1,4 +1,4 @@
-import { runService } from '@tailor/kit';
+import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { profilesEnvShape } from './config.js';
 import { startProfiles } from './index.js';
@@ -7,6 +7,14 @@ await runService({
   name: 'profiles',
   envShape: profilesEnvShape,
   adapters: ['bus', 'store', 'embedder'],
-  start: (deps) =>
-    startProfiles({ ...deps, host: deps.config.HOST, port: deps.config.PROFILES_PORT }),
+  start: async (deps) =>
+    startProfiles({
+      ...deps,
+      vault: await createUserKeyVault({
+        store: deps.store,
+        pseudonymSecret: deps.config.USER_PSEUDONYM_SECRET,
+      }),
+      host: deps.config.HOST,
+      port: deps.config.PROFILES_PORT,
+    }),
 });

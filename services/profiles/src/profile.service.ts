@@ -7,6 +7,7 @@ import {
   type PointInput,
   PROFILES_COLLECTION,
   profilesCollectionSpec,
+  type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
 
@@ -45,6 +46,8 @@ export interface ProfileServiceOptions {
   logger: Logger;
   settings: ProfileSettings;
   metrics: ProfileMetrics;
+  /** Where users' event keys live; `forget` deletes the user's (see ProfilesDeps.vault). */
+  vault?: UserKeyVault;
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
 }
@@ -110,6 +113,8 @@ export class ProfileService implements ProfileReader, ProfileEraser {
 
     return this.lock.run(userIds, async () => {
       const { store, settings, metrics } = this.options;
+      // A batch opened just before its user was forgotten must not bring the profile back.
+      for (const userId of await this.forgottenAmong(byUser)) byUser.delete(userId);
       const profiles = await this.loadProfiles(userIds, true);
       const items = await this.loadItems(events);
       const writes: PointInput[] = [];
@@ -164,12 +169,33 @@ export class ProfileService implements ProfileReader, ProfileEraser {
    */
   async forget(userId: string): Promise<boolean> {
     return this.lock.run([userId], async () => {
+      const { store, vault } = this.options;
       const profile = (await this.loadProfiles([userId], true)).get(userId);
-      if (profile === undefined || !holdsPersonalData(profile)) return false;
-      const tombstone = forgetProfile(profile, userId, this.options.settings.dimension);
-      await this.options.store.upsert(PROFILES_COLLECTION, [profileToPoint(tombstone)]);
-      this.log.info({ userId }, 'user forgotten');
-      return true;
+      const hadKey = vault === undefined ? false : await vault.forget(userId);
+      if (vault !== undefined) {
+        // The key is gone, so no copy of the user's sealed events can be replayed into a new
+        // profile: the point itself goes, id and all.
+        if (profile !== undefined) await store.delete(PROFILES_COLLECTION, { ids: [userId] });
+      } else if (profile !== undefined && holdsPersonalData(profile)) {
+        // Events in the clear can be replayed: a tombstone keeps the offsets that skip them.
+        const tombstone = forgetProfile(profile, userId, this.options.settings.dimension);
+        await store.upsert(PROFILES_COLLECTION, [profileToPoint(tombstone)]);
+      }
+      const erased = hadKey || (profile !== undefined && holdsPersonalData(profile));
+      if (erased) this.log.info('user forgotten');
+      return erased;
+    });
+  }
+
+  /** Users of the batch whose sealed events' key is gone: forgotten since the batch was read. */
+  private async forgottenAmong(byUser: ReadonlyMap<string, readonly ConsumedEvent[]>) {
+    const { vault } = this.options;
+    const subjects = [...byUser.values()].flatMap((consumed) => consumed[0]?.subject ?? []);
+    if (vault === undefined || subjects.length === 0) return [];
+    const live = await vault.keysForReading(subjects);
+    return [...byUser].flatMap(([userId, consumed]) => {
+      const subject = consumed[0]?.subject;
+      return subject !== undefined && !live.has(subject) ? [userId] : [];
     });
   }
 

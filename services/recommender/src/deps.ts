@@ -1,4 +1,11 @@
-import type { Embedder, EventBus, GatewayTrustConfig, Logger, VectorStore } from '@tailor/kit';
+import type {
+  Embedder,
+  EventBus,
+  GatewayTrustConfig,
+  Logger,
+  UserKeyVault,
+  VectorStore,
+} from '@tailor/kit';
 
 import type { RecommenderConfig } from './config.js';
 
@@ -12,6 +19,8 @@ export interface RecommenderDeps {
   store: VectorStore;
   /** Only its dimension is used: it sizes the collections when they do not exist yet. */
   embedder: Embedder;
+  /** Opens sealed events for trending and seals the impressions published. */
+  vault?: UserKeyVault;
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
 }

@@ -47,6 +47,7 @@ function createServices(deps: RecommenderDeps, metrics: RecommenderMetrics) {
     logger: deps.logger,
     halfLifeHours: deps.config.RECOMMENDER_TRENDING_HALF_LIFE_HOURS,
     popularityHalfLifeHours: deps.config.RECOMMENDER_POPULARITY_HALF_LIFE_HOURS,
+    ...(deps.vault === undefined ? {} : { vault: deps.vault }),
   });
   const recommendations = new RecommendationService({
     config: deps.config,
@@ -55,6 +56,7 @@ function createServices(deps: RecommenderDeps, metrics: RecommenderMetrics) {
     logger: deps.logger,
     trending,
     metrics,
+    ...(deps.vault === undefined ? {} : { vault: deps.vault }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
   return { trending, recommendations };

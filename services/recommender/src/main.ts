@@ -1,4 +1,4 @@
-import { runService } from '@tailor/kit';
+import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { recommenderEnvShape } from './config.js';
 import { startRecommender } from './index.js';
@@ -7,6 +7,14 @@ await runService({
   name: 'recommender',
   envShape: recommenderEnvShape,
   adapters: ['bus', 'store', 'embedder'],
-  start: (deps) =>
-    startRecommender({ ...deps, host: deps.config.HOST, port: deps.config.RECOMMENDER_PORT }),
+  start: async (deps) =>
+    startRecommender({
+      ...deps,
+      vault: await createUserKeyVault({
+        store: deps.store,
+        pseudonymSecret: deps.config.USER_PSEUDONYM_SECRET,
+      }),
+      host: deps.config.HOST,
+      port: deps.config.RECOMMENDER_PORT,
+    }),
 });

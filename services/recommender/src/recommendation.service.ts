@@ -10,6 +10,7 @@ import {
   publishUserEvents,
   type StoredPoint,
   type UserEvent,
+  type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
 
@@ -90,6 +91,8 @@ export interface RecommendationServiceOptions {
   logger: Logger;
   trending: TrendingService;
   metrics: RecommenderMetrics;
+  /** Seals published impressions with the user's key (see RecommenderDeps.vault). */
+  vault?: UserKeyVault;
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
 }
@@ -124,7 +127,7 @@ export class RecommendationService {
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
   private readonly publishing = new Set<Promise<void>>();
 
-  constructor(options: RecommendationServiceOptions) {
+  constructor(private readonly options: RecommendationServiceOptions) {
     this.config = options.config;
     this.store = options.store;
     this.bus = options.bus;
@@ -486,7 +489,11 @@ export class RecommendationService {
         position: String(item.position),
       },
     }));
-    const publishing = publishUserEvents(this.bus, events)
+    const publishing = publishUserEvents(
+      this.bus,
+      events,
+      this.options.vault === undefined ? {} : { vault: this.options.vault },
+    )
       .catch((err: unknown) => {
         this.log.warn(
           { err, recommendationId: list.recommendationId, items: events.length },

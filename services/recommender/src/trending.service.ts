@@ -5,6 +5,7 @@ import {
   ITEMS_COLLECTION,
   type Logger,
   type Subscription,
+  type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
 
@@ -27,6 +28,8 @@ export interface TrendingServiceOptions {
   halfLifeHours: number;
   /** Half-life of {@link TrendingService.popular}, the lasting counterpart of trending. */
   popularityHalfLifeHours: number;
+  /** Opens sealed events; a forgotten user's events are no longer counted on the next start. */
+  vault?: UserKeyVault;
 }
 
 /**
@@ -48,8 +51,10 @@ export class TrendingService {
   /** Last offset applied per partition: a redelivered batch is not counted twice. */
   private readonly applied = new Map<number, bigint>();
   private subscription: Subscription | null = null;
+  private readonly vault: UserKeyVault | undefined;
 
   constructor(options: TrendingServiceOptions) {
+    this.vault = options.vault;
     this.bus = options.bus;
     this.store = options.store;
     this.logger = options.logger;
@@ -66,6 +71,7 @@ export class TrendingService {
       logger: this.logger,
       fromBeginning: true,
       ephemeral: true,
+      ...(this.vault === undefined ? {} : { vault: this.vault }),
       handle: (events) => this.apply(events),
     });
     this.log.info('trending replay started');

@@ -122,20 +122,22 @@ export async function committedUpTo(
  * its own: what an operator's tool sees. Whatever dead letters a test expects must have been
  * published before the call (the consumer committed past their origin, for one).
  */
-export async function readDeadLetters(admin: Admin): Promise<KafkaMessage[]> {
+export function readDeadLetters(admin: Admin): Promise<KafkaMessage[]> {
+  return readTopic(admin, USER_EVENTS_DLQ_TOPIC);
+}
+
+/** Everything on `topic` up to its current end, as a plain consumer (an operator's dump) sees it. */
+export async function readTopic(admin: Admin, topic: string): Promise<KafkaMessage[]> {
   const ends = new Map(
-    (await admin.fetchTopicOffsets(USER_EVENTS_DLQ_TOPIC)).map((o) => [
-      o.partition,
-      BigInt(o.offset),
-    ]),
+    (await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.offset)]),
   );
   const read = new Map<number, bigint>();
   const messages: KafkaMessage[] = [];
-  const groupId = unique('tailor-e2e-dlq-reader');
-  const consumer = plainKafka('dlq-reader').consumer({ groupId, maxWaitTimeInMs: 500 });
+  const groupId = unique('tailor-e2e-topic-reader');
+  const consumer = plainKafka('topic-reader').consumer({ groupId, maxWaitTimeInMs: 500 });
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [USER_EVENTS_DLQ_TOPIC], fromBeginning: true });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         messages.push(message);
@@ -145,7 +147,7 @@ export async function readDeadLetters(admin: Admin): Promise<KafkaMessage[]> {
     await waitFor(() => [...ends].every(([p, end]) => (read.get(p) ?? 0n) >= end), {
       timeoutMs: 60_000,
       intervalMs: 50,
-      description: `${USER_EVENTS_DLQ_TOPIC} to be read to its end`,
+      description: `${topic} to be read to its end`,
     });
     return messages;
   } finally {

@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { HEADER_DLQ_ORIGIN, HEADER_DLQ_REASON } from '@tailor/kit';
+import {
+  HEADER_DLQ_ORIGIN,
+  HEADER_DLQ_REASON,
+  USER_EVENTS_DLQ_TOPIC,
+  USER_EVENTS_TOPIC,
+} from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 import type { Admin, Producer } from 'kafkajs';
 
 import {
   eventCount,
+  FORGET_USER,
   home,
   itemsOfCategory,
   RECORD_EVENTS,
@@ -24,6 +30,7 @@ import {
   produceEvents,
   produceRaw,
   readDeadLetters,
+  readTopic,
   skipReason,
   unique,
 } from './broker.js';
@@ -164,6 +171,43 @@ export function describeMeshOnKafka(): void {
           for (const m of dead) {
             assert.match(header(m, HEADER_DLQ_ORIGIN) ?? '', /^user-events\/\d+\/\d+$/);
           }
+        },
+      );
+    });
+
+    describe('when a user who acted through the gateway is forgotten', () => {
+      it(
+        'leaves no plaintext of their id or events in the topic or its DLQ',
+        kafkaTest(TEST_TIMEOUT_MS),
+        async () => {
+          const userId = unique('kafka-forget');
+          const eventIds = [1, 2].map((i) => `${userId}-event-${i}`);
+          const [itemId] = await itemsOfCategory(url, 'books', 1);
+          const recorded = await query<RecordEventsData>(url, RECORD_EVENTS, {
+            events: eventIds.map((eventId) => ({ eventId, userId, itemId, type: 'LIKE' })),
+          });
+          assert.equal(recorded.recordEvents.accepted, 2);
+          await waitFor(async () => (await eventCount(url, userId)) === 2, {
+            ...KAFKA_WAIT,
+            description: 'the 2 events to reach the profile through Kafka',
+          });
+          await query(url, FORGET_USER, { userId });
+
+          for (const topic of [USER_EVENTS_TOPIC, USER_EVENTS_DLQ_TOPIC]) {
+            const dump = (await readTopic(admin!, topic))
+              .map((m) =>
+                [
+                  m.key?.toString('latin1'),
+                  m.value?.toString('latin1'),
+                  ...Object.values(m.headers ?? {}).map((h) => h?.toString()),
+                ].join(' '),
+              )
+              .join('\n');
+            for (const secret of [userId, ...eventIds]) {
+              assert.ok(!dump.includes(secret), `${secret} is in the clear on ${topic}`);
+            }
+          }
+          assert.equal(await eventCount(url, userId), 0);
         },
       );
     });

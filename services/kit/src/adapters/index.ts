@@ -69,6 +69,11 @@ export const adapterEnvShape = {
   KAFKA_CLIENT_ID: z.string().min(1, 'expected a client id').default('tailor'),
   QDRANT_URL: env.url().optional(),
   QDRANT_API_KEY: z.string().min(1, 'expected a non-empty API key').optional(),
+  /**
+   * Keys the pseudonyms that stand for user ids on the bus and in the key vault (HMAC-SHA-256).
+   * Every service of a deployment must share it; unset, pseudonyms are a plain SHA-256.
+   */
+  USER_PSEUDONYM_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
 };
 
 /** The parsed adapter configuration; a service's config is a superset of it. */

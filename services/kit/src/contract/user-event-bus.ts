@@ -6,6 +6,8 @@ import type {
   OutgoingMessage,
   Subscription,
 } from '../ports/event-bus.js';
+import { openSealed, seal, SEALED_CONTENT_TYPE, sealedSubject } from '../privacy/sealed.js';
+import type { UserKeyVault } from '../privacy/user-keys.js';
 import {
   serializeUserEvent,
   USER_EVENT_SCHEMA_VERSION,
@@ -43,6 +45,27 @@ export function userEventMessage(
   };
 }
 
+/**
+ * The bus message for one event sealed with its user's key: key = the user's subject (so a
+ * user's events stay in order and no id is in the clear), value = the event's JSON under
+ * AES-256-GCM. Deleting the key makes every copy of the message unreadable.
+ */
+export function sealedUserEventMessage(
+  event: UserEvent,
+  userKey: { subject: string; key: Buffer },
+  headers: Record<string, string> = {},
+): OutgoingMessage {
+  return {
+    key: userKey.subject,
+    value: seal(serializeUserEvent(event), userKey.subject, userKey.key),
+    headers: {
+      ...headers,
+      [HEADER_SCHEMA_VERSION]: USER_EVENT_SCHEMA_VERSION,
+      [HEADER_CONTENT_TYPE]: SEALED_CONTENT_TYPE,
+    },
+  };
+}
+
 /** Options of {@link publishUserEvents}. */
 export interface PublishUserEventsOptions {
   /** Put on every message. */
@@ -52,6 +75,11 @@ export interface PublishUserEventsOptions {
    * consumers' age rule reads the message time. Live producers leave it off.
    */
   atEventTime?: boolean;
+  /**
+   * Seals each event with its user's key from this vault, so `forgetUser` reaches every copy.
+   * Without one the events go in the clear, as an outside producer's would.
+   */
+  vault?: UserKeyVault;
 }
 
 /** Publishes validated events to `user-events`. */
@@ -61,12 +89,21 @@ export async function publishUserEvents(
   options: PublishUserEventsOptions = {},
 ): Promise<void> {
   if (events.length === 0) return;
+  const keys =
+    options.vault === undefined
+      ? undefined
+      : await options.vault.keysForWriting([...new Set(events.map((event) => event.userId))]);
   await bus.publish(
     USER_EVENTS_TOPIC,
-    events.map((event) => ({
-      ...userEventMessage(event, options.headers),
-      ...(options.atEventTime === true ? { timestamp: event.timestamp } : {}),
-    })),
+    events.map((event) => {
+      const userKey = keys?.get(event.userId);
+      return {
+        ...(userKey === undefined
+          ? userEventMessage(event, options.headers)
+          : sealedUserEventMessage(event, userKey, options.headers)),
+        ...(options.atEventTime === true ? { timestamp: event.timestamp } : {}),
+      };
+    }),
   );
 }
 
@@ -75,6 +112,8 @@ export interface ConsumedEvent {
   event: UserEvent;
   partition: number;
   offset: string;
+  /** The user's subject when the event came sealed; consumers re-check it on `forgetUser`. */
+  subject?: string;
 }
 
 /** Options of {@link consumeUserEvents}. */
@@ -94,14 +133,39 @@ export interface ConsumeUserEventsOptions {
    * comes again, as for a retriable error).
    */
   handle: (events: ConsumedEvent[]) => Promise<void>;
+  /**
+   * Opens sealed events. A sealed event whose user's key is gone belongs to a forgotten user
+   * and is skipped (never dead-lettered, never applied). Without a vault, sealed events go to
+   * the DLQ, since nothing here could read them.
+   */
+  vault?: UserKeyVault;
 }
 
-function parse(
-  message: DeliveredMessage,
-): { ok: true; event: UserEvent } | { ok: false; reason: string } {
+type Parsed =
+  | { ok: true; event: UserEvent; subject?: string }
+  | { ok: false; reason: string }
+  | { ok: 'forgotten' };
+
+function parse(message: DeliveredMessage, keys: ReadonlyMap<string, Buffer> | undefined): Parsed {
+  const subject = sealedSubject(message.value);
+  let text = message.value;
+  if (subject !== undefined) {
+    if (keys === undefined)
+      return { ok: false, reason: 'sealed event and no key vault to open it' };
+    const key = keys.get(subject);
+    if (key === undefined) return { ok: 'forgotten' };
+    if (message.key !== subject) {
+      return { ok: false, reason: "message key is not the sealed event's subject" };
+    }
+    try {
+      text = openSealed(message.value, key);
+    } catch {
+      return { ok: false, reason: 'sealed event does not open with its user key' };
+    }
+  }
   let json: unknown;
   try {
-    json = JSON.parse(message.value);
+    json = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `value is not JSON: ${(err as Error).message}` };
   }
@@ -111,6 +175,7 @@ function parse(
   if (!result.ok) {
     return { ok: false, reason: result.errors.map((e) => `${e.field}: ${e.message}`).join('; ') };
   }
+  if (subject !== undefined) return { ok: true, event: result.event, subject };
   if (message.key !== '' && message.key !== result.event.userId) {
     return { ok: false, reason: `key ${JSON.stringify(message.key)} is not the event's userId` };
   }
@@ -152,10 +217,22 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
       const dead: OutgoingMessage[] = [];
       const sentUpTo = deadLetteredUpTo.get(batch.partition) ?? -1n;
       let lastDead = sentUpTo;
+      // One vault read per batch for every sealed message in it.
+      const subjects = batch.messages.flatMap((message) => sealedSubject(message.value) ?? []);
+      const keys =
+        options.vault === undefined ? undefined : await options.vault.keysForReading(subjects);
+      let forgotten = 0;
       for (const message of batch.messages) {
-        const parsed = parse(message);
-        if (parsed.ok) {
-          valid.push({ event: parsed.event, partition: message.partition, offset: message.offset });
+        const parsed = parse(message, keys);
+        if (parsed.ok === 'forgotten') {
+          forgotten += 1;
+        } else if (parsed.ok) {
+          valid.push({
+            event: parsed.event,
+            partition: message.partition,
+            offset: message.offset,
+            ...(parsed.subject === undefined ? {} : { subject: parsed.subject }),
+          });
           validMessages.push(message);
         } else if (BigInt(message.offset) > sentUpTo) {
           lastDead = BigInt(message.offset);
@@ -170,6 +247,9 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
           );
           dead.push(deadLetter(message, parsed.reason));
         }
+      }
+      if (forgotten > 0) {
+        log.debug({ partition: batch.partition, forgotten }, 'skipped events of forgotten users');
       }
       // Dead letters first: if this throws, the batch is redelivered and nothing is lost.
       if (dead.length > 0) {

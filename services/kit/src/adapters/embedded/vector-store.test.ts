@@ -113,13 +113,17 @@ describe('createEmbeddedVectorStore', () => {
         const wal = path.join(dataDir, 'vectors', 'c.wal');
         assert.ok(fs.statSync(wal).size <= 1_500, 'the log was emptied into a snapshot');
         await store.delete('c', { ids: ['p3'] });
-        assert.ok(fs.statSync(wal).size > 0, 'the delete is in the log');
+        await store.upsert('c', [
+          { id: 'p10', vectors: { v: new Array(64).fill(10) }, payload: { i: 10 } },
+        ]);
+        assert.ok(fs.statSync(wal).size > 0, 'the upsert after the snapshot is in the log');
         // What is on disk now is what a crash would leave: reopen a copy of it.
         const crashed = tempDir();
         fs.cpSync(dataDir, crashed, { recursive: true });
         const reopened = await open(crashed, 1_500);
         try {
-          assert.equal(await reopened.count('c'), 9);
+          assert.equal(await reopened.count('c'), 10);
+          assert.equal((await reopened.retrieve('c', ['p10'])).length, 1);
           const [p9] = await reopened.retrieve('c', ['p9'], { withVectors: true });
           assert.deepEqual(p9?.payload, { i: 9 });
           assert.deepEqual([...(p9?.vectors?.v ?? [])], new Array(64).fill(9));
@@ -127,6 +131,27 @@ describe('createEmbeddedVectorStore', () => {
         } finally {
           await reopened.close();
         }
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('leaves nothing of a deleted point on disk (its payload left the log too)', async () => {
+      const dataDir = tempDir();
+      const store = await open(dataDir);
+      try {
+        await store.ensureCollection({ name: 'c', vectors: { v: { size: 2, distance: 'dot' } } });
+        await store.upsert('c', [
+          { id: 'keep', vectors: { v: [1, 2] }, payload: { note: 'kept' } },
+          { id: 'erase-me', vectors: { v: [3, 4] }, payload: { note: 'a-secret-payload' } },
+        ]);
+        await store.delete('c', { ids: ['erase-me'] });
+        const files = fs
+          .readdirSync(path.join(dataDir, 'vectors'))
+          .map((name) => fs.readFileSync(path.join(dataDir, 'vectors', name), 'latin1'))
+          .join('\n');
+        assert.ok(files.includes('kept'));
+        assert.ok(!files.includes('erase-me') && !files.includes('a-secret-payload'));
       } finally {
         await store.close();
       }

@@ -664,6 +664,10 @@ class EmbeddedVectorStore implements VectorStore {
       await this.write(collection, { s: collection.seq + 1, op: 'delete', ids }, () =>
         collection.applyDelete(ids),
       );
+      // A deleted point must leave the disk too (forgetUser, a shredded key): until a snapshot
+      // its old payload would still sit in the write-ahead log. Deletes are rare, so the cost
+      // of rewriting the collection is paid where it buys erasure.
+      await this.snapshot(collection);
     });
   }
 
