@@ -15,3 +15,4 @@ export * from './server/federation.js';
 export * from './server/http.js';
 export * from './server/subgraph.js';
 export * from './service.js';
+export * from './text/plain-text.js';

@@ -40,6 +40,40 @@ describe('stripInstructions', () => {
 });
 
 describe('itemFactsFromPayload', () => {
+  describe('when merchant text holds markup or a false price', () => {
+    it('keeps plain words and drops every sentence or tag that states another price', () => {
+      const facts = itemFactsFromPayload(
+        itemPayload({
+          itemId: 'x-2',
+          title: 'Summit <script>alert(1)</script><b>Tent</b>',
+          description:
+            'A roomy tent. Now only 1 EUR! Made of 100% recycled nylon. Save 20% this week.',
+          tags: ['camping', 'only 1 eur', '<i>hiking</i>'],
+          price: 249,
+          currency: 'EUR',
+          attributes: { colour: '<i>green</i>' },
+        }),
+      );
+      assert.equal(facts.title, 'Summit Tent');
+      assert.equal(facts.description, 'A roomy tent. Made of 100% recycled nylon.');
+      assert.deepEqual(facts.tags, ['camping', 'hiking']);
+      assert.deepEqual(facts.attributes, [{ name: 'colour', value: 'green' }]);
+    });
+
+    it('keeps a discount the structured attributes state', () => {
+      const facts = itemFactsFromPayload(
+        itemPayload({
+          itemId: 'x-3',
+          description: 'Save 20% this week.',
+          price: 249,
+          currency: 'EUR',
+          attributes: { discount: '20%' },
+        }),
+      );
+      assert.equal(facts.description, 'Save 20% this week.');
+    });
+  });
+
   describe('when the payload is long or messy', () => {
     it('bounds and cleans every field', () => {
       const facts = itemFactsFromPayload(

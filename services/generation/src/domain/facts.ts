@@ -1,5 +1,6 @@
-import type { ItemPayload } from '@tailor/kit';
+import { type ItemPayload, toPlainText } from '@tailor/kit';
 
+import { canonicalNumber, offerNumbersIn } from './money.js';
 import { cleanText, normalizeTerm } from './text.js';
 
 /** A named fact about an item, such as `material: walnut`. */
@@ -73,8 +74,17 @@ export function stripInstructions(text: string): string {
   return sentences.filter((sentence) => !looksLikeInstruction(sentence)).join(' ');
 }
 
+/**
+ * True when every price or discount `text` states is the item's own (its price, or a number of
+ * an attribute). "Now only 1 EUR!" on a 249 EUR item is false: such text is never repeated.
+ */
+export function agreesWithOffer(text: string, offerNumbers: ReadonlySet<string>): boolean {
+  return offerNumbersIn(text).every((number) => offerNumbers.has(number));
+}
+
 function bounded(text: string, maxChars: number): string {
-  return cleanText(text).slice(0, maxChars).trim();
+  // Plain text first: markup, entities and bidi controls never reach a writer or a prompt.
+  return cleanText(toPlainText(text)).slice(0, maxChars).trim();
 }
 
 /**
@@ -82,10 +92,18 @@ function bounded(text: string, maxChars: number): string {
  * are dropped (a title or tag of that kind becomes empty rather than steering anything).
  */
 export function itemFactsFromPayload(payload: ItemPayload): ItemFacts {
+  const attributeNumbers = Object.values(payload.attributes).flatMap((value) =>
+    [...toPlainText(String(value)).matchAll(/\d+(?:\.\d+)?/g)].map((m) => canonicalNumber(m[0])),
+  );
+  const offerNumbers = new Set([canonicalNumber(String(payload.price)), ...attributeNumbers]);
   const clean = (text: string, maxChars: number) => {
     const value = bounded(text, maxChars);
-    return looksLikeInstruction(value) ? '' : value;
+    return looksLikeInstruction(value) || !agreesWithOffer(value, offerNumbers) ? '' : value;
   };
+  const description = stripInstructions(toPlainText(payload.description))
+    .split(/(?<=[.!?])\s+/)
+    .filter((sentence) => agreesWithOffer(sentence, offerNumbers))
+    .join(' ');
   const tags = payload.tags
     .map((tag) => clean(tag, FACT_LIMITS.tagChars))
     .filter((tag) => tag !== '')
@@ -100,7 +118,7 @@ export function itemFactsFromPayload(payload: ItemPayload): ItemFacts {
   return {
     id: payload.itemId,
     title: clean(payload.title, FACT_LIMITS.titleChars),
-    description: stripInstructions(payload.description).slice(0, FACT_LIMITS.descriptionChars),
+    description: description.slice(0, FACT_LIMITS.descriptionChars),
     category: clean(payload.category, FACT_LIMITS.tagChars),
     tags,
     price: payload.price,

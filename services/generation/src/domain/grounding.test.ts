@@ -53,6 +53,26 @@ describe('checkDescription', () => {
     });
   });
 
+  describe("when the merchant's free text states another price", () => {
+    it('does not ground that price (offers come from structured fields only)', () => {
+      // Built as a fact index would be from a payload whose description claimed it, had the
+      // facts reader not dropped that sentence.
+      const facts = { ...shoes, description: `${shoes.description} Now only 9 EUR today.` };
+      assert.deepEqual(problemsOf(withSentence('Now only 9 EUR.'), facts), [
+        'text: "9" as a price or discount is not the item\'s offer',
+      ]);
+    });
+  });
+
+  describe('when a text carries markup or invisible characters', () => {
+    it('fails', () => {
+      assert.deepEqual(problemsOf(withSentence('<b>Great</b> shoes.')).slice(0, 1), [
+        'text: markup or invisible characters',
+      ]);
+      assert.deepEqual(problemsOf(`${GOOD}\u202e`), ['text: markup or invisible characters']);
+    });
+  });
+
   describe('when a known number carries another unit', () => {
     it('fails', () => {
       assert.deepEqual(problemsOf(withSentence('The sole is 4 cm thick.')), [

@@ -6,6 +6,14 @@ import {
   type DescriptionCopy,
 } from './copy.js';
 import { currencyDigits, type ItemFacts } from './facts.js';
+import {
+  canonicalNumber,
+  CURRENCY_SYMBOLS,
+  CURRENCY_WORDS,
+  ISO_CURRENCIES,
+  NUMBER,
+  offerNumbersIn,
+} from './money.js';
 import { wordCount, wordsOf } from './text.js';
 
 /** The verdict on one generated text: grounded only when `problems` is empty. */
@@ -289,56 +297,6 @@ const META_PHRASES: readonly string[] = [
   'json',
 ];
 
-/** Currency symbols and the codes each may stand for. */
-const CURRENCY_SYMBOLS: Readonly<Record<string, readonly string[]>> = {
-  $: ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN'],
-  '€': ['EUR'],
-  '£': ['GBP'],
-  '¥': ['JPY', 'CNY'],
-  '₹': ['INR'],
-  '₩': ['KRW'],
-  '₽': ['RUB'],
-};
-
-/** Currency words and the codes each may stand for. */
-const CURRENCY_WORDS: Readonly<Record<string, readonly string[]>> = {
-  dollar: ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD'],
-  dollars: ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD'],
-  euro: ['EUR'],
-  euros: ['EUR'],
-  yen: ['JPY'],
-  rupee: ['INR'],
-  rupees: ['INR'],
-};
-
-const ISO_CURRENCIES: ReadonlySet<string> = new Set([
-  'USD',
-  'EUR',
-  'GBP',
-  'JPY',
-  'CNY',
-  'CHF',
-  'CAD',
-  'AUD',
-  'NZD',
-  'SEK',
-  'NOK',
-  'DKK',
-  'PLN',
-  'CZK',
-  'HUF',
-  'INR',
-  'KRW',
-  'BRL',
-  'MXN',
-  'SGD',
-  'HKD',
-  'ZAR',
-  'TRY',
-  'RUB',
-]);
-
-const NUMBER = /\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?/g;
 const UNIT_AFTER = /^\s?(?:-\s?)?(per cent|[\p{L}%"″°]+)/u;
 const LINK = /\bhttps?:\/\/|\bwww\.|[\w.+-]+@[\w-]+\.[\w.]+/i;
 const HANDLE = /(?:^|\s)@[\w.]+/;
@@ -347,6 +305,10 @@ const SHOUTING = /(?<![\p{L}\p{N}])[\p{Lu}]{2,}(?![\p{L}])/gu;
 const CAPITALISED = /(?<![\p{L}\p{N}'’-])[\p{Lu}][\p{L}\p{N}'’]*/gu;
 
 /** What a text may draw on, derived once from an item's facts. */
+/** Controls and bidi formatting characters: plain text has none. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point here
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
 interface FactIndex {
   /** Every word of every fact, lower case. */
   words: Set<string>;
@@ -356,13 +318,11 @@ interface FactIndex {
   numbers: Set<string>;
   /** `number|unit` pairs seen in the facts. */
   numberUnits: Set<string>;
+  /** Numbers a text may state about the offer: the price and numbers of attribute values. */
+  offerNumbers: Set<string>;
   /** Upper-case tokens of the facts (`USB`, `LED`). */
   capitals: Set<string>;
   currency: string;
-}
-
-function canonicalNumber(raw: string): string {
-  return String(Number(raw.replace(/,/g, '')));
 }
 
 function unitAt(text: string, index: number): string | undefined {
@@ -402,6 +362,14 @@ function indexFacts(facts: ItemFacts): FactIndex {
   }
   numbers.add(canonicalNumber(String(facts.price)));
   numbers.add(canonicalNumber(facts.price.toFixed(currencyDigits(facts.currency))));
+  // Prices and discounts come from structured fields only: a merchant's free text saying
+  // "only 1 EUR" about a 249 EUR item grounds nothing.
+  const offerNumbers = new Set([
+    canonicalNumber(String(facts.price)),
+    ...facts.attributes.flatMap((a) =>
+      [...a.value.matchAll(NUMBER)].map((m) => canonicalNumber(m[0])),
+    ),
+  ]);
   const capitals = new Set<string>();
   for (const text of all) for (const match of text.matchAll(SHOUTING)) capitals.add(match[0]);
   return {
@@ -409,6 +377,7 @@ function indexFacts(facts: ItemFacts): FactIndex {
     structuredText: ` ${structured.flatMap((text) => wordsOf(text)).join(' ')} `,
     numbers,
     numberUnits,
+    offerNumbers,
     capitals,
     currency: facts.currency,
   };
@@ -436,9 +405,13 @@ function checkText(
   const words = wordsOf(text);
   const wordText = words.join(' ');
 
+  if (/[<>]/.test(text) || INVISIBLE.test(text)) say('markup or invisible characters');
+  const offers = new Set(offerNumbersIn(text));
   for (const number of numbersIn(text)) {
     if (!index.numbers.has(number.value)) {
       say(`number "${number.raw}" is not in the item facts`);
+    } else if (offers.has(number.value) && !index.offerNumbers.has(number.value)) {
+      say(`"${number.raw}" as a price or discount is not the item's offer`);
     } else if (
       number.unit !== undefined &&
       !index.numberUnits.has(`${number.value}|${number.unit}`)
