@@ -52,6 +52,11 @@ export const generationEnvShape = {
   GENERATION_FALLBACK_CACHE_TTL_MS: env.int(60_000, 0, 86_400_000),
   /** Rendered PNG bytes kept in memory; the disk copy under the thumbnail dir stays. */
   GENERATION_THUMBNAIL_CACHE_MAX_BYTES: env.int(64 * 1_048_576, 0, 4 * 1_073_741_824),
+  /**
+   * Bytes of SVG and PNG files kept on disk; past it the oldest go (a URL carries its recipe, so
+   * an evicted thumbnail is drawn again when it is next fetched).
+   */
+  GENERATION_THUMBNAIL_DISK_MAX_BYTES: env.int(512 * 1_048_576, 1_048_576, 1_099_511_627_776),
   /** Where rendered thumbnails are kept; `<DATA_DIR>/thumbnails` by default. */
   GENERATION_THUMBNAIL_DIR: optionalText('thumbnail directory'),
   /** A directory of local product images: an item's `imageUrl` relative to it (or a file: URL inside it) is drawn into its thumbnail. */

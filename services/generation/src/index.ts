@@ -95,6 +95,7 @@ function createParts(
   const store = new ThumbnailStore({
     dir: config.GENERATION_THUMBNAIL_DIR ?? join(config.DATA_DIR, 'thumbnails'),
     maxMemoryBytes: config.GENERATION_THUMBNAIL_CACHE_MAX_BYTES,
+    maxDiskBytes: config.GENERATION_THUMBNAIL_DISK_MAX_BYTES,
     renderer: createResvgRenderer(),
     logger,
   });

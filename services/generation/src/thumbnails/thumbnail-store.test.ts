@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -44,6 +44,7 @@ describe('ThumbnailStore', () => {
       const store = new ThumbnailStore({
         dir,
         maxMemoryBytes: 10_000_000,
+        maxDiskBytes: 1_073_741_824,
         renderer,
         logger: silentLogger(),
       });
@@ -59,6 +60,7 @@ describe('ThumbnailStore', () => {
       const restarted = new ThumbnailStore({
         dir,
         maxMemoryBytes: 0,
+        maxDiskBytes: 1_073_741_824,
         renderer,
         logger: silentLogger(),
       });
@@ -70,6 +72,7 @@ describe('ThumbnailStore', () => {
       const store = new ThumbnailStore({
         dir,
         maxMemoryBytes: 0,
+        maxDiskBytes: 1_073_741_824,
         renderer: createResvgRenderer(),
         logger: silentLogger(),
       });
@@ -86,11 +89,54 @@ describe('ThumbnailStore', () => {
     });
   });
 
+  describe('when more sizes are minted than the disk bound holds', () => {
+    it('deletes the oldest files, and an evicted thumbnail is drawn again on its next fetch', async () => {
+      const bounded = mkdtempSync(join(tmpdir(), 'tailor-'));
+      try {
+        const renderer = countingRenderer();
+        const maxDiskBytes = 40_000;
+        const store = new ThumbnailStore({
+          dir: bounded,
+          maxMemoryBytes: 0,
+          maxDiskBytes,
+          renderer,
+          logger: silentLogger(),
+        });
+        const sizes = [320, 330, 340, 350, 360, 370, 380, 390];
+        const hashes: string[] = [];
+        for (const width of sizes) {
+          const { svg } = composeThumbnail({ facts: shoes, interests: HIKER, width, height: 180 });
+          const hash = await store.remember(svg);
+          hashes.push(hash);
+          assert.ok((await store.png(hash)) !== undefined);
+        }
+        const files = readdirSync(bounded);
+        const bytes = files.reduce((sum, name) => sum + statSync(join(bounded, name)).size, 0);
+        assert.ok(bytes <= maxDiskBytes, `${bytes} bytes on disk`);
+        assert.ok(!files.includes(`${hashes[0]}.png`), 'the oldest thumbnail was evicted');
+        const renders = renderer.renders;
+        const [first] = hashes;
+        const { svg } = composeThumbnail({
+          facts: shoes,
+          interests: HIKER,
+          width: 320,
+          height: 180,
+        });
+        assert.equal(await store.remember(svg), first);
+        assert.ok((await store.png(first!)) !== undefined);
+        assert.equal(renderer.renders, renders + 1);
+      } finally {
+        rmSync(bounded, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('when the hash is unknown or malformed', () => {
     it('has nothing', async () => {
       const store = new ThumbnailStore({
         dir,
         maxMemoryBytes: 0,
+        maxDiskBytes: 1_073_741_824,
         renderer: createResvgRenderer(),
         logger: silentLogger(),
       });

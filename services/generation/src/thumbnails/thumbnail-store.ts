@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Logger } from '@tailor/kit';
@@ -19,6 +19,11 @@ export interface ThumbnailStoreOptions {
   dir: string;
   /** Bytes of rendered PNGs kept in memory. */
   maxMemoryBytes: number;
+  /**
+   * Bytes of files kept in `dir`; past it the oldest are deleted. Any caller can mint a new
+   * size, so without a bound the directory would grow without end.
+   */
+  maxDiskBytes: number;
   renderer: ThumbnailRenderer;
   logger: Logger;
 }
@@ -34,6 +39,9 @@ export class ThumbnailStore {
   private readonly rendering = new Map<string, Promise<Buffer | undefined>>();
   private readonly log: Logger;
   private ready: Promise<void> | undefined;
+  /** Files on disk, oldest first (a Map keeps insertion order), with their sizes. */
+  private readonly onDisk = new Map<string, number>();
+  private diskBytes = 0;
 
   constructor(private readonly options: ThumbnailStoreOptions) {
     this.pngs = new LruCache({
@@ -93,14 +101,43 @@ export class ThumbnailStore {
 
   /** Write-then-rename, so a reader never sees half a file; a failed write only costs a re-render. */
   private async writeOnce(file: string, data: string | Buffer): Promise<void> {
-    this.ready ??= mkdir(this.options.dir, { recursive: true }).then(() => undefined);
+    this.ready ??= this.scanDisk();
     try {
       await this.ready;
       const temp = join(this.options.dir, `${file}.${randomUUID()}.tmp`);
       await writeFile(temp, data);
       await rename(temp, join(this.options.dir, file));
+      this.track(file, Buffer.byteLength(data));
+      await this.evict();
     } catch (err) {
       this.log.warn({ err, file }, 'could not keep thumbnail on disk');
+    }
+  }
+
+  /** What a restart finds on disk counts against the bound too, oldest first. */
+  private async scanDisk(): Promise<void> {
+    await mkdir(this.options.dir, { recursive: true });
+    const files = await Promise.all(
+      (await readdir(this.options.dir))
+        .filter((name) => /\.(svg|png)$/.test(name))
+        .map(async (name) => ({ name, info: await stat(join(this.options.dir, name)) })),
+    );
+    files.sort((a, b) => a.info.mtimeMs - b.info.mtimeMs);
+    for (const { name, info } of files) this.track(name, info.size);
+  }
+
+  private track(file: string, bytes: number): void {
+    this.diskBytes += bytes - (this.onDisk.get(file) ?? 0);
+    this.onDisk.delete(file);
+    this.onDisk.set(file, bytes);
+  }
+
+  private async evict(): Promise<void> {
+    for (const [file, bytes] of this.onDisk) {
+      if (this.diskBytes <= this.options.maxDiskBytes) return;
+      this.onDisk.delete(file);
+      this.diskBytes -= bytes;
+      await unlink(join(this.options.dir, file)).catch(() => undefined);
     }
   }
 }
