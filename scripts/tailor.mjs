@@ -118,7 +118,7 @@ switch (command) {
   case 'bench': {
     // Benchmarks, not tests: each prints a table and writes tests/bench/results/<name>.json.
     const [name, ...flags] = rest;
-    const benches = ['quality', 'ingest', 'serve', 'generate'];
+    const benches = ['quality', 'ingest', 'serve', 'generate', 'pgen'];
     if (!benches.includes(name)) {
       console.error(`tailor: bench needs one of ${benches.join(', ')}`);
       process.exit(2);

@@ -226,6 +226,11 @@ describe('the feed page', () => {
         for (const card of liked) {
           assert.ok(!last.some((c) => c.itemId === card.itemId), `${card.itemId} is still offered`);
         }
+        const interestLines = await page.locator(`${pane} .card .copy-interest`).allTextContents();
+        assert.equal(interestLines.length, last.length, 'every card has its interest line');
+        for (const line of interestLines) {
+          assert.match(line, /^Copy written around your interest in \S/, 'names the interest');
+        }
         await page.locator('h1').scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(ARTIFACTS_DIR, 'feed.png') });
         assert.deepEqual(pageErrors, []);

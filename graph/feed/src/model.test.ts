@@ -8,6 +8,7 @@ import {
   type FeedCard,
   formatDelta,
   formatShare,
+  interestLine,
   interestRows,
   textId,
   thumbnailId,
@@ -31,8 +32,14 @@ function card(overrides: Partial<FeedCard> = {}): FeedCard {
       model: 'tailor-template',
       promptVersion: 'template-v1',
       grounded: true,
+      interest: 'tennis',
     },
-    ad: { headline: 'Meet the racket', body: 'Yours for 147.95 EUR.', callToAction: 'Shop now' },
+    ad: {
+      headline: 'Meet the racket',
+      body: 'Yours for 147.95 EUR.',
+      callToAction: 'Shop now',
+      interest: 'tennis',
+    },
     thumbnail: {
       url: `http://127.0.0.1:4005/thumbnails/${SHA}.png`,
       altText: 'A card',
@@ -131,6 +138,26 @@ describe('cardEvent', () => {
         ['adCreativeId', 'descriptionCreativeId', 'position'],
       );
       assert.equal(event.context.extra[2]?.value, '2');
+    });
+  });
+});
+
+describe('interestLine', () => {
+  describe('when the copy was written around an interest', () => {
+    it('names it', () => {
+      assert.equal(interestLine(card()), 'Copy written around your interest in tennis');
+    });
+  });
+
+  describe('when the copy names none', () => {
+    it('says there is no history yet', () => {
+      const plain = card();
+      const none = {
+        ...plain,
+        description: { ...plain.description, interest: null },
+        ad: { ...plain.ad, interest: null },
+      };
+      assert.match(interestLine(none), /no history/);
     });
   });
 });

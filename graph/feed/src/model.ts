@@ -18,8 +18,10 @@ export interface FeedCard {
     model: string;
     promptVersion: string;
     grounded: boolean;
+    /** The user's interest the copy was written around; null when it names none. */
+    interest: string | null;
   };
-  ad: { headline: string; body: string; callToAction: string };
+  ad: { headline: string; body: string; callToAction: string; interest: string | null };
   thumbnail: { url: string; altText: string; width: number; height: number };
 }
 
@@ -187,4 +189,12 @@ export function cardEvent(
       ],
     },
   };
+}
+
+/** The line under a card's copy saying which of the user's interests it was written around. */
+export function interestLine(card: FeedCard): string {
+  const interest = card.description.interest ?? card.ad.interest;
+  return interest === null
+    ? 'Copy not tied to an interest yet: no history for this user'
+    : `Copy written around your interest in ${interest}`;
 }

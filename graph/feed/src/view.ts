@@ -6,6 +6,7 @@ import {
   type FeedCard,
   formatDelta,
   formatShare,
+  interestLine,
   type InterestRow,
 } from './model.js';
 
@@ -101,6 +102,7 @@ export function renderCard(
     `Written by ${description.provider} (${description.model}, ${description.promptVersion})` +
       (description.grounded ? ' · grounded in the item facts' : ' · not grounded'),
   );
+  setText(li, '.copy-interest', interestLine(card));
 
   part(li, '.reasons').replaceChildren(
     ...card.reasons.map((reason) => {

@@ -73,7 +73,14 @@ const storedProfile = z.looseObject({
   categories: z.record(z.string(), z.number()).default({}),
   tags: z.record(z.string(), z.number()).default({}),
   recentItems: z
-    .array(z.object({ itemId: z.string(), type: z.string(), at: z.number() }))
+    .array(
+      z.object({
+        itemId: z.string(),
+        type: z.string(),
+        at: z.number(),
+        value: z.number().optional(),
+      }),
+    )
     .default([]),
 });
 
@@ -282,18 +289,17 @@ export class GenerationService {
       if (facts !== undefined) items.set(facts.id, facts);
     }
     const liked = [...new Set(profiles.flatMap((profile) => likedItemIds(profile)))];
-    const titles = new Map<string, string>();
-    for (const [id, facts] of items) titles.set(id, facts.title);
-    const missing = liked.filter((id) => !titles.has(id));
+    const likedItems = new Map<string, ItemFacts>(items);
+    const missing = liked.filter((id) => !likedItems.has(id));
     if (missing.length > 0) {
       for (const point of await this.options.store.retrieve(ITEMS_COLLECTION, missing)) {
         const facts = this.factsOf(point);
-        if (facts !== undefined) titles.set(facts.id, facts.title);
+        if (facts !== undefined) likedItems.set(facts.id, facts);
       }
     }
     const interests = new Map<string, InterestSummary>();
     for (const profile of profiles)
-      interests.set(profile.userId, summarizeInterests(profile, titles));
+      interests.set(profile.userId, summarizeInterests(profile, likedItems));
     return { items, interests };
   }
 

@@ -201,7 +201,7 @@ describe('generation subgraph', () => {
       assert.equal(entities.length, 5);
       for (const entity of entities) {
         assert.equal(entity.description.provider, 'template');
-        assert.equal(entity.description.promptVersion, 'template-v1');
+        assert.equal(entity.description.promptVersion, 'template-v2');
         assert.equal(entity.description.grounded, true);
         assert.equal(entity.description.fallbackReason, null);
         assert.equal(entity.ad.grounded, true);
@@ -443,7 +443,7 @@ describe('generation subgraph with the LLM writer', () => {
       for (const entity of entities) {
         assert.equal(entity.description.provider, 'openai-compatible');
         assert.equal(entity.description.model, 'local-test-model');
-        assert.equal(entity.description.promptVersion, 'prompt-v1');
+        assert.equal(entity.description.promptVersion, 'prompt-v2');
         assert.equal(entity.description.grounded, true);
         assert.equal(entity.ad.provider, 'openai-compatible');
         assert.match(

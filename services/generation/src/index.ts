@@ -35,9 +35,19 @@ export {
   STRUCTURED_OUTPUT_MODES,
   type StructuredOutputMode,
 } from './config.js';
+export { adText, chooseAd, chooseDescription } from './domain/chooser.js';
 export { AD_FORMATS, AD_LIMITS, type AdFormat, DESCRIPTION_WORDS } from './domain/copy.js';
+export { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
+export {
+  type InterestSummary,
+  type LikedItem,
+  likedItemIds,
+  NO_INTERESTS,
+  summarizeInterests,
+} from './domain/interests.js';
 export { PROMPT_VERSION } from './domain/prompt.js';
-export { THUMBNAIL_LIMITS } from './domain/thumbnail.js';
+export { templateAd, templateDescription } from './domain/template.js';
+export { THUMBNAIL_LIMITS, thumbnailTagline } from './domain/thumbnail.js';
 export { THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
 
 /** What the generation subgraph needs. */

@@ -44,6 +44,7 @@ export {
   type StoredInteraction,
   type StoredProfile,
 } from './domain/profile.js';
+export { tagSpecificity } from './domain/specificity.js';
 export { itemFactsFromPoint, profileFromPoint, profileToPoint } from './domain/stored.js';
 export {
   type EventTypeCount,

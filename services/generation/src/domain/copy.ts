@@ -40,7 +40,7 @@ export const AD_LIMITS: Readonly<Record<AdFormat, AdLimits>> = {
 };
 
 /** Version of the template phrasings; part of cache keys and of every answer's label. */
-export const TEMPLATE_VERSION = 'template-v1';
+export const TEMPLATE_VERSION = 'template-v2';
 /** Model name the template writer reports. */
 export const TEMPLATE_MODEL = 'tailor-template';
 /** Provider names as answers report them. */

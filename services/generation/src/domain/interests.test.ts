@@ -64,9 +64,9 @@ describe('summarizeInterests', () => {
   describe('when the user has a profile', () => {
     it('keeps top categories and tags and the titles of liked items, newest first', () => {
       const titles = new Map([
-        ['i-3', 'Camping Stove'],
-        ['i-2', 'Trail Map'],
-        ['i-4', 'Viewed Only'],
+        ['i-3', { title: 'Camping Stove', category: 'outdoor', tags: ['camping'] }],
+        ['i-2', { title: 'Trail Map', category: 'outdoor', tags: ['hiking'] }],
+        ['i-4', { title: 'Viewed Only', category: 'books', tags: [] }],
       ]);
       const summary = summarizeInterests(profile, titles);
       assert.equal(summary.categories.length, INTEREST_LIMITS.categories);

@@ -33,11 +33,18 @@ describe('descriptionPrompt', () => {
       assert.deepEqual(shopper.matching_interests, ['hiking', 'outdoor']);
       assert.deepEqual(shopper.recently_liked_titles, ['Camping Stove']);
       assert.deepEqual(Object.keys(shopper).sort(), [
+        'connection',
         'matching_interests',
+        'ranked_interests',
         'recently_liked_titles',
         'top_categories',
         'top_tags',
       ]);
+      assert.deepEqual(shopper.connection, {
+        interest: 'hiking',
+        kind: 'item carries it',
+        item_category: 'outdoor',
+      });
     });
   });
 

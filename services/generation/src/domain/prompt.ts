@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { connectionsFor } from './connection.js';
 import {
   AD_LIMITS,
   type AdCopy,
@@ -9,10 +10,10 @@ import {
   type DescriptionCopy,
 } from './copy.js';
 import { categoryLabel, formatPrice, type ItemFacts } from './facts.js';
-import { type InterestSummary, matchInterests } from './interests.js';
+import { type InterestSummary, matchInterests, rankedInterests } from './interests.js';
 
 /** Version of the prompts below; part of cache keys and of every LLM answer's label. */
-export const PROMPT_VERSION = 'prompt-v1';
+export const PROMPT_VERSION = 'prompt-v2';
 
 /** One chat message. */
 export interface ChatMessage {
@@ -46,7 +47,10 @@ const SYSTEM_PROMPT = [
   '- Use only the facts given. Never invent numbers, prices, units, sizes, materials, colours, brand names, ratings, discounts, shipping, warranties or guarantees.',
   '- Do not make promotional claims such as free, best, guaranteed, cheapest, limited or exclusive unless the exact word is in the title, tags or attributes.',
   '- Write prices exactly as "price_text" gives them.',
-  '- Name one of the shopper interests only when the item facts carry it (see "matching_interests"); if that list is empty, do not name any.',
+  '- Facts about the item come only from <item_facts>. The shopper block says what the shopper likes: "ranked_interests" (strongest first, with long-term and short-term shares and titles of items the shopper picked) and "connection", the one honest link to write around.',
+  '- If connection.kind is "item carries it", say the item suits that interest. If it is "new for them", say plainly that this item is something new next to what they like; never claim it serves that interest.',
+  '- You may name titles from "liked_titles" as the shopper\'s own picks; never describe this item with facts of those items.',
+  '- Name other shopper interests only when the item facts carry them (see "matching_interests").',
   '- No ALL-CAPS words, no links, no e-mail addresses, no handles, no emoji, and never address the shopper by name.',
   '- Use sentence case. Answer with one JSON object only, exactly as the requested schema says.',
 ].join('\n');
@@ -57,6 +61,7 @@ function quoted(value: unknown): string {
 }
 
 function dataBlocks(facts: ItemFacts, interests: InterestSummary): string {
+  const connection = connectionsFor(facts, interests)[0];
   const item = {
     title: facts.title,
     description: facts.description,
@@ -71,6 +76,20 @@ function dataBlocks(facts: ItemFacts, interests: InterestSummary): string {
     top_tags: interests.tags.map((i) => i.name),
     recently_liked_titles: interests.recentlyLiked,
     matching_interests: matchInterests(facts, interests).map((m) => m.interest),
+    ranked_interests: rankedInterests(interests).map((i) => ({
+      name: i.name,
+      long_term: i.longTerm,
+      short_term: i.shortTerm,
+      liked_titles: i.evidence,
+    })),
+    connection:
+      connection === undefined
+        ? null
+        : {
+            interest: connection.interest.name,
+            kind: connection.kind === 'carries' ? 'item carries it' : 'new for them',
+            item_category: categoryLabel(facts),
+          },
   };
   return [
     '<item_facts>',

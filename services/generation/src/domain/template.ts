@@ -1,3 +1,4 @@
+import { type Connection, connectionsFor, otherInterests } from './connection.js';
 import {
   AD_LIMITS,
   type AdCopy,
@@ -9,8 +10,8 @@ import { categoryLabel, formatPrice, type ItemAttribute, type ItemFacts } from '
 import { fragmentProblems } from './grounding.js';
 import {
   hasInterests,
+  INTEREST_LIMITS,
   interestKey,
-  type InterestMatch,
   type InterestSummary,
   matchInterests,
 } from './interests.js';
@@ -31,6 +32,15 @@ import {
  * nothing that is not in the item's facts: the grounding checker passes its output.
  */
 
+/**
+ * Which connection a template writes around and which phrasing it takes: the chooser asks for
+ * several and serves the best. Without one, the first connection and the first phrasing.
+ */
+export interface TemplateChoice {
+  connection: Connection | undefined;
+  variant: number;
+}
+
 /** What a template sees of an item, ordered by the user's interests. */
 interface Emphasis {
   facts: ItemFacts;
@@ -40,9 +50,17 @@ interface Emphasis {
   tags: string[];
   /** Up to 3 attributes, one matching an interest first. */
   attributes: ItemAttribute[];
+  /** Empty when the item has no price (currency unknown): nothing is said of one then. */
   price: string;
-  /** The strongest interest the item carries, if any. */
-  match: InterestMatch | undefined;
+  /** The interest the text is written around, if any. */
+  connection: Connection | undefined;
+  /** The user's other strongest interests, for a "new ground" line. */
+  others: string[];
+  /**
+   * For a connection the item carries: the user's strongest interest it does not carry, to
+   * set it against ("next to your usual sci fi"), in the second phrasing.
+   */
+  contrast: string | undefined;
   personalised: boolean;
   seed: (slot: string) => number;
 }
@@ -54,9 +72,16 @@ function article(word: string): string {
   return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
 
-function emphasis(facts: ItemFacts, interests: InterestSummary, kind: string): Emphasis {
+function emphasis(
+  facts: ItemFacts,
+  interests: InterestSummary,
+  kind: string,
+  choice: TemplateChoice | undefined,
+): Emphasis {
   const matches = matchInterests(facts, interests);
   const matched = new Set(matches.map((m) => m.interest));
+  const connection = choice === undefined ? connectionsFor(facts, interests)[0] : choice.connection;
+  const variant = choice?.variant ?? 0;
   const tags = facts.tags
     .map(normalizeTerm)
     .filter((tag, i, all) => tag !== '' && all.indexOf(tag) === i)
@@ -68,15 +93,22 @@ function emphasis(facts: ItemFacts, interests: InterestSummary, kind: string): E
         Number(matched.has(normalizeTerm(b.value))) - Number(matched.has(normalizeTerm(a.value))),
     )
     .slice(0, MAX_ATTRIBUTES);
-  const base = `${facts.id}|${interestKey(interests)}|${kind}`;
+  const base = `${facts.id}|${interestKey(interests)}|${kind}|${variant}`;
   return {
     facts,
     title: facts.title === '' ? 'This item' : facts.title,
     category: categoryLabel(facts) === '' ? 'catalog' : categoryLabel(facts),
     tags,
     attributes,
-    price: formatPrice(facts.price, facts.currency),
-    match: matches[0],
+    price: facts.currency === '' ? '' : formatPrice(facts.price, facts.currency),
+    connection,
+    others: connection === undefined ? [] : otherInterests(interests, connection.interest.name, 1),
+    contrast:
+      connection?.kind !== 'carries' || variant % 2 === 0
+        ? undefined
+        : otherInterests(interests, connection.interest.name, INTEREST_LIMITS.ranked).find(
+            (name) => !connection.alsoCarried.includes(name),
+          ),
     personalised: hasInterests(interests),
     seed: (slot) => stableHash(`${base}|${slot}`),
   };
@@ -97,13 +129,61 @@ function openerSentence(e: Emphasis): string {
   return pick(options, e.seed('opener'));
 }
 
+/** "the Trailhead Tent you picked" from the interest's evidence, or nothing. */
+function evidencePhrase(connection: Connection): string | undefined {
+  const title = connection.interest.evidence[0];
+  return title === undefined ? undefined : `the ${title} you picked`;
+}
+
+function carriedSentence(e: Emphasis, c: Connection): string {
+  const name = c.interest.name;
+  const evidence = evidencePhrase(c);
+  const also =
+    c.alsoCarried.length === 0
+      ? ''
+      : ` It also carries ${listPhrase(c.alsoCarried.slice(0, 2))}, which you like too.`;
+  const options =
+    c.via === 'attribute'
+      ? [
+          `Its ${(c.attributeName ?? 'detail').toLowerCase()} is ${name}, which lines up with your taste for ${name}.`,
+          `You like ${name}, and its ${(c.attributeName ?? 'detail').toLowerCase()} is exactly that.`,
+        ]
+      : c.via === 'category'
+        ? [
+            `You keep coming back to ${name}${evidence === undefined ? '' : `, ${evidence} among them`}, and this sits right in ${name}.`,
+            `Since ${name} is high on your list${evidence === undefined ? '' : `, next to ${evidence}`}, this ${name} pick is worth a look.`,
+            `Picked for you because ${name} is among your top interests${evidence === undefined ? '' : `, as ${evidence} shows`}.`,
+          ]
+        : [
+            `${evidence === undefined ? `You like ${name}` : `Like ${evidence}`}, it is all about ${name}.`,
+            `If ${name} is your thing${evidence === undefined ? '' : `, as ${evidence} says`}, this fits right in.`,
+            `A good match for your taste in ${name}${evidence === undefined ? '' : `, the same as ${evidence}`}.`,
+            `With ${name} high on your list, this one stands out.`,
+          ];
+  const contrast =
+    e.contrast === undefined ? '' : ` Next to your usual ${e.contrast}, this one brings ${name}.`;
+  return `${pick(options, e.seed('interest'))}${also}${contrast}`;
+}
+
+/** New ground: what the user likes, named as theirs, and what this item is instead. */
+function newGroundSentence(e: Emphasis, c: Connection): string {
+  const theirs = listPhrase([c.interest.name, ...e.others]);
+  const evidence = evidencePhrase(c);
+  const item = `${article(e.category)} ${e.category} find`;
+  const options = [
+    `Something new for you: your picks lean to ${theirs}${evidence === undefined ? '' : `, like ${evidence}`}, and this is ${item}.`,
+    `A step away from the ${theirs} you usually choose${evidence === undefined ? '' : ` (${evidence}, say)`}: this one is new ground, ${item}.`,
+    `New ground beyond ${theirs}${evidence === undefined ? '' : `, where ${evidence} sits`}: here is ${item}.`,
+  ];
+  return pick(options, e.seed('interest'));
+}
+
 function interestSentence(e: Emphasis): string {
-  const match = e.match;
-  if (match === undefined) {
+  const c = e.connection;
+  if (c === undefined) {
     const options = e.personalised
       ? [
           `Picked from the ${e.category} range to add something new to what you browse.`,
-          'A change of pace from your usual picks, and worth a look.',
           'Chosen to bring a little variety to your recommendations.',
         ]
       : [
@@ -112,26 +192,7 @@ function interestSentence(e: Emphasis): string {
         ];
     return pick(options, e.seed('interest'));
   }
-  const interest = match.interest;
-  const options =
-    match.source === 'attribute'
-      ? [
-          `Its ${(match.attributeName ?? 'detail').toLowerCase()} is ${interest}, which lines up with your taste for ${interest}.`,
-          `You like ${interest}, and its ${(match.attributeName ?? 'detail').toLowerCase()} is exactly that.`,
-        ]
-      : match.source === 'category'
-        ? [
-            `It sits right in ${interest}, one of the categories you come back to most.`,
-            `Since ${interest} is high on your list, this one is worth a look.`,
-            `Picked for you because ${interest} is among your top interests.`,
-          ]
-        : [
-            `Picked for your interest in ${interest}.`,
-            `If ${interest} is your thing, this fits right in.`,
-            `A good match for your taste in ${interest}.`,
-            `With ${interest} high on your list, this one stands out.`,
-          ];
-  return pick(options, e.seed('interest'));
+  return c.kind === 'carries' ? carriedSentence(e, c) : newGroundSentence(e, c);
 }
 
 /** The first sentence of the merchant's description when it is short and grounded on its own. */
@@ -153,7 +214,8 @@ function detailSentence(e: Emphasis, attributes: readonly ItemAttribute[]): stri
   return pick(options, e.seed('details'));
 }
 
-function priceSentence(e: Emphasis): string {
+function priceSentence(e: Emphasis): string | undefined {
+  if (e.price === '') return undefined;
   const options = e.facts.inStock
     ? [
         `It sells for ${e.price} and is in stock now.`,
@@ -180,8 +242,12 @@ function fillerSentences(e: Emphasis): string[] {
 }
 
 /** A 30–90 word description naming the user's matching interest when the item carries one. */
-export function templateDescription(facts: ItemFacts, interests: InterestSummary): DescriptionCopy {
-  const e = emphasis(facts, interests, 'description');
+export function templateDescription(
+  facts: ItemFacts,
+  interests: InterestSummary,
+  choice?: TemplateChoice,
+): DescriptionCopy {
+  const e = emphasis(facts, interests, 'description', choice);
   const compose = (
     attributes: readonly ItemAttribute[],
     withFragment: boolean,
@@ -218,23 +284,26 @@ export function templateDescription(facts: ItemFacts, interests: InterestSummary
 /** Headline options by format, the interest-led ones first when the item carries an interest. */
 function headlineOptions(e: Emphasis, format: AdFormat): string[] {
   const t = e.title;
-  const i = e.match?.interest;
+  const c = e.connection;
+  const i = c?.interest.name;
   const led =
-    i === undefined
+    c === undefined || i === undefined
       ? []
-      : format === 'BANNER'
-        ? [`${capitalize(i)} pick: ${t}`, `${t} for ${i} fans`, `For your ${i} side: ${t}`]
-        : format === 'SOCIAL'
-          ? [
-              `Into ${i}? Meet ${t}`,
-              `${capitalize(i)} fans, meet ${t}`,
-              `Your next ${i} find: ${t}`,
-            ]
-          : [
-              `${t}, picked for your ${i} side`,
-              `Your next ${i} find: ${t}`,
-              `${capitalize(article(i))} ${i} idea for you: ${t}`,
-            ];
+      : c.kind === 'new'
+        ? [`Beyond ${i}: ${t}`, `New for a ${i} fan: ${t}`, `Something new after ${i}: ${t}`]
+        : format === 'BANNER'
+          ? [`${capitalize(i)} pick: ${t}`, `${t} for ${i} fans`, `For your ${i} side: ${t}`]
+          : format === 'SOCIAL'
+            ? [
+                `Into ${i}? Meet ${t}`,
+                `${capitalize(i)} fans, meet ${t}`,
+                `Your next ${i} find: ${t}`,
+              ]
+            : [
+                `${t}, picked for your ${i} side`,
+                `Your next ${i} find: ${t}`,
+                `${capitalize(article(i))} ${i} idea for you: ${t}`,
+              ];
   const plain =
     format === 'BANNER'
       ? [t, `Meet ${t}`, `Discover ${t}`]
@@ -251,26 +320,34 @@ function headlineOptions(e: Emphasis, format: AdFormat): string[] {
 function bodyParts(
   e: Emphasis,
   format: AdFormat,
-): { interest?: string; feature?: string; price: string; extra?: string } {
-  const i = e.match?.interest;
-  const fromCategory = e.match?.source === 'category';
+): { interest?: string; contrast?: string; feature?: string; price: string; extra?: string } {
+  const c = e.connection;
+  const i = c?.interest.name;
+  const title = c?.interest.evidence[0];
+  const evidence = title === undefined ? '' : ` Like the ${title} you picked.`;
   const interestOptions =
-    i === undefined
+    c === undefined || i === undefined
       ? []
-      : fromCategory
+      : c.kind === 'new'
         ? [
-            `Straight from ${i}, one of your top categories.`,
-            `Picked from ${i}, a favourite of yours.`,
+            `New ground beyond your ${listPhrase([i, ...e.others])} picks.`,
+            `Something new for a fan of ${listPhrase([i, ...e.others])}.`,
           ]
-        : format === 'SOCIAL'
-          ? [`Because ${i} is your thing.`, `A find for anyone into ${i}.`]
-          : [
-              `Made for your love of ${i}.`,
-              `Matches your interest in ${i}.`,
-              `Picked for your taste in ${i}.`,
-            ];
-  const interest =
+        : c.via === 'category'
+          ? [
+              `Straight from ${i}, one of your top categories.`,
+              `Picked from ${i}, a favourite of yours.`,
+            ]
+          : format === 'SOCIAL'
+            ? [`Because ${i} is your thing.`, `A find for anyone into ${i}.`]
+            : [
+                `Made for your love of ${i}.`,
+                `Matches your interest in ${i}.`,
+                `Picked for your taste in ${i}.`,
+              ];
+  const chosen =
     interestOptions.length === 0 ? undefined : pick(interestOptions, e.seed('body-interest'));
+  const interest = chosen === undefined || c?.kind !== 'carries' ? chosen : `${chosen}${evidence}`;
   const attribute = e.attributes[0];
   const features: string[] = [];
   if (e.tags.length > 0) {
@@ -279,20 +356,27 @@ function bodyParts(
   }
   if (attribute !== undefined) features.push(`${capitalize(attributePhrase(attribute))}.`);
   const feature = features.length === 0 ? undefined : pick(features, e.seed('body-feature'));
-  const price = e.facts.inStock
-    ? pick(
-        [`${e.price}, in stock.`, `Yours for ${e.price}.`, `Now ${e.price}.`],
-        e.seed('body-price'),
-      )
-    : `Out of stock at ${e.price}.`;
+  const price =
+    e.price === ''
+      ? e.facts.inStock
+        ? 'Available now.'
+        : 'Out of stock right now.'
+      : e.facts.inStock
+        ? pick(
+            [`${e.price}, in stock.`, `Yours for ${e.price}.`, `Now ${e.price}.`],
+            e.seed('body-price'),
+          )
+        : `Out of stock at ${e.price}.`;
   const hashtags = e.tags
     .filter((tag) => !tag.includes(' '))
     .slice(0, 2)
     .map((tag) => `#${tag}`)
     .join(' ');
   const extra = format === 'SOCIAL' && hashtags !== '' ? hashtags : undefined;
+  const contrast = e.contrast === undefined ? undefined : `A change from your ${e.contrast} picks.`;
   return {
     ...(interest === undefined ? {} : { interest }),
+    ...(contrast === undefined ? {} : { contrast }),
     ...(feature === undefined ? {} : { feature }),
     price,
     ...(extra === undefined ? {} : { extra }),
@@ -301,10 +385,16 @@ function bodyParts(
 
 function adBody(e: Emphasis, format: AdFormat, maxChars: number): string {
   const parts = bodyParts(e, format);
-  const preheader = format === 'EMAIL_SUBJECT' ? `${e.title} at ${e.price}.` : undefined;
+  const preheader =
+    format !== 'EMAIL_SUBJECT'
+      ? undefined
+      : e.price === ''
+        ? `${e.title}.`
+        : `${e.title} at ${e.price}.`;
   const attempts: (string | undefined)[][] =
     format === 'EMAIL_SUBJECT'
       ? [
+          ...(parts.contrast === undefined ? [] : [[preheader, parts.interest, parts.contrast]]),
           [preheader, parts.interest, parts.feature],
           [preheader, parts.interest],
           [preheader],
@@ -312,6 +402,7 @@ function adBody(e: Emphasis, format: AdFormat, maxChars: number): string {
           [parts.price],
         ]
       : [
+          ...(parts.contrast === undefined ? [] : [[parts.interest, parts.contrast, parts.price]]),
           [parts.interest, parts.feature, parts.price, parts.extra],
           [parts.interest, parts.feature, parts.price],
           [parts.interest, parts.price],
@@ -337,8 +428,13 @@ function callToAction(e: Emphasis, format: AdFormat): string {
 }
 
 /** An ad within the format's bounds, led by the user's matching interest when there is one. */
-export function templateAd(facts: ItemFacts, interests: InterestSummary, format: AdFormat): AdCopy {
-  const e = emphasis(facts, interests, `ad|${format}`);
+export function templateAd(
+  facts: ItemFacts,
+  interests: InterestSummary,
+  format: AdFormat,
+  choice?: TemplateChoice,
+): AdCopy {
+  const e = emphasis(facts, interests, `ad|${format}`, choice);
   const limits = AD_LIMITS[format];
   const headline =
     headlineOptions(e, format).find((option) => [...option].length <= limits.headlineChars) ??

@@ -1,5 +1,6 @@
+import { connectionsFor } from './connection.js';
 import { categoryLabel, formatPrice, type ItemFacts } from './facts.js';
-import { hasInterests, type InterestSummary, matchInterests } from './interests.js';
+import { hasInterests, type InterestSummary } from './interests.js';
 import { capitalize, pick, stableHash } from './text.js';
 
 /** Bounds of a thumbnail side, in pixels. */
@@ -261,19 +262,19 @@ function wrap(text: string, fits: (line: string) => boolean, maxLines: number): 
   return lines;
 }
 
-/** The badge text: the user's matching interest, else a neutral line. */
+/** The badge text: the user's interest the item carries, else new ground past their top one. */
 export function thumbnailTagline(facts: ItemFacts, interests: InterestSummary): string {
-  const match = matchInterests(facts, interests)[0];
-  const seed = stableHash(`${facts.id}|tagline|${match?.interest ?? ''}`);
-  if (match !== undefined) {
+  const connection = connectionsFor(facts, interests)[0];
+  const name = connection?.interest.name;
+  const seed = stableHash(`${facts.id}|tagline|${name ?? ''}`);
+  if (connection?.kind === 'carries') {
     return pick(
-      [
-        `For your love of ${match.interest}`,
-        `Because you like ${match.interest}`,
-        `Picked for ${match.interest} fans`,
-      ],
+      [`For your love of ${name}`, `Because you like ${name}`, `Picked for ${name} fans`],
       seed,
     );
+  }
+  if (connection?.kind === 'new') {
+    return pick([`Beyond ${name}: new for you`, `New after ${name}`], seed);
   }
   return hasInterests(interests)
     ? 'Picked for you'

@@ -56,6 +56,13 @@ export class GeneratedText {
       'Why the configured LLM did not write it and the template did (e.g. "timeout after 8000 ms", "http 500", "ungrounded (2 problems)"); null when the configured writer answered.',
   })
   fallbackReason!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The user\'s interest this copy was written around, in words (e.g. "camping"), whether the item carries it or is new ground next to it; null when the copy names none (no profile yet).',
+  })
+  interest!: string | null;
 }
 
 @ObjectType('Ad', {
@@ -98,6 +105,13 @@ export class Ad {
       'Why the configured LLM did not write it and the template did; null when the configured writer answered.',
   })
   fallbackReason!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The user\'s interest this copy was written around, in words (e.g. "camping"), whether the item carries it or is new ground next to it; null when the copy names none (no profile yet).',
+  })
+  interest!: string | null;
 }
 
 @ObjectType('Thumbnail', { description: 'A personalised product card picture (PNG).' })

@@ -4,10 +4,10 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { silentLogger } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 
+import { chooseDescription } from '../domain/chooser.js';
 import { TEMPLATE_PROVIDER } from '../domain/copy.js';
 import { itemFactsFromPayload } from '../domain/facts.js';
 import { checkDescription } from '../domain/grounding.js';
-import { templateDescription } from '../domain/template.js';
 import type { GenerationMetrics } from '../metrics.js';
 import { type FakeChatServer, startFakeChatServer } from '../testing/fake-chat-server.js';
 import { CRAFTED, HIKER, SHOES } from '../testing/fixtures.js';
@@ -79,7 +79,7 @@ describe('CopyWriter with the LLM writer', () => {
       const description = await writer().description(shoes, HIKER, context());
       assert.equal(description.provider, 'openai-compatible');
       assert.equal(description.model, 'local-test-model');
-      assert.equal(description.promptVersion, 'prompt-v1');
+      assert.equal(description.promptVersion, 'prompt-v2');
       assert.equal(description.grounded, true);
       assert.equal(description.fallbackReason, null);
       assert.match(description.text, /local test model/);
@@ -103,7 +103,7 @@ describe('CopyWriter with the LLM writer', () => {
       assert.equal(description.provider, TEMPLATE_PROVIDER);
       assert.equal(description.fallbackReason, `timeout after ${TIMEOUT_MS} ms`);
       assert.equal(description.grounded, true);
-      assert.equal(description.text, templateDescription(shoes, HIKER).text);
+      assert.equal(description.text, chooseDescription(shoes, HIKER).copy.text);
       assert.deepEqual(metrics.fallbacks, ['timeout']);
     });
   });
@@ -237,7 +237,7 @@ describe('CopyWriter without an LLM', () => {
     assert.deepEqual(copy.identity, {
       provider: 'template',
       model: 'tailor-template',
-      promptVersion: 'template-v1',
+      promptVersion: 'template-v2',
     });
     assert.equal(description.provider, 'template');
     assert.equal(description.fallbackReason, null);

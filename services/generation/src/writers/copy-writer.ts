@@ -3,6 +3,14 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '@tailor/kit';
 
 import {
+  adText,
+  chooseAd,
+  chooseDescription,
+  type Chosen,
+  historyTitles,
+  interestUsed,
+} from '../domain/chooser.js';
+import {
   type AdCopy,
   type AdFormat,
   type DescriptionCopy,
@@ -14,7 +22,6 @@ import type { ItemFacts } from '../domain/facts.js';
 import { checkAd, checkDescription, type GroundingResult } from '../domain/grounding.js';
 import type { InterestSummary } from '../domain/interests.js';
 import { adPrompt, correctionMessages, descriptionPrompt, type Prompt } from '../domain/prompt.js';
-import { templateAd, templateDescription } from '../domain/template.js';
 import type { GenerationMetrics } from '../metrics.js';
 import { GenerationFailure } from './generation-failure.js';
 import type { OpenAiWriter } from './openai-writer.js';
@@ -27,6 +34,8 @@ export interface CopyLabel {
   grounded: boolean;
   /** Why the configured LLM did not answer; null when it did (or when none is configured). */
   fallbackReason: string | null;
+  /** The user's interest the text is written around; null when it names none. */
+  interest: string | null;
 }
 
 export type LabelledDescription = DescriptionCopy & CopyLabel;
@@ -77,10 +86,15 @@ export class CopyWriter {
     interests: InterestSummary,
     context: WriteContext,
   ): Promise<LabelledDescription> {
+    const options = {
+      forbiddenTerms: context.forbiddenTerms,
+      historyTitles: historyTitles(interests),
+    };
     return this.write(
       descriptionPrompt(facts, interests),
-      (copy) => checkDescription(copy, facts, { forbiddenTerms: context.forbiddenTerms }),
-      () => templateDescription(facts, interests),
+      (copy) => checkDescription(copy, facts, options),
+      () => chooseDescription(facts, interests, context.forbiddenTerms),
+      (copy) => interestUsed(copy.text, interests),
       context,
     );
   }
@@ -91,10 +105,15 @@ export class CopyWriter {
     format: AdFormat,
     context: WriteContext,
   ): Promise<LabelledAd> {
+    const options = {
+      forbiddenTerms: context.forbiddenTerms,
+      historyTitles: historyTitles(interests),
+    };
     return this.write(
       adPrompt(facts, interests, format),
-      (copy) => checkAd(copy, format, facts, { forbiddenTerms: context.forbiddenTerms }),
-      () => templateAd(facts, interests, format),
+      (copy) => checkAd(copy, format, facts, options),
+      () => chooseAd(facts, interests, format, context.forbiddenTerms),
+      (copy) => interestUsed(adText(copy), interests),
       context,
     );
   }
@@ -102,11 +121,12 @@ export class CopyWriter {
   private async write<T extends object>(
     prompt: Prompt<T>,
     check: (copy: T) => GroundingResult,
-    template: () => T,
+    template: () => Chosen<T>,
+    interestOf: (copy: T) => string | null,
     context: WriteContext,
   ): Promise<T & CopyLabel> {
     const llm = this.options.llm;
-    if (llm === undefined) return this.fromTemplate(template, check, null, context);
+    if (llm === undefined) return this.fromTemplate(template, null, context);
     const started = performance.now();
     try {
       const first = await llm.complete(prompt, [], context.deadline);
@@ -140,7 +160,13 @@ export class CopyWriter {
           );
         }
       }
-      return { ...value, ...this.identity, grounded: true, fallbackReason: null };
+      return {
+        ...value,
+        ...this.identity,
+        grounded: true,
+        fallbackReason: null,
+        interest: interestOf(value),
+      };
     } catch (err) {
       const failure =
         err instanceof GenerationFailure
@@ -158,21 +184,19 @@ export class CopyWriter {
         { kind: prompt.kind, reason: failure.reason, detail: failure.detail },
         'LLM writer failed; template answers',
       );
-      return this.fromTemplate(template, check, failure.detail, context);
+      return this.fromTemplate(template, failure.detail, context);
     } finally {
       this.options.metrics.providerDuration(llm.provider, (performance.now() - started) / 1_000);
     }
   }
 
   private fromTemplate<T extends object>(
-    template: () => T,
-    check: (copy: T) => GroundingResult,
+    template: () => Chosen<T>,
     fallbackReason: string | null,
     context: WriteContext,
   ): T & CopyLabel {
     const started = performance.now();
-    const value = template();
-    const verdict = check(value);
+    const { copy: value, interest, verdict } = template();
     this.options.metrics.providerDuration(TEMPLATE_PROVIDER, (performance.now() - started) / 1_000);
     if (!verdict.grounded) {
       // A template that fails its own check is a bug to fix, not a reason to fail the query.
@@ -188,6 +212,7 @@ export class CopyWriter {
       promptVersion: TEMPLATE_VERSION,
       grounded: verdict.grounded,
       fallbackReason,
+      interest,
     };
   }
 }
