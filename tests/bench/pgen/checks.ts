@@ -209,8 +209,12 @@ export function honestyProblems(
   for (const sentence of sentences) {
     const rest = phrase(sentence);
     const lower = rest.trim();
-    for (const term of vocab.interests) {
-      if (!mentions(rest, term) || facts.includes(` ${term} `)) continue;
+    const named = vocab.interests.filter((term) => mentions(rest, term));
+    const known = named.filter((t) => facts.includes(` ${t} `) || truth.interestTerms.has(t));
+    for (const term of named) {
+      if (facts.includes(` ${term} `)) continue;
+      // "dark" inside the user's own "dark comedy" is that interest, not another one.
+      if (known.some((k) => k !== term && ` ${k} `.includes(` ${term} `))) continue;
       if (!truth.interestTerms.has(term)) {
         problems.push(`"${term}" is neither an item fact nor an interest of the user`);
       } else if (SERVES.test(lower) && !CONTRAST.test(lower)) {
