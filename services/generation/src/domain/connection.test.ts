@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { BOARD, HIKER, profilePayload, RUNNER, SHOES } from '../testing/fixtures.js';
 import { chooseAd, chooseDescription, historyTitles } from './chooser.js';
-import { connectionsFor } from './connection.js';
+import { connectionsFor, sameInterest } from './connection.js';
 import { AD_FORMATS } from './copy.js';
 import { itemFactsFromPayload } from './facts.js';
 import { NO_INTERESTS, summarizeInterests } from './interests.js';
@@ -72,6 +72,14 @@ describe('connectionsFor', () => {
     it('is empty', () => {
       assert.deepEqual(connectionsFor(shoes, NO_INTERESTS), []);
     });
+  });
+});
+
+describe('sameInterest', () => {
+  it('takes a plural for the same interest, and nothing else', () => {
+    assert.equal(sameInterest('outdoor', 'outdoors'), true);
+    assert.equal(sameInterest('outdoor', 'outdoor'), true);
+    assert.equal(sameInterest('outdoor', 'garden'), false);
   });
 });
 

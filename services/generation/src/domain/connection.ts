@@ -22,6 +22,11 @@ export interface Connection {
   alsoCarried: string[];
 }
 
+/** `outdoor` and `outdoors` are one interest to a reader: naming both reads as padding. */
+export function sameInterest(a: string, b: string): boolean {
+  return a === b || `${a}s` === b || `${b}s` === a;
+}
+
 /** Most connections a writer considers per item. */
 export const MAX_CONNECTIONS = 3;
 
@@ -59,7 +64,7 @@ export function connectionsFor(facts: ItemFacts, summary: InterestSummary): Conn
     interest: c.interest,
     kind: 'carries',
     ...c.by,
-    alsoCarried: names.filter((n) => n !== c.interest.name),
+    alsoCarried: names.filter((n) => !sameInterest(n, c.interest.name)),
   }));
   // A category the user already holds is no "new ground", even when a tag led the match.
   const category = categoryLabel(facts);
@@ -76,6 +81,6 @@ export function connectionsFor(facts: ItemFacts, summary: InterestSummary): Conn
 export function otherInterests(summary: InterestSummary, except: string, count: number): string[] {
   return rankedInterests(summary)
     .map((i) => i.name)
-    .filter((name) => name !== except)
+    .filter((name) => !sameInterest(name, except))
     .slice(0, count);
 }

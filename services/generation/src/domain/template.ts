@@ -14,6 +14,7 @@ import {
   interestKey,
   type InterestSummary,
   matchInterests,
+  rankedInterests,
 } from './interests.js';
 import {
   capitalize,
@@ -61,6 +62,8 @@ interface Emphasis {
    * set it against ("next to your usual sci fi"), in the second phrasing.
    */
   contrast: string | undefined;
+  /** A title of the user's picks that shows the contrast interest. */
+  contrastEvidence: string | undefined;
   personalised: boolean;
   seed: (slot: string) => number;
 }
@@ -94,7 +97,7 @@ function emphasis(
     )
     .slice(0, MAX_ATTRIBUTES);
   const base = `${facts.id}|${interestKey(interests)}|${kind}|${variant}`;
-  return {
+  const e: Omit<Emphasis, 'contrastEvidence'> = {
     facts,
     title: facts.title === '' ? 'This item' : facts.title,
     category: categoryLabel(facts) === '' ? 'catalog' : categoryLabel(facts),
@@ -111,6 +114,13 @@ function emphasis(
           ),
     personalised: hasInterests(interests),
     seed: (slot) => stableHash(`${base}|${slot}`),
+  };
+  return {
+    ...e,
+    // A title already named for the connection would only repeat itself.
+    contrastEvidence: rankedInterests(interests)
+      .find((i) => i.name === e.contrast)
+      ?.evidence.find((title) => title !== connection?.interest.evidence[0]),
   };
 }
 
@@ -160,8 +170,12 @@ function carriedSentence(e: Emphasis, c: Connection): string {
             `A good match for your taste in ${name}${evidence === undefined ? '' : `, the same as ${evidence}`}.`,
             `With ${name} high on your list, this one stands out.`,
           ];
+  const shown =
+    e.contrastEvidence === undefined ? '' : ` (the ${e.contrastEvidence} you picked, say)`;
   const contrast =
-    e.contrast === undefined ? '' : ` Next to your usual ${e.contrast}, this one brings ${name}.`;
+    e.contrast === undefined
+      ? ''
+      : ` Next to your usual ${e.contrast}${shown}, this one brings ${name}.`;
   return `${pick(options, e.seed('interest'))}${also}${contrast}`;
 }
 
@@ -320,7 +334,15 @@ function headlineOptions(e: Emphasis, format: AdFormat): string[] {
 function bodyParts(
   e: Emphasis,
   format: AdFormat,
-): { interest?: string; contrast?: string; feature?: string; price: string; extra?: string } {
+): {
+  interest?: string;
+  /** The interest line without the evidence title, for when both do not fit. */
+  interestShort?: string;
+  contrast?: string;
+  feature?: string;
+  price: string;
+  extra?: string;
+} {
   const c = e.connection;
   const i = c?.interest.name;
   const title = c?.interest.evidence[0];
@@ -376,6 +398,7 @@ function bodyParts(
   const contrast = e.contrast === undefined ? undefined : `A change from your ${e.contrast} picks.`;
   return {
     ...(interest === undefined ? {} : { interest }),
+    ...(chosen === undefined ? {} : { interestShort: chosen }),
     ...(contrast === undefined ? {} : { contrast }),
     ...(feature === undefined ? {} : { feature }),
     price,
@@ -394,7 +417,12 @@ function adBody(e: Emphasis, format: AdFormat, maxChars: number): string {
   const attempts: (string | undefined)[][] =
     format === 'EMAIL_SUBJECT'
       ? [
-          ...(parts.contrast === undefined ? [] : [[preheader, parts.interest, parts.contrast]]),
+          ...(parts.contrast === undefined
+            ? []
+            : [
+                [preheader, parts.interest, parts.contrast],
+                [preheader, parts.interestShort, parts.contrast],
+              ]),
           [preheader, parts.interest, parts.feature],
           [preheader, parts.interest],
           [preheader],
@@ -402,7 +430,12 @@ function adBody(e: Emphasis, format: AdFormat, maxChars: number): string {
           [parts.price],
         ]
       : [
-          ...(parts.contrast === undefined ? [] : [[parts.interest, parts.contrast, parts.price]]),
+          ...(parts.contrast === undefined
+            ? []
+            : [
+                [parts.interest, parts.contrast, parts.price],
+                [parts.interestShort, parts.contrast, parts.price],
+              ]),
           [parts.interest, parts.feature, parts.price, parts.extra],
           [parts.interest, parts.feature, parts.price],
           [parts.interest, parts.price],
