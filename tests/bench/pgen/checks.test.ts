@@ -3,13 +3,7 @@ import { describe, it } from 'node:test';
 
 import type { ItemPayload } from '@tailor/kit';
 
-import {
-  distinct2,
-  faithfulnessProblems,
-  honestyProblems,
-  userTruth,
-  vocabulary,
-} from './checks.js';
+import { distinct2, textProblems, type UserTruth, userTruth, vocabulary } from './checks.js';
 import { clusteredBootstrap } from './judge.js';
 
 function item(overrides: Partial<ItemPayload> & Pick<ItemPayload, 'itemId'>): ItemPayload {
@@ -40,6 +34,10 @@ const STOVE = item({ itemId: 'stove', title: 'Camp Stove', tags: ['camping', 'hi
 const catalog = new Map([TENT, PAN, STOVE].map((i) => [i.itemId, i]));
 const vocab = vocabulary(catalog);
 const hiker = userTruth('user-1', ['stove'], catalog);
+const faithfulnessProblems = (text: string, of: ItemPayload, truth: UserTruth, v = vocab) =>
+  textProblems(text, of, truth, v).faithfulness;
+const honestyProblems = (text: string, of: ItemPayload, truth: UserTruth, v = vocab) =>
+  textProblems(text, of, truth, v).honesty;
 
 describe('faithfulnessProblems', () => {
   it("passes the facts and the user's own titles, and names what is not a fact", () => {

@@ -133,20 +133,45 @@ function withoutTitles(text: string, titles: readonly string[]): string {
   return rest;
 }
 
+/** A text with what both checks read of it. */
+interface Checked {
+  text: string;
+  item: ItemPayload;
+  truth: UserTruth;
+  vocab: Vocabulary;
+  /** The item's facts as a padded phrase. */
+  facts: string;
+  /** The text with the titles of the user's own picks blanked. */
+  withoutOwnTitles: string;
+}
+
+/** Both checks of one text written for one user about one item. */
+export function textProblems(
+  text: string,
+  item: ItemPayload,
+  truth: UserTruth,
+  vocab: Vocabulary,
+): { faithfulness: string[]; honesty: string[] } {
+  const checked: Checked = {
+    text,
+    item,
+    truth,
+    vocab,
+    facts: itemText(item),
+    withoutOwnTitles: withoutTitles(text, ownTitles(text, item, truth, vocab)),
+  };
+  return { faithfulness: faithfulnessProblems(checked), honesty: honestyProblems(checked) };
+}
+
 /**
  * Faithfulness: every number, amount, attribute value and claim word the text says of the item
  * is in the item's facts. Titles of the user's own items may be quoted (they are the user's
  * history, not claims about this item); anything else is a problem.
  */
-export function faithfulnessProblems(
-  text: string,
-  item: ItemPayload,
-  truth: UserTruth,
-  vocab: Vocabulary,
-): string[] {
+function faithfulnessProblems(c: Checked): string[] {
+  const { text, item, vocab, facts } = c;
   const problems: string[] = [];
-  const facts = itemText(item);
-  const rest = phrase(withoutTitles(text, ownTitles(text, item, truth, vocab)));
+  const rest = phrase(c.withoutOwnTitles);
   const factWords = new Set(facts.trim().split(' '));
   const priceWords = item.currency === '' ? [] : words(item.price.toFixed(2));
   for (const token of words(rest.replace(/\|/g, ' '))) {
@@ -190,22 +215,16 @@ const CONTRAST =
  * says the item is new ground); titles of other items are only ever the user's own; the user
  * id never appears.
  */
-export function honestyProblems(
-  text: string,
-  item: ItemPayload,
-  truth: UserTruth,
-  vocab: Vocabulary,
-): string[] {
+function honestyProblems(c: Checked): string[] {
+  const { text, item, truth, vocab, facts } = c;
   const problems: string[] = [];
-  const facts = itemText(item);
   // The user's own titles out first: "Sherlock Holmes" inside one of them is no other title.
-  const titles = ownTitles(text, item, truth, vocab);
-  for (const title of quotedTitles(withoutTitles(text, titles), item, vocab)) {
+  for (const title of quotedTitles(c.withoutOwnTitles, item, vocab)) {
     problems.push(`names "${title}", not in the user's history`);
   }
   if (phrase(text).includes(phrase(truth.userId))) problems.push('names the user id');
   // Titles out first: "2001: A Space Odyssey" must not be split into sentences.
-  const sentences = withoutTitles(text, titles).split(/(?<=[.!?:])\s+|\n/);
+  const sentences = c.withoutOwnTitles.split(/(?<=[.!?:])\s+|\n/);
   for (const sentence of sentences) {
     const rest = phrase(sentence);
     const lower = rest.trim();

@@ -11,8 +11,7 @@ import { rounded, summarize } from '../lib/stats.js';
 import { withTempDir } from '../lib/temp.js';
 import {
   distinct2,
-  faithfulnessProblems,
-  honestyProblems,
+  textProblems,
   type UserTruth,
   userTruth,
   type Vocabulary,
@@ -129,8 +128,7 @@ function writeAll(prepared: Prepared, writer: BenchWriter): Written[] {
           interest: copy.interest,
           source: copy.source,
           ms,
-          faithfulness: faithfulnessProblems(copy.text, item, truth, prepared.vocab),
-          honesty: honestyProblems(copy.text, item, truth, prepared.vocab),
+          ...textProblems(copy.text, item, truth, prepared.vocab),
         });
       }
     }
