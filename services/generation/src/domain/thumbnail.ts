@@ -6,7 +6,7 @@ import { capitalize, pick, stableHash } from './text.js';
 /** Bounds of a thumbnail side, in pixels. */
 export const THUMBNAIL_LIMITS = { minSide: 64, maxSide: 2_048 } as const;
 /** Version of the composition below; part of cache keys (the URL hash covers the SVG itself). */
-export const THUMBNAIL_VERSION = 'thumbnail-v1';
+export const THUMBNAIL_VERSION = 'thumbnail-v2';
 /** The font family every text of a thumbnail is set in (shipped with the service). */
 export const THUMBNAIL_FONT_FAMILY = 'Inter';
 
