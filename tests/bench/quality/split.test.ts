@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { type Rating, splitByUser } from './split.js';
+import { type Rating, splitByUser, splitHistoryForValidation } from './split.js';
 
 const r = (userId: string, itemId: string, rating: number, timestamp: number): Rating => ({
   userId,
@@ -70,6 +70,26 @@ describe('splitByUser', () => {
         splits.map((s) => s.userId),
         ['2', '10'],
       );
+    });
+  });
+});
+
+describe('splitHistoryForValidation', () => {
+  describe('when the history is split again for tuning', () => {
+    const ratings = Array.from({ length: 10 }, (_, i) => r('1', String(100 + i), 5, 1_000 + i));
+    const splits = splitByUser(ratings);
+    const [validation] = splitHistoryForValidation(splits);
+
+    it('never holds out or keeps a test item', () => {
+      const seen = [
+        ...(validation?.test ?? []),
+        ...(validation?.history ?? []).map((h) => h.itemId),
+      ];
+      assert.ok(!seen.some((id) => splits[0]?.test.includes(id)));
+    });
+
+    it('holds out the newest history positives', () => {
+      assert.deepEqual(validation?.test, ['106', '107']);
     });
   });
 });

@@ -75,3 +75,18 @@ export function splitByUser(
   }
   return splits;
 }
+
+/**
+ * Carves a validation split out of the history only, exactly as {@link splitByUser} carves the
+ * test set from the whole: each user's history is split again with the same options, so tuning
+ * sees the newest history positives as its targets and never reads a test item.
+ */
+export function splitHistoryForValidation(
+  splits: readonly UserSplit[],
+  options: SplitOptions = DEFAULT_SPLIT,
+): UserSplit[] {
+  return splitByUser(
+    splits.flatMap((split) => split.history),
+    options,
+  );
+}
