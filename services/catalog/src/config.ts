@@ -1,4 +1,4 @@
-import { env } from '@tailor/kit';
+import { cfEnvShape, env } from '@tailor/kit';
 import { type z } from 'zod';
 
 /**
@@ -9,6 +9,7 @@ export const DEFAULT_CATALOG_MAX_BODY_BYTES = 16 * 1_048_576;
 
 /** Environment of the catalog subgraph. */
 export const catalogEnvShape = {
+  ...cfEnvShape,
   CATALOG_PORT: env.port(4001),
   /** Load the bundled demo catalog when the items collection is empty. */
   CATALOG_SEED_DEMO: env.bool(true),

@@ -75,6 +75,8 @@ export interface ItemServiceOptions {
   store: VectorStore;
   embedder: Embedder;
   logger: Logger;
+  /** `CF_DIMENSION` sizes the collection's `cf` vector; the kit's default when absent. */
+  config?: { CF_DIMENSION: number };
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
 }
@@ -91,8 +93,10 @@ export class ItemService {
   private readonly embedder: Embedder;
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly cfDimension: number | undefined;
 
   constructor(options: ItemServiceOptions) {
+    this.cfDimension = options.config?.CF_DIMENSION;
     this.store = options.store;
     this.embedder = options.embedder;
     this.log = options.logger.child({ component: 'items' });
@@ -101,7 +105,9 @@ export class ItemService {
 
   /** Creates the collection when missing; sized for the embedder in use. */
   async ensureCollection(): Promise<void> {
-    await this.store.ensureCollection(itemsCollectionSpec(this.embedder.dimension));
+    await this.store.ensureCollection(
+      itemsCollectionSpec(this.embedder.dimension, this.cfDimension),
+    );
   }
 
   /**

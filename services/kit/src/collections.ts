@@ -7,11 +7,26 @@ import type { CollectionSpec } from './ports/vector-store.js';
 export const ITEMS_COLLECTION = 'items';
 export const PROFILES_COLLECTION = 'profiles';
 
-/** Named vector of `items`. */
+/** Holds the collaborative model's shared state (see {@link ModelPayload}). */
+export const MODELS_COLLECTION = 'models';
+
+/** Named vector of `items`: the embedded text. */
 export const ITEM_VECTOR = 'content';
+/**
+ * Named vector of `items` and of `profiles`: the collaborative-filtering factors, written by the
+ * trainer on items and folded in by profiles on users. A point lacks it until the model covers
+ * it (a new item, a user before the first model). Dot distance: the model scores by dot product.
+ */
+export const CF_VECTOR = 'cf';
 /** Named vectors of `profiles`: long-term taste and the current session. */
 export const PROFILE_LONG_VECTOR = 'long';
 export const PROFILE_SHORT_VECTOR = 'short';
+
+/** Length of `cf` vectors unless `CF_DIMENSION` says otherwise. */
+export const DEFAULT_CF_DIMENSION = 64;
+/** Bounds of `CF_DIMENSION`: the model's k×k Gram matrix is stored as one vector of k² floats. */
+export const MIN_CF_DIMENSION = 2;
+export const MAX_CF_DIMENSION = 256;
 
 /** An item's facts, kept as the payload of its point in `items`. */
 export interface ItemPayload {
@@ -32,10 +47,21 @@ export interface ItemPayload {
   updatedAt: number;
 }
 
-export function itemsCollectionSpec(dimension: number): CollectionSpec {
+/**
+ * `items` holds `content` (size `dimension`) and `cf` (size `cfDimension`). Qdrant cannot add a
+ * named vector to an existing collection, so both exist from the start; a store holding the
+ * collection with other sizes refuses it at start with a message naming the vector.
+ */
+export function itemsCollectionSpec(
+  dimension: number,
+  cfDimension: number = DEFAULT_CF_DIMENSION,
+): CollectionSpec {
   return {
     name: ITEMS_COLLECTION,
-    vectors: { [ITEM_VECTOR]: { size: dimension, distance: 'cosine' } },
+    vectors: {
+      [ITEM_VECTOR]: { size: dimension, distance: 'cosine' },
+      [CF_VECTOR]: { size: cfDimension, distance: 'dot' },
+    },
     payloadIndexes: {
       itemId: 'keyword',
       category: 'keyword',
@@ -83,16 +109,62 @@ export interface ProfilePayload {
   recentEventIds: string[];
   /** Per bus partition, the last offset applied, so redelivery after a crash is skipped. */
   offsets: Record<string, string>;
+  /**
+   * The model version the profile's `cf` vector was folded in against; absent while the profile
+   * has none. A profile whose version is older than the current model is folded in again.
+   */
+  cfModelVersion?: string;
 }
 
-export function profilesCollectionSpec(dimension: number): CollectionSpec {
+export function profilesCollectionSpec(
+  dimension: number,
+  cfDimension: number = DEFAULT_CF_DIMENSION,
+): CollectionSpec {
   return {
     name: PROFILES_COLLECTION,
     // Dot keeps magnitudes: the long-term vector is a decayed sum whose size carries weight.
     vectors: {
       [PROFILE_LONG_VECTOR]: { size: dimension, distance: 'dot' },
       [PROFILE_SHORT_VECTOR]: { size: dimension, distance: 'dot' },
+      [CF_VECTOR]: { size: cfDimension, distance: 'dot' },
     },
     payloadIndexes: { userId: 'keyword' },
+  };
+}
+
+/** Id of the one point of `models` that describes the model in service. */
+export const CURRENT_MODEL_ID = 'current';
+/** Named vector of `models`: the item factors' Gram matrix YᵀY, row-major, k² floats. */
+export const MODEL_GRAM_VECTOR = 'gram';
+
+/**
+ * The collaborative model in service, as the trainer publishes it: what folding a user in needs
+ * besides the item factors (those are the items' `cf` vectors). Written after every item's `cf`.
+ */
+export interface ModelPayload {
+  /** Changes with every training; profiles re-fold users whose vector has another version. */
+  modelVersion: string;
+  /** k: the length of every `cf` vector. */
+  dimension: number;
+  /** Confidence of an observed interaction: 1 + alpha × |weight|. */
+  alpha: number;
+  /** L2 regularization; scaled per user by its interaction count when `frequencyScaled`. */
+  regularization: number;
+  /** Rendle et al. 2021: λ × (n + unobservedWeight × items) per row instead of a flat λ. */
+  frequencyScaled: boolean;
+  /** Weight of every unobserved (user, item) pair relative to 1; the Gram matrix is scaled by it. */
+  unobservedWeight: number;
+  /** Number of items in the model (rows of the Gram matrix's sum). */
+  items: number;
+  /** Epoch ms when training finished. */
+  trainedAt: number;
+  /** The model's weighted loss after the last epoch. */
+  loss: number;
+}
+
+export function modelsCollectionSpec(cfDimension: number = DEFAULT_CF_DIMENSION): CollectionSpec {
+  return {
+    name: MODELS_COLLECTION,
+    vectors: { [MODEL_GRAM_VECTOR]: { size: cfDimension * cfDimension, distance: 'dot' } },
   };
 }

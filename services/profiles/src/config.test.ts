@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { ConfigError, loadConfig } from '@tailor/kit';
+import { ConfigError, DEFAULT_EVENT_WEIGHTS, loadConfig } from '@tailor/kit';
 import { z } from 'zod';
 
 import { profilesEnvShape, profileSettings } from './config.js';
-import { DEFAULT_EVENT_WEIGHTS } from './domain/weights.js';
 
 const schema = z.object(profilesEnvShape);
 const load = (env: Record<string, string>) => loadConfig(schema, env);
@@ -34,6 +33,7 @@ describe('profilesEnvShape', () => {
     it('turns into domain settings in milliseconds', () => {
       assert.deepEqual(profileSettings(load({}), 256), {
         dimension: 256,
+        cfDimension: 64,
         longHalfLifeMs: 720 * 3_600_000,
         shortHalfLifeMs: 30 * 60_000,
         weights: DEFAULT_EVENT_WEIGHTS,

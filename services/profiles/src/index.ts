@@ -55,6 +55,13 @@ export {
   type WeightedInterest,
 } from './domain/summary.js';
 export {
+  type BatchOutcome,
+  type ProfileEraser,
+  type ProfileReader,
+  ProfileService,
+  type ProfileServiceOptions,
+} from './profile.service.js';
+export {
   DEFAULT_EVENT_WEIGHTS,
   DWELL_MAX_WEIGHT,
   DWELL_SECONDS_PER_UNIT,
@@ -65,14 +72,7 @@ export {
   MAX_ABS_EVENT_WEIGHT,
   RATING_NEUTRAL_STARS,
   RATING_WEIGHT_PER_STAR,
-} from './domain/weights.js';
-export {
-  type BatchOutcome,
-  type ProfileEraser,
-  type ProfileReader,
-  ProfileService,
-  type ProfileServiceOptions,
-} from './profile.service.js';
+} from '@tailor/kit';
 
 /** A running profiles service. */
 export interface RunningProfiles {

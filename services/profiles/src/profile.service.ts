@@ -84,9 +84,9 @@ export class ProfileService implements ProfileReader, ProfileEraser {
    * catalog uses, so whichever starts first, the result is the same.
    */
   async ensureCollections(): Promise<void> {
-    const { dimension } = this.options.settings;
-    await this.options.store.ensureCollection(profilesCollectionSpec(dimension));
-    await this.options.store.ensureCollection(itemsCollectionSpec(dimension));
+    const { dimension, cfDimension } = this.options.settings;
+    await this.options.store.ensureCollection(profilesCollectionSpec(dimension, cfDimension));
+    await this.options.store.ensureCollection(itemsCollectionSpec(dimension, cfDimension));
   }
 
   /**

@@ -9,6 +9,8 @@ import {
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
   createHashedEmbedder,
+  DEFAULT_CF_DIMENSION,
+  DEFAULT_EVENT_WEIGHTS,
   type Embedder,
   type EventBus,
   type EventType,
@@ -27,7 +29,6 @@ import { waitFor } from '@tailor/kit/testing';
 
 import { type ProfilesConfig, profileSettings } from './config.js';
 import { cosine, isZero } from './domain/vectors.js';
-import { DEFAULT_EVENT_WEIGHTS } from './domain/weights.js';
 import { type RunningProfiles, startProfiles } from './index.js';
 import { createProfileMetrics } from './metrics.js';
 import { ProfileService } from './profile.service.js';
@@ -40,6 +41,7 @@ const config: ProfilesConfig = {
   PROFILE_LONG_HALF_LIFE_HOURS: 720,
   PROFILE_SHORT_HALF_LIFE_MINUTES: 30,
   PROFILE_EVENT_WEIGHTS: DEFAULT_EVENT_WEIGHTS,
+  CF_DIMENSION: DEFAULT_CF_DIMENSION,
 };
 
 interface GraphQLAnswer<T> {
@@ -90,6 +92,7 @@ function probedStore(inner: VectorStore, probe: StoreProbe): VectorStore {
       probe.retrieves.push(collection);
       return inner.retrieve(collection, ids, options);
     },
+    updateVectors: (collection, points) => inner.updateVectors(collection, points),
     search: (collection, request) => inner.search(collection, request),
     scroll: (collection, request) => inner.scroll(collection, request),
     count: (collection, filter) => inner.count(collection, filter),

@@ -12,6 +12,7 @@ describe('recommenderEnvShape', () => {
   describe('when nothing is set', () => {
     it('uses the documented defaults', () => {
       assert.deepEqual(loadConfig(schema, {}), {
+        CF_DIMENSION: 64,
         RECOMMENDER_PORT: 4004,
         RECOMMENDER_SHORT_TERM_WEIGHT: 0.35,
         RECOMMENDER_POPULARITY_WEIGHT: 0.1,

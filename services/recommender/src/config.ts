@@ -1,8 +1,9 @@
-import { env } from '@tailor/kit';
+import { cfEnvShape, env } from '@tailor/kit';
 import { type z } from 'zod';
 
 /** Environment of the recommender subgraph; every knob of the ranking pipeline is here. */
 export const recommenderEnvShape = {
+  ...cfEnvShape,
   RECOMMENDER_PORT: env.port(4004),
   /** α: share of the session (short-term) vector in the query vector; the rest is long-term. */
   RECOMMENDER_SHORT_TERM_WEIGHT: env.fraction(0.35),

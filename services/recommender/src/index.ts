@@ -100,8 +100,9 @@ export async function startRecommender(
 ): Promise<RunningRecommender> {
   // Both collections belong to other services; creating them with the shared specs lets the
   // recommender start first and answer (cold start) before anything is written.
-  await deps.store.ensureCollection(itemsCollectionSpec(deps.embedder.dimension));
-  await deps.store.ensureCollection(profilesCollectionSpec(deps.embedder.dimension));
+  const cf = deps.config.CF_DIMENSION;
+  await deps.store.ensureCollection(itemsCollectionSpec(deps.embedder.dimension, cf));
+  await deps.store.ensureCollection(profilesCollectionSpec(deps.embedder.dimension, cf));
   await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
   const metrics = createRecommenderMetrics();
   const { trending, recommendations } = createServices(deps, metrics);

@@ -15,6 +15,7 @@ import {
   silentLogger,
   TailorError,
   type VectorStore,
+  type VectorUpdate,
 } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 import { meshEnvSchema } from '@tailor/mesh';
@@ -58,6 +59,10 @@ class FailingStore implements VectorStore {
   async upsert(collection: string, points: readonly PointInput[]) {
     this.check();
     return this.inner.upsert(collection, points);
+  }
+  async updateVectors(collection: string, points: readonly VectorUpdate[]) {
+    this.check();
+    return this.inner.updateVectors(collection, points);
   }
   async retrieve(collection: string, ids: readonly string[], options?: { withVectors?: boolean }) {
     this.check();

@@ -35,6 +35,7 @@ function countingStore(inner: VectorStore, calls: StoreCalls): VectorStore {
       calls.retrieve += 1;
       return inner.retrieve(collection, ids, options);
     },
+    updateVectors: (collection, points) => inner.updateVectors(collection, points),
     search: (collection, request) => inner.search(collection, request),
     scroll: (collection, request) => inner.scroll(collection, request),
     count: (collection, filter) => inner.count(collection, filter),

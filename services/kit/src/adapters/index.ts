@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { DEFAULT_CF_DIMENSION, MAX_CF_DIMENSION, MIN_CF_DIMENSION } from '../collections.js';
 import { ConfigError, env } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Embedder } from '../ports/embedder.js';
@@ -18,6 +19,15 @@ import { createKafkaEventBus } from './kafka/index.js';
 import { createQdrantVectorStore } from './qdrant/index.js';
 
 export * from './embedded/index.js';
+
+/**
+ * `CF_DIMENSION`: length of the collaborative `cf` vectors on items and profiles (the model's
+ * factors). Every service that creates or reads those collections spreads this into its shape;
+ * they must agree, and changing it needs new collections.
+ */
+export const cfEnvShape = {
+  CF_DIMENSION: env.int(DEFAULT_CF_DIMENSION, MIN_CF_DIMENSION, MAX_CF_DIMENSION),
+};
 
 const BROKER = /^[^\s:,]+:\d{1,5}$/;
 
@@ -36,6 +46,7 @@ export const adapterEnvShape = {
     .default('embedded'),
   /** Length of every embedding; changing it needs new collections. */
   EMBEDDING_DIMENSION: env.int(256, HASHED_EMBEDDER_MIN_DIMENSION, HASHED_EMBEDDER_MAX_DIMENSION),
+  ...cfEnvShape,
   /** Where embedded adapters keep their logs and snapshots. */
   DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
   /** Partitions of topics the embedded bus creates. */

@@ -28,8 +28,19 @@ export type Payload = Record<string, unknown>;
 export interface PointInput {
   /** Any string; adapters that need other id forms map it and keep the original. */
   id: string;
+  /**
+   * The point's named vectors. A point may lack some of the collection's vectors (an item not
+   * yet in the collaborative model has no `cf`): searches over a vector skip points without it.
+   */
   vectors: Record<string, Vector>;
   payload: Payload;
+}
+
+/** What {@link VectorStore.updateVectors} sets on one existing point. */
+export interface VectorUpdate {
+  id: string;
+  /** Named vectors to set; the point's payload and its other vectors stay as they are. */
+  vectors: Record<string, Vector>;
 }
 
 export interface StoredPoint {
@@ -93,8 +104,16 @@ export interface ScrollPage {
 export interface VectorStore {
   /** Creates the collection and payload indexes if missing; a no-op when they exist. */
   ensureCollection(spec: CollectionSpec): Promise<void>;
-  /** Inserts or replaces whole points; vectors must match the collection's sizes. */
+  /**
+   * Inserts or replaces whole points; vectors must match the collection's sizes. A replaced
+   * point keeps none of its old vectors: those not given are absent afterwards.
+   */
   upsert(collection: string, points: readonly PointInput[]): Promise<void>;
+  /**
+   * Sets some named vectors of existing points without touching their payloads or other
+   * vectors. Ids that do not exist are skipped (a point deleted meanwhile stays deleted).
+   */
+  updateVectors(collection: string, points: readonly VectorUpdate[]): Promise<void>;
   /** The points that exist among `ids`, in no particular order. */
   retrieve(
     collection: string,

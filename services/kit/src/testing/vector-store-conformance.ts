@@ -295,6 +295,75 @@ export function describeVectorStoreConformance(
       });
     });
 
+    describe('when a point lacks one of the named vectors', () => {
+      const twoVectors = (name: string): CollectionSpec => ({
+        name,
+        vectors: { content: { size: 3, distance: 'cosine' }, cf: { size: 2, distance: 'dot' } },
+      });
+
+      test('stores it, leaves it out of searches over that vector, and finds it by the other', async (store) => {
+        const collection = unique('conf');
+        await store.ensureCollection(twoVectors(collection));
+        await store.upsert(collection, [
+          { id: 'old', vectors: { content: [1, 0, 0], cf: [1, 0] }, payload: { n: 1 } },
+          { id: 'new', vectors: { content: [1, 0, 0] }, payload: { n: 2 } },
+        ]);
+        const [fresh] = await store.retrieve(collection, ['new'], { withVectors: true });
+        assert.deepEqual(Object.keys(fresh?.vectors ?? {}), ['content']);
+        const byCf = await store.search(collection, { using: 'cf', vector: [1, 0], limit: 10 });
+        assert.deepEqual(ids(byCf), ['old']);
+        const byContent = await store.search(collection, {
+          using: 'content',
+          vector: [1, 0, 0],
+          limit: 10,
+        });
+        assert.deepEqual(ids(byContent), ['new', 'old']);
+      });
+
+      test('updateVectors sets one vector and keeps the payload and the other vectors', async (store) => {
+        const collection = unique('conf');
+        await store.ensureCollection(twoVectors(collection));
+        await store.upsert(collection, [
+          { id: 'a', vectors: { content: [0, 1, 0] }, payload: { title: 'A', tags: ['x'] } },
+          { id: 'b', vectors: { content: [1, 0, 0], cf: [0, 1] }, payload: { title: 'B' } },
+        ]);
+        await store.updateVectors(collection, [
+          { id: 'a', vectors: { cf: [2, 0] } },
+          { id: 'b', vectors: { cf: [0, 3] } },
+          { id: 'never-stored', vectors: { cf: [1, 1] } },
+        ]);
+        const points = await store.retrieve(collection, ['a', 'b', 'never-stored'], {
+          withVectors: true,
+        });
+        assert.deepEqual(ids(points), ['a', 'b'], 'a missing id is skipped, not created');
+        const a = points.find((p) => p.id === 'a');
+        assert.deepEqual(a?.payload, { title: 'A', tags: ['x'] });
+        assertClose(a?.vectors?.content ?? [], [0, 1, 0], 'content kept');
+        assertClose(a?.vectors?.cf ?? [], [2, 0], 'cf set');
+        assertClose(points.find((p) => p.id === 'b')?.vectors?.cf ?? [], [0, 3], 'cf replaced');
+        const top = await store.search(collection, { using: 'cf', vector: [1, 0], limit: 1 });
+        assert.equal(top[0]?.id, 'a');
+      });
+
+      test('updateVectors refuses a vector of the wrong size or name and changes nothing', async (store) => {
+        const collection = unique('conf');
+        await store.ensureCollection(twoVectors(collection));
+        await store.upsert(collection, [{ id: 'a', vectors: { content: [0, 1, 0] }, payload: {} }]);
+        const named = (vector: string) => (err: unknown) =>
+          err instanceof Error && err.message.includes(collection) && err.message.includes(vector);
+        await assert.rejects(
+          store.updateVectors(collection, [{ id: 'a', vectors: { cf: [1, 2, 3] } }]),
+          named('cf'),
+        );
+        await assert.rejects(
+          store.updateVectors(collection, [{ id: 'a', vectors: { nope: [1, 2] } }]),
+          named('nope'),
+        );
+        const [a] = await store.retrieve(collection, ['a'], { withVectors: true });
+        assert.deepEqual(Object.keys(a?.vectors ?? {}), ['content']);
+      });
+    });
+
     describe('when searching', () => {
       test('ranks by cosine in a cosine collection', async (store) => {
         const collection = unique('conf');
@@ -722,6 +791,7 @@ export function describeVectorStoreConformance(
         await store.ensureCollection(dotSpec(dot));
         await store.upsert(dot, [point('m', [3, 4, 0], { n: 1 }), point('gone', [1, 1, 1])]);
         await store.delete(dot, { ids: ['gone'] });
+        await store.updateVectors(dot, [{ id: 'm', vectors: { v: [0, 5, 0] } }]);
         await store.delete(cosine, {
           filter: { must: [{ key: 'category', match: { value: 'socks' } }] },
         });
@@ -732,7 +802,7 @@ export function describeVectorStoreConformance(
           assert.equal(await reopened.count(cosine), FIXTURE.length - 2);
           const [m] = await reopened.retrieve(dot, ['m'], { withVectors: true });
           assert.deepEqual(m?.payload, { n: 1 });
-          assertClose(m?.vectors?.v ?? [], [3, 4, 0], 'dot vector after reopening');
+          assertClose(m?.vectors?.v ?? [], [0, 5, 0], 'updated dot vector after reopening');
           assert.deepEqual(await reopened.retrieve(dot, ['gone']), []);
           const top = await reopened.search(cosine, { using: 'v', vector: [1, 0, 0], limit: 2 });
           assert.deepEqual(

@@ -1,8 +1,14 @@
-import type { EventType, ProfilePayload, RecentInteraction, UserEvent } from '@tailor/kit';
+import {
+  type EventType,
+  eventWeight,
+  type EventWeights,
+  type ProfilePayload,
+  type RecentInteraction,
+  type UserEvent,
+} from '@tailor/kit';
 
 import { decayFactor } from './decay.js';
 import { addScaledInPlace, isZero, scaleInPlace, unit } from './vectors.js';
-import { eventWeight, type EventWeights } from './weights.js';
 
 /** Every bound a stored profile keeps, so a profile's size does not grow with its history. */
 export const PROFILE_LIMITS = Object.freeze({
@@ -72,6 +78,8 @@ export interface ProfileEvent {
 export interface ProfileSettings {
   /** Length of item and profile vectors. */
   dimension: number;
+  /** Length of the collaborative `cf` vectors. */
+  cfDimension: number;
   longHalfLifeMs: number;
   shortHalfLifeMs: number;
   weights: EventWeights;

@@ -1,8 +1,7 @@
-import type { EventType, UserEvent } from '@tailor/kit';
+import { DEFAULT_EVENT_WEIGHTS, type EventType, type UserEvent } from '@tailor/kit';
 
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../domain/decay.js';
 import type { ItemFacts, ProfileEvent, ProfileSettings } from '../domain/profile.js';
-import { DEFAULT_EVENT_WEIGHTS } from '../domain/weights.js';
 
 /** Small vectors keep expected numbers readable. */
 export const DIMENSION = 4;
@@ -13,6 +12,7 @@ export const T0 = Date.UTC(2024, 0, 1);
 
 export const SETTINGS: ProfileSettings = {
   dimension: DIMENSION,
+  cfDimension: 4,
   longHalfLifeMs: LONG_HALF_LIFE_MS,
   shortHalfLifeMs: SHORT_HALF_LIFE_MS,
   weights: DEFAULT_EVENT_WEIGHTS,

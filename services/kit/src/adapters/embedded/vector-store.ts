@@ -17,6 +17,7 @@ import type {
   Vector,
   VectorSpec,
   VectorStore,
+  VectorUpdate,
 } from '../../ports/vector-store.js';
 import { splitLines, syncDirectory, writeAll, writeFileAtomic } from './files.js';
 import { compileFilter } from './filter.js';
@@ -56,17 +57,27 @@ interface VectorColumn {
   size: number;
   distance: VectorSpec['distance'];
   data: Float32Array;
+  /** 1 where the point at that slot has this vector; search skips the others. */
+  present: Uint8Array;
 }
 
 /** A point checked and converted for storage: payload as JSON, vectors in column order. */
 interface PreparedPoint {
   id: string;
   payload: Payload;
-  vectors: Float32Array[];
+  /** Null where the point lacks that vector. */
+  vectors: (Float32Array | null)[];
+}
+
+/** Vectors to set on an existing point, in column order, null where left as it is. */
+interface PreparedUpdate {
+  id: string;
+  vectors: (Float32Array | null)[];
 }
 
 type WalRecord =
-  | { s: number; op: 'upsert'; points: { id: string; p: Payload; v: string[] }[] }
+  | { s: number; op: 'upsert'; points: { id: string; p: Payload; v: (string | null)[] }[] }
+  | { s: number; op: 'vectors'; points: { id: string; v: (string | null)[] }[] }
   | { s: number; op: 'delete'; ids: string[] };
 
 function toBase64(vector: Float32Array): string {
@@ -78,6 +89,14 @@ function fromBase64(text: string): Float32Array {
   const vector = new Float32Array(bytes.length / 4);
   bytes.copy(Buffer.from(vector.buffer));
   return vector;
+}
+
+function toOptional(vector: Float32Array | null): string | null {
+  return vector === null ? null : toBase64(vector);
+}
+
+function fromOptional(text: string | null): Float32Array | null {
+  return text === null ? null : fromBase64(text);
 }
 
 function jsonCopy<T>(value: T): T {
@@ -115,7 +134,13 @@ class Collection {
       .sort()
       .map((name) => {
         const { size, distance } = spec.vectors[name]!;
-        return { name, size, distance, data: new Float32Array(MIN_CAPACITY * size) };
+        return {
+          name,
+          size,
+          distance,
+          data: new Float32Array(MIN_CAPACITY * size),
+          present: new Uint8Array(MIN_CAPACITY),
+        };
       });
   }
 
@@ -168,13 +193,33 @@ class Collection {
     return out;
   }
 
+  /** The given vectors in column order, null for those not given. */
+  private prepareVectors(
+    given: Record<string, Vector> | undefined,
+    what: string,
+  ): (Float32Array | null)[] {
+    const vectors = given ?? {};
+    for (const name of Object.keys(vectors)) this.column(name);
+    return this.columns.map((c) =>
+      vectors[c.name] === undefined ? null : this.prepareVector(c, vectors[c.name], what),
+    );
+  }
+
+  prepareUpdate(update: VectorUpdate): PreparedUpdate {
+    if (typeof update?.id !== 'string') {
+      throw new VectorStoreError(`Collection ${this.name}: point ids must be strings`);
+    }
+    return {
+      id: update.id,
+      vectors: this.prepareVectors(update.vectors, `point ${JSON.stringify(update.id)}`),
+    };
+  }
+
   prepare(point: PointInput): PreparedPoint {
     if (typeof point?.id !== 'string') {
       throw new VectorStoreError(`Collection ${this.name}: point ids must be strings`);
     }
     const what = `point ${JSON.stringify(point.id)}`;
-    const given = point.vectors ?? {};
-    for (const name of Object.keys(given)) this.column(name);
     if (
       typeof point.payload !== 'object' ||
       point.payload === null ||
@@ -185,7 +230,7 @@ class Collection {
     return {
       id: point.id,
       payload: jsonCopy(point.payload),
-      vectors: this.columns.map((c) => this.prepareVector(c, given[c.name], what)),
+      vectors: this.prepareVectors(point.vectors, what),
     };
   }
 
@@ -197,6 +242,9 @@ class Collection {
       const data = new Float32Array(capacity * column.size);
       data.set(column.data.subarray(0, this.count * column.size));
       column.data = data;
+      const present = new Uint8Array(capacity);
+      present.set(column.present.subarray(0, this.count));
+      column.present = present;
     }
     this.capacity = capacity;
   }
@@ -214,7 +262,29 @@ class Collection {
       } else {
         this.payloads[slot] = point.payload;
       }
-      this.columns.forEach((column, i) => column.data.set(point.vectors[i]!, slot * column.size));
+      this.columns.forEach((column, i) => this.setVector(column, slot, point.vectors[i] ?? null));
+    }
+  }
+
+  private setVector(column: VectorColumn, slot: number, vector: Float32Array | null): void {
+    if (vector === null) {
+      column.present[slot] = 0;
+      column.data.fill(0, slot * column.size, (slot + 1) * column.size);
+    } else {
+      column.present[slot] = 1;
+      column.data.set(vector, slot * column.size);
+    }
+  }
+
+  /** Sets the given vectors of points that exist; other ids are skipped. */
+  applyVectors(updates: readonly PreparedUpdate[]): void {
+    for (const update of updates) {
+      const slot = this.slots.get(update.id);
+      if (slot === undefined) continue;
+      this.columns.forEach((column, i) => {
+        const vector = update.vectors[i];
+        if (vector !== null && vector !== undefined) this.setVector(column, slot, vector);
+      });
     }
   }
 
@@ -230,6 +300,7 @@ class Collection {
         this.slots.set(moved, slot);
         for (const c of this.columns) {
           c.data.copyWithin(slot * c.size, last * c.size, (last + 1) * c.size);
+          c.present[slot] = c.present[last]!;
         }
       }
       this.ids.pop();
@@ -247,7 +318,9 @@ class Collection {
 
   vectorsOf(slot: number): Record<string, Float32Array> {
     const out: Record<string, Float32Array> = {};
-    for (const c of this.columns) out[c.name] = c.data.slice(slot * c.size, (slot + 1) * c.size);
+    for (const c of this.columns) {
+      if (c.present[slot] === 1) out[c.name] = c.data.slice(slot * c.size, (slot + 1) * c.size);
+    }
     return out;
   }
 
@@ -260,11 +333,14 @@ class Collection {
     return point;
   }
 
-  /** The snapshot: magic, header length, JSON header (ids, payloads), then each column. */
+  /**
+   * The snapshot: magic, header length, JSON header (ids, payloads), then each column, then
+   * (version 2) each column's presence bytes.
+   */
   snapshotChunks(): Uint8Array[] {
     const header = Buffer.from(
       JSON.stringify({
-        version: 1,
+        version: 2,
         spec: this.spec,
         seq: this.seq,
         count: this.count,
@@ -280,6 +356,7 @@ class Collection {
     for (const c of this.columns) {
       chunks.push(new Uint8Array(c.data.buffer, c.data.byteOffset, this.count * c.size * 4));
     }
+    for (const c of this.columns) chunks.push(c.present.subarray(0, this.count));
     return chunks;
   }
 
@@ -289,6 +366,7 @@ class Collection {
     }
     const headerLength = bytes.readUInt32LE(8);
     const header = JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as {
+      version?: number;
       seq: number;
       count: number;
       columns: string[];
@@ -308,6 +386,18 @@ class Collection {
         offset + byteLength,
       );
       offset += byteLength;
+    }
+    for (const name of header.columns) {
+      const column = this.column(name);
+      // Version 1 snapshots predate optional vectors: every point had every vector.
+      if ((header.version ?? 1) < 2) column.present.fill(1, 0, header.count);
+      else {
+        if (offset + header.count > bytes.length) {
+          throw new Error(`${this.snapshotFile} is truncated`);
+        }
+        column.present.set(bytes.subarray(offset, offset + header.count));
+        offset += header.count;
+      }
     }
     this.ids = header.ids;
     this.payloads = header.payloads;
@@ -331,8 +421,10 @@ class Collection {
       if (record.s <= this.seq) return;
       if (record.op === 'upsert') {
         this.applyUpsert(
-          record.points.map((p) => ({ id: p.id, payload: p.p, vectors: p.v.map(fromBase64) })),
+          record.points.map((p) => ({ id: p.id, payload: p.p, vectors: p.v.map(fromOptional) })),
         );
+      } else if (record.op === 'vectors') {
+        this.applyVectors(record.points.map((p) => ({ id: p.id, vectors: p.v.map(fromOptional) })));
       } else {
         this.applyDelete(record.ids);
       }
@@ -550,11 +642,30 @@ class EmbeddedVectorStore implements VectorStore {
         {
           s: collection.seq + 1,
           op: 'upsert',
-          points: prepared.map((p) => ({ id: p.id, p: p.payload, v: p.vectors.map(toBase64) })),
+          points: prepared.map((p) => ({ id: p.id, p: p.payload, v: p.vectors.map(toOptional) })),
         },
         () => collection.applyUpsert(prepared),
       ),
     );
+  }
+
+  async updateVectors(name: string, points: readonly VectorUpdate[]): Promise<void> {
+    const collection = this.get(name);
+    const prepared = points.map((p) => collection.prepareUpdate(p));
+    await this.serial(collection, async () => {
+      // Resolved inside the write order, so the log holds only updates that applied.
+      const applying = prepared.filter((p) => collection.slots.has(p.id));
+      if (applying.length === 0) return;
+      await this.write(
+        collection,
+        {
+          s: collection.seq + 1,
+          op: 'vectors',
+          points: applying.map((p) => ({ id: p.id, v: p.vectors.map(toOptional) })),
+        },
+        () => collection.applyVectors(applying),
+      );
+    });
   }
 
   async retrieve(
@@ -589,12 +700,12 @@ class EmbeddedVectorStore implements VectorStore {
     const limit = checkLimit(request.limit, 'limit');
     const mask = this.mask(collection, request.filter);
     const top = new TopK(Math.min(limit, collection.count));
-    const { data, size } = column;
+    const { data, size, present } = column;
     const count = collection.count;
     // The hot loop: a dot product per point over one contiguous array (cosine vectors were
     // normalized on write, and the query just now, so the dot product is the cosine).
     for (let slot = 0; slot < count; slot += 1) {
-      if (mask !== null && mask[slot] === 0) continue;
+      if ((mask !== null && mask[slot] === 0) || present[slot] === 0) continue;
       const base = slot * size;
       let score = 0;
       for (let j = 0; j < size; j += 1) score += data[base + j]! * query[j]!;

@@ -15,6 +15,7 @@ import type {
   StoredPoint,
   Vector,
   VectorStore,
+  VectorUpdate,
 } from '../../ports/vector-store.js';
 import { qdrantError, qdrantStatus } from './errors.js';
 import { toOptionalQdrantFilter } from './filter.js';
@@ -332,6 +333,44 @@ export async function createQdrantVectorStore(
     }
   };
 
+  const updateVectors = async (
+    collection: string,
+    points: readonly VectorUpdate[],
+  ): Promise<void> => {
+    assertOpen();
+    if (points.length === 0) return;
+    const vectors = await layout(collection);
+    const byId = new Map<string, Record<string, number[]>>();
+    for (const point of points) {
+      const vector: Record<string, number[]> = { ...byId.get(point.id) };
+      for (const [name, values] of Object.entries(point.vectors)) {
+        checkVector(collection, vectors, name, values);
+        vector[name] = numbers(values);
+      }
+      byId.set(point.id, vector);
+    }
+    const all = [...byId.entries()];
+    for (let start = 0; start < all.length; start += upsertBatchSize) {
+      const batch = all.slice(start, start + upsertBatchSize);
+      // Qdrant refuses the whole request when one id is missing: keep only the existing ones.
+      const existing = await call(collection, 'checking points before updating vectors', () =>
+        client.retrieve(collection, {
+          ids: batch.map(([id]) => toQdrantId(id)),
+          with_payload: false,
+          with_vector: false,
+        }),
+      );
+      const found = new Set(existing.map((record) => String(record.id)));
+      const updates = batch
+        .map(([id, vector]) => ({ id: toQdrantId(id), vector }))
+        .filter((update) => found.has(String(update.id)));
+      if (updates.length === 0) continue;
+      await call(collection, `updating vectors of ${updates.length} points`, () =>
+        client.updateVectors(collection, { wait: true, points: updates }),
+      );
+    }
+  };
+
   const retrieve = async (
     collection: string,
     ids: readonly string[],
@@ -432,6 +471,7 @@ export async function createQdrantVectorStore(
   return {
     ensureCollection,
     upsert,
+    updateVectors,
     retrieve,
     search,
     scroll,

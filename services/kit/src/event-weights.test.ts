@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DEFAULT_EVENT_WEIGHTS, eventWeight } from './weights.js';
+import { DEFAULT_EVENT_WEIGHTS, eventWeight } from './event-weights.js';
 
 const w = (type: Parameters<typeof eventWeight>[0]['type'], value?: number) =>
   eventWeight(value === undefined ? { type } : { type, value }, DEFAULT_EVENT_WEIGHTS);
