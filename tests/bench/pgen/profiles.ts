@@ -14,6 +14,7 @@ import type { HistoryEvent } from './cohorts.js';
 const SETTINGS: ProfileSettings = {
   // Interests are all the writers read; vectors are left out of the fold.
   dimension: 1,
+  cfDimension: 1,
   longHalfLifeMs: DEFAULT_LONG_HALF_LIFE_HOURS * 3_600_000,
   shortHalfLifeMs: DEFAULT_SHORT_HALF_LIFE_MINUTES * 60_000,
   weights: DEFAULT_EVENT_WEIGHTS,
