@@ -12,6 +12,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/server.sh
+. "$here/../lib/server.sh"
 state_dir="$here/.state"
 cache_dir="$here/.cache"
 timeout_seconds="${KAFKA_START_TIMEOUT_SECONDS:-90}"
@@ -37,15 +39,13 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+broker_answers() {
+  port_open "${1##*:}"
+}
+
 # Already running: say where, and leave it alone.
+already_running "$state_dir" KAFKA_BROKERS broker broker_answers && exit 0
 if [[ -f "$state_dir/pid" && -f "$state_dir/env" ]]; then
-  pid="$(cat "$state_dir/pid")"
-  brokers="$(sed -n 's/^KAFKA_BROKERS=//p' "$state_dir/env")"
-  if kill -0 "$pid" 2>/dev/null && port_open "${brokers##*:}"; then
-    log "broker already running (pid $pid)"
-    echo "KAFKA_BROKERS=$brokers"
-    exit 0
-  fi
   log "stale state from a broker that is gone; cleaning it up"
   "$here/stop.sh" >&2
 fi
@@ -66,13 +66,7 @@ if [[ ! -s "$classpath_file" || "$here/pom.xml" -nt "$classpath_file" ]]; then
 fi
 classpath="$(cat "$classpath_file")"
 
-# Two sockets held open together so the two ports differ.
-read -r port controller_port < <(python3 -c '
-import socket
-a = socket.socket(); a.bind(("127.0.0.1", 0))
-b = socket.socket(); b.bind(("127.0.0.1", 0))
-print(a.getsockname()[1], b.getsockname()[1])
-')
+read -r port controller_port < <(free_ports 2)
 # Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. One in 64 such ids
 # starts with "-", which the storage tool's argument parser reads as an option: draw again.
 cluster_id="$(python3 -c '

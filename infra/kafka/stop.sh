@@ -7,6 +7,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/server.sh
+. "$here/../lib/server.sh"
 state_dir="$here/.state"
 timeout_seconds="${KAFKA_STOP_TIMEOUT_SECONDS:-30}"
 
@@ -21,27 +23,12 @@ if [[ -f "$state_dir/pid" ]]; then
   pid="$(cat "$state_dir/pid")"
   # Only signal the process if it still is our broker: a pid can be reused after a reboot.
   if kill -0 "$pid" 2>/dev/null && grep -q 'kafka.Kafka' "/proc/$pid/cmdline" 2>/dev/null; then
-    log "stopping broker (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    deadline=$((SECONDS + timeout_seconds))
-    while kill -0 "$pid" 2>/dev/null; do
-      if ((SECONDS >= deadline)); then
-        log "broker still running after ${timeout_seconds}s; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-        break
-      fi
-      sleep 0.2
-    done
+    terminate "$pid" "$timeout_seconds" broker
   fi
 fi
 
 if [[ -f "$state_dir/dir" ]]; then
-  work_dir="$(cat "$state_dir/dir")"
-  # Guard against removing anything but a directory start.sh made.
-  case "$work_dir" in
-    */tailor-kafka-*) rm -rf "$work_dir" ;;
-    *) log "not removing unexpected directory '$work_dir'" ;;
-  esac
+  remove_work_dir "$(cat "$state_dir/dir")" tailor-kafka
 fi
 
 rm -rf "$state_dir"

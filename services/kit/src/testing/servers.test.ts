@@ -25,6 +25,14 @@ describe('test servers', () => {
     });
   });
 
+  describe('when nothing is configured in CI', () => {
+    it('fails instead of skipping, naming the variable', async () => {
+      const env = { CI: 'true', DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+      await assert.rejects(kafkaForTests(env), /CI=true and KAFKA_BROKERS is not set/);
+      await assert.rejects(qdrantForTests(env), /CI=true and QDRANT_URL is not set/);
+    });
+  });
+
   describe('dockerEngineAnswers', () => {
     it('is true only when /_ping answers 200', async () => {
       let status = 200;

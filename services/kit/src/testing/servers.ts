@@ -4,7 +4,8 @@ import { request } from 'node:http';
  * Suites that need a real Kafka broker or Qdrant server find one here: the address in the
  * environment first (CI's local broker, a developer's server), else a container started by
  * testcontainers where a Docker engine answers, else a reason to skip that names what is
- * missing. A suite never passes without its server.
+ * missing. A suite never passes without its server, and in CI (`CI=true`, which `.ci/run` sets)
+ * it never skips either: CI starts every server, so a missing one is a failure to report.
  */
 
 /** A server for a test file, or why the file's suites are skipped. */
@@ -38,6 +39,15 @@ export function dockerEngineAnswers(env = process.env): Promise<boolean> {
   });
 }
 
+/**
+ * The skip answer, or, in CI, the error it becomes: CI starts the servers, so a test that would
+ * skip there has lost its server, and saying "skipped" would hide it.
+ */
+function unavailable(env: NodeJS.ProcessEnv, skip: string): { available: false; skip: string } {
+  if (env.CI === 'true') throw new Error(`CI=true and ${skip}: CI must start it`);
+  return { available: false, skip };
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -52,10 +62,10 @@ export async function kafkaForTests(env = process.env): Promise<TestServer<strin
     return { available: true, address: brokers, stop: () => Promise.resolve() };
   }
   if (!(await dockerEngineAnswers(env))) {
-    return {
-      available: false,
-      skip: 'KAFKA_BROKERS is not set (run infra/kafka/start.sh) and no Docker engine answers',
-    };
+    return unavailable(
+      env,
+      'KAFKA_BROKERS is not set (run infra/kafka/start.sh) and no Docker engine answers',
+    );
   }
   const { KafkaContainer } = await import('@testcontainers/kafka');
   const container = await new KafkaContainer(KAFKA_TEST_IMAGE).withKraft().start();
@@ -75,10 +85,10 @@ export async function qdrantForTests(env = process.env): Promise<TestServer<stri
     return { available: true, address: url, stop: () => Promise.resolve() };
   }
   if (!(await dockerEngineAnswers(env))) {
-    return {
-      available: false,
-      skip: 'QDRANT_URL is not set and no Docker engine answers for testcontainers',
-    };
+    return unavailable(
+      env,
+      'QDRANT_URL is not set (run infra/qdrant/start.sh) and no Docker engine answers',
+    );
   }
   const { GenericContainer, Wait } = await import('testcontainers');
   const container = await new GenericContainer(QDRANT_TEST_IMAGE)
