@@ -14,3 +14,13 @@ export async function withTempDir<T>(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** {@link withTempDir} for synchronous work. */
+export function withTempDirSync<T>(prefix: string, work: (dir: string) => T): T {
+  const dir = mkdtempSync(path.join(tmpdir(), `tailor-bench-${prefix}-`));
+  try {
+    return work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -6,10 +6,11 @@ import { runHeader } from '../lib/machine.js';
 import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { REPO_ROOT, resolveFromCwd, writeResults } from '../lib/paths.js';
 import { msSince, rounded, summarize } from '../lib/stats.js';
-import { withTempDir } from '../lib/temp.js';
+import { withTempDir, withTempDirSync } from '../lib/temp.js';
 import { type Baseline, ItemKnn, MostPopular, trainingData } from './baselines.js';
 import { QualityAccumulator, type QualityFigures, type UserLists } from './metrics.js';
 import { loadMovieLens } from './movielens.js';
+import { chooseSetting, ensurePeerPython, type PeerResult, tuneAndRunPeers } from './peers.js';
 import { DEFAULT_SPLIT, splitByUser } from './split.js';
 import { runTailor } from './tailor.js';
 
@@ -23,9 +24,11 @@ interface Row extends QualityFigures {
   msPerUser: number;
 }
 
-const USAGE = `usage: npm run bench:quality -- [--data <dir>] [--users <n>] [--env NAME=VALUE ...]
+const USAGE = `usage: npm run bench:quality -- [--data <dir>] [--users <n>] [--only-baselines] [--skip-peers] [--env NAME=VALUE ...]
   --data   a MovieLens release in CSV form (movies.csv, ratings.csv, tags.csv); default ${DEFAULT_DATA_DIR}
   --users  evaluate only the first n users (by id), for a quick look; default all
+  --only-baselines  skip Tailor: only EASE, iALS, ItemKNN and MostPopular (quick)
+  --skip-peers      skip EASE and iALS (no Python venv)
   --env    a service setting for this run, e.g. --env RECOMMENDER_MMR_LAMBDA=1 (repeatable);
            the services read it exactly as from their environment`;
 
@@ -66,6 +69,8 @@ async function main(): Promise<void> {
     options: {
       data: { type: 'string' },
       users: { type: 'string' },
+      'only-baselines': { type: 'boolean', default: false },
+      'skip-peers': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
@@ -96,16 +101,17 @@ async function main(): Promise<void> {
   // Every service's clock: just after the newest rating, fixed so that two runs agree.
   const now = Math.max(...data.ratings.map((r) => r.timestamp)) + 1_000;
 
-  const tailor = await withTempDir('quality', (dir) =>
-    runTailor({ data, splits, dataDir: dir, now, settings, progress: say }),
-  );
-  const tailorTimes = summarize(tailor.requestMs[10]);
+  const tailor = values['only-baselines']
+    ? undefined
+    : await withTempDir('quality', (dir) =>
+        runTailor({ data, splits, dataDir: dir, now, settings, progress: say }),
+      );
+  const tailorTimes = tailor === undefined ? undefined : summarize(tailor.requestMs[10]);
 
-  const training = trainingData(
-    splits,
-    data.movies.map((m) => m.movieId),
-    DEFAULT_SPLIT.positiveMin,
-  );
+  const itemIds = data.movies.map((m) => m.movieId);
+  const peers = values['skip-peers'] ? { skipped: '--skip-peers' } : runPeerModels(splits, itemIds);
+
+  const training = trainingData(splits, itemIds, DEFAULT_SPLIT.positiveMin);
   const popular = runBaseline(new MostPopular(training), splits);
   const started = process.hrtime.bigint();
   const knnModel = new ItemKnn(training);
@@ -116,8 +122,31 @@ async function main(): Promise<void> {
   );
 
   const empty: UserLists = { top10: [], top20: [], top50: [] };
-  const rows: Row[] = [
-    evaluate('tailor', (u) => tailor.lists.get(u) ?? empty, splits, catalogSize, tailorTimes.mean),
+  const rows: Row[] = [];
+  if (tailor !== undefined && tailorTimes !== undefined) {
+    rows.push(
+      evaluate(
+        'tailor',
+        (u) => tailor.lists.get(u) ?? empty,
+        splits,
+        catalogSize,
+        tailorTimes.mean,
+      ),
+    );
+  }
+  for (const peer of 'results' in peers ? peers.results : []) {
+    rows.push(
+      evaluate(
+        peer.name,
+        (u) => peer.lists.get(u) ?? empty,
+        splits,
+        catalogSize,
+        (peer.fitSeconds * 1000) / Math.max(splits.length, 1),
+      ),
+    );
+  }
+  rows.push(
+    evaluate('ItemKNN', (u) => knn.lists.get(u) ?? empty, splits, catalogSize, knn.msPerUser),
     evaluate(
       'MostPopular',
       (u) => popular.lists.get(u) ?? empty,
@@ -125,28 +154,45 @@ async function main(): Promise<void> {
       catalogSize,
       popular.msPerUser,
     ),
-    evaluate('ItemKNN', (u) => knn.lists.get(u) ?? empty, splits, catalogSize, knn.msPerUser),
-  ];
-  const tailorRow = rows[0]!;
-  const ratios = rows.slice(1).map((baseline) => ({
-    name: `tailor/${baseline.name}`,
-    ...Object.fromEntries(METRICS.map((m) => [m, tailorRow[m] / baseline[m]])),
-  })) as ({ name: string } & Record<(typeof METRICS)[number], number>)[];
+  );
+  const tailorRow = rows.find((row) => row.name === 'tailor');
+  const ratios = (
+    tailorRow === undefined
+      ? []
+      : rows
+          .filter((row) => row !== tailorRow)
+          .map((peer) => ({
+            name: `tailor/${peer.name}`,
+            ...Object.fromEntries(METRICS.map((m) => [m, tailorRow[m] / peer[m]])),
+          }))
+  ) as ({ name: string } & Record<(typeof METRICS)[number], number>)[];
 
   say();
   printTable(
     ['recommender', ...METRICS, 'ms/user'],
     rows.map((row) => [row.name, ...METRICS.map((m) => fixed(row[m], 4)), fixed(row.msPerUser, 2)]),
   );
+  if (ratios.length > 0) {
+    say();
+    printTable(
+      ['ratio', ...METRICS],
+      ratios.map((ratio) => [ratio.name, ...METRICS.map((m) => `${fixed(ratio[m], 2)}x`)]),
+    );
+  }
   say();
-  printTable(
-    ['ratio', ...METRICS],
-    ratios.map((ratio) => [ratio.name, ...METRICS.map((m) => `${fixed(ratio[m], 2)}x`)]),
-  );
-  say();
-  say(
-    `tailor: ${JSON.stringify(tailor.strategies)} lists; top-10 request p50 ${fixed(tailorTimes.p50, 1)} ms, p95 ${fixed(tailorTimes.p95, 1)} ms; history items served again: ${tailor.historyServed.items} (in ${tailor.historyServed.users} users' top 50)`,
-  );
+  if ('skipped' in peers) say(`EASE and iALS not run: ${peers.skipped}`);
+  else {
+    for (const peer of peers.results) {
+      say(
+        `${peer.name}: chosen on validation ${JSON.stringify(peer.chosen)} (NDCG@10 ${fixed(chooseSetting(peer.validation).figures['NDCG@10'], 4)} over ${peer.validation.length} settings)`,
+      );
+    }
+  }
+  if (tailor !== undefined && tailorTimes !== undefined) {
+    say(
+      `tailor: ${JSON.stringify(tailor.strategies)} lists; top-10 request p50 ${fixed(tailorTimes.p50, 1)} ms, p95 ${fixed(tailorTimes.p95, 1)} ms; history items served again: ${tailor.historyServed.items} (in ${tailor.historyServed.users} users' top 50)`,
+    );
+  } else say('tailor: not run (--only-baselines)');
 
   // Over the unrounded figures: equal fingerprints mean two runs gave exactly the same numbers.
   const fingerprint = createHash('sha256')
@@ -154,7 +200,7 @@ async function main(): Promise<void> {
     .digest('hex')
     .slice(0, 16);
   const totalMs = msSince(runStarted);
-  const file = writeResults('quality', {
+  const file = writeResults(tailor === undefined ? 'quality-baselines' : 'quality', {
     ...runHeader('quality'),
     data: {
       dir: dataDir,
@@ -172,29 +218,86 @@ async function main(): Promise<void> {
       cutoffs:
         'HR, NDCG and coverage read a list of 10, Recall a list of 20, MRR a list of 50 (the most the recommender serves); tailor is asked once per size',
       msPerUser:
-        'tailor: one top-10 GraphQL request to the recommender subgraph on loopback; baselines: computing one top-50 in process',
+        'tailor: one top-10 GraphQL request to the recommender subgraph on loopback; baselines: computing one top-50 in process; EASE and iALS: fitting the chosen setting on the whole history, per user (Python, one thread)',
+      tuning:
+        'EASE and iALS: every setting of a small grid fitted on a validation split carved from the history the way the test set is carved from the whole (splitHistoryForValidation); the best NDCG@10 on validation is fitted again on the whole history. The test items never reach Python.',
     },
     rows: rows.map((row) => rounded(row, 4)),
     ratios: ratios.map((ratio) => rounded(ratio, 3)),
     fingerprint,
-    tailor: {
-      catalog: rounded(tailor.catalog, 1),
-      replay: rounded(tailor.replay, 1),
-      strategies: tailor.strategies,
-      historyServed: tailor.historyServed,
-      requestMsByListSize: Object.fromEntries(
-        Object.entries(tailor.requestMs).map(([first, times]) => [
-          first,
-          rounded(summarize(times), 2),
-        ]),
-      ),
-    },
+    peers:
+      'skipped' in peers
+        ? { skipped: peers.skipped }
+        : Object.fromEntries(
+            peers.results.map((peer) => [
+              peer.name,
+              {
+                chosen: peer.chosen,
+                fitSeconds: Math.round(peer.fitSeconds * 10) / 10,
+                validation: peer.validation.map((row) => ({
+                  setting: row.setting,
+                  ...rounded(
+                    Object.fromEntries(METRICS.map((m) => [m, row.figures[m]])) as Record<
+                      string,
+                      number
+                    >,
+                    4,
+                  ),
+                  fitSeconds: Math.round(row.fitSeconds * 10) / 10,
+                })),
+              },
+            ]),
+          ),
+    tailor:
+      tailor === undefined
+        ? { skipped: '--only-baselines' }
+        : {
+            catalog: rounded(tailor.catalog, 1),
+            replay: rounded(tailor.replay, 1),
+            strategies: tailor.strategies,
+            historyServed: tailor.historyServed,
+            requestMsByListSize: Object.fromEntries(
+              Object.entries(tailor.requestMs).map(([first, times]) => [
+                first,
+                rounded(summarize(times), 2),
+              ]),
+            ),
+          },
     itemKnn: { items: knnModel.size, buildMs: Math.round(knnBuildMs) },
     durationSeconds: Math.round(totalMs / 100) / 10,
   });
   say(
     `fingerprint ${fingerprint}; written ${path.relative(REPO_ROOT, file)} in ${(totalMs / 1000).toFixed(1)} s total`,
   );
+}
+
+/** EASE and iALS, or why not: a missing Python or venv is said and the rest still runs. */
+function runPeerModels(
+  splits: ReturnType<typeof splitByUser>,
+  itemIds: readonly string[],
+): { results: PeerResult[] } | { skipped: string } {
+  let python: string;
+  try {
+    say('peers: making the Python venv for EASE and iALS (once; pinned, from PyPI)');
+    python = ensurePeerPython();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    say(`peers: EASE and iALS NOT RUN, no Python for them: ${reason}`);
+    return { skipped: reason };
+  }
+  const started = process.hrtime.bigint();
+  try {
+    const results = withTempDirSync('peers', (scratch) =>
+      tuneAndRunPeers({ python, splits, itemIds, split: DEFAULT_SPLIT, scratch, progress: say }),
+    );
+    say(`peers: tuned and fitted in ${(msSince(started) / 1000).toFixed(1)} s`);
+    return { results };
+  } catch (err) {
+    // Tailor's run is already done by now: keep its figures and say what went wrong.
+    const reason = `peers.py failed: ${err instanceof Error ? err.message : String(err)}`;
+    say(`peers: EASE and iALS NOT RUN, ${reason}`);
+    return { skipped: reason };
+  }
 }
 
 runBench(main);
