@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 
 import { QdrantClient } from '@qdrant/js-client-rest';
+import { Agent, type Dispatcher } from 'undici';
 
 import { TailorError } from '../../errors.js';
 import { silentLogger } from '../../logger.js';
@@ -243,6 +244,58 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
         await store.scroll('items', { limit: 1, cursor: page.nextCursor ?? undefined });
         assert.equal((stub.requests.at(-1)?.body as { offset?: unknown }).offset, toQdrantId('p2'));
       } finally {
+        await stub.close();
+      }
+    });
+  });
+
+  describe('when choosing how requests travel', () => {
+    it('sends reads through undici request on the store dispatcher, never through fetch', async () => {
+      const stored = { id: toQdrantId('p1'), payload: { _tailorId: 'p1' } };
+      const stub = await stubQdrant((r) => {
+        if (r.method === 'GET' && r.path === '/collections/items')
+          return collectionInfo({ v: { size: 2, distance: 'Dot' } });
+        if (r.path === '/collections/items/points') return ok([stored]);
+        if (r.path === '/collections/items/points/query')
+          return ok({ points: [{ ...stored, version: 1, score: 1 }] });
+        if (r.path === '/collections/items/points/scroll')
+          return ok({ points: [stored], next_page_offset: null });
+        return undefined;
+      });
+      const dispatched: string[] = [];
+      const record: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+        dispatched.push(`${opts.method} ${opts.path}`);
+        return dispatch(opts, handler);
+      };
+      const agent = new Agent();
+      const realFetch = globalThis.fetch;
+      const fetched: string[] = [];
+      try {
+        const store = await createQdrantVectorStore({
+          url: stub.url,
+          logger: silentLogger(),
+          dispatcher: agent.compose(record),
+        });
+        // Reads the layout through the client once, so the reads below are the only calls left.
+        await store.search('items', { using: 'v', vector: [1, 0], limit: 1 });
+        dispatched.length = 0;
+        globalThis.fetch = (input, init) => {
+          fetched.push(String(input));
+          return realFetch(input, init);
+        };
+        await store.retrieve('items', ['p1']);
+        await store.search('items', { using: 'v', vector: [1, 0], limit: 1 });
+        await store.scroll('items', { limit: 1 });
+        assert.deepEqual(dispatched, [
+          'POST /collections/items/points',
+          'POST /collections/items/points/query',
+          'POST /collections/items/points/scroll',
+        ]);
+        assert.deepEqual(fetched, [], 'no read goes through fetch');
+        await store.close();
+      } finally {
+        globalThis.fetch = realFetch;
+        await agent.close();
         await stub.close();
       }
     });

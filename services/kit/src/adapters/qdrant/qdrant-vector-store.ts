@@ -1,4 +1,5 @@
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import type { Dispatcher } from 'undici';
 
 import { TailorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -20,6 +21,7 @@ import type {
 import { qdrantError, qdrantStatus } from './errors.js';
 import { toOptionalQdrantFilter } from './filter.js';
 import { TAILOR_ID_KEY, toQdrantId } from './ids.js';
+import { createQdrantTransport } from './transport.js';
 
 /** Options of {@link createQdrantVectorStore}. */
 export interface QdrantVectorStoreOptions {
@@ -32,6 +34,11 @@ export interface QdrantVectorStoreOptions {
   upsertBatchSize?: number;
   /** Deadline of one request to Qdrant. */
   requestTimeoutMs?: number;
+  /**
+   * The undici dispatcher that reads (retrieve, search, scroll) go through; by default an Agent
+   * the store owns and closes. Admin calls and writes go through the Qdrant client.
+   */
+  dispatcher?: Dispatcher;
 }
 
 export const QDRANT_STORE_DEFAULTS = {
@@ -180,6 +187,14 @@ export async function createQdrantVectorStore(
     // logged below instead.
     checkCompatibility: false,
   });
+  const http = createQdrantTransport({
+    baseUrl: url.toString().replace(/\/$/, ''),
+    requestTimeoutMs,
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+  });
+  const pointsPath = (collection: string, action = '') =>
+    `/collections/${encodeURIComponent(collection)}/points${action}`;
   try {
     const info = await client.versionInfo();
     log.info({ url: url.origin, version: info.version }, 'connected to Qdrant');
@@ -354,7 +369,7 @@ export async function createQdrantVectorStore(
       const batch = all.slice(start, start + upsertBatchSize);
       // Qdrant refuses the whole request when one id is missing: keep only the existing ones.
       const existing = await call(collection, 'checking points before updating vectors', () =>
-        client.retrieve(collection, {
+        http.post<Schemas['Record'][]>(pointsPath(collection), {
           ids: batch.map(([id]) => toQdrantId(id)),
           with_payload: false,
           with_vector: false,
@@ -381,7 +396,7 @@ export async function createQdrantVectorStore(
     if (ids.length === 0) return [];
     const withVectors = retrieveOptions.withVectors ?? false;
     const records = await call(collection, 'retrieving points', () =>
-      client.retrieve(collection, {
+      http.post<Schemas['Record'][]>(pointsPath(collection), {
         ids: [...new Set(ids)].map(toQdrantId),
         with_payload: true,
         with_vector: withVectors,
@@ -398,7 +413,7 @@ export async function createQdrantVectorStore(
     const filter = toOptionalQdrantFilter(request.filter);
     const withVectors = request.withVectors ?? false;
     const response = await call(collection, `searching "${request.using}"`, () =>
-      client.query(collection, {
+      http.post<Schemas['QueryResponse']>(pointsPath(collection, '/query'), {
         query: numbers(request.vector),
         using: request.using,
         limit: request.limit,
@@ -420,7 +435,7 @@ export async function createQdrantVectorStore(
     const filter = toOptionalQdrantFilter(request.filter);
     const withVectors = request.withVectors ?? false;
     const result = await call(collection, 'scrolling', () =>
-      client.scroll(collection, {
+      http.post<Schemas['ScrollResult']>(pointsPath(collection, '/scroll'), {
         limit: request.limit,
         with_payload: true,
         with_vector: withVectors,
@@ -481,6 +496,7 @@ export async function createQdrantVectorStore(
       // Every write already waited for Qdrant to apply it; there is nothing to flush.
       closed = true;
       collections.clear();
+      await http.close();
     },
   };
 }
