@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 
 import type { QualityFigures } from './metrics.js';
-import { chooseSetting, PEER_FORMAT, peerInput, readPeerOutput } from './peers.js';
+import {
+  chooseSetting,
+  PEER_FORMAT,
+  peerInput,
+  peerVenvDir,
+  readPeerOutput,
+  runPeers,
+} from './peers.js';
 import { type Rating, splitByUser, splitHistoryForValidation } from './split.js';
 
 const r = (userId: string, itemId: string, rating: number, timestamp: number): Rating => ({
@@ -139,5 +149,47 @@ describe('chooseSetting', () => {
       { setting: { lambda: 4 }, fitSeconds: 0, figures: figures(0.2, 0.6) },
     ];
     assert.deepEqual(chooseSetting(rows).setting, { lambda: 3 });
+  });
+});
+
+describe('peers.py', () => {
+  const python = path.join(peerVenvDir(), 'bin', 'python');
+  const skip = existsSync(python)
+    ? false
+    : `no peers venv at ${python}: the first npm run bench:quality makes it (pip, PyPI)`;
+  const liked = (userId: string, ...itemIds: string[]) => ({
+    userId,
+    history: itemIds.map((itemId, i): Rating => r(userId, itemId, 5, i)),
+    test: [],
+  });
+  // a goes with b, c with d; user 5 liked a and has rated e badly.
+  const splits = [
+    liked('1', 'a', 'b'),
+    liked('2', 'a', 'b'),
+    liked('3', 'c', 'd'),
+    liked('4', 'c', 'd', 'e'),
+    { ...liked('5', 'a'), history: [r('5', 'a', 5, 0), r('5', 'e', 1, 1)] },
+  ];
+  const items = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+  it('ranks with EASE and iALS, leaves out the history and never an unliked item', { skip }, () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'tailor-peers-test-'));
+    try {
+      const input = peerInput(splits, items, 4, [
+        { name: 'EASE', settings: [{ lambda: 1 }] },
+        {
+          name: 'iALS',
+          settings: [{ factors: 2, regularization: 0.1, alpha: 1, iterations: 5 }],
+        },
+      ]);
+      const [ease, ials] = runPeers(python, input, scratch, 'unit');
+      assert.equal(ease?.lists.get('5')?.top50[0], 'b');
+      for (const run of [ease, ials]) {
+        const list = run?.lists.get('5')?.top50 ?? [];
+        assert.deepEqual([...list].sort(), ['b', 'c', 'd']);
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
