@@ -114,6 +114,20 @@ export interface ProfilePayload {
    * has none. A profile whose version is older than the current model is folded in again.
    */
   cfModelVersion?: string;
+  /**
+   * Per item, the summed weight of the user's events on it (newest touched first, bounded):
+   * what the `cf` vector is folded in from, the same signal the trainer learns from.
+   */
+  affinities?: ItemAffinity[];
+}
+
+/** The user's summed signal on one item. */
+export interface ItemAffinity {
+  itemId: string;
+  /** Sum of the event weights; negative when the user said no. */
+  weight: number;
+  /** Epoch ms of the newest event on the item. */
+  at: number;
 }
 
 export function profilesCollectionSpec(

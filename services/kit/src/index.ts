@@ -1,5 +1,6 @@
 export * from './adapters/index.js';
 export * from './auth/index.js';
+export * from './collaborative/index.js';
 export * from './collections.js';
 export * from './config.js';
 export * from './contract/user-event.js';

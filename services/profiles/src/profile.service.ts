@@ -1,12 +1,16 @@
 import {
   type ConsumedEvent,
+  foldInUsers,
   EVENT_LIMITS,
   ITEMS_COLLECTION,
   itemsCollectionSpec,
   type Logger,
   type PointInput,
+  modelsCollectionSpec,
   PROFILES_COLLECTION,
   profilesCollectionSpec,
+  type PublishedModel,
+  readPublishedModel,
   type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
@@ -50,7 +54,17 @@ export interface ProfileServiceOptions {
   vault?: UserKeyVault;
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
+  /**
+   * How long a read of the published model is reused before the store is asked again; a new
+   * model reaches batches at most this late. Default {@link MODEL_CHECK_MS}.
+   */
+  modelCheckMs?: number;
 }
+
+/** Default of {@link ProfileServiceOptions.modelCheckMs}. */
+export const MODEL_CHECK_MS = 5_000;
+/** Profiles re-folded per store page when a new model comes. */
+const REFOLD_PAGE_SIZE = 200;
 
 /** What one batch came to. */
 export interface BatchOutcome {
@@ -72,6 +86,7 @@ export class ProfileService implements ProfileReader, ProfileEraser {
   private readonly lock = new KeyedLock();
   private readonly now: () => number;
   private readonly tagStats: TagStats;
+  private model: { read: PublishedModel | undefined; at: number } | undefined;
 
   constructor(private readonly options: ProfileServiceOptions) {
     this.log = options.logger.child({ component: 'profiles' });
@@ -87,6 +102,87 @@ export class ProfileService implements ProfileReader, ProfileEraser {
     const { dimension, cfDimension } = this.options.settings;
     await this.options.store.ensureCollection(profilesCollectionSpec(dimension, cfDimension));
     await this.options.store.ensureCollection(itemsCollectionSpec(dimension, cfDimension));
+    await this.options.store.ensureCollection(modelsCollectionSpec(cfDimension));
+  }
+
+  /** The published model, re-read at most every `modelCheckMs` (wall clock, not `now`). */
+  private async currentModel(fresh = false): Promise<PublishedModel | undefined> {
+    const maxAge = this.options.modelCheckMs ?? MODEL_CHECK_MS;
+    if (!fresh && this.model !== undefined && Date.now() - this.model.at < maxAge) {
+      return this.model.read;
+    }
+    const read = await readPublishedModel(this.options.store, this.options.settings.cfDimension);
+    this.model = { read, at: Date.now() };
+    return read;
+  }
+
+  /**
+   * Sets each profile's `cf` vector: the exact solve against the published item factors over
+   * its affinities. Without a model, profiles keep no `cf` (the recommender's other sources
+   * serve them); a profile none of whose items has factors loses its stale one.
+   */
+  private async foldIn(profiles: readonly Profile[], model: PublishedModel): Promise<void> {
+    const vectors = await foldInUsers(
+      this.options.store,
+      model,
+      new Map(profiles.map((p) => [p.payload.userId, p.payload.affinities])),
+    );
+    for (const profile of profiles) {
+      const cf = vectors.get(profile.payload.userId);
+      if (cf === undefined) {
+        delete profile.cf;
+        delete profile.payload.cfModelVersion;
+      } else {
+        profile.cf = cf;
+        profile.payload.cfModelVersion = model.payload.modelVersion;
+      }
+    }
+  }
+
+  /**
+   * Folds in again every profile whose `cf` was folded against another model than the one
+   * published now (in the background after each new model; see startProfiles). Returns how
+   * many profiles were rewritten.
+   */
+  async refoldStale(): Promise<number> {
+    const model = await this.currentModel(true);
+    if (model === undefined) return 0;
+    const { store } = this.options;
+    let cursor: string | undefined;
+    let rewritten = 0;
+    do {
+      const page = await store.scroll(PROFILES_COLLECTION, {
+        limit: REFOLD_PAGE_SIZE,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      const stale = page.points
+        .filter((point) => {
+          const p = point.payload;
+          return (
+            p.cfModelVersion !== model.payload.modelVersion &&
+            Array.isArray(p.affinities) &&
+            p.affinities.length > 0
+          );
+        })
+        .map((point) => point.id);
+      if (stale.length > 0) {
+        rewritten += await this.lock.run(stale, async () => {
+          // Read again under the lock: a batch may have moved them since the page was read.
+          const profiles = [...(await this.loadProfiles(stale, true)).values()].filter(
+            (p) => p.payload.cfModelVersion !== model.payload.modelVersion,
+          );
+          await this.foldIn(profiles, model);
+          if (profiles.length > 0)
+            await store.upsert(PROFILES_COLLECTION, profiles.map(profileToPoint));
+          return profiles.length;
+        });
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    if (rewritten > 0) {
+      this.log.info({ modelVersion: model.payload.modelVersion, rewritten }, 'profiles re-folded');
+    }
+    return rewritten;
   }
 
   /**
@@ -117,7 +213,7 @@ export class ProfileService implements ProfileReader, ProfileEraser {
       for (const userId of await this.forgottenAmong(byUser)) byUser.delete(userId);
       const profiles = await this.loadProfiles(userIds, true);
       const items = await this.loadItems(events);
-      const writes: PointInput[] = [];
+      const changed: Profile[] = [];
       const appliedTypes: string[] = [];
       for (const [userId, consumed] of byUser) {
         const input = consumed.map((c): ProfileEvent => {
@@ -145,8 +241,11 @@ export class ProfileService implements ProfileReader, ProfileEraser {
             );
           }
         }
-        if (result.changed) writes.push(profileToPoint(result.profile));
+        if (result.changed) changed.push(result.profile);
       }
+      const model = await this.currentModel();
+      if (model !== undefined && changed.length > 0) await this.foldIn(changed, model);
+      const writes: PointInput[] = changed.map(profileToPoint);
       if (writes.length > 0) await store.upsert(PROFILES_COLLECTION, writes);
       outcome.written = writes.length;
 
@@ -216,8 +315,10 @@ export class ProfileService implements ProfileReader, ProfileEraser {
     withVectors: boolean,
   ): Promise<Map<string, Profile>> {
     const points = await this.options.store.retrieve(PROFILES_COLLECTION, userIds, { withVectors });
-    const { dimension } = this.options.settings;
-    return new Map(points.map((point) => [point.id, profileFromPoint(point, dimension)]));
+    const { dimension, cfDimension } = this.options.settings;
+    return new Map(
+      points.map((point) => [point.id, profileFromPoint(point, dimension, cfDimension)]),
+    );
   }
 
   private async loadItems(events: readonly ConsumedEvent[]): Promise<Map<string, ItemFacts>> {

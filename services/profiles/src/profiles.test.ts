@@ -16,6 +16,7 @@ import {
   type EventType,
   type ItemPayload,
   ITEMS_COLLECTION,
+  MODELS_COLLECTION,
   itemsCollectionSpec,
   PROFILE_LONG_VECTOR,
   PROFILE_SHORT_VECTOR,
@@ -347,7 +348,7 @@ describe('the profiles service', () => {
   });
 
   describe('when the same log offsets are delivered again', () => {
-    it('skips them even under new event ids, with one read of profiles, one of items, one write', async () => {
+    it('skips them even under new event ids, with one read of profiles, one of items, one of the model, one write', async () => {
       const service = new ProfileService({
         store,
         logger,
@@ -363,7 +364,8 @@ describe('the profiles service', () => {
       probe.retrieves = [];
       probe.upserts = [];
       const first = await service.applyBatch(batch('first'));
-      assert.deepEqual(probe.retrieves, [PROFILES_COLLECTION, ITEMS_COLLECTION]);
+      // The model is read once, then reused for MODEL_CHECK_MS.
+      assert.deepEqual(probe.retrieves, [PROFILES_COLLECTION, ITEMS_COLLECTION, MODELS_COLLECTION]);
       assert.deepEqual(probe.upserts, [PROFILES_COLLECTION]);
       assert.deepEqual(first, {
         applied: 3,

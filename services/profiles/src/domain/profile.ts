@@ -2,6 +2,7 @@ import {
   type EventType,
   eventWeight,
   type EventWeights,
+  type ItemAffinity,
   type ProfilePayload,
   type RecentInteraction,
   type UserEvent,
@@ -16,6 +17,8 @@ export const PROFILE_LIMITS = Object.freeze({
   recentItems: 50,
   /** Items recommendations exclude; the newest are kept. */
   seenItemIds: 1_000,
+  /** Items whose summed weight the profile keeps to fold the `cf` vector in from. */
+  affinities: 500,
   /** Ids of the newest events applied, checked so a resent event counts once. */
   recentEventIds: 500,
   /** Strongest categories kept. */
@@ -37,6 +40,7 @@ export interface StoredInteraction extends RecentInteraction {
  */
 export interface StoredProfile extends ProfilePayload {
   recentItems: StoredInteraction[];
+  affinities: ItemAffinity[];
 }
 
 /** A profile as the domain works on it: payload and both vectors, in doubles. */
@@ -46,6 +50,8 @@ export interface Profile {
   long: Float64Array;
   /** The current session: decayed with the short half-life. */
   short: Float64Array;
+  /** The user's collaborative factors, folded in against `payload.cfModelVersion`. */
+  cf?: Float32Array;
 }
 
 /** What the profile needs to know about the item an event is about. */
@@ -122,6 +128,7 @@ export function emptyProfile(userId: string, dimension: number): Profile {
       categories: {},
       tags: {},
       recentItems: [],
+      affinities: [],
       seenItemIds: [],
       recentEventIds: [],
       offsets: {},
@@ -140,12 +147,14 @@ function cloneProfile(profile: Profile): Profile {
       categories: { ...p.categories },
       tags: { ...p.tags },
       recentItems: [...p.recentItems],
+      affinities: p.affinities.map((a) => ({ ...a })),
       seenItemIds: [...p.seenItemIds],
       recentEventIds: [...p.recentEventIds],
       offsets: { ...p.offsets },
     },
     long: Float64Array.from(profile.long),
     short: Float64Array.from(profile.short),
+    ...(profile.cf === undefined ? {} : { cf: profile.cf }),
   };
 }
 
@@ -176,6 +185,8 @@ export function holdsPersonalData(profile: Profile): boolean {
     Object.keys(p.categories).length > 0 ||
     Object.keys(p.tags).length > 0 ||
     p.recentItems.length > 0 ||
+    p.affinities.length > 0 ||
+    profile.cf !== undefined ||
     p.seenItemIds.length > 0 ||
     p.recentEventIds.length > 0 ||
     !isZero(profile.long) ||
@@ -221,6 +232,24 @@ function rememberInteraction(payload: StoredProfile, interaction: StoredInteract
   if (index >= PROFILE_LIMITS.recentItems) return;
   items.splice(index, 0, interaction);
   if (items.length > PROFILE_LIMITS.recentItems) items.length = PROFILE_LIMITS.recentItems;
+}
+
+/**
+ * Adds the event's weight to the item's sum, the item moved first. The newest-touched items are
+ * kept when the list is full, so the fold-in follows the user's current taste.
+ */
+function addAffinity(payload: StoredProfile, itemId: string, weight: number, at: number): void {
+  const list = payload.affinities;
+  const index = list.findIndex((affinity) => affinity.itemId === itemId);
+  const existing = index >= 0 ? list.splice(index, 1)[0] : undefined;
+  const next = {
+    itemId,
+    weight: (existing?.weight ?? 0) + weight,
+    at: Math.max(existing?.at ?? at, at),
+  };
+  const position = list.findIndex((affinity) => affinity.at <= next.at);
+  list.splice(position < 0 ? list.length : position, 0, next);
+  if (list.length > PROFILE_LIMITS.affinities) list.length = PROFILE_LIMITS.affinities;
 }
 
 /**
@@ -294,6 +323,7 @@ function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettin
     }
   }
   if (weight > 0) payload.positiveEventCount += 1;
+  if (weight !== 0) addAffinity(payload, event.itemId, weight, event.timestamp);
 
   const interaction: StoredInteraction = {
     itemId: event.itemId,

@@ -1,6 +1,8 @@
 import {
+  CF_VECTOR,
   EVENT_TYPES,
   type EventType,
+  type ItemAffinity,
   ITEM_VECTOR,
   type PointInput,
   PROFILE_LONG_VECTOR,
@@ -56,6 +58,21 @@ function interactions(value: unknown): StoredInteraction[] {
   return out;
 }
 
+function affinities(value: unknown): ItemAffinity[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry): ItemAffinity[] => {
+    if (!isRecord(entry)) return [];
+    const { itemId, weight, at } = entry;
+    return typeof itemId === 'string' &&
+      typeof weight === 'number' &&
+      Number.isFinite(weight) &&
+      typeof at === 'number' &&
+      Number.isFinite(at)
+      ? [{ itemId, weight, at }]
+      : [];
+  });
+}
+
 function vectorOf(point: StoredPoint, name: string, dimension: number): Float64Array {
   const stored = point.vectors?.[name];
   return stored !== undefined && stored.length === dimension
@@ -64,7 +81,11 @@ function vectorOf(point: StoredPoint, name: string, dimension: number): Float64A
 }
 
 /** A `profiles` point as a profile; vectors not asked for (or of another size) read as zero. */
-export function profileFromPoint(point: StoredPoint, dimension: number): Profile {
+export function profileFromPoint(
+  point: StoredPoint,
+  dimension: number,
+  cfDimension?: number,
+): Profile {
   const p = point.payload;
   const userId = typeof p.userId === 'string' ? p.userId : point.id;
   const profile = emptyProfile(userId, dimension);
@@ -83,6 +104,7 @@ export function profileFromPoint(point: StoredPoint, dimension: number): Profile
     categories: numbers(p.categories, (n) => n > 0),
     tags: numbers(p.tags, (n) => n > 0),
     recentItems: interactions(p.recentItems),
+    affinities: affinities(p.affinities),
     seenItemIds: strings(p.seenItemIds),
     recentEventIds: strings(p.recentEventIds),
     offsets: Object.fromEntries(
@@ -91,8 +113,11 @@ export function profileFromPoint(point: StoredPoint, dimension: number): Profile
           DECIMAL.test(entry[0]) && typeof entry[1] === 'string' && DECIMAL.test(entry[1]),
       ),
     ),
+    ...(typeof p.cfModelVersion === 'string' ? { cfModelVersion: p.cfModelVersion } : {}),
   };
   profile.long = vectorOf(point, PROFILE_LONG_VECTOR, dimension);
+  const cf = point.vectors?.[CF_VECTOR];
+  if (cf !== undefined && cf.length === cfDimension) profile.cf = cf;
   profile.short = vectorOf(point, PROFILE_SHORT_VECTOR, dimension);
   return profile;
 }
@@ -104,6 +129,7 @@ export function profileToPoint(profile: Profile): PointInput {
     vectors: {
       [PROFILE_LONG_VECTOR]: Float32Array.from(profile.long),
       [PROFILE_SHORT_VECTOR]: Float32Array.from(profile.short),
+      ...(profile.cf === undefined ? {} : { [CF_VECTOR]: profile.cf }),
     },
     payload: { ...profile.payload },
   };

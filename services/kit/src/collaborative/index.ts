@@ -1,0 +1,3 @@
+export * from './linalg.js';
+export * from './model.js';
+export * from './published.js';

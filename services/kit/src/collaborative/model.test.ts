@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { choleskySolveInPlace, dot } from './linalg.js';
+import { type FactorModelParams, foldIn, pairSignal } from './model.js';
+
+/** Deterministic pseudo-random numbers in [-0.5, 0.5). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  };
+}
+
+const PARAMS: FactorModelParams = {
+  alpha: 2,
+  regularization: 0.05,
+  frequencyScaled: true,
+  unobservedWeight: 0.1,
+};
+
+function factors(rows: number, k: number, next: () => number): Float64Array[] {
+  return Array.from({ length: rows }, () => Float64Array.from({ length: k }, next));
+}
+
+function gramOf(rows: readonly Float64Array[], k: number): Float64Array {
+  const gram = new Float64Array(k * k);
+  for (const y of rows)
+    for (let r = 0; r < k; r += 1) for (let c = 0; c < k; c += 1) gram[r * k + c]! += y[r]! * y[c]!;
+  return gram;
+}
+
+describe('choleskySolveInPlace', () => {
+  it('solves a symmetric positive definite system', () => {
+    const a = Float64Array.from([4, 2, 0.6, 2, 5, 1, 0.6, 1, 3]);
+    const x = choleskySolveInPlace(Float64Array.from(a), [1, 2, 3])!;
+    for (let r = 0; r < 3; r += 1) {
+      const row = Array.from(a.subarray(r * 3, r * 3 + 3));
+      assert.ok(Math.abs(dot(row, x) - [1, 2, 3][r]!) < 1e-12);
+    }
+  });
+
+  it('refuses a matrix that is not positive definite', () => {
+    assert.equal(choleskySolveInPlace(Float64Array.from([1, 2, 2, 1]), [1, 1]), undefined);
+  });
+});
+
+describe('foldIn', () => {
+  const k = 6;
+  const items = factors(40, k, random(7));
+  const gram = gramOf(items, k);
+  const observed = new Map<number, number>([
+    [3, 4],
+    [11, 2],
+    [17, -4],
+    [25, 1],
+    [30, -2],
+  ]);
+  const pairs = [...observed].map(([index, weight]) => ({ weight, factors: items[index]! }));
+
+  it('equals the full least-squares solve over every item, observed or not', () => {
+    const x = foldIn({ params: PARAMS, dimension: k, gram, otherSide: items.length, pairs })!;
+    // The gradient of the whole loss, item by item with no Gram shortcut, vanishes at x.
+    const lambda = PARAMS.regularization * (observed.size + PARAMS.unobservedWeight * items.length);
+    const gradient = new Float64Array(k);
+    items.forEach((y, index) => {
+      const weight = observed.get(index);
+      const { preference, confidence } =
+        weight === undefined
+          ? { preference: 0, confidence: PARAMS.unobservedWeight }
+          : pairSignal(weight, PARAMS.alpha);
+      const residual = dot(x, y) - preference;
+      for (let d = 0; d < k; d += 1) gradient[d]! += confidence * residual * y[d]!;
+    });
+    for (let d = 0; d < k; d += 1) gradient[d]! += lambda * x[d]!;
+    assert.ok(Math.max(...gradient.map(Math.abs)) < 1e-9, `gradient ${gradient.join(', ')}`);
+  });
+
+  it('scores a liked item above a disliked one', () => {
+    const x = foldIn({ params: PARAMS, dimension: k, gram, otherSide: items.length, pairs })!;
+    assert.ok(dot(x, items[3]!) > dot(x, items[17]!));
+  });
+
+  it('lowers an item the user then dislikes', () => {
+    const before = foldIn({ params: PARAMS, dimension: k, gram, otherSide: items.length, pairs })!;
+    const after = foldIn({
+      params: PARAMS,
+      dimension: k,
+      gram,
+      otherSide: items.length,
+      pairs: [...pairs, { weight: -4, factors: items[8]! }],
+    })!;
+    assert.ok(dot(after, items[8]!) < dot(before, items[8]!));
+  });
+
+  it('has nothing to fold without a pair', () => {
+    assert.equal(
+      foldIn({ params: PARAMS, dimension: k, gram, otherSide: items.length, pairs: [] }),
+      undefined,
+    );
+  });
+});

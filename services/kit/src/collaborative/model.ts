@@ -1,0 +1,83 @@
+import { addOuterInPlace, addScaled, choleskySolveInPlace } from './linalg.js';
+
+/**
+ * The implicit-feedback factor model's hyper-parameters (Hu, Koren, Volinsky 2008, with the
+ * unobserved weight and frequency-scaled regularization of Rendle et al. 2021). The trainer fits
+ * with them and publishes them with the model, so a fold-in solves the very same problem.
+ */
+export interface FactorModelParams {
+  /** Confidence of an observed pair: 1 + alpha × |weight|. */
+  alpha: number;
+  /** L2 regularization λ. */
+  regularization: number;
+  /** When true, a row's λ is λ × (observed + unobservedWeight × rows of the other side). */
+  frequencyScaled: boolean;
+  /** Weight of each unobserved pair (preference 0) relative to an observed pair's 1. */
+  unobservedWeight: number;
+}
+
+/** A user's (or an item's) aggregated signal on one counterpart: the sum of its event weights. */
+export interface WeightedInteraction {
+  itemId: string;
+  /** Signed: positive pulls the pair towards preference 1, negative asserts preference 0. */
+  weight: number;
+}
+
+/**
+ * Preference and confidence of a pair with this summed weight. A negative weight (dislike,
+ * skip, a low rating) is an observed "no": preference 0 held with more confidence than an
+ * unobserved pair's, so the model pushes that item down rather than merely not up.
+ */
+export function pairSignal(
+  weight: number,
+  alpha: number,
+): { preference: 0 | 1; confidence: number } {
+  return { preference: weight > 0 ? 1 : 0, confidence: 1 + alpha * Math.abs(weight) };
+}
+
+/** λ of one row with `observed` pairs against `otherSide` rows of the other factor matrix. */
+export function rowRegularization(
+  params: FactorModelParams,
+  observed: number,
+  otherSide: number,
+): number {
+  return params.frequencyScaled
+    ? params.regularization * (observed + params.unobservedWeight * otherSide)
+    : params.regularization;
+}
+
+/** What folding one row in against fixed factors of the other side needs. */
+export interface FoldInInput {
+  params: FactorModelParams;
+  /** k. */
+  dimension: number;
+  /** ΣyyT over every row of the other side, k×k row-major (the model's Gram matrix). */
+  gram: ArrayLike<number>;
+  /** Rows of the other side in the model (for the frequency-scaled λ). */
+  otherSide: number;
+  /** The row's pairs with the other side's factors; pairs without factors are left out. */
+  pairs: readonly { weight: number; factors: ArrayLike<number> }[];
+}
+
+/**
+ * The exact least-squares row for fixed factors of the other side: minimizes
+ * Σ_observed c (p − x·y)² + w₀ Σ_unobserved (x·y)² + λ‖x‖² by solving
+ * (w₀G + Σ (c − w₀) y yᵀ + λI) x = Σ c p y with a Cholesky factorization.
+ * Undefined when no pair has factors: nothing to fold.
+ */
+export function foldIn(input: FoldInInput): Float64Array | undefined {
+  const { params, dimension: k, gram, pairs } = input;
+  if (pairs.length === 0) return undefined;
+  const w0 = params.unobservedWeight;
+  const a = new Float64Array(k * k);
+  for (let i = 0; i < k * k; i += 1) a[i] = w0 * gram[i]!;
+  const b = new Float64Array(k);
+  for (const pair of pairs) {
+    const { preference, confidence } = pairSignal(pair.weight, params.alpha);
+    addOuterInPlace(a, pair.factors, confidence - w0);
+    if (preference === 1) addScaled(b, pair.factors, confidence);
+  }
+  const lambda = rowRegularization(params, pairs.length, input.otherSide);
+  for (let d = 0; d < k; d += 1) a[d * k + d]! += lambda;
+  return choleskySolveInPlace(a, b);
+}

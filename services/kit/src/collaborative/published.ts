@@ -1,0 +1,83 @@
+import {
+  CF_VECTOR,
+  CURRENT_MODEL_ID,
+  ITEMS_COLLECTION,
+  MODEL_GRAM_VECTOR,
+  type ModelPayload,
+  MODELS_COLLECTION,
+} from '../collections.js';
+import type { VectorStore } from '../ports/vector-store.js';
+import { foldIn, type WeightedInteraction } from './model.js';
+
+/** The model in service as the store holds it: what folding a user in reads. */
+export interface PublishedModel {
+  payload: ModelPayload;
+  /** k×k, row-major. */
+  gram: Float32Array;
+}
+
+function isModelPayload(value: Record<string, unknown>): boolean {
+  return (
+    typeof value.modelVersion === 'string' &&
+    typeof value.dimension === 'number' &&
+    typeof value.alpha === 'number' &&
+    typeof value.regularization === 'number' &&
+    typeof value.unobservedWeight === 'number' &&
+    typeof value.items === 'number'
+  );
+}
+
+/** The model the trainer published last, or undefined before the first training. */
+export async function readPublishedModel(
+  store: VectorStore,
+  cfDimension: number,
+): Promise<PublishedModel | undefined> {
+  const [point] = await store.retrieve(MODELS_COLLECTION, [CURRENT_MODEL_ID], {
+    withVectors: true,
+  });
+  const gram = point?.vectors?.[MODEL_GRAM_VECTOR];
+  if (point === undefined || gram === undefined || !isModelPayload(point.payload)) return undefined;
+  const payload = point.payload as unknown as ModelPayload;
+  // A model of another k cannot be folded against: wait for one trained with this CF_DIMENSION.
+  if (payload.dimension !== cfDimension || gram.length !== cfDimension * cfDimension) {
+    return undefined;
+  }
+  return { payload, gram };
+}
+
+/**
+ * Folds users in against the published model: one retrieve of every item factor the users
+ * need, then an exact solve per user. A user none of whose items has factors gets none.
+ */
+export async function foldInUsers(
+  store: VectorStore,
+  model: PublishedModel,
+  users: ReadonlyMap<string, readonly WeightedInteraction[]>,
+): Promise<Map<string, Float32Array>> {
+  const ids = [...new Set([...users.values()].flatMap((list) => list.map((i) => i.itemId)))];
+  const factors = new Map<string, Float32Array>();
+  if (ids.length > 0) {
+    for (const point of await store.retrieve(ITEMS_COLLECTION, ids, { withVectors: true })) {
+      const cf = point.vectors?.[CF_VECTOR];
+      if (cf !== undefined && cf.length === model.payload.dimension) factors.set(point.id, cf);
+    }
+  }
+  const out = new Map<string, Float32Array>();
+  for (const [userId, interactions] of users) {
+    const pairs = interactions.flatMap((interaction) => {
+      const itemFactors = factors.get(interaction.itemId);
+      return itemFactors === undefined
+        ? []
+        : [{ weight: interaction.weight, factors: itemFactors }];
+    });
+    const vector = foldIn({
+      params: model.payload,
+      dimension: model.payload.dimension,
+      gram: model.gram,
+      otherSide: model.payload.items,
+      pairs,
+    });
+    if (vector !== undefined) out.set(userId, Float32Array.from(vector));
+  }
+  return out;
+}
