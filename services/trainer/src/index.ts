@@ -1,0 +1,141 @@
+import path from 'node:path';
+
+import {
+  consumeUserEvents,
+  createServiceApp,
+  type EventBus,
+  type GatewayTrustConfig,
+  listen,
+  type Logger,
+  type Subscription,
+  USER_EVENTS_DLQ_TOPIC,
+  USER_EVENTS_TOPIC,
+  type UserKeyVault,
+  type VectorStore,
+} from '@tailor/kit';
+
+import { type TrainerConfig, trainingSettings } from './config.js';
+import { InteractionStore } from './interaction-store.js';
+import { createTrainerMetrics } from './metrics.js';
+import { type TrainedModel, TrainerService } from './trainer.service.js';
+
+export {
+  DEFAULT_TRAINING,
+  TRAINER_GROUP_ID,
+  type TrainerConfig,
+  trainerEnvShape,
+  trainingSettings,
+} from './config.js';
+export {
+  foldInUser,
+  type InteractionMatrix,
+  interactionMatrix,
+  trainFactors,
+  type TrainingSettings,
+  weightedLoss,
+} from './domain/ials.js';
+export {
+  INTERACTION_LIMITS,
+  recordInteraction,
+  trainingData,
+  type UserInteractions,
+} from './domain/interactions.js';
+export { InteractionStore } from './interaction-store.js';
+export { createTrainerMetrics, type TrainerMetrics } from './metrics.js';
+export {
+  type TrainedModel,
+  TrainerService,
+  type TrainerServiceOptions,
+} from './trainer.service.js';
+
+/** What the trainer needs. Adapters are owned by the caller. */
+export interface TrainerDeps {
+  config: TrainerConfig & GatewayTrustConfig & { DATA_DIR: string };
+  logger: Logger;
+  bus: EventBus;
+  /** Holds `items` (their `cf` vectors are written here) and `models`. */
+  store: VectorStore;
+  /** Opens sealed events; a user whose key is gone is dropped from the interactions. */
+  vault?: UserKeyVault;
+  now?: () => number;
+}
+
+/** A running trainer. */
+export interface RunningTrainer {
+  url: string;
+  /** Trains now on what is recorded and publishes the model (undefined with no data). */
+  retrain(): Promise<TrainedModel | undefined>;
+  /** Events recorded since start (redeliveries not counted). */
+  recorded(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the trainer: records `user-events` (group TRAINER_CONSUMER_GROUP, from the
+ * beginning) into its interaction store under DATA_DIR/trainer, trains on start when it has
+ * data and no model is published, then every TRAINER_INTERVAL_MINUTES, and on demand.
+ * Serves `/healthz`, `/readyz` and `/metrics`.
+ */
+export async function startTrainer(
+  deps: TrainerDeps & { host: string; port: number },
+): Promise<RunningTrainer> {
+  const { config, logger } = deps;
+  const metrics = createTrainerMetrics();
+  const interactions = await InteractionStore.open(path.join(config.DATA_DIR, 'trainer'), logger);
+  const trainer = new TrainerService({
+    store: deps.store,
+    interactions,
+    settings: trainingSettings(config),
+    weights: config.PROFILE_EVENT_WEIGHTS,
+    logger,
+    metrics,
+    ...(deps.vault === undefined ? {} : { vault: deps.vault }),
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
+  await trainer.ensureCollections();
+  await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
+  let recorded = 0;
+  const consumer: Subscription = await consumeUserEvents({
+    bus: deps.bus,
+    groupId: config.TRAINER_CONSUMER_GROUP,
+    logger,
+    fromBeginning: true,
+    ...(deps.vault === undefined ? {} : { vault: deps.vault }),
+    handle: async (events) => {
+      recorded += await trainer.record(events);
+    },
+  });
+  const train = (reason: string) =>
+    trainer.train(reason).catch((err: unknown) => {
+      logger.error({ err, reason }, 'training failed; the model in service stays');
+      return undefined;
+    });
+  if (interactions.userCount > 0 && (await trainer.publishedVersion()) === undefined) {
+    void train('start');
+  }
+  const interval =
+    config.TRAINER_INTERVAL_MINUTES > 0
+      ? setInterval(() => void train('schedule'), config.TRAINER_INTERVAL_MINUTES * 60_000)
+      : undefined;
+  interval?.unref();
+
+  const { app, registry } = createServiceApp({ name: 'trainer', logger });
+  registry.registerMetric(metrics.trainingSeconds);
+  registry.registerMetric(metrics.loss);
+  registry.registerMetric(metrics.model);
+  registry.registerMetric(metrics.recorded);
+  const server = await listen(app, deps.host, deps.port);
+  return {
+    url: `http://${deps.host}:${server.port}`,
+    retrain: () => trainer.train('demand'),
+    recorded: () => recorded,
+    close: async () => {
+      if (interval !== undefined) clearInterval(interval);
+      try {
+        await consumer.stop();
+      } finally {
+        await server.close();
+      }
+    },
+  };
+}
