@@ -118,14 +118,17 @@ switch (command) {
   case 'bench': {
     // Benchmarks, not tests: each prints a table and writes tests/bench/results/<name>.json.
     const [name, ...flags] = rest;
-    const benches = ['quality', 'ingest', 'serve', 'generate', 'pgen'];
+    // `tune` is the quality bench's tuner: it lives beside it and reads the same split.
+    const entries = { tune: join('quality', 'tune.js') };
+    const benches = ['quality', 'ingest', 'serve', 'generate', 'pgen', ...Object.keys(entries)];
     if (!benches.includes(name)) {
       console.error(`tailor: bench needs one of ${benches.join(', ')}`);
       process.exit(2);
     }
     ensureInstalled();
     build();
-    must(process.execPath, [join(root, 'tests', 'dist', 'bench', name, 'main.js'), ...flags]);
+    const entry = entries[name] ?? join(name, 'main.js');
+    must(process.execPath, [join(root, 'tests', 'dist', 'bench', entry), ...flags]);
     break;
   }
   case 'compose':

@@ -55,6 +55,7 @@ export function testEnv(
     EVENTS_PORT: '0',
     PROFILES_PORT: '0',
     RECOMMENDER_PORT: '0',
+    TRAINER_PORT: '0',
     GENERATION_PORT: '0',
     ...extra,
   };

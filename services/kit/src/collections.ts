@@ -23,7 +23,7 @@ export const PROFILE_LONG_VECTOR = 'long';
 export const PROFILE_SHORT_VECTOR = 'short';
 
 /** Length of `cf` vectors unless `CF_DIMENSION` says otherwise. */
-export const DEFAULT_CF_DIMENSION = 64;
+export const DEFAULT_CF_DIMENSION = 128;
 /** Bounds of `CF_DIMENSION`: the model's k×k Gram matrix is stored as one vector of k² floats. */
 export const MIN_CF_DIMENSION = 2;
 export const MAX_CF_DIMENSION = 256;

@@ -5,6 +5,7 @@ import { authModeEnv, gatewayEnvShape, refineGatewayAuthEnv } from '@tailor/grap
 import { adapterEnvShape, baseEnvShape, env } from '@tailor/kit';
 import { profilesEnvShape } from '@tailor/profiles';
 import { recommenderEnvShape } from '@tailor/recommender';
+import { trainerEnvShape } from '@tailor/trainer';
 import { z } from 'zod';
 
 /** Every variable of every service, plus the mesh's own: one process reads them all. */
@@ -16,6 +17,7 @@ export const meshEnvSchema = z
     ...eventsEnvShape,
     ...profilesEnvShape,
     ...recommenderEnvShape,
+    ...trainerEnvShape,
     ...generationEnvShape,
     ...gatewayEnvShape,
     /** One process on one machine: no tokens unless asked for; the gateway warns at start. */

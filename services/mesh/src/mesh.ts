@@ -16,6 +16,7 @@ import {
 } from '@tailor/kit';
 import { startProfiles } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
+import { startTrainer } from '@tailor/trainer';
 
 import { type MeshConfig, meshEnvSchema } from './config.js';
 import { seedDemoUsers } from './demo-users.js';
@@ -72,6 +73,12 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       port: config.PROFILES_PORT,
     });
     started.push(profiles);
+    const trainer = await startTrainer({
+      ...deps,
+      logger: logger.child({ service: 'trainer' }),
+      port: config.TRAINER_PORT,
+    });
+    started.push(trainer);
     const recommender = await startRecommender({
       ...deps,
       logger: logger.child({ subgraph: 'recommender' }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { ConfigError, DEFAULT_EVENT_WEIGHTS, loadConfig } from '@tailor/kit';
+import { ConfigError, DEFAULT_CF_DIMENSION, DEFAULT_EVENT_WEIGHTS, loadConfig } from '@tailor/kit';
 import { z } from 'zod';
 
 import { profilesEnvShape, profileSettings } from './config.js';
@@ -33,7 +33,7 @@ describe('profilesEnvShape', () => {
     it('turns into domain settings in milliseconds', () => {
       assert.deepEqual(profileSettings(load({}), 256), {
         dimension: 256,
-        cfDimension: 64,
+        cfDimension: DEFAULT_CF_DIMENSION,
         longHalfLifeMs: 720 * 3_600_000,
         shortHalfLifeMs: 30 * 60_000,
         weights: DEFAULT_EVENT_WEIGHTS,

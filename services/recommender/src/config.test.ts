@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { ConfigError, loadConfig } from '@tailor/kit';
+import { ConfigError, DEFAULT_CF_DIMENSION, loadConfig } from '@tailor/kit';
 import { z } from 'zod';
 
 import { recommenderEnvShape } from './config.js';
@@ -12,7 +12,7 @@ describe('recommenderEnvShape', () => {
   describe('when nothing is set', () => {
     it('uses the documented defaults', () => {
       assert.deepEqual(loadConfig(schema, {}), {
-        CF_DIMENSION: 64,
+        CF_DIMENSION: DEFAULT_CF_DIMENSION,
         RECOMMENDER_PORT: 4004,
         RECOMMENDER_SHORT_TERM_WEIGHT: 0.35,
         RECOMMENDER_POPULARITY_WEIGHT: 0.1,

@@ -95,6 +95,9 @@ export async function startTrainer(
   await trainer.ensureCollections();
   await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
   let recorded = 0;
+  // Until a model exists, the first data trains one, so a new deployment does not wait for
+  // the schedule; later data waits for it (or a retrain on demand).
+  let published = (await trainer.publishedVersion()) !== undefined;
   const consumer: Subscription = await consumeUserEvents({
     bus: deps.bus,
     groupId: config.TRAINER_CONSUMER_GROUP,
@@ -103,6 +106,10 @@ export async function startTrainer(
     ...(deps.vault === undefined ? {} : { vault: deps.vault }),
     handle: async (events) => {
       recorded += await trainer.record(events);
+      if (!published && recorded > 0) {
+        published = true;
+        void train('first data');
+      }
     },
   });
   const train = (reason: string) =>
@@ -110,7 +117,8 @@ export async function startTrainer(
       logger.error({ err, reason }, 'training failed; the model in service stays');
       return undefined;
     });
-  if (interactions.userCount > 0 && (await trainer.publishedVersion()) === undefined) {
+  if (interactions.userCount > 0 && !published) {
+    published = true;
     void train('start');
   }
   const interval =

@@ -58,7 +58,7 @@ export class InteractionStore {
     for await (const line of lines(this.snapshotPath)) {
       const parsed = parseUser(line);
       if (parsed === undefined) broken += 1;
-      else this.users.set(parsed.userId, parsed.user);
+      else this.users.set(parsed.key, parsed.user);
     }
     for await (const line of lines(this.journalPath)) {
       const event = parseEvent(line);
@@ -75,10 +75,10 @@ export class InteractionStore {
   }
 
   private apply(event: RecordedEvent): boolean {
-    let user = this.users.get(event.userId);
+    let user = this.users.get(event.user);
     if (user === undefined) {
       user = { affinities: [], recentEventIds: [] };
-      this.users.set(event.userId, user);
+      this.users.set(event.user, user);
     }
     return recordInteraction(user, event);
   }
@@ -99,9 +99,9 @@ export class InteractionStore {
   }
 
   /** Drops users (e.g. forgotten ones) from memory; `compact` then drops them from disk. */
-  drop(userIds: Iterable<string>): number {
+  drop(users: Iterable<string>): number {
     let dropped = 0;
-    for (const userId of userIds) if (this.users.delete(userId)) dropped += 1;
+    for (const key of users) if (this.users.delete(key)) dropped += 1;
     return dropped;
   }
 
@@ -114,8 +114,8 @@ export class InteractionStore {
     const temp = path.join(this.dir, `${SNAPSHOT}.tmp`);
     const handle = await open(temp, 'w');
     try {
-      for (const [userId, user] of this.users) {
-        await handle.write(`${JSON.stringify({ userId, ...user })}\n`);
+      for (const [key, user] of this.users) {
+        await handle.write(`${JSON.stringify({ user: key, ...user })}\n`);
       }
       await handle.sync();
     } finally {
@@ -149,14 +149,14 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 function parseEvent(line: string): RecordedEvent | undefined {
   const v = parseJson(line);
   if (v === undefined) return undefined;
-  const { eventId, userId, subject, itemId, weight, at } = v;
-  if (typeof eventId !== 'string' || typeof userId !== 'string' || typeof itemId !== 'string') {
+  const { eventId, user, subject, itemId, weight, at } = v;
+  if (typeof eventId !== 'string' || typeof user !== 'string' || typeof itemId !== 'string') {
     return undefined;
   }
   if (!finite(weight) || !finite(at)) return undefined;
   return {
     eventId,
-    userId,
+    user,
     itemId,
     weight,
     at,
@@ -164,9 +164,9 @@ function parseEvent(line: string): RecordedEvent | undefined {
   };
 }
 
-function parseUser(line: string): { userId: string; user: UserInteractions } | undefined {
+function parseUser(line: string): { key: string; user: UserInteractions } | undefined {
   const v = parseJson(line);
-  if (v === undefined || typeof v.userId !== 'string' || !Array.isArray(v.affinities)) {
+  if (v === undefined || typeof v.user !== 'string' || !Array.isArray(v.affinities)) {
     return undefined;
   }
   const affinities = v.affinities.flatMap((a: unknown) => {
@@ -180,7 +180,7 @@ function parseUser(line: string): { userId: string; user: UserInteractions } | u
     ? v.recentEventIds.filter((id): id is string => typeof id === 'string')
     : [];
   return {
-    userId: v.userId,
+    key: v.user,
     user: {
       affinities,
       recentEventIds,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import {
   CF_VECTOR,
@@ -84,8 +84,8 @@ export class TrainerService {
       if (weight === 0) return [];
       return [
         {
-          eventId: event.eventId,
-          userId: event.userId,
+          eventId: createHash('sha256').update(event.eventId).digest('base64url').slice(0, 16),
+          user: subject ?? event.userId,
           itemId: event.itemId,
           weight,
           at: event.timestamp,
@@ -103,8 +103,8 @@ export class TrainerService {
     const { vault, interactions } = this.options;
     if (vault === undefined) return 0;
     const bySubject = new Map<string, string>();
-    for (const [userId, user] of interactions.snapshot()) {
-      if (user.subject !== undefined) bySubject.set(user.subject, userId);
+    for (const [key, user] of interactions.snapshot()) {
+      if (user.subject !== undefined) bySubject.set(user.subject, key);
     }
     if (bySubject.size === 0) return 0;
     const live = await vault.keysForReading([...bySubject.keys()]);

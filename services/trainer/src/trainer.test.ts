@@ -176,6 +176,7 @@ describe('the trainer service', () => {
     await trainer.record([{ ...event('dan', 'item-d', 'like', 2) }]);
     await vault.forget('cleo');
     await trainer.train('test');
+    // Cleo's sealed events are kept under her pseudonym, dan's in-the-clear ones under his id.
     assert.deepEqual([...interactions.snapshot().keys()], ['dan']);
     const reopened = await InteractionStore.open(path.join(dir, 'forget'), logger);
     assert.deepEqual([...reopened.snapshot().keys()], ['dan']);

@@ -9,13 +9,10 @@ import { msSince, rounded, summarize } from '../lib/stats.js';
 import { withTempDir, withTempDirSync } from '../lib/temp.js';
 import { type Baseline, ItemKnn, MostPopular, trainingData } from './baselines.js';
 import { QualityAccumulator, type QualityFigures, type UserLists } from './metrics.js';
-import { loadMovieLens } from './movielens.js';
+import { DEFAULT_DATA_DIR, loadMovieLens } from './movielens.js';
 import { chooseSetting, ensurePeerPython, type PeerResult, tuneAndRunPeers } from './peers.js';
 import { DEFAULT_SPLIT, splitByUser } from './split.js';
 import { runTailor } from './tailor.js';
-
-/** Where the data set sits in a checkout laid out as `<workspace>/main` + `<workspace>/shared`. */
-export const DEFAULT_DATA_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'movielens-small');
 
 const METRICS = ['HR@10', 'NDCG@10', 'Recall@20', 'MRR@50', 'coverage@10'] as const;
 
@@ -254,6 +251,12 @@ async function main(): Promise<void> {
         : {
             catalog: rounded(tailor.catalog, 1),
             replay: rounded(tailor.replay, 1),
+            training: {
+              model: tailor.training.model ?? null,
+              trainMs: Math.round(tailor.training.trainMs),
+              refoldedProfiles: tailor.training.refolded,
+              refoldMs: Math.round(tailor.training.refoldMs),
+            },
             strategies: tailor.strategies,
             historyServed: tailor.historyServed,
             requestMsByListSize: Object.fromEntries(

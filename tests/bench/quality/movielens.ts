@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { REPO_ROOT } from '../lib/paths.js';
 import { parseCsv } from './csv.js';
 import type { Rating } from './split.js';
+
+/** Where the data set sits in a checkout laid out as `<workspace>/main` + `<workspace>/shared`. */
+export const DEFAULT_DATA_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'movielens-small');
 
 /** A movie of `movies.csv`. */
 export interface Movie {

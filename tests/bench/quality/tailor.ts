@@ -7,6 +7,7 @@ import {
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
   createHashedEmbedder,
+  loadConfig,
   publishUserEvents,
   silentLogger,
   type UserEvent,
@@ -15,6 +16,15 @@ import {
 import { waitFor } from '@tailor/kit/testing';
 import { ProfileService, profileSettings } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
+import {
+  createTrainerMetrics,
+  InteractionStore,
+  type TrainedModel,
+  trainerEnvShape,
+  TrainerService,
+  trainingSettings,
+} from '@tailor/trainer';
+import { z } from 'zod';
 
 import { benchConfig } from '../lib/config.js';
 import { postGraphql } from '../lib/graphql.js';
@@ -60,6 +70,13 @@ export interface TailorRun {
     refusedByContract: number;
   };
   strategies: Record<string, number>;
+  /** The collaborative model trained on the replayed history, and the profiles' re-fold. */
+  training: {
+    model: TrainedModel | undefined;
+    trainMs: number;
+    refolded: number;
+    refoldMs: number;
+  };
   /** History items the recommender served anyway (the profile remembers a bounded number). */
   historyServed: { items: number; users: number };
 }
@@ -158,6 +175,35 @@ export async function runTailor(options: {
       `replay: ${replay.events} rating events in ${(replay.ms / 1000).toFixed(1)} s (${Math.round(replay.eventsPerSecond)}/s)`,
     );
 
+    // The trainer records the same events from the bus in production; here straight in.
+    const trainerConfig = loadConfig(z.object(trainerEnvShape), { ...options.settings });
+    const trainer = new TrainerService({
+      store,
+      interactions: await InteractionStore.open(path.join(dataDir, 'trainer'), logger),
+      settings: trainingSettings(trainerConfig),
+      weights: trainerConfig.PROFILE_EVENT_WEIGHTS,
+      logger,
+      metrics: createTrainerMetrics(),
+      now: clock,
+    });
+    await trainer.ensureCollections();
+    for (let from = 0; from < events.length; from += REPLAY_BATCH_SIZE) {
+      await trainer.record(
+        events
+          .slice(from, from + REPLAY_BATCH_SIZE)
+          .map((event, i) => ({ event, partition: 0, offset: String(from + i) })),
+      );
+    }
+    started = process.hrtime.bigint();
+    const model = await trainer.train('bench');
+    const trainMs = msSince(started);
+    started = process.hrtime.bigint();
+    const refolded = await profiles.refoldStale();
+    const refoldMs = msSince(started);
+    progress(
+      `model: ${model?.modelVersion ?? 'none'} trained in ${(trainMs / 1000).toFixed(1)} s; ${refolded} profiles folded in ${(refoldMs / 1000).toFixed(1)} s`,
+    );
+
     // The recommender's trending and popularity counts read user-events, as in production: the
     // history goes on the bus too, each message stamped with its rating's time (a backfill).
     await publishUserEvents(bus, events, { atEventTime: true });
@@ -180,6 +226,7 @@ export async function runTailor(options: {
         ...(await askEveryUser(recommender.url, splits, progress)),
         catalog,
         replay,
+        training: { model, trainMs, refolded, refoldMs },
       };
     } finally {
       await recommender.close();

@@ -18,10 +18,17 @@ export interface UserInteractions {
   recentEventIds: string[];
 }
 
-/** One weighted event as the trainer records it. */
+/**
+ * One weighted event as the trainer records it. Nothing in it names the user or the event in
+ * the clear: the model needs neither, and the store outlives a forgotten user until its next
+ * compaction.
+ */
 export interface RecordedEvent {
+  /** A digest of the event id: enough to count a redelivery once. */
   eventId: string;
-  userId: string;
+  /** The user's pseudonym for sealed events (the key on the bus), the user id otherwise. */
+  user: string;
+  /** Set when the events are sealed: forgetting is checked against the vault by it. */
   subject?: string;
   itemId: string;
   weight: number;
