@@ -36,6 +36,7 @@ const KUBERNETES_KINDS = [
   'service-v1',
   'deployment-apps-v1',
   'statefulset-apps-v1',
+  'persistentvolumeclaim-v1',
   'horizontalpodautoscaler-autoscaling-v2',
   'poddisruptionbudget-policy-v1',
   'networkpolicy-networking-v1',

@@ -71,8 +71,8 @@ interface NetworkPolicySpec {
 }
 
 /** Services whose main.ts opens the Kafka bus, and those that open the Qdrant store. */
-const KAFKA_CLIENTS = ['events', 'profiles', 'recommender'];
-const QDRANT_CLIENTS = ['catalog', 'events', 'profiles', 'recommender', 'generation'];
+const KAFKA_CLIENTS = ['events', 'profiles', 'trainer', 'recommender'];
+const QDRANT_CLIENTS = ['catalog', 'events', 'profiles', 'trainer', 'recommender', 'generation'];
 /** Stateless services scaled on CPU; profiles is scaled by KEDA on consumer lag. */
 const HPA_SERVICES = ['gateway', 'catalog', 'events', 'recommender', 'generation'];
 
@@ -264,7 +264,11 @@ describe('Kubernetes manifests', () => {
               );
               continue;
             }
-            assert.ok(ingress.length > 0, `${d.metadata.name}: the gateway may call it`);
+            // A worker (the trainer) serves no one: only the kubelet's probes reach it.
+            const worker =
+              d.spec.template.metadata.labels['app.kubernetes.io/component'] === 'worker';
+            if (worker) assert.equal(ingress.length, 0, `${d.metadata.name}: no one may call it`);
+            else assert.ok(ingress.length > 0, `${d.metadata.name}: the gateway may call it`);
             for (const rule of ingress) {
               assert.ok(
                 rule.from && rule.from.length > 0,
@@ -336,9 +340,10 @@ describe('Kubernetes manifests', () => {
           'no more profiles consumers than partitions',
         );
         for (const d of deployments()) {
+          // The trainer is one replica by design: its store is one volume, and it publishes one model.
           assert.equal(
             d.spec.replicas,
-            undefined,
+            d.metadata.name === 'trainer' ? 1 : undefined,
             `${d.metadata.name}: the autoscaler owns replicas`,
           );
         }

@@ -10,6 +10,7 @@ import { generationEnvShape } from '@tailor/generation';
 import { adapterEnvShape, baseEnvShape } from '@tailor/kit';
 import { meshEnvSchema } from '@tailor/mesh';
 import { profilesEnvShape } from '@tailor/profiles';
+import { trainerEnvShape } from '@tailor/trainer';
 import { recommenderEnvShape } from '@tailor/recommender';
 
 import { ROOT } from './tools.js';
@@ -61,6 +62,7 @@ export async function envNamesByService(): Promise<Map<string, ReadonlySet<strin
     ['catalog', serviceNames(catalogEnvShape)],
     ['events', serviceNames(eventsEnvShape)],
     ['profiles', serviceNames(profilesEnvShape)],
+    ['trainer', serviceNames(trainerEnvShape)],
     ['recommender', serviceNames(recommenderEnvShape)],
     ['generation', serviceNames(generationEnvShape)],
     // graph/src/main.ts: base and gateway variables, no adapters.
