@@ -10,8 +10,8 @@ import { generationEnvShape } from '@tailor/generation';
 import { adapterEnvShape, baseEnvShape } from '@tailor/kit';
 import { meshEnvSchema } from '@tailor/mesh';
 import { profilesEnvShape } from '@tailor/profiles';
-import { trainerEnvShape } from '@tailor/trainer';
 import { recommenderEnvShape } from '@tailor/recommender';
+import { trainerEnvShape } from '@tailor/trainer';
 
 import { ROOT } from './tools.js';
 
