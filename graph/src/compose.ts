@@ -19,6 +19,7 @@ import {
 } from '@tailor/kit';
 import { buildProfilesSchema, profilesEnvShape } from '@tailor/profiles';
 import { buildRecommenderSchema, recommenderEnvShape } from '@tailor/recommender';
+import { buildTrainerSchema, trainerEnvShape } from '@tailor/trainer';
 import { parse } from 'graphql';
 import { z } from 'zod';
 
@@ -50,6 +51,7 @@ export async function subgraphSdls(): Promise<SubgraphSdl[]> {
         ...profilesEnvShape,
         ...recommenderEnvShape,
         ...generationEnvShape,
+        ...trainerEnvShape,
       }),
       { DATA_DIR: dataDir },
     );
@@ -62,6 +64,7 @@ export async function subgraphSdls(): Promise<SubgraphSdl[]> {
         profiles: await buildProfilesSchema(deps),
         recommender: await buildRecommenderSchema(deps),
         generation: await buildGenerationSchema(deps),
+        trainer: await buildTrainerSchema(deps),
       };
       return (Object.keys(schemas) as SubgraphName[]).map((name) => ({
         name,

@@ -12,6 +12,7 @@ export const SUBGRAPH_NAMES = [
   'profiles',
   'recommender',
   'generation',
+  'trainer',
 ] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
@@ -22,6 +23,7 @@ export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
   profiles: 'http://127.0.0.1:4003/graphql',
   recommender: 'http://127.0.0.1:4004/graphql',
   generation: 'http://127.0.0.1:4005/graphql',
+  trainer: 'http://127.0.0.1:4006/graphql',
 };
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(
@@ -54,6 +56,7 @@ export const gatewayEnvShape = {
   PROFILES_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.profiles),
   RECOMMENDER_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.recommender),
   GENERATION_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.generation),
+  TRAINER_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.trainer),
   ...gatewayLimitsShape,
   /** AUTH_MODE and the token settings; see graph/README.md, "Auth". */
   ...gatewayAuthShape,
@@ -70,5 +73,6 @@ export function subgraphUrlsOf(config: GatewayConfig): Record<SubgraphName, stri
     profiles: config.PROFILES_URL,
     recommender: config.RECOMMENDER_URL,
     generation: config.GENERATION_URL,
+    trainer: config.TRAINER_URL,
   };
 }

@@ -107,6 +107,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       profiles: profiles.url,
       recommender: recommender.url,
       generation: generation.url,
+      trainer: trainer.url,
     };
     const gateway = await startGateway({
       logger,

@@ -1,20 +1,24 @@
+import 'reflect-metadata';
+
 import path from 'node:path';
 
 import {
+  buildFederatedSchema,
   consumeUserEvents,
-  createServiceApp,
   type EventBus,
   type GatewayTrustConfig,
-  listen,
   type Logger,
+  startSubgraph,
   type Subscription,
   USER_EVENTS_DLQ_TOPIC,
   USER_EVENTS_TOPIC,
   type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
+import type { GraphQLSchema } from 'graphql';
 
 import { type TrainerConfig, trainingSettings } from './config.js';
+import { ModelResolver } from './graphql/model.resolver.js';
 import { InteractionStore } from './interaction-store.js';
 import { createTrainerMetrics } from './metrics.js';
 import { type TrainedModel, TrainerService } from './trainer.service.js';
@@ -48,6 +52,32 @@ export {
   type TrainerServiceOptions,
 } from './trainer.service.js';
 
+function schemaOf(trainer: TrainerService): Promise<GraphQLSchema> {
+  const resolver = new ModelResolver(trainer);
+  return buildFederatedSchema({
+    resolvers: [ModelResolver],
+    container: {
+      get: (cls: unknown) => {
+        if (cls === ModelResolver) return resolver;
+        throw new Error(`no instance of ${String(cls)} in the trainer container`);
+      },
+    },
+  });
+}
+
+/** The trainer subgraph schema (the supergraph compose script prints it). Touches no store. */
+export async function buildTrainerSchema(deps: Pick<TrainerDeps, 'config' | 'logger' | 'store'>) {
+  const trainer = new TrainerService({
+    store: deps.store,
+    interactions: InteractionStore.inMemory(deps.logger),
+    settings: trainingSettings(deps.config),
+    weights: deps.config.PROFILE_EVENT_WEIGHTS,
+    logger: deps.logger,
+    metrics: createTrainerMetrics(),
+  });
+  return schemaOf(trainer);
+}
+
 /** What the trainer needs. Adapters are owned by the caller. */
 export interface TrainerDeps {
   config: TrainerConfig & GatewayTrustConfig & { DATA_DIR: string };
@@ -74,7 +104,7 @@ export interface RunningTrainer {
  * Starts the trainer: records `user-events` (group TRAINER_CONSUMER_GROUP, from the
  * beginning) into its interaction store under DATA_DIR/trainer, trains on start when it has
  * data and no model is published, then every TRAINER_INTERVAL_MINUTES, and on demand.
- * Serves `/healthz`, `/readyz` and `/metrics`.
+ * Serves the trainer subgraph (`collaborativeModel`, `retrainModel`) and `/metrics`.
  */
 export async function startTrainer(
   deps: TrainerDeps & { host: string; port: number },
@@ -127,14 +157,26 @@ export async function startTrainer(
       : undefined;
   interval?.unref();
 
-  const { app, registry } = createServiceApp({ name: 'trainer', logger });
-  registry.registerMetric(metrics.trainingSeconds);
-  registry.registerMetric(metrics.loss);
-  registry.registerMetric(metrics.model);
-  registry.registerMetric(metrics.recorded);
-  const server = await listen(app, deps.host, deps.port);
+  const server = await startSubgraph({
+    name: 'trainer',
+    schema: await schemaOf(trainer),
+    logger,
+    host: deps.host,
+    port: deps.port,
+    gatewaySecret: config.GATEWAY_SHARED_SECRET,
+    routes: (_app, registry) => {
+      registry.registerMetric(metrics.trainingSeconds);
+      registry.registerMetric(metrics.loss);
+      registry.registerMetric(metrics.model);
+      registry.registerMetric(metrics.recorded);
+    },
+  }).catch(async (err: unknown) => {
+    if (interval !== undefined) clearInterval(interval);
+    await consumer.stop();
+    throw err;
+  });
   return {
-    url: `http://${deps.host}:${server.port}`,
+    url: server.url,
     retrain: () => trainer.train('demand'),
     recorded: () => recorded,
     close: async () => {

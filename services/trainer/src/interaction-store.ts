@@ -29,11 +29,16 @@ export class InteractionStore {
   private journalLines = 0;
 
   private constructor(
-    private readonly dir: string,
+    private readonly dir: string | undefined,
     private readonly log: Logger,
   ) {
-    this.snapshotPath = path.join(dir, SNAPSHOT);
-    this.journalPath = path.join(dir, JOURNAL);
+    this.snapshotPath = dir === undefined ? '' : path.join(dir, SNAPSHOT);
+    this.journalPath = dir === undefined ? '' : path.join(dir, JOURNAL);
+  }
+
+  /** A store that keeps nothing on disk: for building the schema, never for serving. */
+  static inMemory(logger: Logger): InteractionStore {
+    return new InteractionStore(undefined, logger);
   }
 
   /** Opens the store in `dir` (created when missing), reading the snapshot and the journal. */
@@ -86,7 +91,7 @@ export class InteractionStore {
   /** Records events and makes them durable; returns how many were new. */
   async record(events: readonly RecordedEvent[]): Promise<number> {
     const fresh = events.filter((event) => this.apply(event));
-    if (fresh.length === 0) return 0;
+    if (fresh.length === 0 || this.dir === undefined) return fresh.length;
     await appendFile(this.journalPath, fresh.map((e) => `${JSON.stringify(e)}\n`).join(''));
     const handle = await open(this.journalPath, 'r');
     try {
@@ -111,6 +116,7 @@ export class InteractionStore {
    * or the other, never half.
    */
   async compact(): Promise<void> {
+    if (this.dir === undefined) return;
     const temp = path.join(this.dir, `${SNAPSHOT}.tmp`);
     const handle = await open(temp, 'w');
     try {

@@ -71,9 +71,13 @@ export class TrainerService {
   }
 
   /** The model published now, if any. */
-  async publishedVersion(): Promise<string | undefined> {
+  async published(): Promise<ModelPayload | undefined> {
     const model = await readPublishedModel(this.options.store, this.options.settings.dimension);
-    return model?.payload.modelVersion;
+    return model?.payload;
+  }
+
+  async publishedVersion(): Promise<string | undefined> {
+    return (await this.published())?.modelVersion;
   }
 
   /** Records a batch of `user-events`: events with an item and a non-zero weight. */

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { waitFor } from '@tailor/kit/testing';
+import { SignJWT } from 'jose';
+
+import { graphql, startTestMesh, type TestMesh } from './harness.js';
+
+const JWT_SECRET = `e2e-jwt-secret-${'c'.repeat(32)}`;
+const GATEWAY_SECRET = `e2e-gateway-secret-${'d'.repeat(32)}`;
+
+const RETRAIN = `mutation {
+  retrainModel { users interactions model { version items dimension } }
+}`;
+const MODEL = `{ collaborativeModel { version trainedAt items } }`;
+const RECORD = `mutation($events: [UserEventInput!]!) { recordEvents(events: $events) { accepted } }`;
+const FIRST_ITEMS = `{ items(first: 6) { nodes { id } } }`;
+
+async function bearer(sub: string, role?: 'service'): Promise<Record<string, string>> {
+  const jwt = await new SignJWT(role === undefined ? {} : { role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(JWT_SECRET));
+  return { authorization: `Bearer ${jwt}` };
+}
+
+interface RetrainData {
+  retrainModel: {
+    users: number;
+    interactions: number;
+    model: { version: string; items: number; dimension: number } | null;
+  };
+}
+
+describe('the collaborative model through the gateway', () => {
+  let t: TestMesh;
+  let url: string;
+  let service: Record<string, string>;
+
+  before(async () => {
+    t = await startTestMesh({
+      AUTH_MODE: 'jwt',
+      AUTH_JWT_SECRET: JWT_SECRET,
+      GATEWAY_SHARED_SECRET: GATEWAY_SECRET,
+      MESH_SEED_DEMO_USERS: 'false',
+      // Only the retrain under test trains: no first-data training racing it.
+      TRAINER_INTERVAL_MINUTES: '0',
+    });
+    url = t.mesh.gatewayUrl;
+    service = await bearer('importer', 'service');
+  });
+  after(async () => {
+    await t.destroy();
+  });
+
+  it('refuses a retrain from a user token, naming the code', async () => {
+    const result = await graphql(url, RETRAIN, {}, await bearer('alice'));
+    assert.equal(result.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+  });
+
+  it('trains on what users did and serves the new model version', async () => {
+    const items = await graphql<{ items: { nodes: { id: string }[] } }>(
+      url,
+      FIRST_ITEMS,
+      {},
+      service,
+    );
+    const ids = items.data?.items.nodes.map((n) => n.id) ?? [];
+    assert.ok(ids.length >= 4, JSON.stringify(items.errors));
+    const events = ['ann', 'bob', 'cleo'].flatMap((userId, u) =>
+      ids.slice(u, u + 3).map((itemId) => ({ userId, itemId, type: 'LIKE' })),
+    );
+    const recorded = await graphql<{ recordEvents: { accepted: number } }>(
+      url,
+      RECORD,
+      { events },
+      service,
+    );
+    assert.equal(recorded.data?.recordEvents.accepted, events.length);
+
+    let trained: RetrainData['retrainModel'] | undefined;
+    // The trainer reads the events from the bus: retrain until it has seen all three users.
+    await waitFor(
+      async () => {
+        const result = await graphql<RetrainData>(url, RETRAIN, {}, service);
+        assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+        trained = result.data?.retrainModel;
+        return trained?.users === 3;
+      },
+      { description: 'a training over the three users' },
+    );
+    assert.equal(trained?.interactions, events.length);
+    assert.ok(trained?.model !== null && trained?.model !== undefined);
+    assert.ok(trained.model.items >= 4);
+
+    const model = await graphql<{ collaborativeModel: { version: string } | null }>(
+      url,
+      MODEL,
+      {},
+      service,
+    );
+    assert.equal(model.data?.collaborativeModel?.version, trained.model.version);
+  });
+});
