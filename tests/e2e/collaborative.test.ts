@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
 import { waitFor } from '@tailor/kit/testing';
 import { SignJWT } from 'jose';
 
 import { graphql, startTestMesh, type TestMesh } from './harness.js';
+
+const run = promisify(execFile);
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
 const JWT_SECRET = `e2e-jwt-secret-${'c'.repeat(32)}`;
 const GATEWAY_SECRET = `e2e-gateway-secret-${'d'.repeat(32)}`;
@@ -102,5 +108,23 @@ describe('the collaborative model through the gateway', () => {
       service,
     );
     assert.equal(model.data?.collaborativeModel?.version, trained.model.version);
+  });
+
+  it('retrains from the CLI with a service token, and names the failure without one', async () => {
+    const cli = path.join(REPO_ROOT, 'services', 'trainer', 'dist', 'cli.js');
+    const token = service.authorization!.replace('Bearer ', '');
+    const { stdout } = await run(process.execPath, [
+      cli,
+      'retrain',
+      '--url',
+      url,
+      '--token',
+      token,
+    ]);
+    const printed = JSON.parse(stdout) as RetrainData;
+    assert.ok(printed.retrainModel.model?.version);
+    await assert.rejects(run(process.execPath, [cli, 'retrain', '--url', url]), (err: Error) =>
+      /retrain failed/.test(String((err as { stderr?: string }).stderr)),
+    );
   });
 });

@@ -32,6 +32,7 @@ export {
 } from './config.js';
 export {
   foldInUser,
+  type IndexedPair,
   type InteractionMatrix,
   interactionMatrix,
   trainFactors,
