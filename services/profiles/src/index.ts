@@ -17,7 +17,7 @@ import { UserProfileResolver } from './graphql/profile.resolver.js';
 import { userReferenceResolvers } from './graphql/user.reference.js';
 import { UserResolver } from './graphql/user.resolver.js';
 import { createProfileMetrics, type ProfileMetrics } from './metrics.js';
-import { ProfileService } from './profile.service.js';
+import { MODEL_CHECK_MS, ProfileService } from './profile.service.js';
 
 export {
   DEFAULT_LONG_HALF_LIFE_HOURS,
@@ -142,6 +142,20 @@ export async function startProfiles(
       await profiles.applyBatch(events);
     },
   });
+  // A new model re-folds every profile folded against the old one, in the background: users
+  // who act meanwhile are folded by their own batch.
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    profiles
+      .refoldIfModelChanged()
+      .catch((err: unknown) => deps.logger.warn({ err }, 're-folding profiles failed; retrying'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, MODEL_CHECK_MS);
+  sweep.unref();
   try {
     const subgraph = await startSubgraph({
       name: 'profiles',
@@ -159,6 +173,7 @@ export async function startProfiles(
       url: subgraph.url,
       port: subgraph.port,
       close: async () => {
+        clearInterval(sweep);
         try {
           await consumer.stop();
         } finally {
@@ -167,6 +182,7 @@ export async function startProfiles(
       },
     };
   } catch (err) {
+    clearInterval(sweep);
     await consumer.stop();
     throw err;
   }

@@ -87,6 +87,8 @@ export class ProfileService implements ProfileReader, ProfileEraser {
   private readonly now: () => number;
   private readonly tagStats: TagStats;
   private model: { read: PublishedModel | undefined; at: number } | undefined;
+  /** The model version every stored profile was last re-folded against. */
+  private sweptVersion: string | undefined;
 
   constructor(private readonly options: ProfileServiceOptions) {
     this.log = options.logger.child({ component: 'profiles' });
@@ -147,6 +149,7 @@ export class ProfileService implements ProfileReader, ProfileEraser {
   async refoldStale(): Promise<number> {
     const model = await this.currentModel(true);
     if (model === undefined) return 0;
+    this.sweptVersion = model.payload.modelVersion;
     const { store } = this.options;
     let cursor: string | undefined;
     let rewritten = 0;
@@ -284,6 +287,13 @@ export class ProfileService implements ProfileReader, ProfileEraser {
       if (erased) this.log.info('user forgotten');
       return erased;
     });
+  }
+
+  /** Re-folds stale profiles when the published model differs from the one last swept. */
+  async refoldIfModelChanged(): Promise<number> {
+    const model = await this.currentModel(true);
+    if (model === undefined || model.payload.modelVersion === this.sweptVersion) return 0;
+    return this.refoldStale();
   }
 
   /** Users of the batch whose sealed events' key is gone: forgotten since the batch was read. */
