@@ -120,7 +120,15 @@ switch (command) {
     const [name, ...flags] = rest;
     // `tune` is the quality bench's tuner: it lives beside it and reads the same split.
     const entries = { tune: join('quality', 'tune.js') };
-    const benches = ['quality', 'ingest', 'serve', 'generate', 'pgen', 'train', ...Object.keys(entries)];
+    const benches = [
+      'quality',
+      'ingest',
+      'serve',
+      'generate',
+      'pgen',
+      'train',
+      ...Object.keys(entries),
+    ];
     if (!benches.includes(name)) {
       console.error(`tailor: bench needs one of ${benches.join(', ')}`);
       process.exit(2);
