@@ -15,8 +15,16 @@ describe('recommenderEnvShape', () => {
         CF_DIMENSION: DEFAULT_CF_DIMENSION,
         RECOMMENDER_PORT: 4004,
         RECOMMENDER_SHORT_TERM_WEIGHT: 0.35,
+        RECOMMENDER_COLLABORATIVE_WEIGHT: 1,
+        RECOMMENDER_CONTENT_WEIGHT: 1,
         RECOMMENDER_POPULARITY_WEIGHT: 0.1,
+        RECOMMENDER_TRENDING_WEIGHT: 1,
         RECOMMENDER_FRESHNESS_WEIGHT: 0.05,
+        RECOMMENDER_COLLABORATIVE_CANDIDATES_PER_ITEM: 10,
+        RECOMMENDER_CONTENT_CANDIDATES_PER_ITEM: 10,
+        RECOMMENDER_POPULAR_CANDIDATES_PER_ITEM: 5,
+        RECOMMENDER_TRENDING_CANDIDATES_PER_ITEM: 10,
+        RECOMMENDER_NEWEST_CANDIDATES_PER_ITEM: 10,
         RECOMMENDER_MMR_LAMBDA: 0.7,
         RECOMMENDER_TRENDING_HALF_LIFE_HOURS: 24,
         RECOMMENDER_POPULARITY_HALF_LIFE_HOURS: 720,
@@ -26,16 +34,42 @@ describe('recommenderEnvShape', () => {
 
   describe('when a fraction is outside 0..1', () => {
     it('refuses it, naming the variable', () => {
-      for (const variable of [
-        'RECOMMENDER_SHORT_TERM_WEIGHT',
-        'RECOMMENDER_POPULARITY_WEIGHT',
-        'RECOMMENDER_FRESHNESS_WEIGHT',
-        'RECOMMENDER_MMR_LAMBDA',
-      ]) {
+      for (const variable of ['RECOMMENDER_SHORT_TERM_WEIGHT', 'RECOMMENDER_MMR_LAMBDA']) {
         assert.throws(
           () => loadConfig(schema, { [variable]: '1.5' }),
           (err: unknown) =>
             err instanceof ConfigError && err.issues.some((i) => i.variable === variable),
+        );
+      }
+    });
+  });
+
+  describe('when a source weight is negative or above 10', () => {
+    it('refuses it, naming the variable', () => {
+      for (const [variable, value] of [
+        ['RECOMMENDER_COLLABORATIVE_WEIGHT', '-0.1'],
+        ['RECOMMENDER_CONTENT_WEIGHT', '11'],
+        ['RECOMMENDER_POPULARITY_WEIGHT', 'lots'],
+        ['RECOMMENDER_TRENDING_WEIGHT', '-1'],
+        ['RECOMMENDER_FRESHNESS_WEIGHT', '10.5'],
+      ] as const) {
+        assert.throws(
+          () => loadConfig(schema, { [variable]: value }),
+          (err: unknown) =>
+            err instanceof ConfigError && err.issues.some((i) => i.variable === variable),
+        );
+      }
+    });
+  });
+
+  describe('when a candidate count is not a whole number from 0 to 50', () => {
+    it('refuses it, naming the variable', () => {
+      for (const value of ['-1', '51', '2.5']) {
+        assert.throws(
+          () => loadConfig(schema, { RECOMMENDER_CONTENT_CANDIDATES_PER_ITEM: value }),
+          (err: unknown) =>
+            err instanceof ConfigError &&
+            err.issues.some((i) => i.variable === 'RECOMMENDER_CONTENT_CANDIDATES_PER_ITEM'),
         );
       }
     });

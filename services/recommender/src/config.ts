@@ -1,5 +1,21 @@
 import { cfEnvShape, env } from '@tailor/kit';
-import { type z } from 'zod';
+import { z } from 'zod';
+
+import type { SourceWeights } from './domain/blend.js';
+import type { SourceName } from './domain/sources.js';
+
+/** Largest weight a source may get: weights are relative, this bounds typing mistakes. */
+export const MAX_SOURCE_WEIGHT = 10;
+/** Largest per-item candidate count of a source (a source fetches at most 500 anyway). */
+export const MAX_CANDIDATES_PER_ITEM = 50;
+
+const weight = (fallback: number) =>
+  z.coerce
+    .number({ error: `expected a number from 0 to ${MAX_SOURCE_WEIGHT}` })
+    .min(0, `expected a number from 0 to ${MAX_SOURCE_WEIGHT}`)
+    .max(MAX_SOURCE_WEIGHT, `expected a number from 0 to ${MAX_SOURCE_WEIGHT}`)
+    .default(fallback);
+const perItem = (fallback: number) => env.int(fallback, 0, MAX_CANDIDATES_PER_ITEM);
 
 /** Environment of the recommender subgraph; every knob of the ranking pipeline is here. */
 export const recommenderEnvShape = {
@@ -7,21 +23,55 @@ export const recommenderEnvShape = {
   RECOMMENDER_PORT: env.port(4004),
   /** α: share of the session (short-term) vector in the query vector; the rest is long-term. */
   RECOMMENDER_SHORT_TERM_WEIGHT: env.fraction(0.35),
-  /** β: weight of the popularity prior (0..1, log-scaled trending count) in the re-rank score. */
-  RECOMMENDER_POPULARITY_WEIGHT: env.fraction(0.1),
-  /** γ: weight of freshness (halves every 30 days of item age) in the re-rank score. */
-  RECOMMENDER_FRESHNESS_WEIGHT: env.fraction(0.05),
+  /** Weight of the collaborative signal (dot of user and item `cf`, over the list's top). */
+  RECOMMENDER_COLLABORATIVE_WEIGHT: weight(1),
+  /** Weight of the content signal (cosine of the item to the profile's query vector). */
+  RECOMMENDER_CONTENT_WEIGHT: weight(1),
+  /** β: weight of the popularity signal (log-scaled popularity count, 0..1). */
+  RECOMMENDER_POPULARITY_WEIGHT: weight(0.1),
+  /** Weight of the trending signal (log-scaled trending count, 0..1); lists without history only. */
+  RECOMMENDER_TRENDING_WEIGHT: weight(1),
+  /** γ: weight of freshness (halves every 30 days of item age), the newest source's signal. */
+  RECOMMENDER_FRESHNESS_WEIGHT: weight(0.05),
+  /** Candidates per item asked for (lists under 10 count as 10), per source; 0 fetches none. */
+  RECOMMENDER_COLLABORATIVE_CANDIDATES_PER_ITEM: perItem(10),
+  RECOMMENDER_CONTENT_CANDIDATES_PER_ITEM: perItem(10),
+  RECOMMENDER_POPULAR_CANDIDATES_PER_ITEM: perItem(5),
+  RECOMMENDER_TRENDING_CANDIDATES_PER_ITEM: perItem(10),
+  RECOMMENDER_NEWEST_CANDIDATES_PER_ITEM: perItem(10),
   /** λ of MMR: 1 ranks by score alone, lower values trade score for variety. */
   RECOMMENDER_MMR_LAMBDA: env.fraction(0.7),
   /** Half-life of a behaviour event's weight in the trending counts. */
   RECOMMENDER_TRENDING_HALF_LIFE_HOURS: env.positive(24),
   /**
-   * Half-life of an event's weight in the popularity counts behind the re-rank prior and the
-   * popular candidates of personalized lists: longer than trending, so lasting favourites keep
-   * their place after the day's buzz.
+   * Half-life of an event's weight in the popularity counts behind the popularity signal and
+   * the popular source: longer than trending, so lasting favourites keep their place after the
+   * day's buzz.
    */
   RECOMMENDER_POPULARITY_HALF_LIFE_HOURS: env.positive(720),
 };
 
 /** The parsed settings the recommender reads. */
 export type RecommenderConfig = Readonly<z.output<z.ZodObject<typeof recommenderEnvShape>>>;
+
+/** The blend's weight of each source, from the settings. */
+export function sourceWeights(config: RecommenderConfig): SourceWeights {
+  return {
+    collaborative: config.RECOMMENDER_COLLABORATIVE_WEIGHT,
+    content: config.RECOMMENDER_CONTENT_WEIGHT,
+    popular: config.RECOMMENDER_POPULARITY_WEIGHT,
+    trending: config.RECOMMENDER_TRENDING_WEIGHT,
+    newest: config.RECOMMENDER_FRESHNESS_WEIGHT,
+  };
+}
+
+/** Candidates per item asked for, per source, from the settings. */
+export function candidatesPerItem(config: RecommenderConfig): Readonly<Record<SourceName, number>> {
+  return {
+    collaborative: config.RECOMMENDER_COLLABORATIVE_CANDIDATES_PER_ITEM,
+    content: config.RECOMMENDER_CONTENT_CANDIDATES_PER_ITEM,
+    popular: config.RECOMMENDER_POPULAR_CANDIDATES_PER_ITEM,
+    trending: config.RECOMMENDER_TRENDING_CANDIDATES_PER_ITEM,
+    newest: config.RECOMMENDER_NEWEST_CANDIDATES_PER_ITEM,
+  };
+}

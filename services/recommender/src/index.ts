@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import {
   buildFederatedSchema,
   itemsCollectionSpec,
+  modelsCollectionSpec,
   profilesCollectionSpec,
   startSubgraph,
   USER_EVENTS_DLQ_TOPIC,
@@ -98,11 +99,12 @@ export async function buildRecommenderSchema(deps: RecommenderDeps): Promise<Gra
 export async function startRecommender(
   deps: RecommenderDeps & { host: string; port: number },
 ): Promise<RunningRecommender> {
-  // Both collections belong to other services; creating them with the shared specs lets the
+  // The collections belong to other services; creating them with the shared specs lets the
   // recommender start first and answer (cold start) before anything is written.
   const cf = deps.config.CF_DIMENSION;
   await deps.store.ensureCollection(itemsCollectionSpec(deps.embedder.dimension, cf));
   await deps.store.ensureCollection(profilesCollectionSpec(deps.embedder.dimension, cf));
+  await deps.store.ensureCollection(modelsCollectionSpec(cf));
   await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
   const metrics = createRecommenderMetrics();
   const { trending, recommendations } = createServices(deps, metrics);
@@ -118,6 +120,8 @@ export async function startRecommender(
       routes: (_app, registry) => {
         registry.registerMetric(metrics.duration);
         registry.registerMetric(metrics.served);
+        registry.registerMetric(metrics.sources);
+        registry.registerMetric(metrics.model);
       },
     });
     return {

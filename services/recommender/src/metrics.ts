@@ -1,4 +1,6 @@
-import { Counter, Histogram } from '@tailor/kit';
+import { Counter, Gauge, Histogram } from '@tailor/kit';
+
+import { SOURCE_NAMES } from './domain/sources.js';
 
 /** Strategy label values: the GraphQL enum, lowercase. */
 export type StrategyLabel = 'personalized' | 'trending';
@@ -9,6 +11,10 @@ export interface RecommenderMetrics {
   duration: Histogram<'strategy'>;
   /** Lists served, by strategy. */
   served: Counter<'strategy'>;
+  /** Lists each source brought at least one candidate to, by source. */
+  sources: Counter<'source'>;
+  /** 1 for the collaborative model version last read from `models`; no series before one. */
+  model: Gauge<'model_version'>;
 }
 
 /** Creates the metrics unregistered, so a schema can be built without a server. */
@@ -26,7 +32,20 @@ export function createRecommenderMetrics(): RecommenderMetrics {
     labelNames: ['strategy'] as const,
     registers: [],
   });
-  // Both series exist from the start, so a rate over either reads 0 rather than nothing.
+  const sources = new Counter({
+    name: 'tailor_recommendation_source_lists_total',
+    help: 'Recommendation lists a candidate source brought at least one candidate to, by source.',
+    labelNames: ['source'] as const,
+    registers: [],
+  });
+  const model = new Gauge({
+    name: 'tailor_recommendation_model_info',
+    help: 'Always 1, labelled with the collaborative model version the recommender last read.',
+    labelNames: ['model_version'] as const,
+    registers: [],
+  });
+  // Every series exists from the start, so a rate over any reads 0 rather than nothing.
   for (const strategy of ['personalized', 'trending'] as const) served.inc({ strategy }, 0);
-  return { duration, served };
+  for (const source of SOURCE_NAMES) sources.inc({ source }, 0);
+  return { duration, served, sources, model };
 }

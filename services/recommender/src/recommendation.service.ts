@@ -1,30 +1,34 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  CF_VECTOR,
+  CURRENT_MODEL_ID,
   type EventBus,
   ITEM_VECTOR,
   ITEMS_COLLECTION,
   type Logger,
+  MODELS_COLLECTION,
   NotFoundError,
   PROFILES_COLLECTION,
   publishUserEvents,
-  type StoredPoint,
   type UserEvent,
   type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
 
-import type { RecommenderConfig } from './config.js';
-import { type ItemFacts, readItem } from './domain/item.js';
+import { candidatesPerItem, type RecommenderConfig, sourceWeights } from './config.js';
+import { blend, type RawSignals, type SourceWeights, strongestSource } from './domain/blend.js';
+import { readItem } from './domain/item.js';
 import { mmrSelect } from './domain/mmr.js';
-import { type Interaction, readProfile } from './domain/profile.js';
+import { collaborativeUsable, type ModelView, readModel } from './domain/model.js';
+import { type Interaction, type ProfileView, readProfile } from './domain/profile.js';
 import {
   type CitedInteraction,
-  coldStartReasons,
   interactionVerb,
   isPopularInCategory,
-  personalizedReasons,
+  pickReasons,
   similarItemReason,
+  type UserFacts,
 } from './domain/reasons.js';
 import {
   candidateFilter,
@@ -34,23 +38,25 @@ import {
   checkId,
   mmrLambda,
   parseContext,
-  popularCandidateLimit,
   type RecommendationContext,
   type RecommendationContextArgs,
 } from './domain/request.js';
-import { popularity, rerank, type TrendLookup } from './domain/scoring.js';
+import {
+  candidateCount,
+  isPersonal,
+  type PlannedSource,
+  type SourceName,
+  sourcePlan,
+} from './domain/sources.js';
 import { Strategy } from './domain/strategy.js';
-import type { TrendingCounts } from './domain/trending.js';
-import { cosine } from './domain/vectors.js';
 import type { RecommenderMetrics, StrategyLabel } from './metrics.js';
+import { collaborativeSource } from './sources/collaborative.source.js';
+import { contentSource } from './sources/content.source.js';
+import { newestSource } from './sources/newest.source.js';
+import { popularSource } from './sources/popular.source.js';
+import type { Candidate, CandidateSource } from './sources/source.js';
+import { trendingSource } from './sources/trending.source.js';
 import type { TrendingService } from './trending.service.js';
-
-/**
- * Most catalog points a cold-start list looks at when trending items run short. The store has
- * no order by date, so "newest first" is newest among these.
- */
-export const CATALOG_FILL_SCAN_LIMIT = 1_000;
-const SCAN_PAGE_SIZE = 250;
 
 /** One pick of a served list. */
 export interface RecommendationResult {
@@ -68,6 +74,8 @@ export interface RecommendationListResult {
   recommendationId: string;
   userId: string;
   strategy: Strategy;
+  /** The collaborative model whose factors scored the list; null when none took part. */
+  modelVersion: string | null;
   items: RecommendationResult[];
   generatedAt: Date;
 }
@@ -83,6 +91,9 @@ export interface TrendingItemResult {
   score: number;
 }
 
+/** The sources whose evidence is the user's own; the stronger one's reason is given first. */
+const PERSONAL_SOURCES = ['collaborative', 'content'] as const;
+
 /** Options of {@link RecommendationService}. */
 export interface RecommendationServiceOptions {
   config: RecommenderConfig;
@@ -97,24 +108,10 @@ export interface RecommendationServiceOptions {
   now?: () => number;
 }
 
-/** A candidate with its vector and base relevance, before re-ranking. */
-interface Candidate {
-  itemId: string;
-  item: ItemFacts;
-  vector: Float32Array;
-  relevance: number;
-  trending: boolean;
-}
-
-/** A picked candidate, ready to be explained. */
-interface Pick extends Candidate {
-  score: number;
-}
-
 /**
- * Builds recommendation lists: reads the profile, searches `items` with the blended query
- * vector (or takes trending items on cold start), re-ranks, diversifies with MMR, explains each
- * pick, and publishes what it served as impressions.
+ * Builds recommendation lists: reads the profile and the model in service, asks the sources of
+ * the user's plan for candidates, blends every source's signal on every candidate, diversifies
+ * with MMR, explains each pick, and publishes what it served as impressions.
  */
 export class RecommendationService {
   private readonly config: RecommenderConfig;
@@ -124,6 +121,10 @@ export class RecommendationService {
   private readonly trending: TrendingService;
   private readonly metrics: RecommenderMetrics;
   private readonly now: () => number;
+  private readonly weights: SourceWeights;
+  private readonly perItem: Readonly<Record<SourceName, number>>;
+  /** The model version last read, to move the model metric when it changes. */
+  private modelVersion: string | null = null;
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
   private readonly publishing = new Set<Promise<void>>();
 
@@ -135,6 +136,8 @@ export class RecommendationService {
     this.trending = options.trending;
     this.metrics = options.metrics;
     this.now = options.now ?? Date.now;
+    this.weights = sourceWeights(options.config);
+    this.perItem = candidatesPerItem(options.config);
   }
 
   /**
@@ -152,58 +155,68 @@ export class RecommendationService {
     const started = process.hrtime.bigint();
     const now = this.now();
 
-    const [point] = await this.store.retrieve(PROFILES_COLLECTION, [userId], { withVectors: true });
+    const [[point], [modelPoint]] = await Promise.all([
+      this.store.retrieve(PROFILES_COLLECTION, [userId], { withVectors: true }),
+      this.store.retrieve(MODELS_COLLECTION, [CURRENT_MODEL_ID]),
+    ]);
     const profile = readProfile(point, this.config.RECOMMENDER_SHORT_TERM_WEIGHT);
+    const model = readModel(modelPoint);
+    this.noteModel(model);
+    const cf = collaborativeUsable(profile.collaborative, model) ? profile.collaborative : null;
+    const plan = sourcePlan({ content: profile.queryVector !== null, collaborative: cf !== null });
+    const sources = plan.map((planned) => ({ planned, source: this.sourceOf(planned, profile) }));
     const excludeIds = [...profile.seenItemIds, ...context.excludeItemIds];
+
+    const [candidates, user] = await Promise.all([
+      this.gather(sources, first, context, excludeIds, now),
+      isPersonal(plan) ? this.userFacts(profile) : { recent: [], topTags: [] },
+    ]);
+    const ranked = blend(
+      candidates.map((candidate) => ({
+        ...candidate,
+        signals: signalsOf(candidate, sources, now),
+      })),
+      this.weights,
+    );
     const lambda = mmrLambda(this.config.RECOMMENDER_MMR_LAMBDA, context.diversity);
+    const chosen = mmrSelect(ranked, first, lambda);
+    const counts = this.trending.counts;
+    const inPlan = new Set(plan.map((p) => p.source));
 
-    let strategy: Strategy;
-    let picks: { pick: Pick; reasons: string[] }[];
-    if (profile.queryVector === null) {
-      strategy = Strategy.TRENDING;
-      const chosen = await this.coldStartPicks(first, context, excludeIds, lambda, now);
-      picks = chosen.map((pick) => ({
-        pick,
-        reasons: coldStartReasons({ ...pick.item, trending: pick.trending }, now),
-      }));
-    } else {
-      strategy = Strategy.PERSONALIZED;
-      const [chosen, recent] = await Promise.all([
-        this.personalizedPicks(profile.queryVector, first, context, excludeIds, lambda, now),
-        this.citedInteractions(profile.recent),
-      ]);
-      const counts = this.trending.counts;
-      picks = chosen.map((pick) => ({
-        pick,
-        reasons: personalizedReasons(
-          {
-            ...pick.item,
-            vector: pick.vector,
-            popularInCategory: isPopularInCategory(
-              counts.score(pick.itemId, now),
-              counts.maxScore(now, pick.item.category),
-            ),
-          },
-          { recent, topTags: profile.topTags },
-          now,
-        ),
-      }));
-    }
-
+    const strategy = isPersonal(plan) ? Strategy.PERSONALIZED : Strategy.TRENDING;
     const recommendationId = randomUUID();
     const list: RecommendationListResult = {
       recommendationId,
       userId,
       strategy,
+      modelVersion: cf === null ? null : cf.modelVersion,
       generatedAt: new Date(now),
-      items: picks.map(({ pick, reasons }, index) => ({
-        recommendationId,
-        userId,
-        position: index + 1,
-        item: { id: pick.itemId },
-        score: pick.score,
-        reasons,
-      })),
+      items: chosen.map((pick, index) => {
+        const evidence = strongestSource(pick.normalized, this.weights, PERSONAL_SOURCES);
+        return {
+          recommendationId,
+          userId,
+          position: index + 1,
+          item: { id: pick.itemId },
+          score: pick.score,
+          reasons: pickReasons(
+            {
+              ...pick.item,
+              vector: pick.vector,
+              ...(pick.cf === undefined ? {} : { cf: pick.cf }),
+              popularInCategory: isPopularInCategory(
+                counts.score(pick.itemId, now),
+                counts.maxScore(now, pick.item.category),
+              ),
+              trending: inPlan.has('trending') && (pick.normalized.trending ?? 0) > 0,
+              collaborative: pick.normalized.collaborative ?? 0,
+              collaborativeFirst: evidence === 'collaborative',
+            },
+            user,
+            now,
+          ),
+        };
+      }),
     };
     const label: StrategyLabel = strategy === Strategy.PERSONALIZED ? 'personalized' : 'trending';
     this.metrics.duration.observe(
@@ -212,7 +225,14 @@ export class RecommendationService {
     );
     this.metrics.served.inc({ strategy: label });
     this.log.debug(
-      { userId, recommendationId, strategy, items: list.items.length },
+      {
+        userId,
+        recommendationId,
+        strategy,
+        sources: plan.map((p) => p.source),
+        modelVersion: list.modelVersion,
+        items: list.items.length,
+      },
       'recommendations served',
     );
     this.publishImpressions(list, context.surface, now);
@@ -269,172 +289,64 @@ export class RecommendationService {
     await Promise.allSettled([...this.publishing]);
   }
 
-  /** Trending counts (short half-life): what cold start ranks by. */
-  private trendLookup(now: number): TrendLookup {
-    return lookupOf(this.trending.counts, now);
-  }
-
-  /** Popularity counts (long half-life): the prior of personalized lists. */
-  private popularityLookup(now: number): TrendLookup {
-    return lookupOf(this.trending.popular, now);
-  }
-
-  private weights() {
-    return {
-      popularityWeight: this.config.RECOMMENDER_POPULARITY_WEIGHT,
-      freshnessWeight: this.config.RECOMMENDER_FRESHNESS_WEIGHT,
-    };
-  }
-
-  private async personalizedPicks(
-    queryVector: Float32Array,
-    first: number,
-    context: RecommendationContext,
-    excludeIds: readonly string[],
-    lambda: number,
-    now: number,
-  ): Promise<Pick[]> {
-    const hits = await this.store.search(ITEMS_COLLECTION, {
-      using: ITEM_VECTOR,
-      vector: queryVector,
-      limit: candidateLimit(first),
-      withVectors: true,
-      filter: candidateFilter({
-        excludeIds,
-        ...(context.category === undefined ? {} : { category: context.category }),
-      }),
-    });
-    const candidates = hits.flatMap((hit) => {
-      const candidate = toCandidate(hit, hit.score, false);
-      return candidate === null ? [] : [candidate];
-    });
-    candidates.push(
-      ...(await this.popularCandidates(queryVector, first, context, excludeIds, candidates, now)),
-    );
-    const ranked = rerank(
-      candidates.map((c) => ({ ...c, createdAt: c.item.createdAt })),
-      this.popularityLookup(now),
-      this.weights(),
-      now,
-    );
-    return mmrSelect(ranked, first, lambda);
+  /** The source module of a planned source, for this user. */
+  private sourceOf(planned: PlannedSource, profile: ProfileView): CandidateSource {
+    switch (planned.source) {
+      case 'collaborative':
+        return collaborativeSource(this.store, profile.collaborative!.vector);
+      case 'content':
+        return contentSource(this.store, profile.queryVector!);
+      case 'popular':
+        return popularSource(this.store, this.trending.popular);
+      case 'trending':
+        return trendingSource(this.store, this.trending.counts);
+      case 'newest':
+        return newestSource(this.store);
+    }
   }
 
   /**
-   * The most popular matching items the vector search did not return, scored by the same
-   * cosine. Content vectors rank many items alike; these let what people keep choosing compete
-   * in the re-rank, where the popularity prior weighs them.
+   * Asks the plan's sources for candidates in order, each skipping what the ones before found,
+   * so every source adds items of its own; a fill-only source is asked only while fewer than
+   * `first` were found.
    */
-  private async popularCandidates(
-    queryVector: Float32Array,
+  private async gather(
+    sources: readonly { planned: PlannedSource; source: CandidateSource }[],
     first: number,
     context: RecommendationContext,
     excludeIds: readonly string[],
-    found: readonly Candidate[],
     now: number,
   ): Promise<Candidate[]> {
-    const skip = new Set([...excludeIds, ...found.map((c) => c.itemId)]);
-    const entries = this.trending.popular.top(now, {
-      limit: popularCandidateLimit(first),
-      skip: (id) => skip.has(id),
-      ...(context.category === undefined ? {} : { category: context.category }),
-    });
-    if (entries.length === 0) return [];
-    const points = await this.store.retrieve(
-      ITEMS_COLLECTION,
-      entries.map((e) => e.itemId),
-      { withVectors: true },
-    );
-    return points.flatMap((point) => {
-      const vector = point.vectors?.[ITEM_VECTOR];
-      if (vector === undefined) return [];
-      const candidate = toCandidate(point, cosine(queryVector, vector), false);
-      if (candidate === null || !candidate.item.inStock) return [];
-      if (context.category !== undefined && candidate.item.category !== context.category) return [];
-      return [candidate];
-    });
-  }
-
-  /**
-   * Cold start: trending items filtered like personalized candidates, then (when fewer than
-   * `first` remain) the newest matching catalog items. Popularity stands in for similarity.
-   */
-  private async coldStartPicks(
-    first: number,
-    context: RecommendationContext,
-    excludeIds: readonly string[],
-    lambda: number,
-    now: number,
-  ): Promise<Pick[]> {
-    const limit = candidateLimit(first);
-    const excluded = new Set(excludeIds);
-    const trends = this.trendLookup(now);
-    const entries = this.trending.counts.top(now, {
-      limit,
-      skip: (id) => excluded.has(id),
-      ...(context.category === undefined ? {} : { category: context.category }),
-    });
-    const points = await this.store.retrieve(
-      ITEMS_COLLECTION,
-      entries.map((e) => e.itemId),
-      { withVectors: true },
-    );
-    const byId = new Map(points.map((p) => [p.id, p]));
-    const candidates: Candidate[] = [];
-    for (const entry of entries) {
-      const point = byId.get(entry.itemId);
-      if (point === undefined) continue;
-      const candidate = toCandidate(point, popularity(entry.score, trends.maxTrend), true);
-      if (candidate === null || !candidate.item.inStock) continue;
-      if (context.category !== undefined && candidate.item.category !== context.category) continue;
-      candidates.push(candidate);
-    }
-    if (candidates.length < first) {
-      const fill = await this.newestCatalogItems(
-        limit - candidates.length,
-        [...excludeIds, ...candidates.map((c) => c.itemId)],
-        context.category,
-      );
-      candidates.push(...fill);
-    }
-    const ranked = rerank(
-      candidates.map((c) => ({ ...c, createdAt: c.item.createdAt })),
-      trends,
-      this.weights(),
-      now,
-    );
-    return mmrSelect(ranked, first, lambda);
-  }
-
-  /** Newest in-stock catalog items among the first {@link CATALOG_FILL_SCAN_LIMIT} that match. */
-  private async newestCatalogItems(
-    count: number,
-    excludeIds: readonly string[],
-    category: string | undefined,
-  ): Promise<Candidate[]> {
-    const filter = candidateFilter({
-      excludeIds,
-      ...(category === undefined ? {} : { category }),
-    });
-    const points: StoredPoint[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.scroll(ITEMS_COLLECTION, {
-        limit: Math.min(SCAN_PAGE_SIZE, CATALOG_FILL_SCAN_LIMIT - points.length),
-        filter,
-        withVectors: true,
-        ...(cursor === undefined ? {} : { cursor }),
+    const found = new Map<string, Candidate>();
+    for (const { planned, source } of sources) {
+      if (planned.fillOnly && found.size >= first) continue;
+      const candidates = await source.candidates({
+        limit: candidateCount(this.perItem[source.name], first),
+        context,
+        excluded: new Set([...excludeIds, ...found.keys()]),
+        now,
       });
-      points.push(...page.points);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined && points.length < CATALOG_FILL_SCAN_LIMIT);
-    return points
-      .flatMap((point) => {
-        const candidate = toCandidate(point, 0, false);
-        return candidate === null ? [] : [candidate];
-      })
-      .sort((a, b) => b.item.createdAt - a.item.createdAt)
-      .slice(0, count);
+      for (const candidate of candidates) {
+        if (!found.has(candidate.itemId)) found.set(candidate.itemId, candidate);
+      }
+      if (candidates.length > 0) this.metrics.sources.inc({ source: source.name });
+    }
+    return [...found.values()];
+  }
+
+  /** Moves the model metric to the version in service when it changed. */
+  private noteModel(model: ModelView | null): void {
+    const version = model?.modelVersion ?? null;
+    if (version === this.modelVersion) return;
+    this.modelVersion = version;
+    this.metrics.model.reset();
+    if (version !== null) this.metrics.model.set({ model_version: version }, 1);
+    this.log.info({ modelVersion: version }, 'collaborative model in service');
+  }
+
+  /** What reasons may cite of the user: recent interactions with their items' facts, tags. */
+  private async userFacts(profile: ProfileView): Promise<UserFacts> {
+    return { recent: await this.citedInteractions(profile.recent), topTags: profile.topTags };
   }
 
   /** The user's recent positive interactions with the facts to cite them, newest first. */
@@ -457,7 +369,9 @@ export class RecommendationService {
       // The newest interaction with an item is the one worth citing.
       if (point === undefined || vector === undefined || seen.has(itemId)) return [];
       seen.add(itemId);
-      return [{ title: readItem(point.payload, itemId).title, verb, vector }];
+      const cf = point.vectors?.[CF_VECTOR];
+      const title = readItem(point.payload, itemId).title;
+      return [{ title, verb, vector, ...(cf === undefined ? {} : { cf }) }];
     });
   }
 
@@ -507,14 +421,16 @@ export class RecommendationService {
   }
 }
 
-/** A stored item point as a candidate, or null when it lacks its vector. */
-/** A decayed-count table as the re-rank reads it, at `now`. */
-function lookupOf(counts: TrendingCounts, now: number): TrendLookup {
-  return { trendOf: (id) => counts.score(id, now), maxTrend: counts.maxScore(now) };
-}
-
-function toCandidate(point: StoredPoint, relevance: number, trending: boolean): Candidate | null {
-  const vector = point.vectors?.[ITEM_VECTOR];
-  if (vector === undefined) return null;
-  return { itemId: point.id, item: readItem(point.payload, point.id), vector, relevance, trending };
+/** Every planned source's raw signal on a candidate, whichever source found it. */
+function signalsOf(
+  candidate: Candidate,
+  sources: readonly { source: CandidateSource }[],
+  now: number,
+): RawSignals {
+  const signals: RawSignals = {};
+  for (const { source } of sources) {
+    const value = source.signal(candidate, now);
+    if (value !== undefined) signals[source.name] = value;
+  }
+  return signals;
 }

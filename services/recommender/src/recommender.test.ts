@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { type EventBus, type EventType, publishUserEvents, silentLogger } from '@tailor/kit';
+import {
+  DEFAULT_CF_DIMENSION,
+  type EventBus,
+  type EventType,
+  publishUserEvents,
+  silentLogger,
+} from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 
 import { startRecommender } from './index.js';
@@ -79,6 +85,7 @@ interface ListAnswer {
     recommendationId: string;
     userId: string;
     strategy: 'PERSONALIZED' | 'TRENDING';
+    modelVersion: string | null;
     generatedAt: string;
     items: {
       recommendationId: string;
@@ -93,7 +100,7 @@ interface ListAnswer {
 
 const RECOMMENDATIONS = `query Recs($userId: ID!, $first: Int, $context: RecommendationContextInput) {
   recommendations(userId: $userId, first: $first, context: $context) {
-    recommendationId userId strategy generatedAt
+    recommendationId userId strategy modelVersion generatedAt
     items { recommendationId userId position item { id } score reasons }
   }
 }`;
@@ -375,6 +382,99 @@ describe('recommender subgraph', () => {
       const list = await recommend(t, { userId: 'walker', first: 3 });
       assert.equal(list.strategy, 'PERSONALIZED');
       assert.equal(list.items[0]!.item.id, 'stove');
+    });
+  });
+
+  describe('when a collaborative model is in service', () => {
+    let t: RecommenderUnderTest;
+    // Synthetic factors: one axis per "taste" the model found, so dot products are plain.
+    const axis = (i: number, scale = 1) =>
+      Array.from({ length: DEFAULT_CF_DIMENSION }, (_, j) => (j === i ? scale : 0));
+    const gaiters: TestItem = {
+      id: 'gaiters',
+      title: 'Trail Gaiters GTX',
+      category: 'outdoor',
+      tags: ['waterproof', 'hiking', 'boots'],
+      description: 'Waterproof hiking gaiters for muddy mountain trails.',
+    };
+    const hiker = (modelVersion: string) => ({
+      userId: 'cf-hiker',
+      interactions: [{ itemId: 'trail-boots', type: 'like', at: Date.now() }],
+      tags: { hiking: 3 },
+      cf: { vector: axis(0), modelVersion },
+    });
+
+    before(async () => {
+      t = await startRecommenderUnderTest();
+      // The gaiters are new: the model has not seen them, so they have no cf vector.
+      await t.putItems([...ITEMS, gaiters]);
+      // People who liked the boots also liked the cookbook, a content stranger to them.
+      await t.putModel('m-1', {
+        'trail-boots': axis(0),
+        cookbook: axis(0, 2),
+        tent: axis(1),
+        backpack: axis(1),
+        novel: axis(2),
+        pan: axis(2),
+        kettle: axis(3),
+      });
+      await t.putProfile(hiker('m-1'));
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('ranks what the model predicts first, says which model, and names the evidence', async () => {
+      const list = await recommend(t, { userId: 'cf-hiker', first: 3, context: { diversity: 0 } });
+      assert.equal(list.strategy, 'PERSONALIZED');
+      assert.equal(list.modelVersion, 'm-1');
+      assert.equal(list.items[0]!.item.id, 'cookbook');
+      assert.equal(list.items[0]!.reasons[0], 'People who liked Trail Boots GTX also liked this');
+    });
+
+    it('still brings a new item without cf through the content source', async () => {
+      const list = await recommend(t, { userId: 'cf-hiker', first: 3, context: { diversity: 0 } });
+      assert.ok(ids(list.items).includes('gaiters'), ids(list.items).join());
+      const picked = list.items.find((r) => r.item.id === 'gaiters')!;
+      assert.equal(picked.reasons[0], 'Because you liked Trail Boots GTX');
+    });
+
+    it('serves a user without a cf vector through the other sources', async () => {
+      await t.putProfile({ ...hiker('m-1'), userId: 'content-hiker', cf: undefined });
+      const list = await recommend(t, { userId: 'content-hiker', first: 3 });
+      assert.equal(list.strategy, 'PERSONALIZED');
+      assert.equal(list.modelVersion, null);
+      assert.notEqual(list.items[0]!.item.id, 'cookbook');
+      for (const rec of list.items) {
+        assert.ok(!rec.reasons.some((r) => r.startsWith('People who liked')), rec.reasons.join());
+      }
+    });
+
+    it('follows a retraining once the user is folded in against the new model', async () => {
+      // Retrained: the boots' fans now go for the pan. The profile still holds m-1 factors.
+      await t.putModel('m-2', {
+        'trail-boots': axis(0),
+        cookbook: axis(1),
+        pan: axis(0, 2),
+      });
+      const stale = await recommend(t, { userId: 'cf-hiker', first: 3, context: { diversity: 0 } });
+      assert.equal(stale.modelVersion, null, 'scored with factors of another model');
+      assert.ok(!ids(stale.items).includes('cookbook'));
+
+      await t.putProfile(hiker('m-2'));
+      const list = await recommend(t, { userId: 'cf-hiker', first: 3, context: { diversity: 0 } });
+      assert.equal(list.modelVersion, 'm-2');
+      assert.equal(list.items[0]!.item.id, 'pan');
+      assert.equal(list.items[0]!.reasons[0], 'People who liked Trail Boots GTX also liked this');
+
+      const metricsUrl = t.recommender.url.replace(/\/graphql$/, '/metrics');
+      const text = await (await fetch(metricsUrl)).text();
+      assert.match(text, /tailor_recommendation_model_info\{[^}]*model_version="m-2"[^}]*\} 1/);
+      assert.doesNotMatch(text, /model_version="m-1"/);
+      assert.match(
+        text,
+        /tailor_recommendation_source_lists_total\{[^}]*source="collaborative"[^}]*\} [1-9]/,
+      );
     });
   });
 

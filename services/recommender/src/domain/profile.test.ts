@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { PROFILE_LONG_VECTOR, PROFILE_SHORT_VECTOR, type ProfilePayload } from '@tailor/kit';
+import {
+  CF_VECTOR,
+  PROFILE_LONG_VECTOR,
+  PROFILE_SHORT_VECTOR,
+  type ProfilePayload,
+} from '@tailor/kit';
 
 import { readProfile, topKeys } from './profile.js';
 
@@ -80,12 +85,49 @@ describe('readProfile', () => {
     });
   });
 
+  describe('when the profile has a folded-in cf vector', () => {
+    const withCf = (p: ProfilePayload, cf: number[]) => {
+      const stored = point(p, [3, 0], [0, 0]);
+      return { ...stored, vectors: { ...stored.vectors, [CF_VECTOR]: Float32Array.from(cf) } };
+    };
+
+    it('reads it with the model version it was folded in against', () => {
+      const view = readProfile(withCf(payload({ cfModelVersion: 'm-7' }), [0.5, -1]), 0.35);
+      assert.deepEqual([...view.collaborative!.vector], [0.5, -1]);
+      assert.equal(view.collaborative!.modelVersion, 'm-7');
+    });
+
+    it('ignores it without a version, when all zero, or when nothing was liked', () => {
+      assert.equal(readProfile(withCf(payload(), [0.5, -1]), 0.35).collaborative, null);
+      const zero = withCf(payload({ cfModelVersion: 'm-7' }), [0, 0]);
+      assert.equal(readProfile(zero, 0.35).collaborative, null);
+      const negative = withCf(payload({ cfModelVersion: 'm-7', positiveEventCount: 0 }), [1, 1]);
+      assert.equal(readProfile(negative, 0.35).collaborative, null);
+    });
+
+    it('is not cold start even without a content direction', () => {
+      const stored = withCf(payload({ cfModelVersion: 'm-7' }), [1, 0]);
+      const flat = {
+        ...stored,
+        vectors: {
+          ...stored.vectors,
+          [PROFILE_LONG_VECTOR]: Float32Array.from([0, 0]),
+        },
+      };
+      const view = readProfile(flat, 0.35);
+      assert.equal(view.coldStart, false);
+      assert.equal(view.queryVector, null);
+      assert.notEqual(view.collaborative, null);
+    });
+  });
+
   describe('when fields are missing from the stored payload', () => {
     it('reads them as empty', () => {
       const view = readProfile({ id: 'u', payload: { userId: 'u' } }, 0.35);
       assert.deepEqual(view, {
         coldStart: true,
         queryVector: null,
+        collaborative: null,
         seenItemIds: [],
         recent: [],
         topTags: [],

@@ -1,4 +1,5 @@
 import {
+  CF_VECTOR,
   PROFILE_LONG_VECTOR,
   PROFILE_SHORT_VECTOR,
   type ProfilePayload,
@@ -6,7 +7,7 @@ import {
   type StoredPoint,
 } from '@tailor/kit';
 
-import { blendQueryVector } from './vectors.js';
+import { blendQueryVector, isZero } from './vectors.js';
 
 /** How many of the user's strongest tags reasons compare picks with. */
 export const TOP_TAGS_FOR_REASONS = 10;
@@ -18,10 +19,18 @@ export type Interaction = RecentInteraction & { value?: number };
 
 /** What the recommender reads from a user's stored profile. */
 export interface ProfileView {
-  /** True without a profile, without applied events, or with no direction in either vector. */
+  /**
+   * True without a profile, without a positive event, or with neither a content direction nor
+   * a folded-in collaborative vector.
+   */
   coldStart: boolean;
   /** The blended query vector; null on cold start. */
   queryVector: Float32Array | null;
+  /**
+   * The user's collaborative factors and the model version they were folded in against; null
+   * on cold start or before the profiles service folded the user in.
+   */
+  collaborative: { vector: Float32Array; modelVersion: string } | null;
   /** Items never to recommend again. */
   seenItemIds: string[];
   /** Newest first, at most {@link RECENT_FOR_REASONS}. */
@@ -49,7 +58,14 @@ const strings = (value: unknown): string[] =>
  */
 export function readProfile(point: StoredPoint | undefined, shortTermWeight: number): ProfileView {
   if (point === undefined) {
-    return { coldStart: true, queryVector: null, seenItemIds: [], recent: [], topTags: [] };
+    return {
+      coldStart: true,
+      queryVector: null,
+      collaborative: null,
+      seenItemIds: [],
+      recent: [],
+      topTags: [],
+    };
   }
   const payload = point.payload as Partial<ProfilePayload>;
   const queryVector = blendQueryVector(
@@ -69,10 +85,18 @@ export function readProfile(point: StoredPoint | undefined, shortTermWeight: num
           typeof r.type === 'string',
       )
     : [];
-  const coldStart = queryVector === null || positiveCount <= 0;
+  const positive = positiveCount > 0;
+  const cf = point.vectors?.[CF_VECTOR];
+  const cfVersion = payload.cfModelVersion;
+  const collaborative =
+    positive && cf !== undefined && typeof cfVersion === 'string' && !isZero(cf)
+      ? { vector: cf, modelVersion: cfVersion }
+      : null;
+  const content = positive ? queryVector : null;
   return {
-    coldStart,
-    queryVector: coldStart ? null : queryVector,
+    coldStart: content === null && collaborative === null,
+    queryVector: content,
+    collaborative,
     seenItemIds: strings(payload.seenItemIds),
     recent: recent.slice(0, RECENT_FOR_REASONS),
     topTags: topKeys(payload.tags, TOP_TAGS_FOR_REASONS),

@@ -3,11 +3,10 @@ import { describe, it } from 'node:test';
 
 import {
   categoryLabel,
-  coldStartReasons,
   interactionVerb,
   isPopularInCategory,
-  personalizedReasons,
   type PickFacts,
+  pickReasons,
   similarItemReason,
 } from './reasons.js';
 
@@ -21,13 +20,16 @@ const pick = (overrides: Partial<PickFacts> = {}): PickFacts => ({
   createdAt: NOW - 90 * DAY_MS,
   vector: [1, 0, 0],
   popularInCategory: false,
+  trending: false,
+  collaborative: 0,
+  collaborativeFirst: false,
   ...overrides,
 });
 
-describe('personalizedReasons', () => {
+describe('pickReasons', () => {
   describe('when a recent interaction is like the pick and tags are shared', () => {
     it('cites the most similar interaction with its verb, then the shared tags', () => {
-      const reasons = personalizedReasons(
+      const reasons = pickReasons(
         pick(),
         {
           recent: [
@@ -48,7 +50,7 @@ describe('personalizedReasons', () => {
 
   describe('when the pick is popular in its category and new', () => {
     it('says so with the category as people read it', () => {
-      const reasons = personalizedReasons(
+      const reasons = pickReasons(
         pick({ category: 'home-decor', popularInCategory: true, createdAt: NOW - 3 * DAY_MS }),
         { recent: [], topTags: [] },
         NOW,
@@ -59,7 +61,7 @@ describe('personalizedReasons', () => {
 
   describe('when no interaction is similar enough and nothing else applies', () => {
     it('still gives one reason', () => {
-      const reasons = personalizedReasons(
+      const reasons = pickReasons(
         pick(),
         {
           recent: [{ title: 'Desk Lamp', verb: 'viewed', vector: [0, 1, 0] }],
@@ -73,7 +75,7 @@ describe('personalizedReasons', () => {
 
   describe('when every reason applies', () => {
     it('keeps at most three', () => {
-      const reasons = personalizedReasons(
+      const reasons = pickReasons(
         pick({ popularInCategory: true, createdAt: NOW }),
         { recent: [{ title: 'Boots', verb: 'bought', vector: [1, 0, 0] }], topTags: ['hiking'] },
         NOW,
@@ -83,6 +85,77 @@ describe('personalizedReasons', () => {
         'Matches your interest in hiking',
         'Popular in Outdoor right now',
       ]);
+    });
+  });
+  describe('when the user has no history and the pick trends now', () => {
+    it('says trending now with the category, not popular as well', () => {
+      assert.deepEqual(
+        pickReasons(
+          pick({ category: 'books', trending: true, popularInCategory: true }),
+          { recent: [], topTags: [] },
+          NOW,
+        ),
+        ['Trending now in Books'],
+      );
+    });
+  });
+
+  describe('when the user has no history and the pick fills in from the catalog', () => {
+    it('calls it new when it is, and otherwise invites to explore', () => {
+      const none = { recent: [], topTags: [] };
+      assert.deepEqual(pickReasons(pick({ category: 'books', createdAt: NOW }), none, NOW), [
+        'New in Books',
+      ]);
+      assert.deepEqual(pickReasons(pick({ category: 'books' }), none, NOW), [
+        'Explore more in Books',
+      ]);
+    });
+  });
+
+  describe('when the collaborative model backed the pick', () => {
+    const recent = [
+      { title: 'Desk Lamp', verb: 'viewed', vector: [0, 1, 0], cf: [0.1, 0] },
+      { title: 'Heat', verb: 'rated highly', vector: [0, 0, 1], cf: [2, 0] },
+      { title: 'Trail Runner GTX', verb: 'liked', vector: [0.9, 0.1, 0], cf: [0, 1] },
+    ];
+
+    it('names the history item with the highest dot product of factors', () => {
+      const reasons = pickReasons(
+        pick({ cf: [1, 0.5], collaborative: 0.8, collaborativeFirst: true }),
+        { recent, topTags: [] },
+        NOW,
+      );
+      assert.deepEqual(reasons, [
+        'People who liked Heat also liked this',
+        'Because you liked Trail Runner GTX',
+      ]);
+    });
+
+    it('puts the content reason first when content weighed more', () => {
+      const reasons = pickReasons(
+        pick({ cf: [1, 0.5], collaborative: 0.8, collaborativeFirst: false }),
+        { recent, topTags: [] },
+        NOW,
+      );
+      assert.deepEqual(reasons, [
+        'Because you liked Trail Runner GTX',
+        'People who liked Heat also liked this',
+      ]);
+    });
+
+    it('says nothing of it when the signal was weak or no history item is akin', () => {
+      const weak = pickReasons(
+        pick({ cf: [1, 0.5], collaborative: 0.3 }),
+        { recent, topTags: [] },
+        NOW,
+      );
+      assert.deepEqual(weak, ['Because you liked Trail Runner GTX']);
+      const unlike = pickReasons(
+        pick({ cf: [-1, -1], collaborative: 1, collaborativeFirst: true }),
+        { recent, topTags: [] },
+        NOW,
+      );
+      assert.deepEqual(unlike, ['Because you liked Trail Runner GTX']);
     });
   });
 });
@@ -106,30 +179,6 @@ describe('interactionVerb', () => {
       }
       assert.equal(interactionVerb({ type: 'rating', value: 2 }), null);
       assert.equal(interactionVerb({ type: 'rating' }), null);
-    });
-  });
-});
-
-describe('coldStartReasons', () => {
-  describe('when the pick is trending', () => {
-    it('says trending now with the category', () => {
-      assert.deepEqual(
-        coldStartReasons({ category: 'books', createdAt: NOW - 90 * DAY_MS, trending: true }, NOW),
-        ['Trending now in Books'],
-      );
-    });
-  });
-
-  describe('when the pick fills in from the catalog', () => {
-    it('calls it new when it is, and otherwise invites to explore', () => {
-      assert.deepEqual(
-        coldStartReasons({ category: 'books', createdAt: NOW, trending: false }, NOW),
-        ['New in Books'],
-      );
-      assert.deepEqual(
-        coldStartReasons({ category: 'books', createdAt: NOW - 90 * DAY_MS, trending: false }, NOW),
-        ['Explore more in Books'],
-      );
     });
   });
 });

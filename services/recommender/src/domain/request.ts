@@ -10,13 +10,11 @@ export const RECOMMENDATION_LIMITS = {
   /** Same bound as categories in the catalog. */
   categoryMaxLength: 64,
   surfaceMaxLength: 64,
-  /** Candidates fetched per item asked for, so re-ranking and MMR have room to move. */
+  /** Trending items looked at per item asked for by `trendingItems`, before the stock check. */
   candidatesPerItem: 10,
   minCandidates: 100,
+  /** Most candidates one source fetches for one list, whatever its setting. */
   maxCandidates: 500,
-  /** Popular items added to a personalized list's candidates, per item asked for. */
-  popularCandidatesPerItem: 5,
-  maxPopularCandidates: 100,
 } as const;
 
 const L = RECOMMENDATION_LIMITS;
@@ -131,12 +129,7 @@ export function parseContext(
   return context;
 }
 
-/** How many popular items join the vector candidates of a list of `first`: five per item, at most 100. */
-export function popularCandidateLimit(first: number): number {
-  return Math.min(first * L.popularCandidatesPerItem, L.maxPopularCandidates);
-}
-
-/** How many candidates to fetch for a list of `first`: ten per item, 100 to 500. */
+/** How many trending items `trendingItems` looks at for `first`: ten per item, 100 to 500. */
 export function candidateLimit(first: number): number {
   return Math.min(Math.max(first * L.candidatesPerItem, L.minCandidates), L.maxCandidates);
 }
@@ -160,4 +153,17 @@ export function candidateFilter(args: CandidateFilterArgs): Filter {
   if (args.category !== undefined) must.push({ key: 'category', match: { value: args.category } });
   const excluded = [...new Set(args.excludeIds)];
   return excluded.length === 0 ? { must } : { must, must_not: [{ has_id: excluded }] };
+}
+
+/**
+ * {@link candidateFilter} applied to an item in hand: sources that read counts rather than
+ * search the store find ids first, so their items are checked here, the same way.
+ */
+export function passesCandidateFilter(
+  id: string,
+  item: { inStock: boolean; category: string },
+  args: { excluded: ReadonlySet<string>; category?: string },
+): boolean {
+  if (!item.inStock || args.excluded.has(id)) return false;
+  return args.category === undefined || item.category === args.category;
 }

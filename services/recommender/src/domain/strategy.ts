@@ -1,7 +1,7 @@
 /** How a recommendation list was made. */
 export enum Strategy {
-  /** Vector search from the user's profile. */
+  /** The user's own evidence (collaborative, content) took part. */
   PERSONALIZED = 'PERSONALIZED',
-  /** Cold start: trending items, filled from the catalog. */
+  /** Cold start: trending and popular items, filled with the newest. */
   TRENDING = 'TRENDING',
 }

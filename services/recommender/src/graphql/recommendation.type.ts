@@ -10,10 +10,14 @@ registerEnumType(Strategy, {
   description: 'How a recommendation list was made.',
   valuesConfig: {
     PERSONALIZED: {
-      description: "Vector search from the user's profile, re-ranked and diversified.",
+      description:
+        "From the user's own evidence (collaborative factors, content taste) blended with " +
+        'popularity and freshness, diversified.',
     },
     TRENDING: {
-      description: 'Cold start: items trending now (the user has no usable profile yet).',
+      description:
+        'Cold start: items trending now, popular ones and the newest (the user has no usable ' +
+        'profile yet).',
     },
   },
 });
@@ -37,8 +41,9 @@ export class Recommendation {
 
   @Field(() => Float, {
     description:
-      'Ranking score: similarity (or popularity on cold start) plus popularity and freshness ' +
-      'boosts; comparable within one list only.',
+      "Ranking score: the weighted sum of each candidate source's normalized signal " +
+      '(collaborative, content similarity, popularity, trending, freshness); comparable within ' +
+      'one list only.',
   })
   score!: number;
 
@@ -62,6 +67,15 @@ export class RecommendationList {
 
   @Field(() => Strategy, { description: 'How the list was made.' })
   strategy!: Strategy;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Version of the collaborative model whose factors scored this list (the trainer names ' +
+      'each training); null when none did: no model trained yet, or the user not folded in ' +
+      'against the current one.',
+  })
+  modelVersion!: string | null;
 
   @Field(() => [Recommendation], { description: 'The picks, best first.' })
   items!: Recommendation[];

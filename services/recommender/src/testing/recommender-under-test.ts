@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
+  CF_VECTOR,
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
   createHashedEmbedder,
+  CURRENT_MODEL_ID,
   type Embedder,
   type EventBus,
   ITEM_VECTOR,
@@ -13,6 +15,9 @@ import {
   ITEMS_COLLECTION,
   itemsCollectionSpec,
   loadConfig,
+  type ModelPayload,
+  MODELS_COLLECTION,
+  modelsCollectionSpec,
   PROFILE_LONG_VECTOR,
   PROFILE_SHORT_VECTOR,
   type ProfilePayload,
@@ -60,6 +65,8 @@ export interface TestProfile {
   eventCount?: number;
   /** Defaults to {@link eventCount}: every interaction counted as liked. */
   positiveEventCount?: number;
+  /** Collaborative factors as profiles would fold them in, with the model version they fit. */
+  cf?: { vector: readonly number[]; modelVersion: string };
 }
 
 export interface RecommenderUnderTest {
@@ -71,6 +78,11 @@ export interface RecommenderUnderTest {
   published: UserEvent[];
   putItems(items: TestItem[]): Promise<void>;
   putProfile(profile: TestProfile): Promise<void>;
+  /**
+   * Publishes a collaborative model as the trainer would: each item's `cf` factors set on its
+   * point, then the `models` point `current` with the version.
+   */
+  putModel(modelVersion: string, factors: Record<string, readonly number[]>): Promise<void>;
   /** Starts another recommender on the same adapters (its own trending replay). */
   startAnother(): Promise<RunningRecommender>;
   gql<T = Record<string, unknown>>(
@@ -117,6 +129,7 @@ export async function startRecommenderUnderTest(
   await store.ensureCollection(itemsCollectionSpec(embedder.dimension));
   await store.ensureCollection(profilesCollectionSpec(embedder.dimension));
   const config = testConfig(options.config);
+  await store.ensureCollection(modelsCollectionSpec(config.CF_DIMENSION));
   const others: RunningRecommender[] = [];
   const published: UserEvent[] = [];
   let reader: Subscription | undefined;
@@ -211,13 +224,38 @@ export async function startRecommenderUnderTest(
         seenItemIds: profile.seenItemIds ?? ids,
         recentEventIds: [],
         offsets: {},
+        ...(profile.cf === undefined ? {} : { cfModelVersion: profile.cf.modelVersion }),
       };
       await store.upsert(PROFILES_COLLECTION, [
         {
           id: profile.userId,
-          vectors: { [PROFILE_LONG_VECTOR]: long, [PROFILE_SHORT_VECTOR]: short },
+          vectors: {
+            [PROFILE_LONG_VECTOR]: long,
+            [PROFILE_SHORT_VECTOR]: short,
+            ...(profile.cf === undefined ? {} : { [CF_VECTOR]: profile.cf.vector }),
+          },
           payload: { ...payload },
         },
+      ]);
+    },
+    putModel: async (modelVersion, factors) => {
+      await store.updateVectors(
+        ITEMS_COLLECTION,
+        Object.entries(factors).map(([id, vector]) => ({ id, vectors: { [CF_VECTOR]: vector } })),
+      );
+      const model: ModelPayload = {
+        modelVersion,
+        dimension: config.CF_DIMENSION,
+        alpha: 1,
+        regularization: 0.1,
+        frequencyScaled: false,
+        unobservedWeight: 1,
+        items: Object.keys(factors).length,
+        trainedAt: Date.now(),
+        loss: 0,
+      };
+      await store.upsert(MODELS_COLLECTION, [
+        { id: CURRENT_MODEL_ID, vectors: {}, payload: { ...model } },
       ]);
     },
     startAnother: async () => {
