@@ -75,21 +75,51 @@ export interface Filter {
   must_not?: readonly Condition[];
 }
 
-export interface SearchRequest {
-  /** Which named vector of the collection to search. */
-  using: string;
-  vector: Vector;
-  limit: number;
-  filter?: Filter;
+/**
+ * Which payload keys come back: all of them (`true`, the default), none (`false`), or the named
+ * top-level keys. Asking only for what is read keeps answers small on the wire.
+ */
+export type PayloadSelection = boolean | readonly string[];
+
+/** What a read returns of each point besides its id. */
+export interface ReadOptions {
+  /** The point's named vectors; absent (false) by default, since most readers need none. */
   withVectors?: boolean;
+  withPayload?: PayloadSelection;
 }
 
-export interface ScrollRequest {
+/**
+ * A stored point whose vector is the query: the store looks it up itself, so the vector never
+ * travels to the caller and back.
+ */
+export interface PointReference {
+  id: string;
+  /** The collection that holds it; the searched collection by default. */
+  collection?: string;
+  /** Its vector to use; the searched vector (`using`) by default. */
+  using?: string;
+}
+
+interface SearchOptions extends ReadOptions {
+  /** Which named vector of the collection to search. */
+  using: string;
+  limit: number;
+  filter?: Filter;
+}
+
+/**
+ * A nearest-neighbour search by a given `vector`, or by the vector of a stored point
+ * (`nearPoint`). A search by a point of the same collection never returns that point, and a
+ * point that does not exist (or lacks the vector) finds nothing.
+ */
+export type SearchRequest = SearchOptions &
+  ({ vector: Vector; nearPoint?: undefined } | { nearPoint: PointReference; vector?: undefined });
+
+export interface ScrollRequest extends ReadOptions {
   limit: number;
   filter?: Filter;
   /** From the previous page's `nextCursor`; absent for the first page. */
   cursor?: string;
-  withVectors?: boolean;
 }
 
 export interface ScrollPage {
@@ -118,7 +148,7 @@ export interface VectorStore {
   retrieve(
     collection: string,
     ids: readonly string[],
-    options?: { withVectors?: boolean },
+    options?: ReadOptions,
   ): Promise<StoredPoint[]>;
   /** Nearest points first. */
   search(collection: string, request: SearchRequest): Promise<ScoredPoint[]>;

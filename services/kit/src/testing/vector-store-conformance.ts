@@ -477,6 +477,89 @@ export function describeVectorStoreConformance(
       });
     });
 
+    describe('when asking for part of each point', () => {
+      test('returns only the selected payload keys, or none, on retrieve, search and scroll', async (store) => {
+        const collection = await fixture(store);
+        const [some] = await store.retrieve(collection, ['p1'], {
+          withPayload: ['category', 'price', 'missing'],
+        });
+        assert.deepEqual(some, { id: 'p1', payload: { category: 'shoes', price: 10 } });
+        const [none] = await store.retrieve(collection, ['p1'], { withPayload: false });
+        assert.deepEqual(none, { id: 'p1', payload: {} });
+        const [hit] = await store.search(collection, {
+          using: 'v',
+          vector: [1, 0, 0],
+          limit: 1,
+          withPayload: ['tags'],
+        });
+        assert.deepEqual(
+          { id: hit?.id, payload: hit?.payload },
+          {
+            id: 'p1',
+            payload: { tags: ['red', 'sale'] },
+          },
+        );
+        const page = await store.scroll(collection, { limit: 2, withPayload: false });
+        assert.deepEqual(
+          page.points.map((p) => p.payload),
+          [{}, {}],
+        );
+      });
+    });
+
+    describe('when searching by a stored point', () => {
+      test('searches by its vector without it, as a search by that vector would', async (store) => {
+        const collection = await fixture(store);
+        const byPoint = await store.search(collection, {
+          using: 'v',
+          nearPoint: { id: 'p1' },
+          limit: 3,
+          filter: { must: [{ key: 'inStock', match: { value: true } }] },
+        });
+        const byVector = await store.search(collection, {
+          using: 'v',
+          vector: [1, 0, 0],
+          limit: 4,
+          filter: { must: [{ key: 'inStock', match: { value: true } }] },
+        });
+        assert.deepEqual(
+          byPoint.map((p) => p.id),
+          byVector.map((p) => p.id).filter((id) => id !== 'p1'),
+          'the point itself is left out',
+        );
+        assertClose(
+          byPoint.map((p) => p.score),
+          byVector.filter((p) => p.id !== 'p1').map((p) => p.score),
+          'same scores',
+        );
+      });
+
+      test('looks the vector up in another collection and vector when told to', async (store) => {
+        const items = await fixture(store);
+        const users = unique('conf');
+        await store.ensureCollection({
+          name: users,
+          vectors: { taste: { size: 3, distance: 'cosine' } },
+        });
+        await store.upsert(users, [{ id: 'u1', vectors: { taste: [0, 1, 0] }, payload: {} }]);
+        const result = await store.search(items, {
+          using: 'v',
+          nearPoint: { id: 'u1', collection: users, using: 'taste' },
+          limit: 2,
+        });
+        assert.deepEqual(
+          result.map((p) => p.id),
+          ['p3', 'p4'],
+        );
+        const nobody = await store.search(items, {
+          using: 'v',
+          nearPoint: { id: 'nobody', collection: users, using: 'taste' },
+          limit: 2,
+        });
+        assert.deepEqual(nobody, [], 'a point that is not there finds nothing');
+      });
+    });
+
     describe('when filtering', () => {
       test('matches a string, an integer and a bool value', async (store) => {
         const c = await fixture(store);

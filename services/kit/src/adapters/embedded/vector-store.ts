@@ -8,7 +8,9 @@ import type {
   CollectionSpec,
   Filter,
   Payload,
+  PayloadSelection,
   PointInput,
+  ReadOptions,
   ScoredPoint,
   ScrollPage,
   ScrollRequest,
@@ -97,6 +99,17 @@ function toOptional(vector: Float32Array | null): string | null {
 
 function fromOptional(text: string | null): Float32Array | null {
   return text === null ? null : fromBase64(text);
+}
+
+/** A copy of the payload with the selected top-level keys (all by default). */
+function selectPayload(payload: Payload, selection: PayloadSelection | undefined): Payload {
+  if (selection === undefined || selection === true) return structuredClone(payload);
+  const out: Payload = {};
+  if (selection === false) return out;
+  for (const key of selection) {
+    if (Object.hasOwn(payload, key)) out[key] = structuredClone(payload[key]);
+  }
+  return out;
 }
 
 function jsonCopy<T>(value: T): T {
@@ -324,12 +337,12 @@ class Collection {
     return out;
   }
 
-  pointAt(slot: number, withVectors: boolean): StoredPoint {
+  pointAt(slot: number, read: ReadOptions = {}): StoredPoint {
     const point: StoredPoint = {
       id: this.ids[slot]!,
-      payload: structuredClone(this.payloads[slot]!),
+      payload: selectPayload(this.payloads[slot]!, read.withPayload),
     };
-    if (withVectors) point.vectors = this.vectorsOf(slot);
+    if (read.withVectors === true) point.vectors = this.vectorsOf(slot);
     return point;
   }
 
@@ -671,13 +684,13 @@ class EmbeddedVectorStore implements VectorStore {
   async retrieve(
     name: string,
     ids: readonly string[],
-    options: { withVectors?: boolean } = {},
+    options: ReadOptions = {},
   ): Promise<StoredPoint[]> {
     const collection = this.get(name);
     const out: StoredPoint[] = [];
     for (const id of new Set(ids)) {
       const slot = collection.slots.get(id);
-      if (slot !== undefined) out.push(collection.pointAt(slot, options.withVectors === true));
+      if (slot !== undefined) out.push(collection.pointAt(slot, options));
     }
     return out;
   }
@@ -696,8 +709,25 @@ class EmbeddedVectorStore implements VectorStore {
   async search(name: string, request: SearchRequest): Promise<ScoredPoint[]> {
     const collection = this.get(name);
     const column = collection.column(request.using);
-    const query = collection.prepareVector(column, request.vector, 'the query');
     const limit = checkLimit(request.limit, 'limit');
+    let query: Float32Array;
+    let skipSlot = -1;
+    if (request.nearPoint === undefined) {
+      query = collection.prepareVector(column, request.vector, 'the query');
+    } else {
+      const { id, using = request.using } = request.nearPoint;
+      const holder = this.get(request.nearPoint.collection ?? name);
+      const holderColumn = holder.column(using);
+      const slot = holder.slots.get(id);
+      // Like Qdrant: a point that is missing or lacks the vector finds nothing.
+      if (slot === undefined || holderColumn.present[slot] === 0) return [];
+      const stored = holderColumn.data.slice(
+        slot * holderColumn.size,
+        (slot + 1) * holderColumn.size,
+      );
+      query = collection.prepareVector(column, stored, `the vector of point ${JSON.stringify(id)}`);
+      skipSlot = collection.slots.get(id) ?? -1;
+    }
     const mask = this.mask(collection, request.filter);
     const top = new TopK(Math.min(limit, collection.count));
     const { data, size, present } = column;
@@ -705,14 +735,14 @@ class EmbeddedVectorStore implements VectorStore {
     // The hot loop: a dot product per point over one contiguous array (cosine vectors were
     // normalized on write, and the query just now, so the dot product is the cosine).
     for (let slot = 0; slot < count; slot += 1) {
-      if ((mask !== null && mask[slot] === 0) || present[slot] === 0) continue;
+      if ((mask !== null && mask[slot] === 0) || present[slot] === 0 || slot === skipSlot) continue;
       const base = slot * size;
       let score = 0;
       for (let j = 0; j < size; j += 1) score += data[base + j]! * query[j]!;
       top.push(score, slot);
     }
     return top.sorted().map(({ score, slot }) => ({
-      ...collection.pointAt(slot, request.withVectors === true),
+      ...collection.pointAt(slot, request),
       score,
     }));
   }
@@ -740,7 +770,7 @@ class EmbeddedVectorStore implements VectorStore {
       const slot = collection.slots.get(id)!;
       if (!predicate(id, collection.payloads[slot]!)) continue;
       if (points.length === limit) return { points, nextCursor: id };
-      points.push(collection.pointAt(slot, request.withVectors === true));
+      points.push(collection.pointAt(slot, request));
     }
     return { points, nextCursor: null };
   }

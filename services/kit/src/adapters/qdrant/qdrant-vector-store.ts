@@ -8,7 +8,9 @@ import type {
   Distance,
   Filter,
   Payload,
+  PayloadSelection,
   PointInput,
+  ReadOptions,
   ScoredPoint,
   ScrollPage,
   ScrollRequest,
@@ -134,6 +136,19 @@ function toStored(
 ): StoredPoint {
   const { id, payload } = fromPayload(point.id, point.payload);
   return withVectors ? { id, payload, vectors: fromVectors(point.vector) } : { id, payload };
+}
+
+/** The payload keys to ask for; the reserved id key always comes back, to restore the id. */
+function payloadSelector(selection: PayloadSelection | undefined): boolean | string[] {
+  if (selection === undefined || selection === true) return true;
+  if (selection === false) return [TAILOR_ID_KEY];
+  return [...selection, TAILOR_ID_KEY];
+}
+
+/** Qdrant's answer to a query by a point id it does not hold. */
+function isMissingPoint(err: unknown): boolean {
+  if (qdrantStatus(err) !== 404) return false;
+  return /No point with id/.test(qdrantError('', err).message);
 }
 
 /** Scroll cursors are Qdrant's next offsets: our UUIDs, or integers for points Tailor did not write. */
@@ -389,7 +404,7 @@ export async function createQdrantVectorStore(
   const retrieve = async (
     collection: string,
     ids: readonly string[],
-    retrieveOptions: { withVectors?: boolean } = {},
+    retrieveOptions: ReadOptions = {},
   ): Promise<StoredPoint[]> => {
     assertOpen();
     checkCollectionName(collection);
@@ -398,7 +413,7 @@ export async function createQdrantVectorStore(
     const records = await call(collection, 'retrieving points', () =>
       http.post<Schemas['Record'][]>(pointsPath(collection), {
         ids: [...new Set(ids)].map(toQdrantId),
-        with_payload: true,
+        with_payload: payloadSelector(retrieveOptions.withPayload),
         with_vector: withVectors,
       }),
     );
@@ -409,19 +424,37 @@ export async function createQdrantVectorStore(
     assertOpen();
     checkLimit(request.limit);
     const vectors = await layout(collection);
-    checkVector(collection, vectors, request.using, request.vector);
+    let query: Schemas['QueryInterface'];
+    let lookupFrom: Schemas['LookupLocation'] | undefined;
+    if (request.nearPoint === undefined) {
+      checkVector(collection, vectors, request.using, request.vector);
+      query = numbers(request.vector);
+    } else {
+      const { id, collection: holder = collection, using = request.using } = request.nearPoint;
+      if (!vectors.has(request.using)) checkVector(collection, vectors, request.using, []);
+      checkCollectionName(holder);
+      query = toQdrantId(id);
+      if (holder !== collection || using !== request.using)
+        lookupFrom = { collection: holder, vector: using };
+    }
     const filter = toOptionalQdrantFilter(request.filter);
     const withVectors = request.withVectors ?? false;
-    const response = await call(collection, `searching "${request.using}"`, () =>
-      http.post<Schemas['QueryResponse']>(pointsPath(collection, '/query'), {
-        query: numbers(request.vector),
+    let response: Schemas['QueryResponse'];
+    try {
+      response = await http.post<Schemas['QueryResponse']>(pointsPath(collection, '/query'), {
+        query,
         using: request.using,
         limit: request.limit,
-        with_payload: true,
+        with_payload: payloadSelector(request.withPayload),
         with_vector: withVectors,
         ...(filter === undefined ? {} : { filter }),
-      }),
-    );
+        ...(lookupFrom === undefined ? {} : { lookup_from: lookupFrom }),
+      });
+    } catch (err) {
+      // The port's promise for a reference to a point that is not there: nothing is near it.
+      if (request.nearPoint !== undefined && isMissingPoint(err)) return [];
+      return call(collection, `searching "${request.using}"`, () => Promise.reject(err));
+    }
     return response.points.map((point) => ({
       ...toStored(point, withVectors),
       score: point.score,
@@ -437,7 +470,7 @@ export async function createQdrantVectorStore(
     const result = await call(collection, 'scrolling', () =>
       http.post<Schemas['ScrollResult']>(pointsPath(collection, '/scroll'), {
         limit: request.limit,
-        with_payload: true,
+        with_payload: payloadSelector(request.withPayload),
         with_vector: withVectors,
         ...(filter === undefined ? {} : { filter }),
         ...(request.cursor === undefined ? {} : { offset: decodeCursor(request.cursor) }),
