@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 
-import { dockerEngineAnswers, kafkaForTests, qdrantForTests } from './servers.js';
+import { dockerEngineAnswers, kafkaForTests, llmForTests, qdrantForTests } from './servers.js';
 
 describe('test servers', () => {
   describe('when the environment names a server', () => {
@@ -12,6 +12,11 @@ describe('test servers', () => {
       assert.deepEqual(kafka.available && kafka.address, ['127.0.0.1:9092', '127.0.0.1:9093']);
       const qdrant = await qdrantForTests({ QDRANT_URL: 'http://127.0.0.1:6333' });
       assert.equal(qdrant.available && qdrant.address, 'http://127.0.0.1:6333');
+      const llm = await llmForTests({ LLM_BASE_URL: 'http://127.0.0.1:8080/v1', LLM_MODEL: 'm' });
+      assert.deepEqual(llm.available && llm.address, {
+        baseUrl: 'http://127.0.0.1:8080/v1',
+        model: 'm',
+      });
     });
   });
 
@@ -22,6 +27,8 @@ describe('test servers', () => {
       const qdrant = await qdrantForTests(env);
       assert.match(kafka.available ? '' : kafka.skip, /KAFKA_BROKERS is not set/);
       assert.match(qdrant.available ? '' : qdrant.skip, /QDRANT_URL is not set/);
+      const llm = await llmForTests(env);
+      assert.match(llm.available ? '' : llm.skip, /LLM_BASE_URL and LLM_MODEL are not set/);
     });
   });
 
@@ -30,6 +37,7 @@ describe('test servers', () => {
       const env = { CI: 'true', DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
       await assert.rejects(kafkaForTests(env), /CI=true and KAFKA_BROKERS is not set/);
       await assert.rejects(qdrantForTests(env), /CI=true and QDRANT_URL is not set/);
+      await assert.rejects(llmForTests(env), /CI=true and LLM_BASE_URL and LLM_MODEL are not set/);
     });
   });
 

@@ -103,3 +103,22 @@ export async function qdrantForTests(env = process.env): Promise<TestServer<stri
     },
   };
 }
+
+/** An OpenAI-compatible chat server with a real model: its `/v1` base URL and model name. */
+export interface LlmServer {
+  baseUrl: string;
+  model: string;
+}
+
+/**
+ * `LLM_BASE_URL` and `LLM_MODEL` (infra/llm/start.sh prints both), or a skip reason. No
+ * container fallback: the weights come from a registry package, not from an image.
+ */
+export async function llmForTests(env = process.env): Promise<TestServer<LlmServer>> {
+  const baseUrl = env.LLM_BASE_URL?.trim();
+  const model = env.LLM_MODEL?.trim();
+  if (baseUrl === undefined || baseUrl === '' || model === undefined || model === '') {
+    return unavailable(env, 'LLM_BASE_URL and LLM_MODEL are not set (run infra/llm/start.sh)');
+  }
+  return { available: true, address: { baseUrl, model }, stop: () => Promise.resolve() };
+}
