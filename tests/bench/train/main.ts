@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -65,6 +66,19 @@ function synthetic(name: string, interactions: number, items: number): Workload 
   return { name, users, items, pairs };
 }
 
+interface TrainRow {
+  workload: string;
+  users: number;
+  items: number;
+  interactions: number;
+  epochs: number;
+  trainSeconds: number;
+  secondsPerEpoch: number;
+  peakRssMiB: number;
+  rssGrowthMiB: number;
+  foldInMs: Record<string, ReturnType<typeof summarize>>;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -85,7 +99,7 @@ async function main(): Promise<void> {
     '1m': () => synthetic('synthetic 1M', 1_000_000, 20_000),
     '10m': () => synthetic('synthetic 10M', 10_000_000, 50_000),
   };
-  const rows = [];
+  const rows: TrainRow[] = [];
   for (const size of (values.sizes ?? '').split(',')) {
     const build = builders[size];
     if (build === undefined) throw new Error(`--sizes: unknown size ${size}`);
@@ -138,6 +152,7 @@ async function main(): Promise<void> {
       users: workload.users,
       items: workload.items,
       interactions: workload.pairs.length,
+      epochs: settings.epochs,
       trainSeconds: trainMs / 1000,
       secondsPerEpoch: summarize(epochMs).p50 / 1000,
       peakRssMiB: peakRss / 2 ** 20,
@@ -166,7 +181,18 @@ async function main(): Promise<void> {
         .join(' / '),
     ]),
   );
-  const file = writeResults('train', { ...runHeader('train'), settings, rows });
+  // Sizes run separately (10M takes long) keep the other sizes' rows of the last runs.
+  const previous = path.join(REPO_ROOT, 'tests', 'bench', 'results', 'train.json');
+  const kept = existsSync(previous)
+    ? (
+        (JSON.parse(readFileSync(previous, 'utf8')) as { rows?: { workload: string }[] }).rows ?? []
+      ).filter((row) => !rows.some((r) => r.workload === row.workload))
+    : [];
+  const file = writeResults('train', {
+    ...runHeader('train'),
+    settings,
+    rows: [...kept, ...rows],
+  });
   say(`written ${path.relative(REPO_ROOT, file)}`);
 }
 
