@@ -134,6 +134,8 @@ export async function startTrainer(
     groupId: config.TRAINER_CONSUMER_GROUP,
     logger,
     fromBeginning: true,
+    // Profiles dead-letters what breaks the contract; the trainer only skips it.
+    deadLetters: false,
     ...(deps.vault === undefined ? {} : { vault: deps.vault }),
     handle: async (events) => {
       recorded += await trainer.record(events);

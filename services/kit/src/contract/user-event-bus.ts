@@ -124,6 +124,12 @@ export interface ConsumeUserEventsOptions {
   fromBeginning?: boolean;
   ephemeral?: boolean;
   /**
+   * False: messages that break the contract are skipped (and logged), not put on the DLQ. For a
+   * second consumer group of `user-events` (the trainer) while profiles owns the DLQ, so a bad
+   * message is dead-lettered once, not once per group. Default true.
+   */
+  deadLetters?: boolean;
+  /**
    * Applies a batch of valid events of one partition, in log order. Throwing a retriable error
    * (or any error not marked otherwise) commits nothing: the batch comes again after a backoff
    * (see EventBus), so this must be idempotent. Throwing a `TailorError` marked not retriable
@@ -253,7 +259,9 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
       }
       // Dead letters first: if this throws, the batch is redelivered and nothing is lost.
       if (dead.length > 0) {
-        if (!options.ephemeral) await options.bus.publish(USER_EVENTS_DLQ_TOPIC, dead);
+        if (!options.ephemeral && options.deadLetters !== false) {
+          await options.bus.publish(USER_EVENTS_DLQ_TOPIC, dead);
+        }
         deadLetteredUpTo.set(batch.partition, lastDead);
       }
       if (valid.length === 0) return;
@@ -285,7 +293,7 @@ export async function consumeUserEvents(options: ConsumeUserEventsOptions): Prom
             'dead-lettering an event the handler can never apply',
           );
         }
-        if (!options.ephemeral) {
+        if (!options.ephemeral && options.deadLetters !== false) {
           await options.bus.publish(
             USER_EVENTS_DLQ_TOPIC,
             refused.map(({ message, error }) =>
