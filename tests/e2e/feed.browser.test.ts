@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { PROFILES_COLLECTION } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 import { DEMO_USERS, demoEvents } from '@tailor/mesh';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -144,6 +145,28 @@ describe('the feed page', () => {
         { timeoutMs: WAIT_MS, description: `the seeded history of ${user.id}` },
       );
     }
+    // The trainer learns from the seeded histories once they arrive and profiles re-fold onto the
+    // model a few seconds later; a feed scored before and one after would differ for that alone.
+    const model = await waitFor(
+      async () =>
+        (
+          await query<{ collaborativeModel: { version: string } | null }>(
+            t.mesh.gatewayUrl,
+            '{ collaborativeModel { version } }',
+          )
+        ).collaborativeModel?.version,
+      {
+        timeoutMs: WAIT_MS,
+        description: 'the collaborative model trained on the seeded histories',
+      },
+    );
+    await waitFor(
+      async () =>
+        (await t.mesh.adapters.store.count(PROFILES_COLLECTION, {
+          must: [{ key: 'cfModelVersion', match: { value: model } }],
+        })) >= DEMO_USERS.length,
+      { timeoutMs: WAIT_MS, description: `the demo profiles folded onto model ${model}` },
+    );
     userDataDir = mkdtempSync(join(tmpdir(), 'tailor-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
