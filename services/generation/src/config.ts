@@ -41,13 +41,25 @@ export const generationEnvShape = {
   GENERATION_MAX_RETRIES: env.int(2, 0, 10),
   /** First backoff delay; doubled on each retry, with jitter. */
   GENERATION_RETRY_INITIAL_DELAY_MS: env.int(250, 0, 60_000),
-  /** Chat completions in flight at once, across all requests of this process. */
+  /** Model answers written at once in the background, across all requests of this process. */
   GENERATION_CONCURRENCY: env.int(4, 1, 256),
-  /** LLM time one GraphQL request may spend in total; after it the template answers. */
-  GENERATION_REQUEST_BUDGET_MS: env.int(20_000, 50, 600_000),
+  /**
+   * Model answers waiting for a free writer; past it new work is dropped (logged and counted)
+   * and the template answers until a later request asks again.
+   */
+  GENERATION_QUEUE_MAX_JOBS: env.int(256, 0, 100_000),
+  /**
+   * How long one GraphQL request waits for model answers in total; after it the template (or a
+   * cached model answer) answers and the model keeps writing in the background.
+   */
+  GENERATION_REQUEST_BUDGET_MS: env.int(2_000, 50, 600_000),
+  /** LLM time one background answer may take, retries and the grounding retry included. */
+  GENERATION_JOB_BUDGET_MS: env.int(120_000, 100, 3_600_000),
   GENERATION_MAX_OUTPUT_TOKENS: env.int(400, 16, 8_192),
   /** Generated texts and thumbnails kept in memory (least recently used evicted first). */
   GENERATION_CACHE_MAX_ENTRIES: env.int(10_000, 0, 1_000_000),
+  /** How long a grounded model answer is served from the cache (LRU-bounded by the entries above). */
+  GENERATION_CACHE_TTL_MS: env.int(86_400_000, 1_000, 2_592_000_000),
   /** How long a template answer that replaced a failed LLM call is reused before retrying. */
   GENERATION_FALLBACK_CACHE_TTL_MS: env.int(60_000, 0, 86_400_000),
   /** Rendered PNG bytes kept in memory; the disk copy under the thumbnail dir stays. */

@@ -24,7 +24,13 @@ import {
 import { THUMBNAIL_VERSION } from './domain/thumbnail.js';
 import type { GenerationKind, GenerationMetrics } from './metrics.js';
 import type { ThumbnailResult, ThumbnailService } from './thumbnails/thumbnail.service.js';
-import type { CopyWriter, LabelledAd, LabelledDescription } from './writers/copy-writer.js';
+import { BackgroundQueue } from './writers/background-queue.js';
+import type {
+  CopyWriter,
+  LabelledAd,
+  LabelledDescription,
+  TemplateStandIn,
+} from './writers/copy-writer.js';
 
 /** One thing a request asks for. `userId` is null for a thumbnail asked without a user. */
 export type GenerationRequest =
@@ -45,9 +51,21 @@ export interface GenerationServiceOptions {
   cacheMaxEntries: number;
   /** How long a template answer that replaced a failed LLM call is reused. */
   fallbackCacheTtlMs: number;
-  /** LLM time one GraphQL request may spend. */
+  /** How long one GraphQL request waits for model answers in total. */
   requestBudgetMs: number;
+  /** How long a grounded model answer is served from the cache. */
+  cacheTtlMs: number;
+  /** LLM time one background answer may take, retries included. */
+  jobBudgetMs: number;
+  /** Model answers written at once in the background. */
+  concurrency: number;
+  /** Model answers waiting for a writer; past it new work is dropped. */
+  queueMaxJobs: number;
 }
+
+/** What a request whose model answer is not ready gets told, and the metric label of each. */
+const PENDING_REASON = 'request budget exhausted; model answer pending';
+const QUEUE_FULL_REASON = 'generation queue full';
 
 /** The stored item fields this service reads; anything else in the payload is ignored. */
 const storedItem = z.object({
@@ -104,10 +122,25 @@ export class GenerationService {
     DataLoader<GenerationRequest, Generated, string>
   >();
   private readonly log: Logger;
+  private readonly jobs: BackgroundQueue<Generated>;
 
   constructor(private readonly options: GenerationServiceOptions) {
     this.cache = new LruCache({ maxEntries: options.cacheMaxEntries });
     this.log = options.logger.child({ component: 'generation' });
+    this.jobs = new BackgroundQueue({
+      concurrency: options.concurrency,
+      maxQueued: options.queueMaxJobs,
+    });
+  }
+
+  /** Takes no more background work and drops what waits; running answers finish on their own. */
+  close(): void {
+    this.jobs.close();
+  }
+
+  /** Model answers being written now, and waiting for a writer. */
+  get backgroundJobs(): { active: number; queued: number } {
+    return { active: this.jobs.active, queued: this.jobs.queued };
   }
 
   /** The description of an item for a user, within the request `scope` (the GraphQL context). */
@@ -190,6 +223,8 @@ export class GenerationService {
         const interests =
           key.userId === null ? NO_INTERESTS : (inputs.interests.get(key.userId) ?? NO_INTERESTS);
         try {
+          if (key.kind !== 'thumbnail' && this.options.writer.usesModel)
+            return await this.modelAnswer(key, facts, interests, deadline, log);
           return await this.cached(key, facts, interests, () =>
             this.generate(key, facts, interests, deadline, log),
           );
@@ -217,6 +252,83 @@ export class GenerationService {
       case 'thumbnail':
         return this.options.thumbnails.prepare(facts, interests, key.width, key.height);
     }
+  }
+
+  /**
+   * A cached answer, or the model's own when its background job finishes before the request's
+   * deadline, or else the template's, labelled as standing in. The job goes on after the request
+   * has its answer: a grounded model answer is cached for `cacheTtlMs`, a failed one (the
+   * template with the reason) for `fallbackCacheTtlMs`, so the next request for the same item
+   * and interests gets it. Only what passed the grounding check is ever labelled as the model's.
+   */
+  private async modelAnswer(
+    key: Exclude<GenerationRequest, { kind: 'thumbnail' }>,
+    facts: ItemFacts,
+    interests: InterestSummary,
+    deadline: number,
+    log: Logger,
+  ): Promise<Generated> {
+    const cacheKey = this.cacheKey(key, facts, interests);
+    const hit = this.cache.get(cacheKey);
+    if (hit !== undefined) {
+      this.options.metrics.cacheLookup(key.kind, 'hit');
+      return hit;
+    }
+    this.options.metrics.cacheLookup(key.kind, 'miss');
+    const job =
+      this.jobs.pending(cacheKey) ??
+      this.jobs.submit(cacheKey, () => this.backgroundAnswer(cacheKey, key, facts, interests));
+    if (job === undefined) {
+      this.options.metrics.fallback('queue_full');
+      this.options.metrics.backgroundJob('dropped');
+      log.warn({ kind: key.kind, itemId: key.itemId }, 'generation queue full; work dropped');
+      return this.standIn(key, facts, interests, log, {
+        fallbackReason: QUEUE_FULL_REASON,
+        modelAnswerPending: false,
+      });
+    }
+    const answer = await settledBefore(job, deadline);
+    if (answer !== undefined) return answer;
+    this.options.metrics.fallback('budget_exhausted');
+    return this.standIn(key, facts, interests, log, {
+      fallbackReason: PENDING_REASON,
+      modelAnswerPending: true,
+    });
+  }
+
+  /** One model answer written with its own budget, then cached for the requests to come. */
+  private async backgroundAnswer(
+    cacheKey: string,
+    key: Exclude<GenerationRequest, { kind: 'thumbnail' }>,
+    facts: ItemFacts,
+    interests: InterestSummary,
+  ): Promise<Generated> {
+    this.options.metrics.backgroundJob('started');
+    const answer = await this.generate(
+      key,
+      facts,
+      interests,
+      Date.now() + this.options.jobBudgetMs,
+      this.log,
+    );
+    const failed = 'fallbackReason' in answer && answer.fallbackReason !== null;
+    this.options.metrics.backgroundJob(failed ? 'failed' : 'written');
+    const ttlMs = failed ? this.options.fallbackCacheTtlMs : this.options.cacheTtlMs;
+    if (ttlMs > 0) this.cache.set(cacheKey, Promise.resolve(answer), { ttlMs });
+    return answer;
+  }
+
+  private standIn(
+    key: Exclude<GenerationRequest, { kind: 'thumbnail' }>,
+    facts: ItemFacts,
+    interests: InterestSummary,
+    log: Logger,
+    stand: TemplateStandIn,
+  ): Generated {
+    const context = { forbiddenTerms: [key.userId], log };
+    return key.kind === 'description'
+      ? this.options.writer.templateDescription(facts, interests, stand, context)
+      : this.options.writer.templateAd(facts, interests, key.format, stand, context);
   }
 
   private cacheKey(key: GenerationRequest, facts: ItemFacts, interests: InterestSummary): string {
@@ -342,5 +454,21 @@ export class GenerationService {
         profiles.push(parsed.data as unknown as ProfilePayload);
     }
     return profiles;
+  }
+}
+
+/**
+ * The job's answer when it settles before `deadline` (epoch ms); undefined when the deadline
+ * comes first. A job that fails is treated as not answered: the caller stands in for it.
+ */
+async function settledBefore<T>(job: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([job.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

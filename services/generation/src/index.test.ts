@@ -16,6 +16,7 @@ import {
   silentLogger,
   type VectorStore,
 } from '@tailor/kit';
+import { waitFor } from '@tailor/kit/testing';
 import { z } from 'zod';
 
 import { type GenerationConfig, generationEnvShape } from './config.js';
@@ -67,6 +68,7 @@ interface Labelled {
   provider: string;
   grounded: boolean;
   fallbackReason: string | null;
+  modelAnswerPending: boolean;
 }
 interface RecommendationEntity {
   recommendationId: string;
@@ -80,8 +82,10 @@ const HOME_FIELDS = `
   ... on Recommendation {
     recommendationId
     item { id }
-    description { text provider model promptVersion grounded fallbackReason }
-    ad(format: BANNER) { headline body callToAction provider grounded fallbackReason }
+    description { text provider model promptVersion grounded fallbackReason modelAnswerPending }
+    ad(format: BANNER) {
+      headline body callToAction provider grounded fallbackReason modelAnswerPending
+    }
     thumbnail(width: 640, height: 360) { url altText width height }
   }`;
 
@@ -149,6 +153,33 @@ function configFor(dataDir: string, env: Record<string, string> = {}): Generatio
   return loadConfig(z.object(generationEnvShape), { DATA_DIR: dataDir, ...env });
 }
 
+/** An embedded store under `dataDir` holding {@link ITEMS} and the given profiles. */
+async function seededStore(
+  dataDir: string,
+  profiles: readonly ProfilePayload[],
+): Promise<VectorStore> {
+  const store = await createEmbeddedVectorStore({ dataDir, logger: silentLogger() });
+  await store.ensureCollection(itemsCollectionSpec(DIMENSION));
+  await store.ensureCollection(profilesCollectionSpec(DIMENSION));
+  await store.upsert(
+    ITEMS_COLLECTION,
+    ITEMS.map((item, i) => ({
+      id: item.itemId,
+      vectors: { content: [1, i, 0, 0] },
+      payload: { ...item },
+    })),
+  );
+  await store.upsert(
+    PROFILES_COLLECTION,
+    profiles.map((profile) => ({
+      id: profile.userId,
+      vectors: { long: [1, 0, 0, 0], short: [0, 1, 0, 0] },
+      payload: { ...profile },
+    })),
+  );
+  return store;
+}
+
 describe('generation subgraph', () => {
   let dataDir: string;
   let store: VectorStore;
@@ -158,25 +189,7 @@ describe('generation subgraph', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tailor-'));
-    store = await createEmbeddedVectorStore({ dataDir, logger: silentLogger() });
-    await store.ensureCollection(itemsCollectionSpec(DIMENSION));
-    await store.ensureCollection(profilesCollectionSpec(DIMENSION));
-    await store.upsert(
-      ITEMS_COLLECTION,
-      ITEMS.map((item, i) => ({
-        id: item.itemId,
-        vectors: { content: [1, i, 0, 0] },
-        payload: { ...item },
-      })),
-    );
-    await store.upsert(
-      PROFILES_COLLECTION,
-      PROFILES.map((profile) => ({
-        id: profile.userId,
-        vectors: { long: [1, 0, 0, 0], short: [0, 1, 0, 0] },
-        payload: { ...profile },
-      })),
-    );
+    store = await seededStore(dataDir, PROFILES);
     counting = countingStore(store);
     generation = await startGeneration({
       config: configFor(dataDir),
@@ -385,31 +398,16 @@ describe('generation subgraph with the LLM writer', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tailor-'));
-    store = await createEmbeddedVectorStore({ dataDir, logger: silentLogger() });
-    await store.ensureCollection(itemsCollectionSpec(DIMENSION));
-    await store.upsert(
-      ITEMS_COLLECTION,
-      ITEMS.map((item, i) => ({
-        id: item.itemId,
-        vectors: { content: [1, i, 0, 0] },
-        payload: { ...item },
-      })),
-    );
     // Distinct interests per user: the cache is keyed by interests, not by user, and each
     // scenario must reach the LLM rather than an earlier scenario's cached answer.
-    await store.ensureCollection(profilesCollectionSpec(DIMENSION));
-    await store.upsert(
-      PROFILES_COLLECTION,
-      ['user-llm', 'user-slow', 'user-error', 'user-ungrounded'].map((userId, i) => ({
-        id: userId,
-        vectors: { long: [1, 0, 0, 0], short: [0, 1, 0, 0] },
-        payload: {
-          ...profilePayload({
-            userId,
-            tags: { [['hiking', 'camping', 'running', 'fiction'][i] ?? '']: 1 },
-          }),
-        },
-      })),
+    store = await seededStore(
+      dataDir,
+      ['user-llm', 'user-slow', 'user-error', 'user-ungrounded'].map((userId, i) =>
+        profilePayload({
+          userId,
+          tags: { [['hiking', 'camping', 'running', 'fiction'][i] ?? '']: 1 },
+        }),
+      ),
     );
     chat = await startFakeChatServer();
     generation = await startGeneration({
@@ -488,4 +486,92 @@ describe('generation subgraph with the LLM writer', () => {
       });
     });
   }
+});
+
+describe('generation subgraph with a model slower than the request budget', () => {
+  let dataDir: string;
+  let store: VectorStore;
+  let chat: FakeChatServer;
+  let generation: RunningGeneration;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tailor-'));
+    store = await seededStore(dataDir, PROFILES);
+    chat = await startFakeChatServer('gated');
+    generation = await startGeneration({
+      config: configFor(dataDir, {
+        GENERATION_PROVIDER: 'openai',
+        OPENAI_BASE_URL: chat.baseUrl,
+        OPENAI_MODEL: 'slow-test-model',
+        GENERATION_REQUEST_BUDGET_MS: '100',
+        GENERATION_TIMEOUT_MS: '60000',
+        GENERATION_MAX_RETRIES: '0',
+        // 5 descriptions and 5 ads: 2 written at once, 4 waiting, the other 4 dropped.
+        GENERATION_CONCURRENCY: '2',
+        GENERATION_QUEUE_MAX_JOBS: '4',
+      }),
+      logger: silentLogger(),
+      store,
+      host: '127.0.0.1',
+      port: 0,
+    });
+  });
+
+  after(async () => {
+    chat.release();
+    await generation.close();
+    await chat.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers within the budget with the template, then serves the model text once written', async () => {
+    const baseUrl = generation.url.replace(/\/graphql$/, '');
+    const dropped = await metric(baseUrl, 'tailor_generation_background_jobs_total', {
+      result: 'dropped',
+    });
+    const first = (await recommendations(generation.url, 'user-hiker')).flatMap((e) => [
+      e.description,
+      e.ad,
+    ]);
+    for (const text of first) {
+      assert.equal(text.provider, 'template');
+      assert.equal(text.grounded, true);
+    }
+    const pending = first.filter((t) => t.modelAnswerPending);
+    assert.equal(pending.length, 6);
+    for (const text of pending)
+      assert.equal(text.fallbackReason, 'request budget exhausted; model answer pending');
+    const refused = first.filter((t) => !t.modelAnswerPending);
+    assert.equal(refused.length, 4);
+    for (const text of refused) assert.equal(text.fallbackReason, 'generation queue full');
+    assert.equal(
+      (await metric(baseUrl, 'tailor_generation_background_jobs_total', { result: 'dropped' })) -
+        dropped,
+      4,
+    );
+
+    chat.mode = 'normal';
+    chat.release();
+    const served = await waitFor(
+      async () => {
+        const texts = (await recommendations(generation.url, 'user-hiker')).flatMap((e) => [
+          e.description,
+          e.ad,
+        ]);
+        for (const text of texts) {
+          assert.equal(text.grounded, true);
+          if (text.provider === 'template') assert.notEqual(text.fallbackReason, null);
+        }
+        return texts.every((t) => t.provider === 'openai-compatible') && texts;
+      },
+      { description: 'every text written by the model', timeoutMs: 20_000 },
+    );
+    for (const text of served) {
+      assert.equal(text.modelAnswerPending, false);
+      assert.equal(text.fallbackReason, null);
+    }
+    // Each text was asked of the model once, however many requests wanted it meanwhile.
+    assert.equal(chat.requests.length, 10);
+  });
 });

@@ -125,6 +125,10 @@ function createParts(
     cacheMaxEntries: config.GENERATION_CACHE_MAX_ENTRIES,
     fallbackCacheTtlMs: config.GENERATION_FALLBACK_CACHE_TTL_MS,
     requestBudgetMs: config.GENERATION_REQUEST_BUDGET_MS,
+    cacheTtlMs: config.GENERATION_CACHE_TTL_MS,
+    jobBudgetMs: config.GENERATION_JOB_BUDGET_MS,
+    concurrency: config.GENERATION_CONCURRENCY,
+    queueMaxJobs: config.GENERATION_QUEUE_MAX_JOBS,
   });
   return { generation, settings: new SettingsSource(writer.identity), store, thumbnails };
 }
@@ -197,5 +201,12 @@ export async function startGeneration(
     },
     'generation ready',
   );
-  return { url: subgraph.url, port: subgraph.port, close: () => subgraph.close() };
+  return {
+    url: subgraph.url,
+    port: subgraph.port,
+    close: async () => {
+      parts.generation.close();
+      await subgraph.close();
+    },
+  };
 }

@@ -5,11 +5,16 @@ import { FAILURE_REASONS, type FailureReason } from './writers/generation-failur
 /** What is generated, as a metric label. */
 export type GenerationKind = 'description' | 'ad' | 'thumbnail';
 
+/** What became of one background model answer, as a metric label. */
+export type BackgroundJobResult = 'started' | 'written' | 'failed' | 'dropped';
+
 /** The generation subgraph's metrics; registered on the subgraph's registry at start. */
 export interface GenerationMetrics {
   cacheLookup(kind: GenerationKind, result: 'hit' | 'miss'): void;
   providerDuration(provider: string, seconds: number): void;
   fallback(reason: FailureReason): void;
+  /** A background model answer was started, written (grounded), failed, or dropped (queue full). */
+  backgroundJob(result: BackgroundJobResult): void;
   /** Puts the metrics on a registry (the subgraph's). */
   register(registry: Registry): void;
 }
@@ -35,6 +40,13 @@ export function createGenerationMetrics(): GenerationMetrics {
     labelNames: ['reason'],
     registers: [],
   });
+  const jobs = new Counter({
+    name: 'tailor_generation_background_jobs_total',
+    help: 'Background model answers by result: started, written (grounded and cached), failed (the template stands in), dropped (queue full).',
+    labelNames: ['result'],
+    registers: [],
+  });
+  for (const result of ['started', 'written', 'failed', 'dropped']) jobs.inc({ result }, 0);
   // Every series exists from the start, so a rate over any of them reads 0 rather than nothing.
   for (const kind of ['description', 'ad', 'thumbnail']) {
     cache.inc({ kind, result: 'hit' }, 0);
@@ -45,10 +57,12 @@ export function createGenerationMetrics(): GenerationMetrics {
     cacheLookup: (kind, result) => cache.inc({ kind, result }),
     providerDuration: (provider, seconds) => duration.observe({ provider }, seconds),
     fallback: (reason) => fallbacks.inc({ reason }),
+    backgroundJob: (result) => jobs.inc({ result }),
     register: (registry) => {
       registry.registerMetric(cache);
       registry.registerMetric(duration);
       registry.registerMetric(fallbacks);
+      registry.registerMetric(jobs);
     },
   };
 }

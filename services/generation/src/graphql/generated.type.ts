@@ -53,7 +53,7 @@ export class GeneratedText {
   @Field(() => String, {
     nullable: true,
     description:
-      'Why the configured LLM did not write it and the template did (e.g. "timeout after 8000 ms", "http 500", "ungrounded (2 problems)"); null when the configured writer answered.',
+      'Why the configured LLM did not write it and the template did (e.g. "timeout after 8000 ms", "http 500", "ungrounded (2 problems)", "request budget exhausted; model answer pending", "generation queue full"); null when the configured writer answered.',
   })
   fallbackReason!: string | null;
 
@@ -63,6 +63,12 @@ export class GeneratedText {
       'The user\'s interest this copy was written around, in words (e.g. "camping"), whether the item carries it or is new ground next to it; null when the copy names none (no profile yet).',
   })
   interest!: string | null;
+
+  @Field(() => Boolean, {
+    description:
+      "True when the configured LLM is still writing this text in the background: this answer is the template's, standing in (see fallbackReason), and a later request for the same item and interests gets the model's once it is written and has passed the grounding check. False for a model answer, a cached answer, or when no LLM is configured.",
+  })
+  modelAnswerPending!: boolean;
 }
 
 @ObjectType('Ad', {
@@ -112,6 +118,12 @@ export class Ad {
       'The user\'s interest this copy was written around, in words (e.g. "camping"), whether the item carries it or is new ground next to it; null when the copy names none (no profile yet).',
   })
   interest!: string | null;
+
+  @Field(() => Boolean, {
+    description:
+      "True when the configured LLM is still writing this ad in the background: this answer is the template's, standing in (see fallbackReason), and a later request for the same item and interests gets the model's once it is written and has passed the grounding check. False for a model answer, a cached answer, or when no LLM is configured.",
+  })
+  modelAnswerPending!: boolean;
 }
 
 @ObjectType('Thumbnail', { description: 'A personalised product card picture (PNG).' })

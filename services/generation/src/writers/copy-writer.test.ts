@@ -32,6 +32,7 @@ function recordingMetrics(): GenerationMetrics & {
     cacheLookup: () => {},
     providerDuration: (provider) => providers.push(provider),
     fallback: (reason) => fallbacks.push(reason),
+    backgroundJob: () => {},
     register: () => {},
   };
 }

@@ -36,6 +36,11 @@ export interface CopyLabel {
   fallbackReason: string | null;
   /** The user's interest the text is written around; null when it names none. */
   interest: string | null;
+  /**
+   * True when the configured LLM is still writing this text in the background: this answer is
+   * the template's, and a later request gets the model's once it is written and grounded.
+   */
+  modelAnswerPending: boolean;
 }
 
 export type LabelledDescription = DescriptionCopy & CopyLabel;
@@ -57,6 +62,15 @@ export interface WriterIdentity {
   promptVersion: string;
 }
 
+/** Why the template answers instead of the LLM, and whether the LLM is still at it. */
+export interface TemplateStandIn {
+  fallbackReason: string;
+  modelAnswerPending: boolean;
+}
+
+/** What a stand-in needs of the request. */
+type StandInContext = Pick<WriteContext, 'forbiddenTerms' | 'log'>;
+
 /** Options of {@link CopyWriter}. */
 export interface CopyWriterOptions {
   /** The LLM writer; absent when GENERATION_PROVIDER=template. */
@@ -72,6 +86,11 @@ export interface CopyWriterOptions {
  */
 export class CopyWriter {
   readonly identity: WriterIdentity;
+
+  /** Whether an LLM is configured (and so whether its answers are worth waiting for). */
+  get usesModel(): boolean {
+    return this.options.llm !== undefined;
+  }
 
   constructor(private readonly options: CopyWriterOptions) {
     const llm = options.llm;
@@ -116,6 +135,38 @@ export class CopyWriter {
       (copy) => interestUsed(adText(copy), interests),
       context,
     );
+  }
+
+  /** The template's description, standing in for the LLM's for `fallbackReason`. */
+  templateDescription(
+    facts: ItemFacts,
+    interests: InterestSummary,
+    stand: TemplateStandIn,
+    context: StandInContext,
+  ): LabelledDescription {
+    const template = () => chooseDescription(facts, interests, context.forbiddenTerms);
+    return this.standIn(template, stand, context);
+  }
+
+  /** The template's ad, standing in for the LLM's for `fallbackReason`. */
+  templateAd(
+    facts: ItemFacts,
+    interests: InterestSummary,
+    format: AdFormat,
+    stand: TemplateStandIn,
+    context: StandInContext,
+  ): LabelledAd {
+    const template = () => chooseAd(facts, interests, format, context.forbiddenTerms);
+    return this.standIn(template, stand, context);
+  }
+
+  private standIn<T extends object>(
+    template: () => Chosen<T>,
+    stand: TemplateStandIn,
+    context: StandInContext,
+  ): T & CopyLabel {
+    const answer = this.fromTemplate(template, stand.fallbackReason, context);
+    return { ...answer, modelAnswerPending: stand.modelAnswerPending };
   }
 
   private async write<T extends object>(
@@ -166,6 +217,7 @@ export class CopyWriter {
         grounded: true,
         fallbackReason: null,
         interest: interestOf(value),
+        modelAnswerPending: false,
       };
     } catch (err) {
       const failure =
@@ -193,7 +245,7 @@ export class CopyWriter {
   private fromTemplate<T extends object>(
     template: () => Chosen<T>,
     fallbackReason: string | null,
-    context: WriteContext,
+    context: Pick<WriteContext, 'log'>,
   ): T & CopyLabel {
     const started = performance.now();
     const { copy: value, interest, verdict } = template();
@@ -213,6 +265,7 @@ export class CopyWriter {
       grounded: verdict.grounded,
       fallbackReason,
       interest,
+      modelAnswerPending: false,
     };
   }
 }

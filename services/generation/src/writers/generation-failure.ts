@@ -11,6 +11,7 @@ export const FAILURE_REASONS = [
   'invalid_output',
   'ungrounded',
   'budget_exhausted',
+  'queue_full',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
