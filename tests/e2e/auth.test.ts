@@ -3,9 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { waitFor } from '@tailor/kit/testing';
-import { SignJWT } from 'jose';
 
-import { graphql, type GraphQLResponse, startTestMesh, type TestMesh } from './harness.js';
+import {
+  graphql,
+  type GraphQLResponse,
+  signToken,
+  startTestMesh,
+  type TestMesh,
+  tokenCheckingSettings,
+} from './harness.js';
 import { operation } from './operations.js';
 
 const JWT_SECRET = `e2e-jwt-secret-${'x'.repeat(32)}`;
@@ -40,12 +46,8 @@ async function token(
   sub: string,
   options: { role?: 'user' | 'service'; secret?: string; expiresAt?: number } = {},
 ): Promise<string> {
-  return new SignJWT(options.role === undefined ? {} : { role: options.role })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresAt ?? '5m')
-    .sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
+  const { secret = JWT_SECRET, ...claims } = options;
+  return signToken(secret, sub, claims);
 }
 
 /** An item input with a fresh id. */
@@ -75,12 +77,7 @@ describe('auth through the gateway (AUTH_MODE=jwt)', () => {
   let itemId: string;
 
   before(async () => {
-    t = await startTestMesh({
-      AUTH_MODE: 'jwt',
-      AUTH_JWT_SECRET: JWT_SECRET,
-      GATEWAY_SHARED_SECRET: GATEWAY_SECRET,
-      MESH_SEED_DEMO_USERS: 'false',
-    });
+    t = await startTestMesh(tokenCheckingSettings(JWT_SECRET, GATEWAY_SECRET));
     url = t.mesh.gatewayUrl;
     alice = bearer(await token('alice'));
     importer = bearer(await token('importer', { role: 'service' }));

@@ -5,9 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
 import { waitFor } from '@tailor/kit/testing';
-import { SignJWT } from 'jose';
 
-import { graphql, startTestMesh, type TestMesh } from './harness.js';
+import {
+  graphql,
+  signToken,
+  startTestMesh,
+  type TestMesh,
+  tokenCheckingSettings,
+} from './harness.js';
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -23,12 +28,7 @@ const RECORD = `mutation($events: [UserEventInput!]!) { recordEvents(events: $ev
 const FIRST_ITEMS = `{ items(first: 6) { nodes { id } } }`;
 
 async function bearer(sub: string, role?: 'service'): Promise<Record<string, string>> {
-  const jwt = await new SignJWT(role === undefined ? {} : { role })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(JWT_SECRET));
+  const jwt = await signToken(JWT_SECRET, sub, role === undefined ? {} : { role });
   return { authorization: `Bearer ${jwt}` };
 }
 
@@ -46,14 +46,10 @@ describe('the collaborative model through the gateway', () => {
   let service: Record<string, string>;
 
   before(async () => {
-    t = await startTestMesh({
-      AUTH_MODE: 'jwt',
-      AUTH_JWT_SECRET: JWT_SECRET,
-      GATEWAY_SHARED_SECRET: GATEWAY_SECRET,
-      MESH_SEED_DEMO_USERS: 'false',
+    t = await startTestMesh(
       // Only the retrain under test trains: no first-data training racing it.
-      TRAINER_INTERVAL_MINUTES: '0',
-    });
+      tokenCheckingSettings(JWT_SECRET, GATEWAY_SECRET, { TRAINER_INTERVAL_MINUTES: '0' }),
+    );
     url = t.mesh.gatewayUrl;
     service = await bearer('importer', 'service');
   });

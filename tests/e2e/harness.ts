@@ -4,6 +4,39 @@ import { join } from 'node:path';
 
 import { silentLogger } from '@tailor/kit';
 import { type Mesh, startMesh } from '@tailor/mesh';
+import { SignJWT } from 'jose';
+
+/** An HS256 token as the identity provider would sign it with `secret`. */
+export async function signToken(
+  secret: string,
+  sub: string,
+  options: { role?: 'user' | 'service'; expiresAt?: number } = {},
+): Promise<string> {
+  return new SignJWT(options.role === undefined ? {} : { role: options.role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresAt ?? '5m')
+    .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * Settings of a mesh that checks tokens signed with `jwtSecret` (subgraphs trusting only the
+ * gateway, which sends `gatewaySecret`) and seeds no demo users, so a test sees only its own.
+ */
+export function tokenCheckingSettings(
+  jwtSecret: string,
+  gatewaySecret: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    AUTH_MODE: 'jwt',
+    AUTH_JWT_SECRET: jwtSecret,
+    GATEWAY_SHARED_SECRET: gatewaySecret,
+    MESH_SEED_DEMO_USERS: 'false',
+    ...extra,
+  };
+}
 
 /** A GraphQL answer as a client sees it. */
 export interface GraphQLResponse<T> {

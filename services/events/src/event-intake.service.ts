@@ -42,6 +42,17 @@ export interface RecordedEvents {
   errors: IndexedFieldError[];
 }
 
+/** How {@link EventIntakeService.record} publishes a batch. */
+export interface RecordOptions {
+  /** Travels with each published event as its `request-id` header. */
+  requestId?: string | undefined;
+  /**
+   * Stamp each message with its event's own time, as a history import does: consumers judge an
+   * event's age by its message's time, so years-old events pass as what they are, a backfill.
+   */
+  atEventTime?: boolean;
+}
+
 /** Options of {@link EventIntakeService}. */
 export interface EventIntakeOptions {
   bus: EventBus;
@@ -76,13 +87,13 @@ export class EventIntakeService {
   /**
    * Records a batch. Throws {@link BatchTooLargeError} before looking at any event when the
    * batch is over the limit, and {@link EventsUnavailableError} when publishing fails.
-   * `requestId` travels with each published event as its `request-id` header.
    */
   async record<T>(
     inputs: readonly T[],
     toEvent: (input: T, clock: MappingClock) => EventValidation,
-    requestId?: string,
+    options: RecordOptions = {},
   ): Promise<RecordedEvents> {
+    const { requestId } = options;
     if (inputs.length > this.limits.maxBatchSize) {
       throw new BatchTooLargeError(inputs.length, this.limits.maxBatchSize);
     }
@@ -92,6 +103,7 @@ export class EventIntakeService {
     if (batch.rejected > 0) received.inc({ outcome: 'rejected' }, batch.rejected);
     try {
       await publishUserEvents(this.options.bus, batch.accepted, {
+        atEventTime: options.atEventTime === true,
         ...(requestId === undefined ? {} : { headers: { [HEADER_REQUEST_ID]: requestId } }),
         ...(this.options.vault === undefined ? {} : { vault: this.options.vault }),
       });

@@ -7,6 +7,7 @@ import {
   type EventFields,
   eventFromFields,
   eventFromJson,
+  importedEventFromFields,
   type MappingClock,
 } from './event-input.js';
 
@@ -287,6 +288,68 @@ describe('eventFromJson', () => {
         clock(),
       );
       assert.deepEqual(fieldsOf(result), ['eventId']);
+    });
+  });
+});
+
+describe('importedEventFromFields', () => {
+  const rating: EventFields = {
+    userId: 'u1',
+    itemId: 'i1',
+    type: EventTypeValue.RATING,
+    value: 4.5,
+    timestamp: '2004-03-01T10:00:00.000Z',
+  };
+
+  describe('when an event is older than the live age limit', () => {
+    it('accepts it with its own time', () => {
+      assert.equal(eventFromFields(rating, clock()).ok, false, 'live intake refuses it');
+      const result = importedEventFromFields(rating, clock());
+      assert.ok(result.ok, JSON.stringify(result));
+      assert.equal(result.event.timestamp, Date.parse('2004-03-01T10:00:00.000Z'));
+    });
+
+    it('reads epoch milliseconds given as digits', () => {
+      const ms = Date.parse('2001-01-01T00:00:00.000Z');
+      const result = importedEventFromFields({ ...rating, timestamp: String(ms) }, clock());
+      assert.equal(result.ok && result.event.timestamp, ms);
+    });
+  });
+
+  describe('when it has no eventId', () => {
+    it('derives one from its content: the same event twice gets the same id', () => {
+      const first = importedEventFromFields(rating, clock());
+      const again = importedEventFromFields({ ...rating }, clock());
+      const other = importedEventFromFields({ ...rating, value: 3 }, clock());
+      assert.ok(first.ok && again.ok && other.ok);
+      assert.equal(first.event.eventId, again.event.eventId);
+      assert.notEqual(first.event.eventId, other.event.eventId);
+    });
+
+    it('keeps a given eventId', () => {
+      const result = importedEventFromFields({ ...rating, eventId: 'legacy-7' }, clock());
+      assert.equal(result.ok && result.event.eventId, 'legacy-7');
+    });
+  });
+
+  describe('when its time is missing, malformed or in the future', () => {
+    it('refuses it, naming timestamp', () => {
+      for (const timestamp of [
+        undefined,
+        null,
+        'last tuesday',
+        new Date(NOW + 3_600_000).toISOString(),
+      ]) {
+        const result = importedEventFromFields({ ...rating, timestamp }, clock());
+        assert.deepEqual(fieldsOf(result), ['timestamp'], String(timestamp));
+      }
+    });
+  });
+
+  describe('when another field breaks the contract', () => {
+    it('names that field as live intake does', () => {
+      const result = importedEventFromFields({ ...rating, value: 9 }, clock());
+      assert.deepEqual(fieldsOf(result), ['value']);
     });
   });
 });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import {
   EVENT_LIMITS,
   type EventFieldError,
@@ -164,4 +166,49 @@ export function eventFromJson(json: unknown, clock: MappingClock): EventValidati
   if (candidate.eventId === undefined) candidate.eventId = clock.newEventId();
   if (candidate.timestamp === undefined) candidate.timestamp = clock.now;
   return validateUserEvent(candidate, clock.now);
+}
+
+/** Epoch milliseconds of a timestamp as the input gives it, NaN when it is not one. */
+function millisecondsOf(given: string): number {
+  return EPOCH_MS_DIGITS.test(given) ? Number(given) : Date.parse(given);
+}
+
+/**
+ * An id for an imported event sent without one, derived from what the event says, so that
+ * importing the same file twice records each event once (consumers drop repeated ids).
+ */
+export function importedEventId(fields: EventFields, ms: number): string {
+  const digest = createHash('sha256')
+    .update(
+      JSON.stringify([
+        fields.userId,
+        fields.itemId ?? null,
+        `${fields.type}`,
+        fields.value ?? null,
+        ms,
+      ]),
+    )
+    .digest('hex');
+  return `imported-${digest.slice(0, 40)}`;
+}
+
+/**
+ * Maps one event of a history import. Unlike a live event it must say when it happened, and it
+ * may be of any age: the live contract's age limit guards decayed profiles against producers'
+ * clock bugs, which an import of years of history is not. It may still not lie in the future.
+ * Without an eventId it gets {@link importedEventId}.
+ */
+export function importedEventFromFields(fields: EventFields, clock: MappingClock): EventValidation {
+  if (fields.timestamp === undefined || fields.timestamp === null) {
+    return {
+      ok: false,
+      errors: [{ field: 'timestamp', message: 'an imported event needs the time it happened' }],
+    };
+  }
+  const ms = millisecondsOf(fields.timestamp);
+  // Judged as of the moment it happened (so no age limit), or now when that is later than now.
+  const reference = Number.isFinite(ms) ? Math.min(ms, clock.now) : clock.now;
+  const eventId =
+    fields.eventId ?? (Number.isFinite(ms) ? importedEventId(fields, ms) : clock.newEventId());
+  return eventFromFields({ ...fields, eventId }, { now: reference, newEventId: clock.newEventId });
 }

@@ -1,9 +1,14 @@
 import 'reflect-metadata';
 
-import { BadUserInputError, type RequestContext, requireAuthenticated } from '@tailor/kit';
+import {
+  authorizeService,
+  BadUserInputError,
+  type RequestContext,
+  requireAuthenticated,
+} from '@tailor/kit';
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 
-import { eventFromFields } from '../domain/event-input.js';
+import { eventFromFields, importedEventFromFields } from '../domain/event-input.js';
 import { ownEventsOnly } from '../domain/ownership.js';
 import {
   BatchTooLargeError,
@@ -34,12 +39,47 @@ export class EventResolver {
   ): Promise<RecordEventsResult> {
     const { viewer } = context;
     requireAuthenticated(viewer, 'record events');
-    try {
-      return await this.intake.record(
+    return this.recordOrExplain(() =>
+      this.intake.record(
         events,
         (input, clock) => ownEventsOnly(viewer, eventFromFields(input, clock)),
-        context.requestId,
-      );
+        { requestId: context.requestId },
+      ),
+    );
+  }
+
+  @Mutation(() => RecordEventsResult, {
+    description:
+      'Imports a batch of past behaviour events, e.g. years of history when moving to Tailor. ' +
+      'Each event must carry its timestamp and keeps it: it counts as having happened then, ' +
+      'with no age limit (none may lie in the future). An event without an eventId gets one ' +
+      'derived from its content, so importing the same file twice records each event once. ' +
+      'Valid events are published, the others listed in errors with their index. Service ' +
+      'tokens only; the same batch limit as recordEvents. The CLI `npm run import-events` ' +
+      'streams a CSV or JSONL file through it.',
+  })
+  async importEvents(
+    @Arg('events', () => [UserEventInput], {
+      description: 'The events, at most EventLimits.maxBatchSize of them, each with its timestamp.',
+    })
+    events: UserEventInput[],
+    @Ctx() context: RequestContext,
+  ): Promise<RecordEventsResult> {
+    authorizeService(context.viewer, 'import events');
+    return this.recordOrExplain(() =>
+      this.intake.record(events, importedEventFromFields, {
+        requestId: context.requestId,
+        atEventTime: true,
+      }),
+    );
+  }
+
+  /** The intake's refusals of a whole batch, as GraphQL errors with codes. */
+  private async recordOrExplain(
+    record: () => Promise<RecordEventsResult>,
+  ): Promise<RecordEventsResult> {
+    try {
+      return await record();
     } catch (err) {
       if (err instanceof BatchTooLargeError) throw new BadUserInputError(err.message, 'events');
       if (err instanceof EventsUnavailableError) throw new ServiceUnavailableError(err.message);

@@ -103,7 +103,9 @@ export function mountEventsRoute(app: App, options: EventsRouteOptions): void {
       return;
     }
     try {
-      const recorded = await intake.record(shape.events, eventFromJson, currentRequestId(req));
+      const recorded = await intake.record(shape.events, eventFromJson, {
+        requestId: currentRequestId(req),
+      });
       send(res, statusOf(recorded), recorded);
     } catch (err) {
       if (err instanceof BatchTooLargeError) {
