@@ -26,6 +26,9 @@ const RETRAIN = `mutation {
 const MODEL = `{ collaborativeModel { version trainedAt items } }`;
 const RECORD = `mutation($events: [UserEventInput!]!) { recordEvents(events: $events) { accepted } }`;
 const FIRST_ITEMS = `{ items(first: 6) { nodes { id } } }`;
+const RECOMMENDATIONS = `query($userId: ID!) {
+  recommendations(userId: $userId, first: 5) { modelVersion items { item { id } } }
+}`;
 
 async function bearer(sub: string, role?: 'service'): Promise<Record<string, string>> {
   const jwt = await signToken(JWT_SECRET, sub, role === undefined ? {} : { role });
@@ -104,6 +107,19 @@ describe('the collaborative model through the gateway', () => {
       service,
     );
     assert.equal(model.data?.collaborativeModel?.version, trained.model.version);
+
+    // Profiles re-fold onto the new model in the background; then lists say they used it.
+    const version = trained.model.version;
+    await waitFor(
+      async () => {
+        const list = await graphql<{
+          recommendations: { modelVersion: string | null; items: { item: { id: string } }[] };
+        }>(url, RECOMMENDATIONS, { userId: 'ann' }, service);
+        const served = list.data?.recommendations;
+        return served?.modelVersion === version && served.items.length > 0;
+      },
+      { description: `ann's recommendations scored by model ${version}` },
+    );
   });
 
   it('retrains from the CLI with a service token, and names the failure without one', async () => {
