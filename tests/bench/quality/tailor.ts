@@ -93,14 +93,8 @@ function ratingEvent(rating: Rating) {
   };
 }
 
-/**
- * Runs the real catalog, profile updater and recommender on embedded adapters in `dataDir`:
- * loads every movie through the catalog's loader (validation, embedding, store), replays every
- * history rating in time order as contract `rating` events through `ProfileService.applyBatch`
- * (what the profiles consumer calls for each bus batch), then asks the recommender subgraph for
- * each user's lists over HTTP. `now` is the clock of every service, fixed so runs agree.
- */
-export async function runTailor(options: {
+/** What a Tailor run is given. */
+export interface TailorOptions {
   data: MovieLens;
   splits: readonly UserSplit[];
   dataDir: string;
@@ -108,7 +102,48 @@ export async function runTailor(options: {
   /** Service settings by environment variable name, on top of the defaults. */
   settings: Record<string, string>;
   progress: (line: string) => void;
-}): Promise<TailorRun> {
+}
+
+/** The state every recommender of a run serves from: catalog loaded, history replayed, model trained. */
+export interface TailorWorld {
+  catalog: TailorRun['catalog'];
+  replay: TailorRun['replay'];
+  training: TailorRun['training'];
+  /**
+   * Starts a recommender with `settings` on top of the run's, asks it for every user's lists of
+   * the given sizes, and stops it: one world, many rankers, which is what tuning needs.
+   */
+  ask(
+    settings: Record<string, string>,
+    cutoffs?: readonly (typeof CUTOFFS)[number][],
+  ): Promise<Pick<TailorRun, 'lists' | 'requestMs' | 'strategies' | 'historyServed'>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the real catalog, profile updater and recommender on embedded adapters in `dataDir`:
+ * loads every movie through the catalog's loader (validation, embedding, store), replays every
+ * history rating in time order as contract `rating` events through `ProfileService.applyBatch`
+ * (what the profiles consumer calls for each bus batch), trains the collaborative model, then
+ * asks the recommender subgraph for each user's lists over HTTP. `now` is the clock of every
+ * service, fixed so runs agree.
+ */
+export async function runTailor(options: TailorOptions): Promise<TailorRun> {
+  const world = await prepareTailor(options);
+  try {
+    return {
+      ...(await world.ask({})),
+      catalog: world.catalog,
+      replay: world.replay,
+      training: world.training,
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+/** Everything of {@link runTailor} up to the recommender. */
+export async function prepareTailor(options: TailorOptions): Promise<TailorWorld> {
   const { data, splits, dataDir, now, progress } = options;
   const logger = silentLogger();
   const config = benchConfig(dataDir, options.settings);
@@ -116,6 +151,10 @@ export async function runTailor(options: {
   const embedder = createHashedEmbedder({ dimension: config.EMBEDDING_DIMENSION });
   const store = await createEmbeddedVectorStore({ dataDir, logger });
   const bus = await createEmbeddedEventBus({ dataDir, logger, partitions: config.BUS_PARTITIONS });
+  const close = async () => {
+    await bus.close();
+    await store.close();
+  };
   try {
     // The catalog's loader reads a JSONL file of upsertItems inputs: the movies go in that way.
     const file = path.join(dataDir, 'movielens-items.jsonl');
@@ -207,39 +246,38 @@ export async function runTailor(options: {
     // The recommender's trending and popularity counts read user-events, as in production: the
     // history goes on the bus too, each message stamped with its rating's time (a backfill).
     await publishUserEvents(bus, events, { atEventTime: true });
-    const recommender = await startRecommender({
-      config,
-      logger,
-      bus,
-      store,
-      embedder,
-      now: clock,
-      host: '127.0.0.1',
-      port: 0,
-    });
-    await waitFor(() => recommender.eventsRead() >= events.length, {
-      description: 'the recommender to read the replayed history',
-      timeoutMs: 600_000,
-    });
-    try {
-      return {
-        ...(await askEveryUser(recommender.url, splits, progress)),
-        catalog,
-        replay,
-        training: { model, trainMs, refolded, refoldMs },
-      };
-    } finally {
-      await recommender.close();
-    }
-  } finally {
-    await bus.close();
-    await store.close();
+    const ask: TailorWorld['ask'] = async (settings, cutoffs = CUTOFFS) => {
+      const recommender = await startRecommender({
+        config: benchConfig(dataDir, { ...options.settings, ...settings }),
+        logger,
+        bus,
+        store,
+        embedder,
+        now: clock,
+        host: '127.0.0.1',
+        port: 0,
+      });
+      try {
+        await waitFor(() => recommender.eventsRead() >= events.length, {
+          description: 'the recommender to read the replayed history',
+          timeoutMs: 600_000,
+        });
+        return await askEveryUser(recommender.url, splits, cutoffs, progress);
+      } finally {
+        await recommender.close();
+      }
+    };
+    return { catalog, replay, training: { model, trainMs, refolded, refoldMs }, ask, close };
+  } catch (err) {
+    await close();
+    throw err;
   }
 }
 
 async function askEveryUser(
   url: string,
   splits: readonly UserSplit[],
+  cutoffs: readonly (typeof CUTOFFS)[number][],
   progress: (line: string) => void,
 ): Promise<Pick<TailorRun, 'lists' | 'requestMs' | 'strategies' | 'historyServed'>> {
   const lists = new Map<string, UserLists>();
@@ -248,21 +286,21 @@ async function askEveryUser(
   const historyServed = { items: 0, users: 0 };
   let done = 0;
   for (const split of splits) {
-    const served: string[][] = [];
-    for (const first of CUTOFFS) {
+    const served: Partial<Record<(typeof CUTOFFS)[number], string[]>> = {};
+    for (const first of cutoffs) {
       const started = process.hrtime.bigint();
       const answer = await postGraphql<{
         recommendations: { strategy: string; items: { item: { id: string } }[] };
       }>(url, RECOMMENDATIONS, { userId: movieUserId(split.userId), first });
       requestMs[first].push(msSince(started));
-      if (first === 10) {
+      if (first === cutoffs[0]) {
         const strategy = answer.recommendations.strategy;
         strategies[strategy] = (strategies[strategy] ?? 0) + 1;
       }
-      served.push(answer.recommendations.items.map((pick) => movieIdOf(pick.item.id)));
+      served[first] = answer.recommendations.items.map((pick) => movieIdOf(pick.item.id));
     }
-    const [top10 = [], top20 = [], top50 = []] = served;
-    lists.set(split.userId, { top10, top20, top50 });
+    const top50 = served[50] ?? [];
+    lists.set(split.userId, { top10: served[10] ?? [], top20: served[20] ?? [], top50 });
     const seen = new Set(split.history.map((rating) => rating.itemId));
     const repeats = top50.filter((id) => seen.has(id)).length;
     historyServed.items += repeats;

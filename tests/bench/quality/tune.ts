@@ -4,25 +4,85 @@ import { DEFAULT_CF_DIMENSION } from '@tailor/kit';
 import { DEFAULT_TRAINING, type TrainingSettings } from '@tailor/trainer';
 
 import { fixed, printTable, runBench, say } from '../lib/output.js';
-import { resolveFromCwd, writeResults } from '../lib/paths.js';
+import { readResults, resolveFromCwd, writeResults } from '../lib/paths.js';
+import { withTempDir } from '../lib/temp.js';
 import { collaborativeLists } from './collaborative.js';
-import { QualityAccumulator } from './metrics.js';
-import { DEFAULT_DATA_DIR, loadMovieLens } from './movielens.js';
-import { DEFAULT_SPLIT, splitByUser, splitHistoryForValidation } from './split.js';
+import { QualityAccumulator, type QualityFigures, type UserLists } from './metrics.js';
+import { DEFAULT_DATA_DIR, loadMovieLens, type MovieLens } from './movielens.js';
+import { DEFAULT_SPLIT, splitByUser, splitHistoryForValidation, type UserSplit } from './split.js';
+import { prepareTailor } from './tailor.js';
 
-const USAGE = `usage: npm run bench:tune -- [--data <dir>]
-  Chooses the collaborative model's settings on a validation split carved from the history
-  (never the test set) and prints them; the defaults in services/trainer/src/config.ts are its output.`;
+const USAGE = `usage: npm run bench:tune -- [--data <dir>] [--only model|blend]
+  Chooses, on a validation split carved from the history (never the test set), the collaborative
+  model's settings (model) and then the recommender's blend of sources on the whole pipeline
+  (blend), and prints them; the defaults in services/trainer/src/config.ts and
+  services/recommender/src/config.ts are its output.`;
+
+/**
+ * Values the blend stage tries for each recommender setting. The search is coordinate-wise (one
+ * setting at a time, the others at the best so far, until a pass changes nothing): a full grid
+ * of these would be 150 runs of the pipeline.
+ */
+const BLEND_SEARCH: Readonly<Record<string, readonly string[]>> = {
+  RECOMMENDER_CONTENT_WEIGHT: ['0', '0.25', '0.5', '1', '2', '4'],
+  RECOMMENDER_POPULARITY_WEIGHT: ['0', '0.05', '0.1', '0.2', '0.4'],
+  RECOMMENDER_MMR_LAMBDA: ['0.5', '0.6', '0.7', '0.85', '1'],
+};
+
+/** Where the search starts: the shipped defaults. */
+const BLEND_START: Readonly<Record<string, string>> = {
+  RECOMMENDER_CONTENT_WEIGHT: '1',
+  RECOMMENDER_POPULARITY_WEIGHT: '0.1',
+  RECOMMENDER_MMR_LAMBDA: '0.7',
+};
+
+/** Score of a list of users' lists against their validation positives. */
+function figuresOf(
+  lists: ReadonlyMap<string, UserLists>,
+  validation: readonly UserSplit[],
+  catalogSize: number,
+): QualityFigures {
+  const acc = new QualityAccumulator(catalogSize);
+  for (const split of validation) {
+    const list = lists.get(split.userId);
+    if (list !== undefined) acc.add(list, new Set(split.test));
+  }
+  return acc.result();
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      data: { type: 'string' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help === true) return say(USAGE);
+  if (values.only !== undefined && values.only !== 'model' && values.only !== 'blend') {
+    throw new Error(`--only: expected model or blend, got ${values.only}`);
+  }
   const dataDir = values.data === undefined ? DEFAULT_DATA_DIR : resolveFromCwd(values.data);
   const data = loadMovieLens(dataDir);
   const validation = splitHistoryForValidation(splitByUser(data.ratings, DEFAULT_SPLIT));
   say(`tuning on ${validation.length} users' validation split of the history (${dataDir})`);
+  const model = values.only === 'blend' ? undefined : tuneModel(validation, data.movies.length);
+  const blendRows =
+    values.only === 'model' ? undefined : await tuneBlend(data, validation, data.movies.length);
+  // A stage run alone keeps the other stage's last figures: the file always says both.
+  const previous = readResults('tune') ?? {};
+  writeResults('tune', {
+    data: dataDir,
+    model: model === undefined ? previous.model : { chosen: model[0], top: model.slice(0, 10) },
+    blend:
+      blendRows === undefined
+        ? previous.blend
+        : { chosen: blendRows[0], tried: blendRows.length, top: blendRows.slice(0, 10) },
+  });
+}
+
+/** The model stage: iALS alone, on the validation split, best NDCG@10 first. */
+function tuneModel(validation: readonly UserSplit[], catalogSize: number) {
   const base: TrainingSettings = { ...DEFAULT_TRAINING, dimension: DEFAULT_CF_DIMENSION };
   // Around where implicit's iALS lands on this data (unobserved weight 1, flat λ), plus the
   // frequency-scaled variant of Rendle et al. 2021 for comparison.
@@ -49,12 +109,7 @@ async function main(): Promise<void> {
   const rows = [];
   for (const settings of grid) {
     const lists = collaborativeLists(validation, settings);
-    const acc = new QualityAccumulator(data.movies.length);
-    for (const split of validation) {
-      const list = lists.get(split.userId);
-      if (list !== undefined) acc.add(list, new Set(split.test));
-    }
-    const figures = acc.result();
+    const figures = figuresOf(lists, validation, catalogSize);
     rows.push({ settings, figures });
     say(
       `k=${settings.dimension} λ=${settings.regularization} w0=${settings.unobservedWeight} α=${settings.alpha}${settings.frequencyScaled ? ' (frequency-scaled)' : ''}: HR@10 ${fixed(figures['HR@10'], 4)} NDCG@10 ${fixed(figures['NDCG@10'], 4)}`,
@@ -75,7 +130,81 @@ async function main(): Promise<void> {
         fixed(r.figures['NDCG@10'], 4),
       ]),
   );
-  writeResults('tune', { data: dataDir, chosen: rows[0], top: rows.slice(0, 10) });
+  return rows;
+}
+
+/**
+ * The blend stage: the whole pipeline (catalog, replayed profiles, the trainer's model at its
+ * defaults, the recommender over HTTP) on the validation split, one recommender per setting.
+ */
+async function tuneBlend(data: MovieLens, validation: readonly UserSplit[], catalogSize: number) {
+  const now = Math.max(...data.ratings.map((r) => r.timestamp)) + 1_000;
+  return withTempDir('tune', async (dir) => {
+    const world = await prepareTailor({
+      data,
+      splits: validation,
+      dataDir: dir,
+      now,
+      settings: {},
+      progress: say,
+    });
+    try {
+      const rows: {
+        settings: Record<string, string>;
+        figures: Pick<QualityFigures, 'users' | 'HR@10' | 'NDCG@10' | 'coverage@10'>;
+      }[] = [];
+      const tried = new Map<string, number>();
+      const score = async (settings: Record<string, string>): Promise<number> => {
+        const key = JSON.stringify(settings);
+        const known = tried.get(key);
+        if (known !== undefined) return known;
+        const served = await world.ask(settings, [10]);
+        const figures = figuresOf(served.lists, validation, catalogSize);
+        // Only top-10 lists were asked for: the deeper figures would read as zeros.
+        const { users, 'HR@10': hr, 'NDCG@10': ndcg, 'coverage@10': coverage } = figures;
+        rows.push({
+          settings,
+          figures: { users, 'HR@10': hr, 'NDCG@10': ndcg, 'coverage@10': coverage },
+        });
+        tried.set(key, figures['NDCG@10']);
+        say(`${key}: HR@10 ${fixed(figures['HR@10'], 4)} NDCG@10 ${fixed(figures['NDCG@10'], 4)}`);
+        return figures['NDCG@10'];
+      };
+      let best = { ...BLEND_START };
+      let bestScore = await score(best);
+      for (let changed = true; changed;) {
+        changed = false;
+        for (const [name, values] of Object.entries(BLEND_SEARCH)) {
+          for (const value of values) {
+            const candidate = { ...best, [name]: value };
+            const candidateScore = await score(candidate);
+            if (candidateScore > bestScore) {
+              best = candidate;
+              bestScore = candidateScore;
+              changed = true;
+            }
+          }
+        }
+      }
+      rows.sort((a, b) => b.figures['NDCG@10'] - a.figures['NDCG@10']);
+      say();
+      printTable(
+        ['content', 'popularity', 'MMR λ', 'HR@10', 'NDCG@10'],
+        rows
+          .slice(0, 5)
+          .map((r) => [
+            r.settings.RECOMMENDER_CONTENT_WEIGHT ?? '',
+            r.settings.RECOMMENDER_POPULARITY_WEIGHT ?? '',
+            r.settings.RECOMMENDER_MMR_LAMBDA ?? '',
+            fixed(r.figures['HR@10'], 4),
+            fixed(r.figures['NDCG@10'], 4),
+          ]),
+      );
+      return rows;
+    } finally {
+      await world.close();
+    }
+  });
 }
 
 runBench(main);
