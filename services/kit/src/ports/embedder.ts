@@ -5,4 +5,6 @@ export interface Embedder {
   readonly dimension: number;
   /** One vector per text, in order. Vectors are L2-normalized. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Releases what the embedder holds (a worker, connections); absent when it holds nothing. */
+  close?(): Promise<void>;
 }

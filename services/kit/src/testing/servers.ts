@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 
 /*
  * Suites that need a real Kafka broker or Qdrant server find one here: the address in the
@@ -121,4 +124,22 @@ export async function llmForTests(env = process.env): Promise<TestServer<LlmServ
     return unavailable(env, 'LLM_BASE_URL and LLM_MODEL are not set (run infra/llm/start.sh)');
   }
   return { available: true, address: { baseUrl, model }, stop: () => Promise.resolve() };
+}
+
+/**
+ * The all-MiniLM-L6-v2 directory (`EMBEDDER_MODEL_DIR`, else the cache dir
+ * infra/models/fetch-minilm.sh fills), or a skip reason naming the script. Not a server, but the
+ * same rule: in CI the model must be there.
+ */
+export function minilmForTests(env = process.env): TestServer<string> {
+  const dir =
+    env.EMBEDDER_MODEL_DIR?.trim() || path.join(os.homedir(), '.cache', 'tailor', 'minilm');
+  const missing = ['model.onnx', 'tokenizer.json'].filter((f) => !existsSync(path.join(dir, f)));
+  if (missing.length > 0) {
+    return unavailable(
+      env,
+      `${missing.join(' and ')} not in ${dir} (run infra/models/fetch-minilm.sh, or set EMBEDDER_MODEL_DIR)`,
+    );
+  }
+  return { available: true, address: dir, stop: () => Promise.resolve() };
 }

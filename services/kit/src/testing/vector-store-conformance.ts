@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
 
+import { CollectionLayoutError } from '../errors.js';
 import type {
   CollectionSpec,
   Filter,
@@ -188,6 +189,20 @@ export function describeVectorStoreConformance(
         assert.equal(await store.count(collection), 1);
         const [stored] = await store.retrieve(collection, ['a']);
         assert.deepEqual(stored?.payload, { n: 1 });
+      });
+
+      test('refuses it with another vector size, naming the vector, and keeps it', async (store) => {
+        const collection = unique('conf');
+        await store.ensureCollection(cosineSpec(collection));
+        await store.upsert(collection, [point('a', [1, 0, 0])]);
+        await assert.rejects(store.ensureCollection(cosineSpec(collection, 4)), (err) => {
+          assert.ok(err instanceof CollectionLayoutError, `a CollectionLayoutError, got ${err}`);
+          assert.equal(err.collection, collection);
+          assert.equal(err.vector, 'v');
+          assert.match(err.message, /\b3\b.*\b4\b/);
+          return true;
+        });
+        assert.equal(await store.count(collection), 1);
       });
     });
 

@@ -6,9 +6,10 @@ import { describe, it } from 'node:test';
 
 import { z } from 'zod';
 
+import { itemsCollectionSpec, profilesCollectionSpec } from '../../collections.js';
 import { ConfigError, loadConfig } from '../../config.js';
 import { silentLogger } from '../../logger.js';
-import { waitFor } from '../../testing/index.js';
+import { minilmForTests, waitFor } from '../../testing/index.js';
 import {
   type AdapterConfig,
   adapterEnvSchema,
@@ -145,6 +146,128 @@ describe('createAdapters', () => {
         await assert.rejects(adapters.bus.publish('events', [{ key: 'k', value: 'v' }]));
       } finally {
         fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('when the embedder changed since the collections were made', () => {
+    const withStore = async (
+      config: AdapterConfig,
+      use: (adapters: Awaited<ReturnType<typeof createAdapters>>) => Promise<void>,
+    ) => {
+      const adapters = await createAdapters(config, silentLogger());
+      try {
+        await use(adapters);
+      } finally {
+        await adapters.close();
+      }
+    };
+
+    it('refuses the collections with a ConfigError naming EMBEDDER, and keeps them', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
+      try {
+        const before = { ...base, DATA_DIR: dataDir, EMBEDDING_DIMENSION: 64 };
+        await withStore(before, async ({ store, embedder }) => {
+          await store.ensureCollection(itemsCollectionSpec(embedder.dimension));
+          const [vector] = await embedder.embed(['kept']);
+          await store.upsert('items', [{ id: 'a', vectors: { content: vector! }, payload: {} }]);
+        });
+        await withStore({ ...before, EMBEDDING_DIMENSION: 128 }, async ({ store, embedder }) => {
+          await assert.rejects(
+            store.ensureCollection(itemsCollectionSpec(embedder.dimension)),
+            (err: unknown) => {
+              assert.ok(err instanceof ConfigError, `a ConfigError, got ${String(err)}`);
+              assert.deepEqual(
+                err.issues.map((i) => i.variable),
+                ['EMBEDDER'],
+              );
+              assert.match(err.message, /EMBEDDER: collection items was made by another embedder/);
+              assert.match(err.message, /EMBEDDING_DIMENSION=128/);
+              assert.match(err.message, /content has size 64, asked for 128/);
+              return true;
+            },
+          );
+        });
+        await withStore(before, async ({ store }) => {
+          await store.ensureCollection(itemsCollectionSpec(64));
+          assert.equal(await store.count('items'), 1, 'the refused collection is untouched');
+        });
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    it('names CF_DIMENSION when the collaborative vectors changed size', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
+      try {
+        const before = { ...base, DATA_DIR: dataDir };
+        await withStore(before, ({ store, embedder }) =>
+          store.ensureCollection(profilesCollectionSpec(embedder.dimension, 16)),
+        );
+        await withStore({ ...before, CF_DIMENSION: 32 }, async ({ store, embedder }) => {
+          await assert.rejects(
+            store.ensureCollection(profilesCollectionSpec(embedder.dimension, 32)),
+            (err: unknown) =>
+              err instanceof ConfigError &&
+              err.issues[0]?.variable === 'CF_DIMENSION' &&
+              /another CF_DIMENSION than 32/.test(err.message),
+          );
+        });
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    const minilm = minilmForTests();
+    it(
+      'refuses hashed collections under EMBEDDER=local, saying the model and its 384-d',
+      minilm.available ? {} : { skip: minilm.skip },
+      async () => {
+        const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
+        try {
+          const before = { ...base, DATA_DIR: dataDir };
+          await withStore(before, ({ store, embedder }) =>
+            store.ensureCollection(itemsCollectionSpec(embedder.dimension)),
+          );
+          const local: AdapterConfig = {
+            ...before,
+            EMBEDDER: 'local',
+            EMBEDDER_MODEL_DIR: minilm.available ? minilm.address : '',
+          };
+          await withStore(local, async ({ store, embedder }) => {
+            assert.equal(embedder.dimension, 384);
+            await assert.rejects(
+              store.ensureCollection(itemsCollectionSpec(embedder.dimension)),
+              /EMBEDDER=local \(all-MiniLM-L6-v2-int8, 384-d\)/,
+            );
+          });
+        } finally {
+          fs.rmSync(dataDir, { recursive: true, force: true });
+        }
+      },
+    );
+  });
+
+  describe('when EMBEDDER names a model that is not there', () => {
+    it('refuses EMBEDDER=openai without its URL and model, naming both', async () => {
+      await assert.rejects(
+        createAdapters({ ...base, EMBEDDER: 'openai' }, silentLogger()),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          /EMBEDDER_BASE_URL/.test(err.message) &&
+          /EMBEDDER_MODEL/.test(err.message),
+      );
+    });
+
+    it('refuses EMBEDDER=local on an empty model directory, naming the setting and the script', async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-model-'));
+      try {
+        await assert.rejects(
+          createAdapters({ ...base, EMBEDDER: 'local', EMBEDDER_MODEL_DIR: empty }, silentLogger()),
+          /EMBEDDER_MODEL_DIR: .*model\.onnx.* not found; run infra\/models\/fetch-minilm\.sh/,
+        );
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
       }
     });
   });

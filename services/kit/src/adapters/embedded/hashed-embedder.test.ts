@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { describeEmbedderConformance } from '../../testing/embedder-conformance.js';
 import { createHashedEmbedder, tokenize } from './hashed-embedder.js';
+
+describeEmbedderConformance(
+  'hashed',
+  () => Promise.resolve(createHashedEmbedder({ dimension: 256 })),
+  {
+    dimension: 256,
+  },
+);
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;

@@ -2,7 +2,7 @@ import { type FileHandle, mkdir, open, readdir, readFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 
-import { TailorError } from '../../errors.js';
+import { CollectionLayoutError, TailorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type {
   CollectionSpec,
@@ -456,16 +456,23 @@ function checkLimit(limit: number, what: string): number {
   return limit;
 }
 
-function sameSpec(a: CollectionSpec, b: CollectionSpec): string | null {
+function sameSpec(
+  a: CollectionSpec,
+  b: CollectionSpec,
+): { vector: string; problem: string } | null {
   const names = new Set([...Object.keys(a.vectors), ...Object.keys(b.vectors)]);
   for (const name of names) {
     const x = a.vectors[name];
     const y = b.vectors[name];
-    if (x === undefined || y === undefined) return `vector ${name} is in only one of them`;
-    if (x.size !== y.size) return `vector ${name} has size ${x.size}, asked for ${y.size}`;
-    if (x.distance !== y.distance) {
-      return `vector ${name} uses ${x.distance} distance, asked for ${y.distance}`;
-    }
+    const problem =
+      x === undefined || y === undefined
+        ? `vector ${name} is in only one of them`
+        : x.size !== y.size
+          ? `vector ${name} has size ${x.size}, asked for ${y.size}`
+          : x.distance !== y.distance
+            ? `vector ${name} uses ${x.distance} distance, asked for ${y.distance}`
+            : null;
+    if (problem !== null) return { vector: name, problem };
   }
   return null;
 }
@@ -615,8 +622,10 @@ class EmbeddedVectorStore implements VectorStore {
     if (existing !== undefined) {
       const difference = sameSpec(existing.spec, spec);
       if (difference !== null) {
-        throw new VectorStoreError(
-          `Collection ${spec.name} exists with other vectors: ${difference}`,
+        throw new CollectionLayoutError(
+          `Collection ${spec.name} exists with other vectors: ${difference.problem}`,
+          spec.name,
+          difference.vector,
         );
       }
       return;

@@ -1,7 +1,7 @@
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import type { Dispatcher } from 'undici';
 
-import { TailorError } from '../../errors.js';
+import { CollectionLayoutError, TailorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type {
   CollectionSpec,
@@ -319,9 +319,11 @@ export async function createQdrantVectorStore(
         current.distance !== DISTANCES[vector.distance]
       ) {
         const found = current === undefined ? 'none' : `size ${current.size}, ${current.distance}`;
-        throw invalid(
-          `collection ${spec.name} exists with vector "${name}" as ${found}, not size ${vector.size}, ` +
-            `${DISTANCES[vector.distance]}; a changed vector needs a new collection`,
+        throw new CollectionLayoutError(
+          `Qdrant: collection ${spec.name} exists with vector "${name}" as ${found}, not size ` +
+            `${vector.size}, ${DISTANCES[vector.distance]}; a changed vector needs a new collection`,
+          spec.name,
+          name,
         );
       }
     }
