@@ -1,4 +1,4 @@
-import { createLogger, handleShutdown, loadConfigOrExit } from '@tailor/kit';
+import { ConfigError, createLogger, handleShutdown, loadConfigOrExit } from '@tailor/kit';
 
 import { meshEnvSchema } from './config.js';
 import { DEMO_USERS } from './demo-users.js';
@@ -6,7 +6,13 @@ import { startMesh } from './mesh.js';
 
 const config = loadConfigOrExit(meshEnvSchema);
 const logger = createLogger({ name: 'tailor', level: config.LOG_LEVEL });
-const mesh = await startMesh({ logger });
+const mesh = await startMesh({ logger }).catch((err: unknown) => {
+  // A setting that contradicts what is stored (another EMBEDDER than made the collections) is the
+  // operator's to fix: the message names it, a stack trace would only bury it.
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+});
 handleShutdown({
   logger,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
