@@ -127,6 +127,7 @@ switch (command) {
       'generate',
       'pgen',
       'train',
+      'embed',
       ...Object.keys(entries),
     ];
     if (!benches.includes(name)) {
