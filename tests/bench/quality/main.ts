@@ -7,6 +7,7 @@ import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { REPO_ROOT, resolveFromCwd, writeResults } from '../lib/paths.js';
 import { msSince, rounded, summarize } from '../lib/stats.js';
 import { withTempDir, withTempDirSync } from '../lib/temp.js';
+import { runThroughApi } from './api.js';
 import { type Baseline, ItemKnn, MostPopular, trainingData } from './baselines.js';
 import { QualityAccumulator, type QualityFigures, type UserLists } from './metrics.js';
 import { DEFAULT_DATA_DIR, loadMovieLens } from './movielens.js';
@@ -21,11 +22,14 @@ interface Row extends QualityFigures {
   msPerUser: number;
 }
 
-const USAGE = `usage: npm run bench:quality -- [--data <dir>] [--users <n>] [--only-baselines] [--skip-peers] [--env NAME=VALUE ...]
+const USAGE = `usage: npm run bench:quality -- [--data <dir>] [--users <n>] [--only-baselines] [--skip-peers] [--via-api] [--env NAME=VALUE ...]
   --data   a MovieLens release in CSV form (movies.csv, ratings.csv, tags.csv); default ${DEFAULT_DATA_DIR}
   --users  evaluate only the first n users (by id), for a quick look; default all
   --only-baselines  skip Tailor: only EASE, iALS, ItemKNN and MostPopular (quick)
   --skip-peers      skip EASE and iALS (no Python venv)
+  --via-api         also run the product as a new user would (row tailor-api): npm start's mesh
+                    on the real clock, movies through upsertItems, the history through
+                    npm run import-events, retrainModel, recommendations through the gateway
   --env    a service setting for this run, e.g. --env RECOMMENDER_MMR_LAMBDA=1 (repeatable);
            the services read it exactly as from their environment`;
 
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
       users: { type: 'string' },
       'only-baselines': { type: 'boolean', default: false },
       'skip-peers': { type: 'boolean', default: false },
+      'via-api': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
@@ -104,6 +109,11 @@ async function main(): Promise<void> {
         runTailor({ data, splits, dataDir: dir, now, settings, progress: say }),
       );
   const tailorTimes = tailor === undefined ? undefined : summarize(tailor.requestMs[10]);
+  const api = values['via-api']
+    ? await withTempDir('quality-api', (dir) =>
+        runThroughApi({ data, splits, dataDir: dir, progress: say }),
+      )
+    : undefined;
 
   const itemIds = data.movies.map((m) => m.movieId);
   const peers = values['skip-peers'] ? { skipped: '--skip-peers' } : runPeerModels(splits, itemIds);
@@ -128,6 +138,17 @@ async function main(): Promise<void> {
         splits,
         catalogSize,
         tailorTimes.mean,
+      ),
+    );
+  }
+  if (api !== undefined) {
+    rows.push(
+      evaluate(
+        'tailor-api',
+        (u) => api.lists.get(u) ?? empty,
+        splits,
+        catalogSize,
+        summarize(api.requestMs[10]).mean,
       ),
     );
   }
@@ -157,7 +178,7 @@ async function main(): Promise<void> {
     tailorRow === undefined
       ? []
       : rows
-          .filter((row) => row !== tailorRow)
+          .filter((row) => row !== tailorRow && row.name !== 'tailor-api')
           .map((peer) => ({
             name: `tailor/${peer.name}`,
             ...Object.fromEntries(METRICS.map((m) => [m, tailorRow[m] / peer[m]])),
@@ -190,6 +211,11 @@ async function main(): Promise<void> {
       `tailor: ${JSON.stringify(tailor.strategies)} lists; top-10 request p50 ${fixed(tailorTimes.p50, 1)} ms, p95 ${fixed(tailorTimes.p95, 1)} ms; history items served again: ${tailor.historyServed.items} (in ${tailor.historyServed.users} users' top 50)`,
     );
   } else say('tailor: not run (--only-baselines)');
+  if (api !== undefined) {
+    say(
+      `tailor-api: ${JSON.stringify(api.strategies)} lists; upsertItems ${fixed(api.loadMs / 1000, 1)} s, import ${fixed(api.importMs / 1000, 1)} s (applied by profiles and the trainer ${fixed(api.appliedMs / 1000, 1)} s after it began), retrainModel ${fixed(api.trainMs / 1000, 1)} s`,
+    );
+  }
 
   // Over the unrounded figures: equal fingerprints mean two runs gave exactly the same numbers.
   const fingerprint = createHash('sha256')
@@ -245,6 +271,19 @@ async function main(): Promise<void> {
               },
             ]),
           ),
+    ...(api === undefined
+      ? {}
+      : {
+          tailorApi: {
+            strategies: api.strategies,
+            modelVersion: api.modelVersion,
+            upsertItemsSeconds: Math.round(api.loadMs / 100) / 10,
+            importSeconds: Math.round(api.importMs / 100) / 10,
+            appliedSeconds: Math.round(api.appliedMs / 100) / 10,
+            retrainSeconds: Math.round(api.trainMs / 100) / 10,
+            historyServed: api.historyServed,
+          },
+        }),
     tailor:
       tailor === undefined
         ? { skipped: '--only-baselines' }

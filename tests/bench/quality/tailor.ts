@@ -42,7 +42,7 @@ import { compareIds, compareRatings, type Rating, type UserSplit } from './split
 export const REPLAY_BATCH_SIZE = 500;
 
 /** The list sizes asked of the recommender, one request each (see {@link UserLists}). */
-const CUTOFFS = [10, 20, 50] as const;
+export const CUTOFFS = [10, 20, 50] as const;
 
 const RECOMMENDATIONS = `query Bench($userId: ID!, $first: Int!) {
   recommendations(userId: $userId, first: $first) { strategy items { item { id } } }
@@ -82,7 +82,7 @@ export interface TailorRun {
 }
 
 /** The rating as the `rating` event a MovieLens-like producer would send. */
-function ratingEvent(rating: Rating) {
+export function ratingEvent(rating: Rating) {
   return {
     eventId: `ml-${rating.userId}-${rating.itemId}`,
     userId: movieUserId(rating.userId),
@@ -274,7 +274,8 @@ export async function prepareTailor(options: TailorOptions): Promise<TailorWorld
   }
 }
 
-async function askEveryUser(
+/** Asks `url` (a recommender subgraph or the gateway) for every user's lists of each size. */
+export async function askEveryUser(
   url: string,
   splits: readonly UserSplit[],
   cutoffs: readonly (typeof CUTOFFS)[number][],
