@@ -1,7 +1,6 @@
 import { TailorError } from '../../errors.js';
 
 interface HttpErrorShape {
-  name?: unknown;
   message?: unknown;
   status?: unknown;
   data?: unknown;
@@ -24,9 +23,8 @@ export function qdrantStatus(err: unknown): number | undefined {
  */
 export function qdrantRetriable(err: unknown): boolean {
   const status = qdrantStatus(err);
-  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
-  const { name } = shape(err);
-  return name !== 'QdrantClientConfigError';
+  // No answer at all (refused connection, timeout): the server may be back later.
+  return status === undefined || status === 408 || status === 429 || status >= 500;
 }
 
 /** Qdrant's own explanation from an error body `{ status: { error } }`, else the message. */

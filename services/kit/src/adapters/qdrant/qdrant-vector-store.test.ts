@@ -250,49 +250,75 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
   });
 
   describe('when choosing how requests travel', () => {
-    it('sends reads through undici request on the store dispatcher, never through fetch', async () => {
+    it('sends every call through undici request on the store dispatcher, never through fetch', async () => {
       const stored = { id: toQdrantId('p1'), payload: { _tailorId: 'p1' } };
+      let exists = false;
       const stub = await stubQdrant((r) => {
+        if (r.path === '/collections/items/exists') return ok({ exists });
+        if (r.method === 'PUT' && r.path === '/collections/items') {
+          exists = true;
+          return ok(true);
+        }
         if (r.method === 'GET' && r.path === '/collections/items')
           return collectionInfo({ v: { size: 2, distance: 'Dot' } });
+        if (r.path === '/collections/items/index') return updated;
+        if (r.method === 'PUT' && r.path.startsWith('/collections/items/points')) return updated;
         if (r.path === '/collections/items/points') return ok([stored]);
         if (r.path === '/collections/items/points/query')
           return ok({ points: [{ ...stored, version: 1, score: 1 }] });
         if (r.path === '/collections/items/points/scroll')
           return ok({ points: [stored], next_page_offset: null });
+        if (r.path === '/collections/items/points/count') return ok({ count: 1 });
+        if (r.path === '/collections/items/points/delete') return updated;
         return undefined;
       });
       const dispatched: string[] = [];
       const record: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
-        dispatched.push(`${opts.method} ${opts.path}`);
+        dispatched.push(`${opts.method} ${opts.path.split('?')[0]}`);
         return dispatch(opts, handler);
       };
       const agent = new Agent();
       const realFetch = globalThis.fetch;
       const fetched: string[] = [];
+      globalThis.fetch = (input, init) => {
+        fetched.push(String(input));
+        return realFetch(input, init);
+      };
       try {
         const store = await createQdrantVectorStore({
           url: stub.url,
           logger: silentLogger(),
           dispatcher: agent.compose(record),
         });
-        // Reads the layout through the client once, so the reads below are the only calls left.
-        await store.search('items', { using: 'v', vector: [1, 0], limit: 1 });
-        dispatched.length = 0;
-        globalThis.fetch = (input, init) => {
-          fetched.push(String(input));
-          return realFetch(input, init);
-        };
+        await store.ensureCollection({
+          name: 'items',
+          vectors: { v: { size: 2, distance: 'dot' } },
+          payloadIndexes: { category: 'keyword' },
+        });
+        await store.upsert('items', [{ id: 'p1', vectors: { v: [1, 0] }, payload: {} }]);
+        await store.updateVectors('items', [{ id: 'p1', vectors: { v: [0, 1] } }]);
         await store.retrieve('items', ['p1']);
         await store.search('items', { using: 'v', vector: [1, 0], limit: 1 });
         await store.scroll('items', { limit: 1 });
+        await store.count('items');
+        await store.delete('items', { ids: ['p1'] });
+        await store.close();
         assert.deepEqual(dispatched, [
+          'GET /',
+          'GET /collections/items/exists',
+          'PUT /collections/items',
+          'GET /collections/items',
+          'PUT /collections/items/index',
+          'PUT /collections/items/points',
+          'POST /collections/items/points',
+          'PUT /collections/items/points/vectors',
           'POST /collections/items/points',
           'POST /collections/items/points/query',
           'POST /collections/items/points/scroll',
+          'POST /collections/items/points/count',
+          'POST /collections/items/points/delete',
         ]);
-        assert.deepEqual(fetched, [], 'no read goes through fetch');
-        await store.close();
+        assert.deepEqual(fetched, [], 'no call goes through fetch');
       } finally {
         globalThis.fetch = realFetch;
         await agent.close();

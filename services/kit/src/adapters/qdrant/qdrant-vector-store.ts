@@ -1,4 +1,4 @@
-import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import type { Schemas } from '@qdrant/js-client-rest';
 import type { Dispatcher } from 'undici';
 
 import { CollectionLayoutError, TailorError } from '../../errors.js';
@@ -37,8 +37,8 @@ export interface QdrantVectorStoreOptions {
   /** Deadline of one request to Qdrant. */
   requestTimeoutMs?: number;
   /**
-   * The undici dispatcher that reads (retrieve, search, scroll) go through; by default an Agent
-   * the store owns and closes. Admin calls and writes go through the Qdrant client.
+   * The undici dispatcher every call goes through; by default an Agent the store owns and
+   * closes. The Qdrant client's `fetch` is never used (see transport.ts for why).
    */
   dispatcher?: Dispatcher;
 }
@@ -194,24 +194,20 @@ export async function createQdrantVectorStore(
     throw invalid(`requestTimeoutMs must be a positive integer, got ${requestTimeoutMs}`);
   }
   const log = options.logger.child({ component: 'qdrant-vector-store' });
-  const client = new QdrantClient({
-    url: url.toString().replace(/\/$/, ''),
-    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-    timeout: requestTimeoutMs,
-    // The check runs unawaited in the constructor and reports through console; the version is
-    // logged below instead.
-    checkCompatibility: false,
-  });
   const http = createQdrantTransport({
     baseUrl: url.toString().replace(/\/$/, ''),
     requestTimeoutMs,
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
   });
+  const collectionPath = (collection: string, rest = '') =>
+    `/collections/${encodeURIComponent(collection)}${rest}`;
   const pointsPath = (collection: string, action = '') =>
-    `/collections/${encodeURIComponent(collection)}/points${action}`;
+    collectionPath(collection, `/points${action}`);
+  const getCollection = (collection: string) =>
+    http.send<Schemas['CollectionInfo']>('GET', collectionPath(collection));
   try {
-    const info = await client.versionInfo();
+    const info = await http.send<Schemas['VersionInfo']>('GET', '/');
     log.info({ url: url.origin, version: info.version }, 'connected to Qdrant');
   } catch (err) {
     throw qdrantError(`reaching ${url.origin}`, err);
@@ -239,9 +235,7 @@ export async function createQdrantVectorStore(
     checkCollectionName(collection);
     const cached = collections.get(collection);
     if (cached !== undefined) return cached;
-    const info = await call(collection, 'reading the layout', () =>
-      client.getCollection(collection),
-    );
+    const info = await call(collection, 'reading the layout', () => getCollection(collection));
     const vectors = namedVectors(collection, info.config.params.vectors);
     collections.set(collection, vectors);
     return vectors;
@@ -276,7 +270,10 @@ export async function createQdrantVectorStore(
         continue;
       }
       await call(spec.name, `creating the payload index on ${field}`, () =>
-        client.createPayloadIndex(spec.name, { field_name: field, field_schema: kind, wait: true }),
+        http.send('PUT', collectionPath(spec.name, '/index?wait=true'), {
+          field_name: field,
+          field_schema: kind,
+        }),
       );
       log.info({ collection: spec.name, field, kind }, 'created payload index');
     }
@@ -295,21 +292,21 @@ export async function createQdrantVectorStore(
       }
     }
     const { exists } = await call(spec.name, 'checking existence', () =>
-      client.collectionExists(spec.name),
+      http.send<Schemas['CollectionExistence']>('GET', collectionPath(spec.name, '/exists')),
     );
     if (!exists) {
       const vectors: Record<string, Schemas['VectorParams']> = {};
       for (const [name, vector] of wanted)
         vectors[name] = { size: vector.size, distance: DISTANCES[vector.distance] };
       try {
-        await client.createCollection(spec.name, { vectors });
+        await http.send('PUT', collectionPath(spec.name), { vectors });
         log.info({ collection: spec.name, vectors: Object.keys(vectors) }, 'created collection');
       } catch (err) {
         // Another process may have created it since the check: that is the state we want.
         if (qdrantStatus(err) !== 409) throw qdrantError(`creating collection ${spec.name}`, err);
       }
     }
-    const info = await call(spec.name, 'reading the layout', () => client.getCollection(spec.name));
+    const info = await call(spec.name, 'reading the layout', () => getCollection(spec.name));
     const existing = namedVectors(spec.name, info.config.params.vectors);
     for (const [name, vector] of wanted) {
       const current = existing.get(name);
@@ -360,7 +357,7 @@ export async function createQdrantVectorStore(
     for (let start = 0; start < all.length; start += upsertBatchSize) {
       const batch = all.slice(start, start + upsertBatchSize);
       await call(collection, `upserting ${batch.length} points`, () =>
-        client.upsert(collection, { wait: true, points: batch }),
+        http.send('PUT', pointsPath(collection, '?wait=true'), { points: batch }),
       );
     }
   };
@@ -386,7 +383,7 @@ export async function createQdrantVectorStore(
       const batch = all.slice(start, start + upsertBatchSize);
       // Qdrant refuses the whole request when one id is missing: keep only the existing ones.
       const existing = await call(collection, 'checking points before updating vectors', () =>
-        http.post<Schemas['Record'][]>(pointsPath(collection), {
+        http.send<Schemas['Record'][]>('POST', pointsPath(collection), {
           ids: batch.map(([id]) => toQdrantId(id)),
           with_payload: false,
           with_vector: false,
@@ -398,7 +395,7 @@ export async function createQdrantVectorStore(
         .filter((update) => found.has(String(update.id)));
       if (updates.length === 0) continue;
       await call(collection, `updating vectors of ${updates.length} points`, () =>
-        client.updateVectors(collection, { wait: true, points: updates }),
+        http.send('PUT', pointsPath(collection, '/vectors?wait=true'), { points: updates }),
       );
     }
   };
@@ -413,7 +410,7 @@ export async function createQdrantVectorStore(
     if (ids.length === 0) return [];
     const withVectors = retrieveOptions.withVectors ?? false;
     const records = await call(collection, 'retrieving points', () =>
-      http.post<Schemas['Record'][]>(pointsPath(collection), {
+      http.send<Schemas['Record'][]>('POST', pointsPath(collection), {
         ids: [...new Set(ids)].map(toQdrantId),
         with_payload: payloadSelector(retrieveOptions.withPayload),
         with_vector: withVectors,
@@ -443,15 +440,19 @@ export async function createQdrantVectorStore(
     const withVectors = request.withVectors ?? false;
     let response: Schemas['QueryResponse'];
     try {
-      response = await http.post<Schemas['QueryResponse']>(pointsPath(collection, '/query'), {
-        query,
-        using: request.using,
-        limit: request.limit,
-        with_payload: payloadSelector(request.withPayload),
-        with_vector: withVectors,
-        ...(filter === undefined ? {} : { filter }),
-        ...(lookupFrom === undefined ? {} : { lookup_from: lookupFrom }),
-      });
+      response = await http.send<Schemas['QueryResponse']>(
+        'POST',
+        pointsPath(collection, '/query'),
+        {
+          query,
+          using: request.using,
+          limit: request.limit,
+          with_payload: payloadSelector(request.withPayload),
+          with_vector: withVectors,
+          ...(filter === undefined ? {} : { filter }),
+          ...(lookupFrom === undefined ? {} : { lookup_from: lookupFrom }),
+        },
+      );
     } catch (err) {
       // The port's promise for a reference to a point that is not there: nothing is near it.
       if (request.nearPoint !== undefined && isMissingPoint(err)) return [];
@@ -470,7 +471,7 @@ export async function createQdrantVectorStore(
     const filter = toOptionalQdrantFilter(request.filter);
     const withVectors = request.withVectors ?? false;
     const result = await call(collection, 'scrolling', () =>
-      http.post<Schemas['ScrollResult']>(pointsPath(collection, '/scroll'), {
+      http.send<Schemas['ScrollResult']>('POST', pointsPath(collection, '/scroll'), {
         limit: request.limit,
         with_payload: payloadSelector(request.withPayload),
         with_vector: withVectors,
@@ -489,7 +490,7 @@ export async function createQdrantVectorStore(
     checkCollectionName(collection);
     const translated = toOptionalQdrantFilter(filter);
     const result = await call(collection, 'counting', () =>
-      client.count(collection, {
+      http.send<Schemas['CountResult']>('POST', pointsPath(collection, '/count'), {
         exact: true,
         ...(translated === undefined ? {} : { filter: translated }),
       }),
@@ -507,14 +508,14 @@ export async function createQdrantVectorStore(
       if (selector.ids.length === 0) return;
       const points = [...new Set(selector.ids)].map(toQdrantId);
       await call(collection, `deleting ${points.length} points`, () =>
-        client.delete(collection, { wait: true, points }),
+        http.send('POST', pointsPath(collection, '/delete?wait=true'), { points }),
       );
       return;
     }
     // An empty filter would select every point: say so in the request rather than rely on it.
     const filter = toOptionalQdrantFilter(selector.filter) ?? {};
     await call(collection, 'deleting by filter', () =>
-      client.delete(collection, { wait: true, filter }),
+      http.send('POST', pointsPath(collection, '/delete?wait=true'), { filter }),
     );
   };
 

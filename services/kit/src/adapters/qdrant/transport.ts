@@ -1,8 +1,8 @@
 import { Agent, type Dispatcher, request } from 'undici';
 
 /**
- * Thrown for a non-2xx answer, with the fields {@link qdrantError} reads from the client's own
- * errors, so both paths are reported the same way.
+ * Thrown for a non-2xx answer, with the fields {@link qdrantError} reads (`status`, `data`), so
+ * every failed call is reported the same way.
  */
 export class QdrantHttpError extends Error {
   override readonly name = 'QdrantHttpError';
@@ -25,18 +25,22 @@ export interface QdrantTransportOptions {
   dispatcher?: Dispatcher;
 }
 
+export type QdrantMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
 /** JSON requests to Qdrant's REST API, answering Qdrant's `result`. */
 export interface QdrantTransport {
-  post<T>(path: string, body: unknown): Promise<T>;
+  send<T>(method: QdrantMethod, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
 /**
- * The read path to Qdrant on undici's `request`, not `fetch`. Every `fetch` on Node 20 (the
- * built-in one with or without an undici 6 or 7 Agent, and undici 7's own) stalls ~40 ms on an
- * answer of a few tens of kB from Qdrant, which is what a search with payloads returns;
- * `request` over the same server answers in 1-3 ms (figures in the adapter's README section).
- * The client's `fetch` cannot be replaced in 1.19, so the calls whose answers are large go here.
+ * Every call to Qdrant, on undici's `request` over an Agent from the same undici, never on
+ * `fetch`. Two reasons, both measured (figures in the README's Qdrant section): every `fetch` on
+ * Node 20 (the built-in one with no dispatcher, which is what a dispatcher matching Node's own
+ * undici amounts to, and the client's, which hands an undici 7 Agent to Node's undici 6 fetch)
+ * stalls ~40 ms on some answers of a few tens of kB, and `request` does not; and `request` with
+ * its own Agent does not depend on the undici inside Node at all, so a Node upgrade cannot
+ * mismatch it (on Node 26 the client's mismatch fails every request).
  */
 export function createQdrantTransport(options: QdrantTransportOptions): QdrantTransport {
   const owned = options.dispatcher === undefined ? new Agent({ connections: 32 }) : undefined;
@@ -47,11 +51,11 @@ export function createQdrantTransport(options: QdrantTransportOptions): QdrantTr
   };
   if (options.apiKey !== undefined) headers['api-key'] = options.apiKey;
   return {
-    post: async <T>(path: string, body: unknown): Promise<T> => {
+    send: async <T>(method: QdrantMethod, path: string, body?: unknown): Promise<T> => {
       const response = await request(`${options.baseUrl}${path}`, {
-        method: 'POST',
+        method,
         headers,
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         dispatcher,
         headersTimeout: options.requestTimeoutMs,
         bodyTimeout: options.requestTimeoutMs,
@@ -66,7 +70,9 @@ export function createQdrantTransport(options: QdrantTransportOptions): QdrantTr
       if (response.statusCode < 200 || response.statusCode >= 300) {
         throw new QdrantHttpError(response.statusCode, data);
       }
-      return (data as { result: T }).result;
+      // Qdrant wraps answers in `result`, all but the root's version answer.
+      if (typeof data === 'object' && data !== null && 'result' in data) return data.result as T;
+      return data as T;
     },
     close: async () => {
       await owned?.close();
