@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { waitFor } from '@tailor/kit/testing';
 
 import { eventCount, FORGET_USER, RECORD_EVENTS, type RecordEventsData } from './graph.js';
-import { query, startTestMesh, type TestMesh } from './harness.js';
-
-/** Every byte of every file under `dir`, read as latin1 so any plaintext shows. */
-function everyFileUnder(dir: string): string {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'latin1'))
-    .join('\n');
-}
+import { everyFileUnder, query, startTestMesh, type TestMesh } from './harness.js';
 
 describe('forgetUser on the embedded mesh', () => {
   let t: TestMesh;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,8 +66,9 @@ export async function query<T = Record<string, unknown>>(
   url: string,
   text: string,
   variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Promise<T> {
-  const result = await graphql<T>(url, text, variables);
+  const result = await graphql<T>(url, text, variables, headers);
   if (result.errors !== undefined || result.data === undefined) {
     throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
   }
@@ -124,4 +125,12 @@ export async function startTestMesh(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every byte of every file under `dir`, read as latin1 so any plaintext shows. */
+export function everyFileUnder(dir: string): string {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'latin1'))
+    .join('\n');
 }

@@ -74,24 +74,36 @@ export function contractEvent(userId: string, itemId: string, type = 'view'): Co
   return { eventId: randomUUID(), userId, itemId, type, timestamp: new Date().toISOString() };
 }
 
-/** Writes raw values to `user-events` keyed by userId, as any Kafka producer may. */
+/**
+ * Writes raw values to `user-events` keyed by userId, as any Kafka producer may. `topic` is the
+ * name on the broker, for a deployment whose names carry a prefix (KAFKA_NAME_PREFIX); so below.
+ */
 export async function produceRaw(
   producer: Producer,
   messages: { key: string; value: string }[],
+  topic = USER_EVENTS_TOPIC,
 ): Promise<void> {
-  await producer.send({ topic: USER_EVENTS_TOPIC, acks: -1, messages });
+  await producer.send({ topic, acks: -1, messages });
 }
 
-export function produceEvents(producer: Producer, events: readonly ContractEvent[]) {
+export function produceEvents(
+  producer: Producer,
+  events: readonly ContractEvent[],
+  topic = USER_EVENTS_TOPIC,
+) {
   return produceRaw(
     producer,
     events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })),
+    topic,
   );
 }
 
 /** Next offset to be written, per partition of `user-events`. */
-export async function topicEnds(admin: Admin): Promise<Map<number, bigint>> {
-  const offsets = await admin.fetchTopicOffsets(USER_EVENTS_TOPIC);
+export async function topicEnds(
+  admin: Admin,
+  topic = USER_EVENTS_TOPIC,
+): Promise<Map<number, bigint>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
   return new Map(offsets.map((o) => [o.partition, BigInt(o.offset)]));
 }
 
@@ -99,9 +111,10 @@ export async function topicEnds(admin: Admin): Promise<Map<number, bigint>> {
 export async function committedOffsets(
   admin: Admin,
   groupId: string,
+  topic = USER_EVENTS_TOPIC,
 ): Promise<Map<number, bigint>> {
-  const [topic] = await admin.fetchOffsets({ groupId, topics: [USER_EVENTS_TOPIC] });
-  return new Map((topic?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
 }
 
 /** True once the group has committed at least up to `ends` on every partition listed there. */
@@ -109,8 +122,9 @@ export async function committedUpTo(
   admin: Admin,
   groupId: string,
   ends: ReadonlyMap<number, bigint>,
+  topic = USER_EVENTS_TOPIC,
 ): Promise<boolean> {
-  const committed = await committedOffsets(admin, groupId);
+  const committed = await committedOffsets(admin, groupId, topic);
   for (const [partition, end] of ends) {
     if (end > 0n && (committed.get(partition) ?? -1n) < end) return false;
   }

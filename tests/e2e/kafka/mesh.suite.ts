@@ -12,6 +12,7 @@ import { waitFor } from '@tailor/kit/testing';
 import type { Admin, Producer } from 'kafkajs';
 
 import {
+  assertPersonalizedOn,
   eventCount,
   FORGET_USER,
   home,
@@ -38,25 +39,6 @@ import {
 /** Kafka adds a group join and a fetch round trip to every hop the embedded bus makes at once. */
 const KAFKA_WAIT = { timeoutMs: 60_000, intervalMs: 100 } as const;
 const TEST_TIMEOUT_MS = 120_000;
-
-/** Asserts the personalization a user's history of one category should produce. */
-async function assertPersonalizedOn(
-  url: string,
-  userId: string,
-  category: string,
-  seen: readonly string[],
-): Promise<void> {
-  const data = await home(url, userId);
-  assert.equal(data.user.profile.topCategories[0]?.name, category);
-  const list = data.user.recommendations;
-  assert.equal(list.strategy, 'PERSONALIZED');
-  assert.equal(list.items.length, 5);
-  const inCategory = list.items.filter((r) => r.item.category === category).length;
-  assert.ok(inCategory >= 3, `only ${inCategory} of 5 from ${category}`);
-  for (const rec of list.items) {
-    assert.ok(!seen.includes(rec.item.id), `${rec.item.id} was already seen`);
-  }
-}
 
 /**
  * Done-when 1 and 2 of the production issue: the whole mesh with EVENT_BUS=kafka, driven through

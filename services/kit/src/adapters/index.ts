@@ -27,10 +27,12 @@ import {
 } from './embedded/index.js';
 import { createKafkaEventBus } from './kafka/index.js';
 import { createLocalEmbedder, createOpenAiEmbedder } from './models/index.js';
+import { withCollectionPrefix, withTopicPrefix } from './prefixed.js';
 import { createQdrantVectorStore } from './qdrant/index.js';
 
 export * from './embedded/index.js';
 export * from './models/index.js';
+export { withCollectionPrefix, withTopicPrefix } from './prefixed.js';
 
 /**
  * `CF_DIMENSION`: length of the collaborative `cf` vectors on items and profiles (the model's
@@ -42,6 +44,13 @@ export const cfEnvShape = {
 };
 
 const BROKER = /^[^\s:,]+:\d{1,5}$/;
+
+/** A name prefix: what Kafka topic/group and Qdrant collection names may hold, at most 100. */
+const namePrefix = () =>
+  z
+    .string()
+    .regex(/^[\w.-]{0,100}$/, 'expected up to 100 letters, digits, dots, dashes or underscores')
+    .default('');
 
 /**
  * The environment that picks and configures adapters. Spread it into a service's schema; apply
@@ -114,8 +123,19 @@ export const adapterEnvShape = {
     .optional(),
   /** Names this process to the brokers. */
   KAFKA_CLIENT_ID: z.string().min(1, 'expected a client id').default('tailor'),
+  /**
+   * `EVENT_BUS=kafka`: put before every topic and consumer group name (`staging.` makes
+   * `staging.user-events` and the group `staging.profiles`), so deployments sharing a cluster
+   * never meet. Every service of one deployment, and its outside producers, use the same.
+   */
+  KAFKA_NAME_PREFIX: namePrefix(),
   QDRANT_URL: env.url().optional(),
   QDRANT_API_KEY: z.string().min(1, 'expected a non-empty API key').optional(),
+  /**
+   * `VECTOR_STORE=qdrant`: put before every collection name (`staging_` makes `staging_items`),
+   * so deployments sharing a server never meet. Every service of one deployment uses the same.
+   */
+  QDRANT_COLLECTION_PREFIX: namePrefix(),
   /**
    * Keys the pseudonyms that stand for user ids on the bus and in the key vault (HMAC-SHA-256).
    * Every service of a deployment must share it; unset, pseudonyms are a plain SHA-256.
@@ -204,7 +224,7 @@ export type OpenedAdapters<N extends AdapterName> = Pick<Adapters, N | 'close'>;
 
 async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBus> {
   if (config.EVENT_BUS === 'kafka') {
-    return createKafkaEventBus({
+    const bus = await createKafkaEventBus({
       brokers: config.KAFKA_BROKERS ?? [],
       clientId: config.KAFKA_CLIENT_ID,
       logger,
@@ -213,6 +233,7 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
         ? {}
         : { replicationFactor: config.KAFKA_REPLICATION_FACTOR }),
     });
+    return withTopicPrefix(bus, config.KAFKA_NAME_PREFIX);
   }
   return createEmbeddedEventBus({
     dataDir: config.DATA_DIR,
@@ -223,11 +244,12 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
 
 async function createStore(config: AdapterConfig, logger: Logger): Promise<VectorStore> {
   if (config.VECTOR_STORE === 'qdrant') {
-    return createQdrantVectorStore({
+    const store = await createQdrantVectorStore({
       url: config.QDRANT_URL ?? '',
       ...(config.QDRANT_API_KEY === undefined ? {} : { apiKey: config.QDRANT_API_KEY }),
       logger,
     });
+    return withCollectionPrefix(store, config.QDRANT_COLLECTION_PREFIX);
   }
   return createEmbeddedVectorStore({ dataDir: config.DATA_DIR, logger });
 }

@@ -69,6 +69,26 @@ describe('adapterEnvShape', () => {
       }
     });
 
+    it('stops naming KAFKA_NAME_PREFIX or QDRANT_COLLECTION_PREFIX when it holds a slash or space', () => {
+      for (const variable of ['KAFKA_NAME_PREFIX', 'QDRANT_COLLECTION_PREFIX']) {
+        for (const bad of ['a/b', 'run 1', 'x'.repeat(101)]) {
+          const err = configError(() => loadConfig(adapterEnvSchema, { [variable]: bad }));
+          assert.match(err.message, new RegExp(`${variable}: expected up to 100 letters`));
+          assert.deepEqual(
+            err.issues.map((i) => i.variable),
+            [variable],
+          );
+        }
+      }
+      const config = loadConfig(adapterEnvSchema, {
+        KAFKA_NAME_PREFIX: 'staging.',
+        QDRANT_COLLECTION_PREFIX: 'staging_',
+      });
+      assert.equal(config.KAFKA_NAME_PREFIX, 'staging.');
+      assert.equal(config.QDRANT_COLLECTION_PREFIX, 'staging_');
+      assert.equal(loadConfig(adapterEnvSchema, {}).KAFKA_NAME_PREFIX, '');
+    });
+
     it('names EVENT_BUS, VECTOR_STORE, KAFKA_BROKERS, KAFKA_REPLICATION_FACTOR and QDRANT_URL', () => {
       const err = configError(() =>
         loadConfig(adapterEnvSchema, {
