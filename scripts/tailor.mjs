@@ -3,7 +3,7 @@
 // installed, so this file uses nothing but Node's standard library: it installs the workspace
 // with the pinned pnpm when node_modules is missing or older than the lockfile, builds with tsc
 // (which emits the decorator metadata type-graphql needs), then does the asked thing.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,76 @@ function testFiles(filters) {
   return files.filter((f) => filters.some((p) => relative(root, f).includes(p)));
 }
 
+/**
+ * Runs infra/<folder>/start.sh and returns the setting it prints (`KAFKA_BROKERS=…`). A server
+ * that was already running belongs to someone else: it is used and never stopped, so only the
+ * folders this run started go into `started`.
+ */
+function startServer(folder, what, started) {
+  console.log(`tailor: starting a local ${what} (infra/${folder})`);
+  const result = spawnSync('bash', [join(root, 'infra', folder, 'start.sh')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (result.error) throw result.error;
+  process.stderr.write(result.stderr);
+  if (result.status !== 0) return undefined;
+  if (!/already running/.test(result.stderr)) started.push(folder);
+  const line = result.stdout.trim().split('\n').at(-1) ?? '';
+  const at = line.indexOf('=');
+  return { [line.slice(0, at)]: line.slice(at + 1) };
+}
+
+function stopServers(started) {
+  for (const folder of [...started].reverse()) {
+    run('bash', [join(root, 'infra', folder, 'stop.sh')]);
+  }
+}
+
+/**
+ * `npm run start:prod`: Kafka and Qdrant (the given KAFKA_BROKERS and QDRANT_URL, else local
+ * ones from infra/), then every service as its own process (services/mesh/dist/prod-main.js).
+ * When that ends (Ctrl-C reaches it from the terminal; SIGTERM to this process is passed on),
+ * the servers this run started are stopped.
+ */
+function startProd(args) {
+  const env = { ...process.env };
+  const started = [];
+  const servers = [
+    ['KAFKA_BROKERS', 'kafka', 'Kafka broker', 'Java 17 and Maven, or set KAFKA_BROKERS'],
+    [
+      'QDRANT_URL',
+      'qdrant',
+      'Qdrant server',
+      '../shared/bin/qdrant or QDRANT_BIN, or set QDRANT_URL',
+    ],
+  ];
+  for (const [variable, folder, what, needs] of servers) {
+    if (env[variable]?.trim()) continue;
+    const setting = startServer(folder, what, started);
+    if (setting === undefined) {
+      console.error(`tailor: the local ${what} did not start (it needs ${needs})`);
+      stopServers(started);
+      process.exit(1);
+    }
+    Object.assign(env, setting);
+  }
+  const child = spawn(
+    process.execPath,
+    [join(root, 'services', 'mesh', 'dist', 'prod-main.js'), ...args],
+    { cwd: root, env, stdio: 'inherit' },
+  );
+  // A Ctrl-C at the terminal reaches the child as well (one process group): this process only
+  // stays alive to stop the servers after it.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code) => {
+    stopServers(started);
+    process.exit(code ?? 1);
+  });
+}
+
 const [command = 'start', ...rest] = process.argv.slice(2);
 switch (command) {
   case 'build':
@@ -82,6 +152,11 @@ switch (command) {
     ensureInstalled();
     build();
     must(process.execPath, [join(root, 'services', 'mesh', 'dist', 'main.js'), ...rest]);
+    break;
+  case 'start:prod':
+    ensureInstalled();
+    build();
+    startProd(rest);
     break;
   case 'test': {
     ensureInstalled();
@@ -147,7 +222,7 @@ switch (command) {
     break;
   default:
     console.error(
-      `tailor: unknown command ${command} (start, test, build, check, fix, compose, bench)`,
+      `tailor: unknown command ${command} (start, start:prod, test, build, check, fix, compose, bench)`,
     );
     process.exit(2);
 }

@@ -80,6 +80,8 @@ export interface ProcessMeshOptions {
   readyTimeoutMs?: number;
   /** Longest wait for a graceful exit after SIGTERM before SIGKILL. */
   stopTimeoutMs?: number;
+  /** Aborting it during start stops the processes started so far, and the start rejects. */
+  signal?: AbortSignal;
 }
 
 /** The mesh with every service in its own process. */
@@ -211,7 +213,7 @@ export async function startProcessMesh(options: ProcessMeshOptions): Promise<Pro
       output: options.output ?? 'keep',
     });
     running.set(name, child);
-    await child.ready(origins[name], readyTimeoutMs);
+    await child.ready(origins[name], readyTimeoutMs, options.signal);
     return child;
   };
   const stopAll = async (): Promise<Partial<Record<MeshProcessName, ProcessExit>>> => {
@@ -229,6 +231,7 @@ export async function startProcessMesh(options: ProcessMeshOptions): Promise<Pro
   };
 
   try {
+    options.signal?.throwIfAborted();
     // The catalog first and the gateway last; the subgraphs between need only the catalog's
     // collections, so they start side by side.
     await start('catalog');
@@ -236,6 +239,7 @@ export async function startProcessMesh(options: ProcessMeshOptions): Promise<Pro
     const started = await Promise.allSettled(between.map((name) => start(name)));
     const failed = started.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+    options.signal?.throwIfAborted();
     await start('gateway');
   } catch (err) {
     await stopAll();

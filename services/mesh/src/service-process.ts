@@ -84,15 +84,16 @@ export class ServiceProcess {
 
   /**
    * Resolves once `<origin>/readyz` answers 200; rejects when the process exits first (with its
-   * last lines) or when `timeoutMs` passes.
+   * last lines), when `timeoutMs` passes, or when `signal` is aborted.
    */
-  async ready(origin: string, timeoutMs: number): Promise<void> {
+  async ready(origin: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exit: ProcessExit | undefined;
     void this.exited.then((e) => {
       exit = e;
     });
     for (;;) {
+      signal?.throwIfAborted();
       if (exit !== undefined) {
         throw new Error(
           `${this.name} exited during start (code ${exit.code}, signal ${exit.signal})` +
