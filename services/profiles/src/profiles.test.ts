@@ -95,6 +95,7 @@ function probedStore(inner: VectorStore, probe: StoreProbe): VectorStore {
     },
     updateVectors: (collection, points) => inner.updateVectors(collection, points),
     search: (collection, request) => inner.search(collection, request),
+    readMany: (collection, reads) => inner.readMany(collection, reads),
     scroll: (collection, request) => inner.scroll(collection, request),
     count: (collection, filter) => inner.count(collection, filter),
     delete: (collection, selector) => inner.delete(collection, selector),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import {
+  type BatchRead,
   type CollectionSpec,
   createAdapters,
   type Filter,
@@ -71,6 +72,10 @@ class FailingStore implements VectorStore {
   async search(collection: string, request: SearchRequest) {
     this.check();
     return this.inner.search(collection, request);
+  }
+  async readMany(collection: string, reads: readonly BatchRead[]) {
+    this.check();
+    return this.inner.readMany(collection, reads);
   }
   async scroll(collection: string, request: ScrollRequest) {
     this.check();

@@ -37,6 +37,7 @@ function countingStore(inner: VectorStore, calls: StoreCalls): VectorStore {
     },
     updateVectors: (collection, points) => inner.updateVectors(collection, points),
     search: (collection, request) => inner.search(collection, request),
+    readMany: (collection, reads) => inner.readMany(collection, reads),
     scroll: (collection, request) => inner.scroll(collection, request),
     count: (collection, filter) => inner.count(collection, filter),
     delete: (collection, selector) => inner.delete(collection, selector),

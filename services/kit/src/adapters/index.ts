@@ -33,6 +33,11 @@ import { createQdrantVectorStore } from './qdrant/index.js';
 export * from './embedded/index.js';
 export * from './models/index.js';
 export { withCollectionPrefix, withTopicPrefix } from './prefixed.js';
+export {
+  createQdrantVectorStore,
+  QDRANT_STORE_DEFAULTS,
+  type QdrantVectorStoreOptions,
+} from './qdrant/index.js';
 
 /**
  * `CF_DIMENSION`: length of the collaborative `cf` vectors on items and profiles (the model's

@@ -143,6 +143,17 @@ describe('withCollectionPrefix', () => {
           found.map((p) => p.id),
           ['near'],
         );
+        const [batched] = await store.readMany('items', [
+          {
+            kind: 'search',
+            request: { using: 'v', limit: 1, nearPoint: { id: 'u', collection: 'users' } },
+          },
+        ]);
+        assert.deepEqual(
+          batched?.points.map((p) => p.id),
+          ['near'],
+          'a batched search finds it too',
+        );
         assert.equal(await inner.count('run_items'), 2, 'the server holds run_items');
         assert.equal(await store.count('users'), 1);
       } finally {

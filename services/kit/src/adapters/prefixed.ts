@@ -8,6 +8,8 @@ import type {
   TopicSpec,
 } from '../ports/event-bus.js';
 import type {
+  BatchAnswer,
+  BatchRead,
   CollectionSpec,
   Filter,
   PointInput,
@@ -103,13 +105,24 @@ class PrefixedVectorStore implements VectorStore {
     return this.store.retrieve(this.name(collection), ids, options);
   }
 
-  search(collection: string, request: SearchRequest): Promise<ScoredPoint[]> {
+  private request(request: SearchRequest): SearchRequest {
     const from = request.nearPoint?.collection;
-    const prefixed: SearchRequest =
-      request.nearPoint === undefined || from === undefined
-        ? request
-        : { ...request, nearPoint: { ...request.nearPoint, collection: this.name(from) } };
-    return this.store.search(this.name(collection), prefixed);
+    return request.nearPoint === undefined || from === undefined
+      ? request
+      : { ...request, nearPoint: { ...request.nearPoint, collection: this.name(from) } };
+  }
+
+  search(collection: string, request: SearchRequest): Promise<ScoredPoint[]> {
+    return this.store.search(this.name(collection), this.request(request));
+  }
+
+  readMany(collection: string, reads: readonly BatchRead[]): Promise<BatchAnswer[]> {
+    return this.store.readMany(
+      this.name(collection),
+      reads.map((read) =>
+        read.kind === 'search' ? { ...read, request: this.request(read.request) } : read,
+      ),
+    );
   }
 
   scroll(collection: string, request: ScrollRequest): Promise<ScrollPage> {

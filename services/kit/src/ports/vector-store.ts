@@ -127,6 +127,15 @@ export interface ScrollPage {
   nextCursor: string | null;
 }
 
+/** One read of {@link VectorStore.readMany}. */
+export type BatchRead =
+  | { kind: 'search'; request: SearchRequest }
+  | { kind: 'retrieve'; ids: readonly string[]; options?: ReadOptions };
+
+/** The answer to one {@link BatchRead}, of the same kind. */
+export type BatchAnswer =
+  { kind: 'search'; points: ScoredPoint[] } | { kind: 'retrieve'; points: StoredPoint[] };
+
 /**
  * The VectorStore port: named-vector collections with payloads, exact or approximate nearest
  * neighbour search with filters. Implemented in-process (embedded) and on Qdrant.
@@ -152,6 +161,12 @@ export interface VectorStore {
   ): Promise<StoredPoint[]>;
   /** Nearest points first. */
   search(collection: string, request: SearchRequest): Promise<ScoredPoint[]>;
+  /**
+   * Several searches and retrieves of one collection at once, answered in the order asked, each
+   * exactly as {@link search} or {@link retrieve} would answer it alone. Qdrant sends them in one
+   * request, so a caller that needs several reads pays one round trip.
+   */
+  readMany(collection: string, reads: readonly BatchRead[]): Promise<BatchAnswer[]>;
   /** Pages through points in a stable order. */
   scroll(collection: string, request: ScrollRequest): Promise<ScrollPage>;
   count(collection: string, filter?: Filter): Promise<number>;

@@ -8,6 +8,7 @@ import type {
   Filter,
   Payload,
   PointInput,
+  SearchRequest,
   StoredPoint,
   VectorStore,
 } from '../ports/vector-store.js';
@@ -572,6 +573,67 @@ export function describeVectorStoreConformance(
           limit: 2,
         });
         assert.deepEqual(nobody, [], 'a point that is not there finds nothing');
+      });
+    });
+
+    describe('when reading many at once', () => {
+      test('answers each read as it would alone, in the order asked', async (store) => {
+        const collection = await fixture(store);
+        const filter: Filter = { must: [{ key: 'inStock', match: { value: true } }] };
+        const near: SearchRequest = { using: 'v', vector: [1, 0.2, 0], limit: 3, filter };
+        const byPoint: SearchRequest = { using: 'v', nearPoint: { id: 'p3' }, limit: 2 };
+        const answers = await store.readMany(collection, [
+          { kind: 'retrieve', ids: ['p5', 'p2', 'nobody'], options: { withPayload: ['price'] } },
+          { kind: 'search', request: near },
+          { kind: 'retrieve', ids: [] },
+          { kind: 'search', request: { ...byPoint, withVectors: true, withPayload: false } },
+        ]);
+        assert.deepEqual(
+          answers.map((a) => a.kind),
+          ['retrieve', 'search', 'retrieve', 'search'],
+        );
+        const [some, searched, none, nearP3] = answers;
+        assert.deepEqual(
+          [...(some?.points ?? [])].sort((a, b) => a.id.localeCompare(b.id)),
+          [
+            { id: 'p2', payload: { price: 25.5 } },
+            { id: 'p5', payload: { price: 50 } },
+          ],
+        );
+        const alone = await store.search(collection, near);
+        assert.deepEqual(
+          searched?.points.map((p) => p.id),
+          alone.map((p) => p.id),
+        );
+        assert.deepEqual(
+          searched?.points.map((p) => p.payload),
+          alone.map((p) => p.payload),
+        );
+        assertClose(
+          (searched?.points ?? []).map((p) => (p as { score: number }).score),
+          alone.map((p) => p.score),
+          'same scores',
+        );
+        assert.deepEqual(none?.points, []);
+        assert.deepEqual(
+          nearP3?.points.map((p) => p.id),
+          ['p4', 'p6'],
+        );
+        assert.deepEqual(nearP3?.points[0]?.payload, {});
+        assert.ok(nearP3?.points[0]?.vectors?.v instanceof Float32Array, 'vectors when asked');
+      });
+
+      test('finds nothing near a missing point without failing the other reads', async (store) => {
+        const collection = await fixture(store);
+        const [missing, found] = await store.readMany(collection, [
+          { kind: 'search', request: { using: 'v', nearPoint: { id: 'nobody' }, limit: 2 } },
+          { kind: 'retrieve', ids: ['p1'] },
+        ]);
+        assert.deepEqual(missing, { kind: 'search', points: [] });
+        assert.deepEqual(
+          found?.points.map((p) => p.id),
+          ['p1'],
+        );
       });
     });
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { CollectionLayoutError, TailorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type {
+  BatchAnswer,
+  BatchRead,
   CollectionSpec,
   Filter,
   Payload,
@@ -754,6 +756,19 @@ class EmbeddedVectorStore implements VectorStore {
       ...collection.pointAt(slot, request),
       score,
     }));
+  }
+
+  async readMany(name: string, reads: readonly BatchRead[]): Promise<BatchAnswer[]> {
+    const answers: BatchAnswer[] = [];
+    // In process there is no round trip to save: each read runs as it would alone.
+    for (const read of reads) {
+      answers.push(
+        read.kind === 'search'
+          ? { kind: 'search', points: await this.search(name, read.request) }
+          : { kind: 'retrieve', points: await this.retrieve(name, read.ids, read.options) },
+      );
+    }
+    return answers;
   }
 
   async scroll(name: string, request: ScrollRequest): Promise<ScrollPage> {

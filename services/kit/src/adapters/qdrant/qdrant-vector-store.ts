@@ -4,6 +4,8 @@ import type { Dispatcher } from 'undici';
 import { CollectionLayoutError, TailorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type {
+  BatchAnswer,
+  BatchRead,
   CollectionSpec,
   Distance,
   Filter,
@@ -419,10 +421,13 @@ export async function createQdrantVectorStore(
     return records.map((record) => toStored(record, withVectors));
   };
 
-  const search = async (collection: string, request: SearchRequest): Promise<ScoredPoint[]> => {
-    assertOpen();
+  /** The Query API request of a search, checked against the collection's layout. */
+  const searchQuery = (
+    collection: string,
+    vectors: NamedVectors,
+    request: SearchRequest,
+  ): Schemas['QueryRequest'] => {
     checkLimit(request.limit);
-    const vectors = await layout(collection);
     let query: Schemas['QueryInterface'];
     let lookupFrom: Schemas['LookupLocation'] | undefined;
     if (request.nearPoint === undefined) {
@@ -437,31 +442,120 @@ export async function createQdrantVectorStore(
         lookupFrom = { collection: holder, vector: using };
     }
     const filter = toOptionalQdrantFilter(request.filter);
-    const withVectors = request.withVectors ?? false;
+    return {
+      query,
+      using: request.using,
+      limit: request.limit,
+      with_payload: payloadSelector(request.withPayload),
+      with_vector: request.withVectors ?? false,
+      ...(filter === undefined ? {} : { filter }),
+      ...(lookupFrom === undefined ? {} : { lookup_from: lookupFrom }),
+    };
+  };
+
+  /** A retrieve as a Query API request: no query, so the points come in id order. */
+  const retrieveQuery = (
+    ids: readonly string[],
+    options: ReadOptions = {},
+  ): Schemas['QueryRequest'] => {
+    const points = [...new Set(ids)].map(toQdrantId);
+    return {
+      filter: { must: [{ has_id: points }] },
+      limit: points.length,
+      with_payload: payloadSelector(options.withPayload),
+      with_vector: options.withVectors ?? false,
+    };
+  };
+
+  const scored = (response: Schemas['QueryResponse'], withVectors: boolean): ScoredPoint[] =>
+    response.points.map((point) => ({ ...toStored(point, withVectors), score: point.score }));
+
+  const search = async (collection: string, request: SearchRequest): Promise<ScoredPoint[]> => {
+    assertOpen();
+    checkLimit(request.limit);
+    const body = searchQuery(collection, await layout(collection), request);
     let response: Schemas['QueryResponse'];
     try {
       response = await http.send<Schemas['QueryResponse']>(
         'POST',
         pointsPath(collection, '/query'),
-        {
-          query,
-          using: request.using,
-          limit: request.limit,
-          with_payload: payloadSelector(request.withPayload),
-          with_vector: withVectors,
-          ...(filter === undefined ? {} : { filter }),
-          ...(lookupFrom === undefined ? {} : { lookup_from: lookupFrom }),
-        },
+        body,
       );
     } catch (err) {
       // The port's promise for a reference to a point that is not there: nothing is near it.
       if (request.nearPoint !== undefined && isMissingPoint(err)) return [];
       return call(collection, `searching "${request.using}"`, () => Promise.reject(err));
     }
-    return response.points.map((point) => ({
-      ...toStored(point, withVectors),
-      score: point.score,
-    }));
+    return scored(response, request.withVectors ?? false);
+  };
+
+  const readMany = async (
+    collection: string,
+    reads: readonly BatchRead[],
+  ): Promise<BatchAnswer[]> => {
+    assertOpen();
+    checkCollectionName(collection);
+    const vectors = reads.some((read) => read.kind === 'search')
+      ? await layout(collection)
+      : undefined;
+    // Checked in full first, so a bad read sends nothing; empty retrieves need no request.
+    const sent: { index: number; body: Schemas['QueryRequest'] }[] = [];
+    reads.forEach((read, index) => {
+      if (read.kind === 'search')
+        sent.push({ index, body: searchQuery(collection, vectors!, read.request) });
+      else if (read.ids.length > 0)
+        sent.push({ index, body: retrieveQuery(read.ids, read.options) });
+    });
+    const answers: BatchAnswer[] = reads.map(
+      (read) => ({ kind: read.kind, points: [] }) as BatchAnswer,
+    );
+    if (sent.length === 0) return answers;
+    let responses: Schemas['QueryResponse'][];
+    try {
+      responses = await http.send<Schemas['QueryResponse'][]>(
+        'POST',
+        pointsPath(collection, '/query/batch'),
+        {
+          searches: sent.map((s) => s.body),
+        },
+      );
+    } catch (err) {
+      // One missing reference point fails the whole batch: the reads alone keep the port's promise.
+      const byPoint = reads.some(
+        (read) => read.kind === 'search' && read.request.nearPoint !== undefined,
+      );
+      if (byPoint && isMissingPoint(err)) return readOneByOne(collection, reads);
+      return call(collection, `reading ${sent.length} queries`, () => Promise.reject(err));
+    }
+    sent.forEach(({ index }, i) => {
+      const read = reads[index]!;
+      const response = responses[i] ?? { points: [] };
+      answers[index] =
+        read.kind === 'search'
+          ? { kind: 'search', points: scored(response, read.request.withVectors ?? false) }
+          : {
+              kind: 'retrieve',
+              points: response.points.map((point) =>
+                toStored(point, read.options?.withVectors ?? false),
+              ),
+            };
+    });
+    return answers;
+  };
+
+  const readOneByOne = async (
+    collection: string,
+    reads: readonly BatchRead[],
+  ): Promise<BatchAnswer[]> => {
+    const answers: BatchAnswer[] = [];
+    for (const read of reads) {
+      answers.push(
+        read.kind === 'search'
+          ? { kind: 'search', points: await search(collection, read.request) }
+          : { kind: 'retrieve', points: await retrieve(collection, read.ids, read.options) },
+      );
+    }
+    return answers;
   };
 
   const scroll = async (collection: string, request: ScrollRequest): Promise<ScrollPage> => {
@@ -525,6 +619,7 @@ export async function createQdrantVectorStore(
     updateVectors,
     retrieve,
     search,
+    readMany,
     scroll,
     count,
     delete: remove,
