@@ -55,7 +55,11 @@ export const generationEnvShape = {
   GENERATION_REQUEST_BUDGET_MS: env.int(2_000, 50, 600_000),
   /** LLM time one background answer may take, retries and the grounding retry included. */
   GENERATION_JOB_BUDGET_MS: env.int(120_000, 100, 3_600_000),
-  GENERATION_MAX_OUTPUT_TOKENS: env.int(400, 16, 8_192),
+  /**
+   * `max_tokens` of a completion. A description of at most 90 words is about 120 tokens of
+   * JSON; SmolLM2-135M averaged 98 for descriptions and 52 for ads (tests/e2e/llm.test.ts).
+   */
+  GENERATION_MAX_OUTPUT_TOKENS: env.int(160, 16, 8_192),
   /** Generated texts and thumbnails kept in memory (least recently used evicted first). */
   GENERATION_CACHE_MAX_ENTRIES: env.int(10_000, 0, 1_000_000),
   /** How long a grounded model answer is served from the cache (LRU-bounded by the entries above). */

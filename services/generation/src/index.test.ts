@@ -20,6 +20,7 @@ import { waitFor } from '@tailor/kit/testing';
 import { z } from 'zod';
 
 import { type GenerationConfig, generationEnvShape } from './config.js';
+import { PROMPT_VERSION } from './domain/prompt.js';
 import { type RunningGeneration, startGeneration } from './index.js';
 import { type FakeChatServer, startFakeChatServer } from './testing/fake-chat-server.js';
 import { BOARD, CRAFTED, itemPayload, profilePayload, SHOES } from './testing/fixtures.js';
@@ -441,7 +442,7 @@ describe('generation subgraph with the LLM writer', () => {
       for (const entity of entities) {
         assert.equal(entity.description.provider, 'openai-compatible');
         assert.equal(entity.description.model, 'local-test-model');
-        assert.equal(entity.description.promptVersion, 'prompt-v2');
+        assert.equal(entity.description.promptVersion, PROMPT_VERSION);
         assert.equal(entity.description.grounded, true);
         assert.equal(entity.ad.provider, 'openai-compatible');
         assert.match(

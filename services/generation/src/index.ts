@@ -99,6 +99,8 @@ function createParts(
           structuredOutput: config.GENERATION_STRUCTURED_OUTPUT,
           maxOutputTokens: config.GENERATION_MAX_OUTPUT_TOKENS,
           logger,
+          onUsage: (usage) =>
+            metrics.llmTokens(usage.kind, usage.promptTokens, usage.completionTokens),
         })
       : undefined;
   const writer = new CopyWriter({ ...(llm === undefined ? {} : { llm }), metrics });

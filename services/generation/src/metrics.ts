@@ -15,6 +15,8 @@ export interface GenerationMetrics {
   fallback(reason: FailureReason): void;
   /** A background model answer was started, written (grounded), failed, or dropped (queue full). */
   backgroundJob(result: BackgroundJobResult): void;
+  /** The server's token counts of one LLM completion. */
+  llmTokens(kind: 'description' | 'ad', promptTokens: number, completionTokens: number): void;
   /** Puts the metrics on a registry (the subgraph's). */
   register(registry: Registry): void;
 }
@@ -46,6 +48,21 @@ export function createGenerationMetrics(): GenerationMetrics {
     labelNames: ['result'],
     registers: [],
   });
+  const tokenBuckets = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+  const promptTokens = new Histogram({
+    name: 'tailor_generation_llm_prompt_tokens',
+    help: 'Prompt tokens of one LLM completion as the server counted them, by kind (description or ad).',
+    labelNames: ['kind'],
+    buckets: tokenBuckets,
+    registers: [],
+  });
+  const completionTokens = new Histogram({
+    name: 'tailor_generation_llm_completion_tokens',
+    help: 'Completion tokens of one LLM completion as the server counted them, by kind (description or ad).',
+    labelNames: ['kind'],
+    buckets: tokenBuckets,
+    registers: [],
+  });
   for (const result of ['started', 'written', 'failed', 'dropped']) jobs.inc({ result }, 0);
   // Every series exists from the start, so a rate over any of them reads 0 rather than nothing.
   for (const kind of ['description', 'ad', 'thumbnail']) {
@@ -58,11 +75,17 @@ export function createGenerationMetrics(): GenerationMetrics {
     providerDuration: (provider, seconds) => duration.observe({ provider }, seconds),
     fallback: (reason) => fallbacks.inc({ reason }),
     backgroundJob: (result) => jobs.inc({ result }),
+    llmTokens: (kind, prompt, completion) => {
+      promptTokens.observe({ kind }, prompt);
+      completionTokens.observe({ kind }, completion);
+    },
     register: (registry) => {
       registry.registerMetric(cache);
       registry.registerMetric(duration);
       registry.registerMetric(fallbacks);
       registry.registerMetric(jobs);
+      registry.registerMetric(promptTokens);
+      registry.registerMetric(completionTokens);
     },
   };
 }

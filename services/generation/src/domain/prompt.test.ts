@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { CRAFTED, HIKER, itemPayload, SHOES } from '../testing/fixtures.js';
+import { BOARD, CRAFTED, HIKER, itemPayload, SHOES } from '../testing/fixtures.js';
 import { itemFactsFromPayload } from './facts.js';
-import { adPrompt, correctionMessages, descriptionPrompt, parseAnswer } from './prompt.js';
+import {
+  adPrompt,
+  correctionMessages,
+  DESCRIPTION_CHARS,
+  descriptionPrompt,
+  parseAnswer,
+} from './prompt.js';
 
 const shoes = itemFactsFromPayload(SHOES);
 
@@ -17,34 +23,45 @@ describe('descriptionPrompt', () => {
       assert.match(system?.content ?? '', /data, never instructions/);
     });
 
-    it('passes the item as JSON inside the item_facts block', () => {
-      const block = /<item_facts>\n([\s\S]*?)\n<\/item_facts>/.exec(user?.content ?? '');
-      const item = JSON.parse(block?.[1] ?? 'null') as Record<string, unknown>;
-      assert.equal(item.title, 'Trail Running Shoes');
-      assert.equal(item.price_text, '89.90 EUR');
-      assert.deepEqual(item.attributes, { material: 'mesh', colour: 'blue', weight: '280 g' });
+    it('passes the item as one line per fact inside the data block', () => {
+      const block = /<data>\n([\s\S]*?)\n<\/data>/.exec(user?.content ?? '')?.[1] ?? '';
+      const lines = block.split('\n');
+      assert.ok(lines.includes('Title: Trail Running Shoes'), block);
+      assert.ok(lines.includes('Price: 89.90 EUR'), block);
+      assert.ok(lines.includes('material: mesh') && lines.includes('weight: 280 g'), block);
     });
 
-    it('names the matching interests and no user id', () => {
-      const block = /<shopper_interests>\n([\s\S]*?)\n<\/shopper_interests>/.exec(
-        user?.content ?? '',
+    it('names the interest to write around and the matching ones, and no user id', () => {
+      const content = user?.content ?? '';
+      assert.match(content, /for a shopper who likes hiking: say it suits hiking/);
+      assert.match(content, /^Shopper likes: hiking, outdoor$/m);
+      assert.match(content, /^Shopper picked: Camping Stove$/m);
+      assert.doesNotMatch(content, /user|demo-/i);
+    });
+
+    it('stays short: a small model on one thread spends most of its time reading', () => {
+      const words = prompt.messages
+        .map((m) => m.content)
+        .join(' ')
+        .split(/\s+/).length;
+      assert.ok(words < 200, `${words} words`);
+    });
+
+    it('bounds the answer in the schema', () => {
+      const text = (prompt.jsonSchema as { properties: { text: { maxLength: number } } }).properties
+        .text;
+      assert.equal(text.maxLength, DESCRIPTION_CHARS.max);
+    });
+  });
+
+  describe('when the user has no interest the item carries', () => {
+    it('asks for it to be called new next to what they like, never a match', () => {
+      const content = descriptionPrompt(itemFactsFromPayload(BOARD), HIKER).messages[1]?.content;
+      assert.match(
+        content ?? '',
+        /likes outdoor: say plainly it is something new next to outdoor, not that it is outdoor/,
       );
-      const shopper = JSON.parse(block?.[1] ?? 'null') as Record<string, unknown>;
-      assert.deepEqual(shopper.matching_interests, ['hiking', 'outdoor']);
-      assert.deepEqual(shopper.recently_liked_titles, ['Camping Stove']);
-      assert.deepEqual(Object.keys(shopper).sort(), [
-        'connection',
-        'matching_interests',
-        'ranked_interests',
-        'recently_liked_titles',
-        'top_categories',
-        'top_tags',
-      ]);
-      assert.deepEqual(shopper.connection, {
-        interest: 'hiking',
-        kind: 'item carries it',
-        item_category: 'outdoor',
-      });
+      assert.doesNotMatch(content ?? '', /Shopper likes/);
     });
   });
 
@@ -56,7 +73,8 @@ describe('descriptionPrompt', () => {
       const user = descriptionPrompt(facts, HIKER).messages[1]?.content ?? '';
       assert.doesNotMatch(user, /ignore previous instructions/i);
       assert.doesNotMatch(user, /FREE/);
-      assert.equal(user.match(/<\/item_facts>/g)?.length, 1);
+      assert.equal(user.match(/<\/data>/g)?.length, 1);
+      assert.doesNotMatch(user, /<\/?system>|<\/?item_facts>/);
     });
   });
 });

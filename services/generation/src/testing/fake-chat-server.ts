@@ -47,10 +47,34 @@ interface PromptFacts {
   price_text: string;
 }
 
+/** Lines of the data block that are not attributes of the item. */
+const NOT_ATTRIBUTES = new Set([
+  'Title',
+  'Category',
+  'Tags',
+  'Price',
+  'About',
+  'Shopper likes',
+  'Shopper picked',
+]);
+
+/** Reads the `<data>` block back: one `Label: value` line per fact. */
 function factsOf(request: ReceivedChatRequest): PromptFacts {
   const user = request.body.messages?.find((m) => m.role === 'user')?.content ?? '';
-  const block = /<item_facts>\n([\s\S]*?)\n<\/item_facts>/.exec(user)?.[1] ?? '{}';
-  return JSON.parse(block) as PromptFacts;
+  const block = /<data>\n([\s\S]*?)\n<\/data>/.exec(user)?.[1] ?? '';
+  const lines = block.split('\n').flatMap((line) => {
+    const at = line.indexOf(': ');
+    return at < 0 ? [] : [[line.slice(0, at), line.slice(at + 2)] as const];
+  });
+  const get = (label: string) => lines.find(([name]) => name === label)?.[1] ?? '';
+  const tags = get('Tags');
+  return {
+    title: get('Title'),
+    category: get('Category'),
+    tags: tags === '' ? [] : tags.split(', '),
+    attributes: Object.fromEntries(lines.filter(([name]) => !NOT_ATTRIBUTES.has(name))),
+    price_text: get('Price'),
+  };
 }
 
 function wantsAd(request: ReceivedChatRequest): boolean {
@@ -109,7 +133,14 @@ function obeyedAnswer(request: ReceivedChatRequest): object {
     : { text: `${word} `.repeat(40).trim() };
 }
 
-function completion(content: string): object {
+/** Words stand in for tokens: enough for a test to see that the counts are passed on. */
+function words(text: string): number {
+  return text.split(/\s+/).filter((w) => w !== '').length;
+}
+
+function completion(content: string, request: ReceivedChatRequest): object {
+  const prompt = words((request.body.messages ?? []).map((m) => m.content).join(' '));
+  const answer = words(content);
   return {
     id: 'chatcmpl-test',
     object: 'chat.completion',
@@ -118,7 +149,7 @@ function completion(content: string): object {
     choices: [
       { index: 0, finish_reason: 'stop', message: { role: 'assistant', content, refusal: null } },
     ],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    usage: { prompt_tokens: prompt, completion_tokens: answer, total_tokens: prompt + answer },
   };
 }
 
@@ -173,10 +204,10 @@ export async function startFakeChatServer(
           send(res, 500, { error: { message: 'the model fell over', type: 'server_error' } });
           return;
         case 'ungrounded':
-          send(res, 200, completion(JSON.stringify(ungroundedAnswer(request))));
+          send(res, 200, completion(JSON.stringify(ungroundedAnswer(request)), request));
           return;
         case 'obey':
-          send(res, 200, completion(JSON.stringify(obeyedAnswer(request))));
+          send(res, 200, completion(JSON.stringify(obeyedAnswer(request)), request));
           return;
         case 'no-structured-output':
           if (request.body.response_format !== undefined) {
@@ -189,15 +220,18 @@ export async function startFakeChatServer(
               200,
               completion(
                 `Here you go:\n\`\`\`json\n${JSON.stringify(groundedAnswer(request))}\n\`\`\``,
+                request,
               ),
             );
           }
           return;
         case 'gated':
-          held.push(() => send(res, 200, completion(JSON.stringify(groundedAnswer(request)))));
+          held.push(() =>
+            send(res, 200, completion(JSON.stringify(groundedAnswer(request)), request)),
+          );
           return;
         default:
-          send(res, 200, completion(JSON.stringify(groundedAnswer(request))));
+          send(res, 200, completion(JSON.stringify(groundedAnswer(request)), request));
       }
     })().catch(() => send(res, 400, { error: { message: 'bad request' } }));
   });

@@ -8,12 +8,13 @@ import { chooseDescription } from '../domain/chooser.js';
 import { TEMPLATE_PROVIDER } from '../domain/copy.js';
 import { itemFactsFromPayload } from '../domain/facts.js';
 import { checkDescription } from '../domain/grounding.js';
+import { PROMPT_VERSION } from '../domain/prompt.js';
 import type { GenerationMetrics } from '../metrics.js';
 import { type FakeChatServer, startFakeChatServer } from '../testing/fake-chat-server.js';
 import { CRAFTED, HIKER, SHOES } from '../testing/fixtures.js';
 import { CopyWriter, type WriteContext } from './copy-writer.js';
 import type { FailureReason } from './generation-failure.js';
-import { OpenAiWriter, type OpenAiWriterOptions } from './openai-writer.js';
+import { OpenAiWriter, type OpenAiWriterOptions, type TokenUsage } from './openai-writer.js';
 
 const shoes = itemFactsFromPayload(SHOES);
 const crafted = itemFactsFromPayload(CRAFTED);
@@ -33,6 +34,7 @@ function recordingMetrics(): GenerationMetrics & {
     providerDuration: (provider) => providers.push(provider),
     fallback: (reason) => fallbacks.push(reason),
     backgroundJob: () => {},
+    llmTokens: () => {},
     register: () => {},
   };
 }
@@ -80,11 +82,28 @@ describe('CopyWriter with the LLM writer', () => {
       const description = await writer().description(shoes, HIKER, context());
       assert.equal(description.provider, 'openai-compatible');
       assert.equal(description.model, 'local-test-model');
-      assert.equal(description.promptVersion, 'prompt-v2');
+      assert.equal(description.promptVersion, PROMPT_VERSION);
       assert.equal(description.grounded, true);
       assert.equal(description.fallbackReason, null);
       assert.match(description.text, /local test model/);
       assert.deepEqual(checkDescription(description, shoes).problems, []);
+    });
+
+    it("passes on the server's token counts of each completion, by kind", async () => {
+      const usages: TokenUsage[] = [];
+      await writer({ onUsage: (usage) => usages.push(usage) }).ad(
+        shoes,
+        HIKER,
+        'BANNER',
+        context(),
+      );
+      assert.equal(usages.length, 1);
+      const [usage] = usages;
+      const sent = server.requests[0]?.body.messages?.map((m) => m.content).join(' ') ?? '';
+      // The test server counts words as tokens.
+      assert.equal(usage?.kind, 'ad');
+      assert.equal(usage?.promptTokens, sent.split(/\s+/).filter((w) => w !== '').length);
+      assert.ok((usage?.completionTokens ?? 0) > 0);
     });
 
     it('asks for structured output with the JSON schema and sends the key', async () => {

@@ -8,7 +8,7 @@ import OpenAI, {
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 
 import type { StructuredOutputMode } from '../config.js';
-import { OPENAI_PROVIDER } from '../domain/copy.js';
+import { type CopyKind, OPENAI_PROVIDER } from '../domain/copy.js';
 import { type ChatMessage, parseAnswer, type Prompt, PROMPT_VERSION } from '../domain/prompt.js';
 import { ConcurrencyLimiter, SlotTimeoutError } from './concurrency-limiter.js';
 import { GenerationFailure } from './generation-failure.js';
@@ -31,6 +31,18 @@ export interface OpenAiWriterOptions {
   structuredOutput: StructuredOutputMode;
   maxOutputTokens: number;
   logger: Logger;
+  /**
+   * Told the server's token counts (`usage`) of every completion it answered, failed parses
+   * included: prompt length is what a small local model spends most of its time on.
+   */
+  onUsage?: (usage: TokenUsage) => void;
+}
+
+/** Tokens one completion took, as the server counted them. */
+export interface TokenUsage {
+  kind: CopyKind;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 /** What one completion came to: the validated value and the raw text (for a correction turn). */
@@ -43,6 +55,13 @@ export interface Completion<T> {
 const MIN_ATTEMPT_MS = 25;
 const MAX_BACKOFF_MS = 10_000;
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/**
+ * Sampling: a low temperature keeps a model close to the facts it is given, and a frequency
+ * penalty stops a small one from repeating a sentence until it runs out of words (SmolLM2-135M
+ * did that in most descriptions without it; see bench:llm).
+ */
+const TEMPERATURE = 0.3;
+const FREQUENCY_PENALTY = 0.5;
 
 /**
  * Any OpenAI-compatible chat API (OpenAI, vLLM, Ollama, llama.cpp server) through the `openai`
@@ -128,7 +147,8 @@ export class OpenAiWriter {
       model: this.model,
       messages: [...prompt.messages, ...followUp],
       max_tokens: this.options.maxOutputTokens,
-      temperature: 0.4,
+      temperature: TEMPERATURE,
+      frequency_penalty: FREQUENCY_PENALTY,
       ...this.responseFormat(prompt),
     };
     let completion;
@@ -142,6 +162,13 @@ export class OpenAiWriter {
       if (err instanceof APIConnectionTimeoutError && timeout < this.options.timeoutMs)
         throw budgetExhausted(err);
       throw err;
+    }
+    if (completion.usage !== undefined && completion.usage !== null) {
+      this.options.onUsage?.({
+        kind: prompt.kind,
+        promptTokens: completion.usage.prompt_tokens,
+        completionTokens: completion.usage.completion_tokens,
+      });
     }
     const choice = completion.choices[0];
     const raw = choice?.message.content ?? '';

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { llmForTests, waitFor } from '@tailor/kit/testing';
+
+import { query, startTestMesh, type TestMesh } from './harness.js';
+import { operation } from './operations.js';
+
+/*
+ * The whole Home query through the gateway, with a real small model (SmolLM2-135M-Instruct on
+ * llama.cpp's server, infra/llm/start.sh) writing descriptions and ads. The model is slower
+ * than a request, so the first answers are the template's while it writes in the background;
+ * the test asks again, a bounded number of times, until the model's own texts are served.
+ * Skipped with the reason when no LLM server is configured, except in CI, which starts one.
+ */
+
+const llm = await llmForTests();
+const skip = llm.available ? undefined : llm.skip;
+
+/** Home queries the test may send before model-written copy must have shown up. */
+const MAX_REQUESTS = 100;
+/** How long one request waits for model answers; the template answers after it. */
+const REQUEST_BUDGET_MS = 3_000;
+const OPENAI_PROVIDER = 'openai-compatible';
+const PENDING_REASON = 'request budget exhausted; model answer pending';
+
+interface Label {
+  provider: string;
+  model: string;
+  grounded: boolean;
+  fallbackReason: string | null;
+  modelAnswerPending: boolean;
+}
+
+interface HomeData {
+  user: {
+    recommendations: {
+      items: {
+        item: { id: string; title: string; price: { amount: number; currency: string } };
+        description: Label & { text: string };
+        ad: Label & { headline: string; body: string; callToAction: string };
+      }[];
+    };
+  };
+}
+
+const HOME = operation('Home');
+
+/**
+ * Every amount the text states as money, read independently of the generation service's own
+ * check: a number next to a currency symbol, code or word, either side.
+ */
+function statedPrices(text: string): number[] {
+  const currency = String.raw`(?:€|\$|£|¥|EUR|USD|GBP|JPY|euros?|dollars?|pounds?)`;
+  const amount = String.raw`(\d+(?:[.,]\d{1,2})?)`;
+  const pattern = new RegExp(
+    String.raw`${currency}\s?${amount}|${amount}\s?${currency}(?![a-z])`,
+    'gi',
+  );
+  return [...text.matchAll(pattern)].map((m) => Number((m[1] ?? m[2] ?? '').replace(',', '.')));
+}
+
+/** A sample of the generation subgraph's Prometheus text carrying `label`, 0 when absent. */
+function sample(metrics: string, name: string, label: string): number {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
+describe('the Home query with a real LLM writing the copy', () => {
+  let t: TestMesh | undefined;
+  let url: string;
+  let metricsUrl: string;
+
+  before(async () => {
+    if (!llm.available) return;
+    t = await startTestMesh({
+      GENERATION_PROVIDER: 'openai',
+      OPENAI_BASE_URL: llm.address.baseUrl,
+      OPENAI_MODEL: llm.address.model,
+      GENERATION_REQUEST_BUDGET_MS: String(REQUEST_BUDGET_MS),
+      // One CPU thread serves one answer at a time; more in flight would only queue there.
+      GENERATION_CONCURRENCY: '1',
+      GENERATION_TIMEOUT_MS: '60000',
+      GENERATION_MAX_OUTPUT_TOKENS: '160',
+      // A failed answer is asked for again on the next request, not held for a minute.
+      GENERATION_FALLBACK_CACHE_TTL_MS: '0',
+    });
+    url = t.mesh.gatewayUrl;
+    metricsUrl = t.mesh.subgraphUrls.generation.replace(/\/graphql$/, '/metrics');
+    await waitFor(
+      async () =>
+        (
+          await query<{ user: { profile: { eventCount: number } } }>(
+            url,
+            'query($id: ID!) { user(id: $id) { profile { eventCount } } }',
+            { id: 'demo-alice' },
+          )
+        ).user.profile.eventCount > 0,
+      { description: "demo-alice's history to be applied" },
+    );
+  });
+  after(async () => {
+    await t?.destroy();
+  });
+
+  describe('when a demo user asks for Home again and again', () => {
+    it(
+      'serves model-written descriptions and ads within a few requests, every text grounded, price-true and answered within the budget',
+      { skip, timeout: 20 * 60_000 },
+      async (test) => {
+        const modelDescriptions = new Set<string>();
+        const modelAds = new Set<string>();
+        let requests = 0;
+        while (requests < MAX_REQUESTS && (modelDescriptions.size === 0 || modelAds.size === 0)) {
+          requests += 1;
+          const home = await query<HomeData>(url, HOME, { userId: 'demo-alice' });
+          const items = home.user.recommendations.items;
+          assert.equal(items.length, 5);
+          for (const { item, description, ad } of items) {
+            const texts = [
+              { kind: 'description', label: description, text: description.text },
+              {
+                kind: 'ad',
+                label: ad,
+                text: `${ad.headline} ${ad.body} ${ad.callToAction}`,
+              },
+            ];
+            for (const { kind, label, text } of texts) {
+              const where = `${kind} of ${item.id} (request ${requests}): ${text}`;
+              assert.equal(label.grounded, true, where);
+              for (const price of statedPrices(text))
+                assert.equal(price, item.price.amount, `states a price of ${price}: ${where}`);
+              if (label.provider === OPENAI_PROVIDER) {
+                assert.equal(label.model, llm.available ? llm.address.model : '', where);
+                assert.equal(label.fallbackReason, null, where);
+                assert.equal(label.modelAnswerPending, false, where);
+              } else {
+                // The LLM is configured: a template answer always says why it stands in, and
+                // one waiting for the model says so rather than holding the request.
+                assert.equal(label.provider, 'template', where);
+                assert.ok(label.fallbackReason !== null, `no fallback reason: ${where}`);
+                assert.equal(label.modelAnswerPending, label.fallbackReason === PENDING_REASON);
+              }
+            }
+            if (description.provider === OPENAI_PROVIDER) modelDescriptions.add(item.id);
+            if (ad.provider === OPENAI_PROVIDER) modelAds.add(item.id);
+          }
+        }
+        const metrics = await (await fetch(metricsUrl)).text();
+        test.diagnostic(
+          metrics
+            .split('\n')
+            .filter((l) =>
+              /^tailor_generation_(fallbacks|background_jobs)_total\{.*\} [1-9]/.test(l),
+            )
+            .join('; '),
+        );
+        const tokens = (type: 'prompt' | 'completion', kind: string) => {
+          const name = `tailor_generation_llm_${type}_tokens`;
+          const count = sample(metrics, `${name}_count`, `kind="${kind}"`);
+          return {
+            count,
+            mean: count === 0 ? 0 : sample(metrics, `${name}_sum`, `kind="${kind}"`) / count,
+          };
+        };
+        for (const kind of ['description', 'ad']) {
+          const [prompt, completion] = [tokens('prompt', kind), tokens('completion', kind)];
+          test.diagnostic(
+            `${kind}: ${prompt.count} completions, ${prompt.mean.toFixed(0)} prompt and ${completion.mean.toFixed(0)} completion tokens on average`,
+          );
+          // The server's own counts reached the metrics, and the prompt is the short one.
+          assert.ok(prompt.count > 0, `no ${kind} completion counted`);
+          assert.ok(prompt.mean < 400, `${kind} prompts average ${prompt.mean} tokens`);
+          assert.ok(completion.mean <= 160, `${kind} answers average ${completion.mean} tokens`);
+        }
+        test.diagnostic(
+          `after ${requests} requests: model descriptions for ${modelDescriptions.size}, model ads for ${modelAds.size} of 5 items`,
+        );
+        assert.ok(
+          modelDescriptions.size > 0,
+          `no model-written description in ${requests} requests`,
+        );
+        assert.ok(modelAds.size > 0, `no model-written ad in ${requests} requests`);
+      },
+    );
+  });
+});
