@@ -63,6 +63,23 @@ export async function eventCount(
   return data.user.profile.eventCount;
 }
 
+/** Several users' event counts in one request: aliased `user` fields (mind GRAPHQL_MAX_ALIASES). */
+export async function eventCounts(
+  url: string,
+  users: readonly string[],
+  headers: Record<string, string> = {},
+): Promise<number[]> {
+  const vars = users.map((_, i) => `$u${i}: ID!`).join(', ');
+  const fields = users.map((_, i) => `u${i}: user(id: $u${i}) { profile { eventCount } }`);
+  const data = await query<Record<string, { profile: { eventCount: number } }>>(
+    url,
+    `query(${vars}) { ${fields.join(' ')} }`,
+    Object.fromEntries(users.map((id, i) => [`u${i}`, id])),
+    headers,
+  );
+  return users.map((_, i) => data[`u${i}`]?.profile.eventCount ?? Number.NaN);
+}
+
 /** In-stock item ids of one category, from the catalog through the gateway. */
 export async function itemsOfCategory(
   url: string,

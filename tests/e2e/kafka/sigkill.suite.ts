@@ -18,7 +18,7 @@ import { freePort, meshEnvSchema, processMain, ServiceProcess } from '@tailor/me
 import { PROFILES_GROUP_ID } from '@tailor/profiles';
 import type { Admin, Producer } from 'kafkajs';
 
-import { query } from '../harness.js';
+import { eventCounts } from '../graph.js';
 import {
   brokers,
   committedOffsets,
@@ -43,18 +43,6 @@ const CHUNK = 50;
  * before the group hands it the partitions.
  */
 const RESTART_WAIT = { timeoutMs: 120_000, intervalMs: 100 } as const;
-
-/** One request for every user's event count: the aliased `user` fields of the subgraph. */
-async function counts(url: string, users: readonly string[]): Promise<number[]> {
-  const vars = users.map((_, i) => `$u${i}: ID!`).join(', ');
-  const fields = users.map((_, i) => `u${i}: user(id: $u${i}) { profile { eventCount } }`);
-  const data = await query<Record<string, { profile: { eventCount: number } }>>(
-    url,
-    `query(${vars}) { ${fields.join(' ')} }`,
-    Object.fromEntries(users.map((id, i) => [`u${i}`, id])),
-  );
-  return users.map((_, i) => data[`u${i}`]?.profile.eventCount ?? Number.NaN);
-}
 
 /** Puts the demo catalog in the data dir the process will open, then lets go of the store. */
 async function seedItems(dataDir: string): Promise<string[]> {
@@ -150,7 +138,7 @@ export function describeProfilesKilled(): void {
           chunks,
           produce: (chunk) => produceEvents(producer!, chunk),
           inspect: () => inspect(dataDir, users, admin!),
-          countedSome: async () => (await counts(url, users)).some((c) => c > 0),
+          countedSome: async () => (await eventCounts(url, users)).some((c) => c > 0),
         });
         assert.equal((await first.exited).signal, 'SIGKILL', first.tail());
         t.diagnostic(
@@ -169,7 +157,7 @@ export function describeProfilesKilled(): void {
           description: 'the restarted process to commit the whole stream',
         });
         assert.deepEqual(
-          await counts(url, users),
+          await eventCounts(url, users),
           users.map(() => EVENTS / USERS),
         );
 
