@@ -4,6 +4,16 @@ import type { ServiceProcess } from '@tailor/mesh';
 
 import type { ContractEvent } from './broker.js';
 
+/**
+ * The session timeout (KAFKA_SESSION_TIMEOUT_MS) of the processes these suites kill: a restarted
+ * member waits for the killed one to miss its session before the group hands it the partitions,
+ * so shorter than the 30 s default makes the test quicker, and long enough that a busy machine
+ * does not drop live members.
+ */
+export const KILLED_SESSION_TIMEOUT_MS = 10_000;
+/** The wait for a restarted member to take over and commit the whole stream. */
+export const RESTART_WAIT = { timeoutMs: 120_000, intervalMs: 100 } as const;
+
 /** What a frozen profiles process had done: events counted, and where its store is ahead. */
 export interface Frozen {
   counted: number;

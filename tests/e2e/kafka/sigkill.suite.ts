@@ -33,16 +33,17 @@ import {
   topicEnds,
   unique,
 } from './broker.js';
-import { type Frozen, frozenState, killMidStream } from './kill-mid-stream.js';
+import {
+  type Frozen,
+  frozenState,
+  KILLED_SESSION_TIMEOUT_MS,
+  killMidStream,
+  RESTART_WAIT,
+} from './kill-mid-stream.js';
 
 const USERS = 10;
 const EVENTS = 1_000;
 const CHUNK = 50;
-/**
- * A restarted member waits for the killed one to miss its session (30 s in the Kafka bus)
- * before the group hands it the partitions.
- */
-const RESTART_WAIT = { timeoutMs: 120_000, intervalMs: 100 } as const;
 
 /** Puts the demo catalog in the data dir the process will open, then lets go of the store. */
 async function seedItems(dataDir: string): Promise<string[]> {
@@ -112,6 +113,7 @@ export function describeProfilesKilled(): void {
           EVENT_BUS: 'kafka',
           KAFKA_BROKERS: brokers.join(','),
           KAFKA_CLIENT_ID: 'tailor-e2e-sigkill',
+          KAFKA_SESSION_TIMEOUT_MS: String(KILLED_SESSION_TIMEOUT_MS),
           VECTOR_STORE: 'embedded',
           DATA_DIR: dataDir,
           PROFILES_PORT: String(port),

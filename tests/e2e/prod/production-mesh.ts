@@ -25,6 +25,7 @@ import {
   skipReason as kafkaSkipReason,
   stopBroker,
 } from '../kafka/broker.js';
+import { KILLED_SESSION_TIMEOUT_MS } from '../kafka/kill-mid-stream.js';
 
 /*
  * The production mode as a deployment runs it: every service its own OS process, Kafka and a
@@ -118,6 +119,7 @@ export async function startProductionMesh(): Promise<ProductionMesh> {
         KAFKA_BROKERS: brokers.join(','),
         KAFKA_NAME_PREFIX: topicPrefix,
         KAFKA_CLIENT_ID: run,
+        KAFKA_SESSION_TIMEOUT_MS: String(KILLED_SESSION_TIMEOUT_MS),
         ...storeSettings,
         USER_PSEUDONYM_SECRET: `prod-e2e-pseudonyms-${run}`,
         DATA_DIR: dataDir,

@@ -28,7 +28,7 @@ import {
   topicEnds,
   unique,
 } from '../kafka/broker.js';
-import { frozenState, killMidStream } from '../kafka/kill-mid-stream.js';
+import { frozenState, killMidStream, RESTART_WAIT } from '../kafka/kill-mid-stream.js';
 import {
   type ProductionMesh,
   skipReason,
@@ -39,11 +39,6 @@ import {
 /** Each hop is a Kafka round trip between processes; CI's machine is small and shared. */
 const KAFKA_WAIT = { timeoutMs: 60_000, intervalMs: 100 } as const;
 const TEST_TIMEOUT_MS = 120_000;
-/**
- * A restarted member waits for the killed one to miss its session (30 s in the Kafka bus)
- * before the group hands it the partitions.
- */
-const RESTART_WAIT = { timeoutMs: 120_000, intervalMs: 100 } as const;
 /** The SIGKILL stream: as many users as one aliased count query may ask for. */
 const USERS = 10;
 const EVENTS = 1_000;

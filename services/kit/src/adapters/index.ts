@@ -129,6 +129,11 @@ export const adapterEnvShape = {
   /** Names this process to the brokers. */
   KAFKA_CLIENT_ID: z.string().min(1, 'expected a client id').default('tailor'),
   /**
+   * How long a consumer may miss heartbeats before its group hands its partitions on: after a
+   * crash, the wait before another replica goes on (the broker allows 6 s to 300 s by default).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: env.int(30_000, 6_000, 300_000),
+  /**
    * `EVENT_BUS=kafka`: put before every topic and consumer group name (`staging.` makes
    * `staging.user-events` and the group `staging.profiles`), so deployments sharing a cluster
    * never meet. Every service of one deployment, and its outside producers, use the same.
@@ -234,6 +239,7 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
       clientId: config.KAFKA_CLIENT_ID,
       logger,
       defaultPartitions: config.BUS_PARTITIONS,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       ...(config.KAFKA_REPLICATION_FACTOR === undefined
         ? {}
         : { replicationFactor: config.KAFKA_REPLICATION_FACTOR }),

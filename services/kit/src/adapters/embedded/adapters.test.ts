@@ -69,6 +69,19 @@ describe('adapterEnvShape', () => {
       }
     });
 
+    it('stops naming KAFKA_SESSION_TIMEOUT_MS outside what brokers allow by default', () => {
+      for (const bad of ['5999', '300001', 'soon']) {
+        const err = configError(() =>
+          loadConfig(adapterEnvSchema, { KAFKA_SESSION_TIMEOUT_MS: bad }),
+        );
+        assert.match(
+          err.message,
+          /KAFKA_SESSION_TIMEOUT_MS: expected a whole number from 6000 to 300000/,
+        );
+      }
+      assert.equal(loadConfig(adapterEnvSchema, {}).KAFKA_SESSION_TIMEOUT_MS, 30_000);
+    });
+
     it('stops naming KAFKA_NAME_PREFIX or QDRANT_COLLECTION_PREFIX when it holds a slash or space', () => {
       for (const variable of ['KAFKA_NAME_PREFIX', 'QDRANT_COLLECTION_PREFIX']) {
         for (const bad of ['a/b', 'run 1', 'x'.repeat(101)]) {

@@ -45,12 +45,20 @@ export interface KafkaEventBusOptions {
    * brokers in the cluster, at most 3: one on a development broker, 3 in production.
    */
   replicationFactor?: number;
+  /**
+   * How long a consumer may go without a heartbeat before its group drops it and hands its
+   * partitions to the others: after a crash, the time before the survivors (or a restarted
+   * replica) go on. Shorter recovers sooner; too short drops members on a long GC pause. The
+   * broker allows 6 s to 300 s by default (`group.min/max.session.timeout.ms`).
+   */
+  sessionTimeoutMs?: number;
 }
 
 export const KAFKA_BUS_DEFAULTS = {
   retryInitialDelayMs: 500,
   retryMaxDelayMs: 30_000,
   defaultPartitions: 4,
+  sessionTimeoutMs: 30_000,
 } as const;
 
 /** Replication factor of the default when the cluster has at least this many brokers. */
@@ -66,12 +74,11 @@ const BROKER_ADDRESS = /^[^\s:]+:\d{1,5}$/;
 const MAX_REQUEST_BYTES = 512 * 1024;
 const MAX_REQUEST_MESSAGES = 1_000;
 /**
- * Session timeout and heartbeat interval of consumers: a member that misses heartbeats this long
- * is dropped from its group. Handlers and retry waits heartbeat at the interval, so a slow
- * handler or a long backoff does not cost the member its partitions.
+ * Heartbeats per session timeout: a member that misses heartbeats for the whole session is
+ * dropped from its group. Handlers and retry waits heartbeat at this interval, so a slow handler
+ * or a long backoff does not cost the member its partitions.
  */
-const SESSION_TIMEOUT_MS = 30_000;
-const HEARTBEAT_INTERVAL_MS = 3_000;
+const HEARTBEATS_PER_SESSION = 10;
 /**
  * How long a fetch waits on the broker for new messages. Delivery does not wait for it (the
  * broker answers as soon as a message arrives); it bounds how long `stop()` waits for an idle
@@ -177,6 +184,8 @@ interface SubscriptionContext {
   log: Logger;
   retryInitialDelayMs: number;
   retryMaxDelayMs: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
 }
 
 /**
@@ -219,8 +228,8 @@ class KafkaSubscription implements Subscription {
     const consumer = context.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      sessionTimeout: context.sessionTimeoutMs,
+      heartbeatInterval: context.heartbeatIntervalMs,
       maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     });
     const subscription = new KafkaSubscription(consumer, options, context, groupId);
@@ -377,7 +386,7 @@ class KafkaSubscription implements Subscription {
       heartbeat().catch((err: unknown) =>
         this.log.debug({ err }, 'heartbeat during a batch failed'),
       );
-    }, HEARTBEAT_INTERVAL_MS);
+    }, this.context.heartbeatIntervalMs);
     try {
       await this.options.handleBatch({ topic: this.options.topic, partition, messages });
     } finally {
@@ -395,7 +404,7 @@ class KafkaSubscription implements Subscription {
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0 || this.abort.signal.aborted) return;
-      await pause(Math.min(left, HEARTBEAT_INTERVAL_MS), this.abort.signal);
+      await pause(Math.min(left, this.context.heartbeatIntervalMs), this.abort.signal);
       if (!this.abort.signal.aborted) await heartbeat();
     }
   }
@@ -434,6 +443,11 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
     options.defaultPartitions,
     KAFKA_BUS_DEFAULTS.defaultPartitions,
   );
+  const sessionTimeoutMs = positiveInteger(
+    'sessionTimeoutMs',
+    options.sessionTimeoutMs,
+    KAFKA_BUS_DEFAULTS.sessionTimeoutMs,
+  );
   const configuredReplication =
     options.replicationFactor === undefined
       ? undefined
@@ -467,7 +481,15 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
 
   const subscriptions = new Set<KafkaSubscription>();
   let closing: Promise<void> | null = null;
-  const context: SubscriptionContext = { kafka, admin, log, retryInitialDelayMs, retryMaxDelayMs };
+  const context: SubscriptionContext = {
+    kafka,
+    admin,
+    log,
+    retryInitialDelayMs,
+    retryMaxDelayMs,
+    sessionTimeoutMs,
+    heartbeatIntervalMs: Math.floor(sessionTimeoutMs / HEARTBEATS_PER_SESSION),
+  };
 
   const assertOpen = () => {
     if (closing !== null) throw invalid('the bus is closed');
