@@ -1,9 +1,13 @@
 """Runs llama.cpp's OpenAI-compatible HTTP server (from the xllamacpp wheel) until SIGTERM/SIGINT.
 
 Usage: serve.py <model.gguf> <port> <threads> <context tokens> <alias>
-Binds 127.0.0.1 only. Started by start.sh; not meant to be run by hand.
+Binds 127.0.0.1 only. Started by start.sh, and by the generation service for
+GENERATION_PROVIDER=local; not meant to be run by hand. With TAILOR_LLM_PARENT_PID set, it also
+stops when that process is gone, so a server started for a process that was killed (SIGKILL
+runs no shutdown code) does not outlive it.
 """
 
+import os
 import signal
 import sys
 import threading
@@ -29,7 +33,15 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
+    parent = os.environ.get("TAILOR_LLM_PARENT_PID")
+    if parent is None:
+        stop.wait()
+        return
+    # Once the parent is gone the server is re-parented, so getppid() changes.
+    while not stop.wait(1.0):
+        if os.getppid() != int(parent):
+            print("parent process gone; stopping", flush=True)
+            stop.set()
 
 
 if __name__ == "__main__":

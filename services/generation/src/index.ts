@@ -11,7 +11,7 @@ import {
 } from '@tailor/kit';
 import type { GraphQLSchema } from 'graphql';
 
-import type { GenerationConfig } from './config.js';
+import { type GenerationConfig, llmLimits } from './config.js';
 import { GenerationService } from './generation.service.js';
 import { itemReferenceResolvers } from './graphql/item.reference.js';
 import { ItemResolver } from './graphql/item.resolver.js';
@@ -26,12 +26,14 @@ import { mountThumbnailRoute, THUMBNAILS_ROUTE } from './thumbnails/thumbnail.ro
 import { ThumbnailService } from './thumbnails/thumbnail.service.js';
 import { ThumbnailStore } from './thumbnails/thumbnail-store.js';
 import { CopyWriter } from './writers/copy-writer.js';
+import { type LocalLlmServer, startLocalLlmServer } from './writers/local-llm-server.js';
 import { OpenAiWriter } from './writers/openai-writer.js';
 
 export {
   DEFAULT_GENERATION_PORT,
   type GenerationConfig,
   generationEnvShape,
+  llmLimits,
   STRUCTURED_OUTPUT_MODES,
   type StructuredOutputMode,
 } from './config.js';
@@ -69,7 +71,9 @@ export interface RunningGeneration {
   /** `http://host:port/graphql`; thumbnails are under `/thumbnails/` on the same origin. */
   url: string;
   port: number;
-  /** Stops the server; the store stays open (its owner closes it). */
+  /** The llama.cpp server started for `GENERATION_PROVIDER=local`. */
+  localLlm?: { baseUrl: string; pid: number };
+  /** Stops the server (and a local LLM server); the store stays open (its owner closes it). */
   close(): Promise<void>;
 }
 
@@ -80,22 +84,43 @@ interface Parts {
   thumbnails: ThumbnailService;
 }
 
+/** The chat API the LLM writer talks to: OPENAI_* settings, or the local server's. */
+interface ChatEndpoint {
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  model: string;
+}
+
+function chatEndpoint(config: GenerationConfig, local?: LocalLlmServer): ChatEndpoint | undefined {
+  if (config.GENERATION_PROVIDER === 'openai') {
+    return {
+      baseUrl: config.OPENAI_BASE_URL,
+      apiKey: config.OPENAI_API_KEY,
+      model: config.OPENAI_MODEL,
+    };
+  }
+  if (local !== undefined) return { baseUrl: local.baseUrl, apiKey: undefined, model: local.model };
+  return undefined;
+}
+
 function createParts(
   deps: GenerationDeps,
   metrics: GenerationMetrics,
   publicBaseUrl: () => string,
+  endpoint: ChatEndpoint | undefined,
 ): Parts {
   const { config, logger } = deps;
+  const limits = llmLimits(config);
   const llm =
-    config.GENERATION_PROVIDER === 'openai'
+    endpoint !== undefined
       ? new OpenAiWriter({
-          baseUrl: config.OPENAI_BASE_URL,
-          apiKey: config.OPENAI_API_KEY,
-          model: config.OPENAI_MODEL,
-          timeoutMs: config.GENERATION_TIMEOUT_MS,
+          baseUrl: endpoint.baseUrl,
+          apiKey: endpoint.apiKey,
+          model: endpoint.model,
+          timeoutMs: limits.timeoutMs,
           maxRetries: config.GENERATION_MAX_RETRIES,
           retryInitialDelayMs: config.GENERATION_RETRY_INITIAL_DELAY_MS,
-          concurrency: config.GENERATION_CONCURRENCY,
+          concurrency: limits.concurrency,
           structuredOutput: config.GENERATION_STRUCTURED_OUTPUT,
           maxOutputTokens: config.GENERATION_MAX_OUTPUT_TOKENS,
           logger,
@@ -129,7 +154,7 @@ function createParts(
     requestBudgetMs: config.GENERATION_REQUEST_BUDGET_MS,
     cacheTtlMs: config.GENERATION_CACHE_TTL_MS,
     jobBudgetMs: config.GENERATION_JOB_BUDGET_MS,
-    concurrency: config.GENERATION_CONCURRENCY,
+    concurrency: limits.concurrency,
     queueMaxJobs: config.GENERATION_QUEUE_MAX_JOBS,
   });
   return { generation, settings: new SettingsSource(writer.identity), store, thumbnails };
@@ -161,22 +186,49 @@ async function schemaOf(parts: Parts): Promise<GraphQLSchema> {
 
 /** The generation subgraph schema (the supergraph compose script prints it). */
 export async function buildGenerationSchema(deps: GenerationDeps): Promise<GraphQLSchema> {
-  return schemaOf(createParts(deps, createGenerationMetrics(), () => 'http://127.0.0.1'));
+  // The schema does not depend on the writer: no local server is started for it.
+  const endpoint = chatEndpoint(deps.config);
+  return schemaOf(createParts(deps, createGenerationMetrics(), () => 'http://127.0.0.1', endpoint));
 }
 
 /**
  * Starts the generation subgraph: `Recommendation.description/ad/thumbnail` and the `Item`
- * fields on `/graphql`, thumbnails on `GET /thumbnails/<sha256>.png`.
+ * fields on `/graphql`, thumbnails on `GET /thumbnails/<sha256>.png`. With
+ * `GENERATION_PROVIDER=local` it first starts its own llama.cpp server, and stops it on close.
  */
 export async function startGeneration(
   deps: GenerationDeps & { host: string; port: number },
+): Promise<RunningGeneration> {
+  const { config } = deps;
+  const local =
+    config.GENERATION_PROVIDER === 'local'
+      ? await startLocalLlmServer({
+          modelPath: config.GENERATION_LOCAL_MODEL_PATH,
+          venvDir: config.GENERATION_LOCAL_VENV,
+          threads: config.GENERATION_LOCAL_THREADS,
+          contextTokens: config.GENERATION_LOCAL_CONTEXT_TOKENS,
+          startTimeoutMs: config.GENERATION_LOCAL_START_TIMEOUT_MS,
+          logger: deps.logger,
+        })
+      : undefined;
+  try {
+    return await startWithWriter(deps, local);
+  } catch (err) {
+    await local?.stop();
+    throw err;
+  }
+}
+
+async function startWithWriter(
+  deps: GenerationDeps & { host: string; port: number },
+  local: LocalLlmServer | undefined,
 ): Promise<RunningGeneration> {
   const metrics = createGenerationMetrics();
   const configured = deps.config.GENERATION_PUBLIC_BASE_URL?.replace(/\/+$/, '');
   // Without a configured base, URLs point at this server, whose port is known only once bound.
   let ownOrigin = '';
   const publicBaseUrl = () => configured ?? deps.publicBaseUrl?.().replace(/\/+$/, '') ?? ownOrigin;
-  const parts = createParts(deps, metrics, publicBaseUrl);
+  const parts = createParts(deps, metrics, publicBaseUrl, chatEndpoint(deps.config, local));
   const subgraph = await startSubgraph({
     name: 'generation',
     schema: await schemaOf(parts),
@@ -206,9 +258,12 @@ export async function startGeneration(
   return {
     url: subgraph.url,
     port: subgraph.port,
+    ...(local === undefined ? {} : { localLlm: { baseUrl: local.baseUrl, pid: local.pid } }),
     close: async () => {
       parts.generation.close();
       await subgraph.close();
+      // After the server: no request is left that could still be waiting on the model.
+      await local?.stop();
     },
   };
 }

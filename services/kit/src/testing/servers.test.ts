@@ -3,7 +3,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 
-import { dockerEngineAnswers, kafkaForTests, llmForTests, qdrantForTests } from './servers.js';
+import {
+  dockerEngineAnswers,
+  kafkaForTests,
+  llmForTests,
+  localLlmForTests,
+  qdrantForTests,
+} from './servers.js';
 
 describe('test servers', () => {
   describe('when the environment names a server', () => {
@@ -29,6 +35,11 @@ describe('test servers', () => {
       assert.match(qdrant.available ? '' : qdrant.skip, /QDRANT_URL is not set/);
       const llm = await llmForTests(env);
       assert.match(llm.available ? '' : llm.skip, /LLM_BASE_URL and LLM_MODEL are not set/);
+      const local = localLlmForTests({ LLM_CACHE_DIR: '/nonexistent/llm' });
+      assert.match(
+        local.available ? '' : local.skip,
+        /\/nonexistent\/llm\/venv\/bin\/python and .* missing \(run infra\/llm\/install.sh/,
+      );
     });
   });
 
@@ -38,6 +49,10 @@ describe('test servers', () => {
       await assert.rejects(kafkaForTests(env), /CI=true and KAFKA_BROKERS is not set/);
       await assert.rejects(qdrantForTests(env), /CI=true and QDRANT_URL is not set/);
       await assert.rejects(llmForTests(env), /CI=true and LLM_BASE_URL and LLM_MODEL are not set/);
+      assert.throws(
+        () => localLlmForTests({ ...env, LLM_CACHE_DIR: '/nonexistent/llm' }),
+        /CI=true and .* missing/,
+      );
     });
   });
 

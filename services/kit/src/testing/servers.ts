@@ -143,3 +143,33 @@ export function minilmForTests(env = process.env): TestServer<string> {
   }
   return { available: true, address: dir, stop: () => Promise.resolve() };
 }
+
+/** What GENERATION_PROVIDER=local runs: the venv with the server wheel and a GGUF model. */
+export interface LocalLlmInstall {
+  venvDir: string;
+  modelPath: string;
+}
+
+/**
+ * The venv and SmolLM2 weights infra/llm/install.sh puts in `LLM_CACHE_DIR` (default
+ * `~/.cache/tailor/llm`), or a skip reason naming the script. Not a server: the test starts its
+ * own from these, as `GENERATION_PROVIDER=local` does. In CI they must be there (.ci/run's
+ * infra/llm/start.sh installs them).
+ */
+export function localLlmForTests(env = process.env): TestServer<LocalLlmInstall> {
+  const dir = env.LLM_CACHE_DIR?.trim() || path.join(os.homedir(), '.cache', 'tailor', 'llm');
+  const install = {
+    venvDir: path.join(dir, 'venv'),
+    modelPath: path.join(dir, 'models', 'SmolLM2-135M-Instruct.Q4_1.gguf'),
+  };
+  const missing = [path.join(install.venvDir, 'bin', 'python'), install.modelPath].filter(
+    (file) => !existsSync(file),
+  );
+  if (missing.length > 0) {
+    return unavailable(
+      env,
+      `${missing.join(' and ')} missing (run infra/llm/install.sh, or set LLM_CACHE_DIR)`,
+    );
+  }
+  return { available: true, address: install, stop: () => Promise.resolve() };
+}
