@@ -74,8 +74,21 @@ async function qdrantCollections(url: string, prefix: string): Promise<string[]>
   return body.result.collections.map((c) => c.name).filter((name) => name.startsWith(prefix));
 }
 
-/** Starts the production mesh for one test run; call only when {@link skipReason} is undefined. */
-export async function startProductionMesh(): Promise<ProductionMesh> {
+/** One test run's own names on the shared servers, and its own directory. */
+export interface TestRun {
+  /** The settings that put every topic, group and collection of the run under its prefixes. */
+  env: Record<string, string>;
+  topicPrefix: string;
+  collectionPrefix: string;
+  qdrantUrl: string;
+  dataDir: string;
+  admin: Admin;
+  /** Removes every topic, group and collection of the run, and its directory. */
+  remove(): Promise<void>;
+}
+
+/** A new run on the servers; call only when {@link skipReason} is undefined. */
+export async function newTestRun(): Promise<TestRun> {
   if (!qdrant.available) throw new Error(qdrant.skip);
   const qdrantUrl = qdrant.address;
   const run = `e2e-${randomUUID().slice(0, 8)}`;
@@ -83,49 +96,63 @@ export async function startProductionMesh(): Promise<ProductionMesh> {
   const collectionPrefix = `${run}_`;
   const dataDir = mkdtempSync(join(tmpdir(), 'tailor-e2e-prod-'));
   const admin = await plainAdmin(`${run}-admin`);
-  const producer = await plainProducer(`${run}-producer`);
-  const storeSettings = {
-    VECTOR_STORE: 'qdrant',
-    QDRANT_URL: qdrantUrl,
-    QDRANT_COLLECTION_PREFIX: collectionPrefix,
+  return {
+    env: {
+      EVENT_BUS: 'kafka',
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_NAME_PREFIX: topicPrefix,
+      KAFKA_CLIENT_ID: run,
+      KAFKA_SESSION_TIMEOUT_MS: String(KILLED_SESSION_TIMEOUT_MS),
+      VECTOR_STORE: 'qdrant',
+      QDRANT_URL: qdrantUrl,
+      QDRANT_COLLECTION_PREFIX: collectionPrefix,
+      USER_PSEUDONYM_SECRET: `prod-e2e-pseudonyms-${run}`,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+    topicPrefix,
+    collectionPrefix,
+    qdrantUrl,
+    dataDir,
+    admin,
+    remove: async () => {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+      const groups = (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(topicPrefix));
+      if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+      for (const name of await qdrantCollections(qdrantUrl, collectionPrefix)) {
+        await fetch(`${qdrantUrl}/collections/${encodeURIComponent(name)}`, { method: 'DELETE' });
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
+}
+
+/** Starts the production mesh for one test run; call only when {@link skipReason} is undefined. */
+export async function startProductionMesh(): Promise<ProductionMesh> {
+  const run = await newTestRun();
+  const { topicPrefix, collectionPrefix, qdrantUrl, dataDir, admin } = run;
+  const producer = await plainProducer(`${run.env.KAFKA_CLIENT_ID}-producer`);
   // The store as every service opens it, settings and all: what the tests inspect.
   const { store, close: closeStore } = await createAdapters(
-    loadConfig(adapterEnvSchema, storeSettings),
+    loadConfig(adapterEnvSchema, run.env),
     silentLogger(),
     ['store'],
   );
   const cleanUp = async () => {
     await closeStore().catch(() => undefined);
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-    const groups = (await admin.listGroups()).groups
-      .map((g) => g.groupId)
-      .filter((g) => g.startsWith(topicPrefix));
-    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
-    for (const name of await qdrantCollections(qdrantUrl, collectionPrefix)) {
-      await fetch(`${qdrantUrl}/collections/${encodeURIComponent(name)}`, { method: 'DELETE' });
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await producer.disconnect().catch(() => undefined);
+    await run.remove();
   };
   let mesh: ProcessMesh;
   try {
     mesh = await startProcessMesh({
       ports: 'free',
-      env: {
-        ...tokenCheckingSettings(JWT_SECRET, GATEWAY_SECRET),
-        EVENT_BUS: 'kafka',
-        KAFKA_BROKERS: brokers.join(','),
-        KAFKA_NAME_PREFIX: topicPrefix,
-        KAFKA_CLIENT_ID: run,
-        KAFKA_SESSION_TIMEOUT_MS: String(KILLED_SESSION_TIMEOUT_MS),
-        ...storeSettings,
-        USER_PSEUDONYM_SECRET: `prod-e2e-pseudonyms-${run}`,
-        DATA_DIR: dataDir,
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-      },
+      env: { ...tokenCheckingSettings(JWT_SECRET, GATEWAY_SECRET), ...run.env },
     });
   } catch (err) {
     await cleanUp();
