@@ -112,6 +112,20 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return address.port;
 }
 
+/** Whether `port` on `host` can be bound now. */
+async function portFree(host: string, port: number): Promise<boolean> {
+  const server = createServer();
+  try {
+    server.listen(port, host);
+    await once(server, 'listening');
+    server.close();
+    await once(server, 'close');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function choosePorts(
   mode: 'free' | 'configured',
   env: Record<string, string | undefined>,
@@ -137,6 +151,21 @@ async function choosePorts(
     }
     taken.add(port);
     ports[name] = port;
+  }
+  if (mode === 'configured') {
+    // Said before any process starts, naming the setting: else a service dies on EADDRINUSE.
+    const busy: { variable: string; problem: string }[] = [];
+    for (const name of PROCESS_START_ORDER) {
+      if (await portFree(host, ports[name])) continue;
+      busy.push({
+        variable: PORT_VARIABLES[name],
+        problem: `port ${ports[name]} on ${host} is in use (another Tailor, npm start?); stop it or set ${PORT_VARIABLES[name]}`,
+      });
+    }
+    if (busy.length > 0) {
+      const lines = busy.map((i) => `  ${i.variable}: ${i.problem}`).join('\n');
+      throw new ConfigError(`Invalid configuration:\n${lines}`, busy);
+    }
   }
   return ports;
 }

@@ -118,7 +118,12 @@ for (const name of PROCESS_START_ORDER) {
     void stop(1);
   });
 }
-if (config.MESH_SEED_DEMO_USERS) await seedDemoUsersOnce(config, logger);
+if (config.MESH_SEED_DEMO_USERS) {
+  // Without the demo histories the mesh still serves everyone else: say so, keep running.
+  await seedDemoUsersOnce(config, logger).catch((err: unknown) =>
+    logger.error({ err }, 'the demo users could not be seeded'),
+  );
+}
 logger.info(
   { gatewayUrl: running.gatewayUrl, processes: running.origins, authMode: config.AUTH_MODE },
   'Tailor is up (production mode)',

@@ -264,7 +264,8 @@ describe('the production mode: each service its own process, on Kafka and Qdrant
   describe('when each process is restarted in turn', () => {
     it(
       'keeps items, profiles and thumbnails, and applies every event once across the restarts',
-      options,
+      // Seven stops and starts, each waiting on Kafka: the longest journey on a loaded machine.
+      skipReason === undefined ? { timeout: 240_000 } : options,
       async () => {
         const { url, mesh } = t!;
         const userId = unique('prod-returning');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { once } from 'node:events';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -53,6 +54,33 @@ describe('npm run start:prod (services/mesh prod-main)', () => {
         launcher.tail(),
         /EVENT_BUS: start:prod runs on kafka \(got "embedded"\); use npm start/,
       );
+    });
+  });
+
+  describe('when a port it needs is taken', () => {
+    it('refuses to start before any process, naming the port variable', async () => {
+      const held = createServer();
+      held.listen(0, '127.0.0.1');
+      await once(held, 'listening');
+      const { port } = held.address() as AddressInfo;
+      try {
+        const launcher = new ServiceProcess({
+          name: 'start:prod',
+          main: PROD_MAIN,
+          env: {
+            KAFKA_BROKERS: '127.0.0.1:1',
+            QDRANT_URL: 'http://127.0.0.1:1',
+            GATEWAY_PORT: String(port),
+          },
+        });
+        assert.deepEqual(await launcher.exited, { code: 1, signal: null });
+        assert.match(
+          launcher.tail(),
+          new RegExp(`GATEWAY_PORT: port ${port} on 127.0.0.1 is in use`),
+        );
+      } finally {
+        held.close();
+      }
     });
   });
 
