@@ -49,6 +49,13 @@ export const recommenderEnvShape = {
    * day's buzz.
    */
   RECOMMENDER_POPULARITY_HALF_LIFE_HOURS: env.positive(720),
+  /**
+   * How long the model version read from `models` is used before it is read again: a retrain
+   * reaches lists at most this late, and the store is not asked once per list (0: every list).
+   */
+  RECOMMENDER_MODEL_REFRESH_MS: env.int(1_000, 0, 60_000),
+  /** Items whose vectors are kept in memory (least recently used go first; 0 keeps none). */
+  RECOMMENDER_VECTOR_CACHE_ITEMS: env.int(20_000, 0, 1_000_000),
 };
 
 /** The parsed settings the recommender reads. */

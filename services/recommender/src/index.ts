@@ -18,6 +18,7 @@ import { UserResolver } from './graphql/user.resolver.js';
 import { User } from './graphql/user.type.js';
 import { createRecommenderMetrics, type RecommenderMetrics } from './metrics.js';
 import { RecommendationService } from './recommendation.service.js';
+import { countingStore } from './store-calls.js';
 import { TrendingService } from './trending.service.js';
 
 export { type RecommenderConfig, recommenderEnvShape } from './config.js';
@@ -42,9 +43,11 @@ export interface RunningRecommender {
 }
 
 function createServices(deps: RecommenderDeps, metrics: RecommenderMetrics) {
+  // Every read the recommender makes is counted by operation, lists' reads and trending's alike.
+  const store = countingStore(deps.store, (operation) => metrics.storeCalls.inc({ operation }));
   const trending = new TrendingService({
     bus: deps.bus,
-    store: deps.store,
+    store,
     logger: deps.logger,
     halfLifeHours: deps.config.RECOMMENDER_TRENDING_HALF_LIFE_HOURS,
     popularityHalfLifeHours: deps.config.RECOMMENDER_POPULARITY_HALF_LIFE_HOURS,
@@ -52,7 +55,7 @@ function createServices(deps: RecommenderDeps, metrics: RecommenderMetrics) {
   });
   const recommendations = new RecommendationService({
     config: deps.config,
-    store: deps.store,
+    store,
     bus: deps.bus,
     logger: deps.logger,
     trending,
@@ -122,6 +125,8 @@ export async function startRecommender(
         registry.registerMetric(metrics.served);
         registry.registerMetric(metrics.sources);
         registry.registerMetric(metrics.model);
+        registry.registerMetric(metrics.storeCalls);
+        registry.registerMetric(metrics.storeCallsPerList);
       },
     });
     return {

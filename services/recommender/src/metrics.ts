@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram } from '@tailor/kit';
 
 import { SOURCE_NAMES } from './domain/sources.js';
+import { STORE_OPERATIONS } from './store-calls.js';
 
 /** Strategy label values: the GraphQL enum, lowercase. */
 export type StrategyLabel = 'personalized' | 'trending';
@@ -15,6 +16,10 @@ export interface RecommenderMetrics {
   sources: Counter<'source'>;
   /** 1 for the collaborative model version last read from `models`; no series before one. */
   model: Gauge<'model_version'>;
+  /** Calls the recommender made to the vector store, by operation (one Qdrant request each). */
+  storeCalls: Counter<'operation'>;
+  /** Vector store calls one recommendation list took, by strategy. */
+  storeCallsPerList: Histogram<'strategy'>;
 }
 
 /** Creates the metrics unregistered, so a schema can be built without a server. */
@@ -44,8 +49,22 @@ export function createRecommenderMetrics(): RecommenderMetrics {
     labelNames: ['model_version'] as const,
     registers: [],
   });
+  const storeCalls = new Counter({
+    name: 'tailor_recommender_store_calls_total',
+    help: 'Calls the recommender made to the vector store, by operation (on Qdrant one request each; readMany is one batch).',
+    labelNames: ['operation'] as const,
+    registers: [],
+  });
+  const storeCallsPerList = new Histogram({
+    name: 'tailor_recommendation_store_calls',
+    help: 'Vector store calls one recommendation list took, by strategy (personalized or trending).',
+    labelNames: ['strategy'] as const,
+    buckets: [1, 2, 3, 4, 6, 8],
+    registers: [],
+  });
   // Every series exists from the start, so a rate over any reads 0 rather than nothing.
   for (const strategy of ['personalized', 'trending'] as const) served.inc({ strategy }, 0);
   for (const source of SOURCE_NAMES) sources.inc({ source }, 0);
-  return { duration, served, sources, model };
+  for (const operation of STORE_OPERATIONS) storeCalls.inc({ operation }, 0);
+  return { duration, served, sources, model, storeCalls, storeCallsPerList };
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
 import {
-  CF_VECTOR,
   CURRENT_MODEL_ID,
   type EventBus,
   ITEM_VECTOR,
@@ -49,13 +48,22 @@ import {
   sourcePlan,
 } from './domain/sources.js';
 import { Strategy } from './domain/strategy.js';
+import { ItemVectorCache } from './item-vectors.js';
 import type { RecommenderMetrics, StrategyLabel } from './metrics.js';
 import { collaborativeSource } from './sources/collaborative.source.js';
 import { contentSource } from './sources/content.source.js';
 import { newestSource } from './sources/newest.source.js';
 import { popularSource } from './sources/popular.source.js';
-import type { Candidate, CandidateSource } from './sources/source.js';
+import {
+  type Candidate,
+  type CandidateSource,
+  type FoundItem,
+  ITEM_FACT_KEYS,
+  type SourceRead,
+  toFound,
+} from './sources/source.js';
 import { trendingSource } from './sources/trending.source.js';
+import { countingStore } from './store-calls.js';
 import type { TrendingService } from './trending.service.js';
 
 /** One pick of a served list. */
@@ -125,6 +133,9 @@ export class RecommendationService {
   private readonly perItem: Readonly<Record<SourceName, number>>;
   /** The model version last read, to move the model metric when it changes. */
   private modelVersion: string | null = null;
+  /** The model point last read, and when (monotonic ms), reused for RECOMMENDER_MODEL_REFRESH_MS. */
+  private modelRead: { model: ModelView | null; at: number } | undefined;
+  private readonly vectors: ItemVectorCache;
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
   private readonly publishing = new Set<Promise<void>>();
 
@@ -138,6 +149,7 @@ export class RecommendationService {
     this.now = options.now ?? Date.now;
     this.weights = sourceWeights(options.config);
     this.perItem = candidatesPerItem(options.config);
+    this.vectors = new ItemVectorCache(options.config.RECOMMENDER_VECTOR_CACHE_ITEMS);
   }
 
   /**
@@ -155,22 +167,48 @@ export class RecommendationService {
     const started = process.hrtime.bigint();
     const now = this.now();
 
-    const [[point], [modelPoint]] = await Promise.all([
-      this.store.retrieve(PROFILES_COLLECTION, [userId], { withVectors: true }),
-      this.store.retrieve(MODELS_COLLECTION, [CURRENT_MODEL_ID]),
+    let calls = 0;
+    const store = countingStore(this.store, () => {
+      calls += 1;
+    });
+
+    const [[point], model] = await Promise.all([
+      store.retrieve(PROFILES_COLLECTION, [userId], { withVectors: true }),
+      this.currentModel(store),
     ]);
     const profile = readProfile(point, this.config.RECOMMENDER_SHORT_TERM_WEIGHT);
-    const model = readModel(modelPoint);
     this.noteModel(model);
     const cf = collaborativeUsable(profile.collaborative, model) ? profile.collaborative : null;
     const plan = sourcePlan({ content: profile.queryVector !== null, collaborative: cf !== null });
-    const sources = plan.map((planned) => ({ planned, source: this.sourceOf(planned, profile) }));
-    const excludeIds = [...profile.seenItemIds, ...context.excludeItemIds];
+    const sources = plan.map((planned) => ({
+      planned,
+      source: this.sourceOf(store, planned, profile),
+    }));
+    const excluded = new Set([...profile.seenItemIds, ...context.excludeItemIds]);
+    const citable = isPersonal(plan) ? citableInteractions(profile.recent) : [];
 
-    const [candidates, user] = await Promise.all([
-      this.gather(sources, first, context, excludeIds, now),
-      isPersonal(plan) ? this.userFacts(profile) : { recent: [], topTags: [] },
-    ]);
+    const { found, cited } = await this.gather(
+      store,
+      sources,
+      first,
+      context,
+      excluded,
+      citable,
+      now,
+    );
+    const vectors = await this.vectors.vectorsOf(
+      store,
+      [...found, ...cited.map((c) => c.found)],
+      model?.modelVersion ?? null,
+    );
+    const candidates = found.flatMap((item): Candidate[] => {
+      const v = vectors.get(item.itemId);
+      if (v === undefined) return [];
+      return [{ ...item, vector: v.content, ...(v.cf === undefined ? {} : { cf: v.cf }) }];
+    });
+    const user: UserFacts = isPersonal(plan)
+      ? { recent: citedInteractions(cited, vectors), topTags: profile.topTags }
+      : { recent: [], topTags: [] };
     const ranked = blend(
       candidates.map((candidate) => ({
         ...candidate,
@@ -224,6 +262,7 @@ export class RecommendationService {
       Number(process.hrtime.bigint() - started) / 1e9,
     );
     this.metrics.served.inc({ strategy: label });
+    this.metrics.storeCallsPerList.observe({ strategy: label }, calls);
     this.log.debug(
       {
         userId,
@@ -290,48 +329,119 @@ export class RecommendationService {
   }
 
   /** The source module of a planned source, for this user. */
-  private sourceOf(planned: PlannedSource, profile: ProfileView): CandidateSource {
+  private sourceOf(
+    store: VectorStore,
+    planned: PlannedSource,
+    profile: ProfileView,
+  ): CandidateSource {
     switch (planned.source) {
       case 'collaborative':
-        return collaborativeSource(this.store, profile.collaborative!.vector);
+        return collaborativeSource(profile.collaborative!.vector);
       case 'content':
-        return contentSource(this.store, profile.queryVector!);
+        return contentSource(profile.queryVector!);
       case 'popular':
-        return popularSource(this.store, this.trending.popular);
+        return popularSource(this.trending.popular);
       case 'trending':
-        return trendingSource(this.store, this.trending.counts);
+        return trendingSource(this.trending.counts);
       case 'newest':
-        return newestSource(this.store);
+        return newestSource(store);
     }
   }
 
   /**
-   * Asks the plan's sources for candidates in order, each skipping what the ones before found,
-   * so every source adds items of its own; a fill-only source is asked only while fewer than
-   * `first` were found.
+   * The plan's candidates, as if each source were asked in order skipping what the ones before
+   * found (a fill-only source only while fewer than `first` were found), and the items of the
+   * citable interactions: every batched source's read and the interactions' retrieve go to the
+   * store as one `readMany`, so a list costs one round trip here; a fill-only scan, when one is
+   * needed, is a read of its own.
    */
   private async gather(
+    store: VectorStore,
     sources: readonly { planned: PlannedSource; source: CandidateSource }[],
     first: number,
     context: RecommendationContext,
-    excludeIds: readonly string[],
+    excluded: ReadonlySet<string>,
+    citable: readonly { itemId: string; verb: CitedInteraction['verb'] }[],
     now: number,
-  ): Promise<Candidate[]> {
-    const found = new Map<string, Candidate>();
-    for (const { planned, source } of sources) {
-      if (planned.fillOnly && found.size >= first) continue;
-      const candidates = await source.candidates({
-        limit: candidateCount(this.perItem[source.name], first),
-        context,
-        excluded: new Set([...excludeIds, ...found.keys()]),
-        now,
-      });
-      for (const candidate of candidates) {
-        if (!found.has(candidate.itemId)) found.set(candidate.itemId, candidate);
-      }
-      if (candidates.length > 0) this.metrics.sources.inc({ source: source.name });
+  ): Promise<{
+    found: FoundItem[];
+    cited: { found: FoundItem; verb: CitedInteraction['verb'] }[];
+  }> {
+    const limitOf = (source: CandidateSource) => candidateCount(this.perItem[source.name], first);
+    const planned: { source: CandidateSource; read: SourceRead | null }[] = [];
+    let extra = 0;
+    for (const { planned: p, source } of sources) {
+      if (p.fillOnly || source.kind !== 'batched') continue;
+      const limit = limitOf(source);
+      planned.push({ source, read: source.plan({ limit, context, excluded, now }, extra) });
+      extra += limit;
     }
-    return [...found.values()];
+    const reads = planned.flatMap((p) => (p.read === null ? [] : [p.read.read]));
+    const citedIds = [...new Set(citable.map((c) => c.itemId))];
+    const answers =
+      reads.length === 0 && citedIds.length === 0
+        ? []
+        : await store.readMany(ITEMS_COLLECTION, [
+            ...reads,
+            ...(citedIds.length === 0
+              ? []
+              : [
+                  {
+                    kind: 'retrieve' as const,
+                    ids: citedIds,
+                    options: { withPayload: ITEM_FACT_KEYS },
+                  },
+                ]),
+          ]);
+
+    const found = new Map<string, FoundItem>();
+    const add = (source: CandidateSource, items: readonly FoundItem[]) => {
+      for (const item of items) if (!found.has(item.itemId)) found.set(item.itemId, item);
+      if (items.length > 0) this.metrics.sources.inc({ source: source.name });
+    };
+    const skipped = () => new Set([...excluded, ...found.keys()]);
+    let next = 0;
+    for (const { source, read } of planned) {
+      if (read === null) continue;
+      add(source, read.pick(answers[next]!, skipped()));
+      next += 1;
+    }
+    for (const { planned: p, source } of sources) {
+      if (!p.fillOnly || found.size >= first) continue;
+      const request = { limit: limitOf(source), context, excluded: skipped(), now };
+      if (source.kind === 'scanning') {
+        add(source, await source.find(request));
+      } else {
+        const read = source.plan(request, 0);
+        if (read === null) continue;
+        const [answer] = await store.readMany(ITEMS_COLLECTION, [read.read]);
+        add(source, read.pick(answer!, request.excluded));
+      }
+    }
+
+    const citedPoints = citedIds.length === 0 ? [] : (answers[next]?.points ?? []);
+    const byId = new Map(citedPoints.map((point) => [point.id, toFound(point)]));
+    const cited = citable.flatMap(({ itemId, verb }) => {
+      const item = byId.get(itemId);
+      return item === undefined ? [] : [{ found: item, verb }];
+    });
+    return { found: [...found.values()], cited };
+  }
+
+  /**
+   * The model in service: read from `models` at most every RECOMMENDER_MODEL_REFRESH_MS. A
+   * retrain rewrites every item's `cf` before it moves `current`, so lists already meet
+   * factors of two trainings for as long as that takes; the refresh adds at most its period.
+   */
+  private async currentModel(store: VectorStore): Promise<ModelView | null> {
+    const at = performance.now();
+    const refresh = this.config.RECOMMENDER_MODEL_REFRESH_MS;
+    if (this.modelRead !== undefined && at - this.modelRead.at < refresh)
+      return this.modelRead.model;
+    const [point] = await store.retrieve(MODELS_COLLECTION, [CURRENT_MODEL_ID]);
+    const model = readModel(point);
+    this.modelRead = { model, at };
+    return model;
   }
 
   /** Moves the model metric to the version in service when it changed. */
@@ -342,37 +452,6 @@ export class RecommendationService {
     this.metrics.model.reset();
     if (version !== null) this.metrics.model.set({ model_version: version }, 1);
     this.log.info({ modelVersion: version }, 'collaborative model in service');
-  }
-
-  /** What reasons may cite of the user: recent interactions with their items' facts, tags. */
-  private async userFacts(profile: ProfileView): Promise<UserFacts> {
-    return { recent: await this.citedInteractions(profile.recent), topTags: profile.topTags };
-  }
-
-  /** The user's recent positive interactions with the facts to cite them, newest first. */
-  private async citedInteractions(recent: readonly Interaction[]): Promise<CitedInteraction[]> {
-    const citable = recent.flatMap((interaction) => {
-      const verb = interactionVerb(interaction);
-      return verb === null ? [] : [{ itemId: interaction.itemId, verb }];
-    });
-    if (citable.length === 0) return [];
-    const points = await this.store.retrieve(
-      ITEMS_COLLECTION,
-      citable.map((c) => c.itemId),
-      { withVectors: true },
-    );
-    const byId = new Map(points.map((p) => [p.id, p]));
-    const seen = new Set<string>();
-    return citable.flatMap(({ itemId, verb }) => {
-      const point = byId.get(itemId);
-      const vector = point?.vectors?.[ITEM_VECTOR];
-      // The newest interaction with an item is the one worth citing.
-      if (point === undefined || vector === undefined || seen.has(itemId)) return [];
-      seen.add(itemId);
-      const cf = point.vectors?.[CF_VECTOR];
-      const title = readItem(point.payload, itemId).title;
-      return [{ title, verb, vector, ...(cf === undefined ? {} : { cf }) }];
-    });
   }
 
   /** The ids among `ids` of items that exist, are in stock and (if given) of the category. */
@@ -433,4 +512,36 @@ function signalsOf(
     if (value !== undefined) signals[source.name] = value;
   }
   return signals;
+}
+
+/** The user's recent positive interactions that a reason may cite, newest first. */
+function citableInteractions(
+  recent: readonly Interaction[],
+): { itemId: string; verb: CitedInteraction['verb'] }[] {
+  return recent.flatMap((interaction) => {
+    const verb = interactionVerb(interaction);
+    return verb === null ? [] : [{ itemId: interaction.itemId, verb }];
+  });
+}
+
+/** The cited interactions with their items' titles and vectors; the newest per item only. */
+function citedInteractions(
+  cited: readonly { found: FoundItem; verb: CitedInteraction['verb'] }[],
+  vectors: ReadonlyMap<string, { content: Float32Array; cf?: Float32Array }>,
+): CitedInteraction[] {
+  const seen = new Set<string>();
+  return cited.flatMap(({ found, verb }) => {
+    const v = vectors.get(found.itemId);
+    // The newest interaction with an item is the one worth citing.
+    if (v === undefined || seen.has(found.itemId)) return [];
+    seen.add(found.itemId);
+    return [
+      {
+        title: found.item.title,
+        verb,
+        vector: v.content,
+        ...(v.cf === undefined ? {} : { cf: v.cf }),
+      },
+    ];
+  });
 }

@@ -3,11 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  type BatchRead,
   DEFAULT_CF_DIMENSION,
   type EventBus,
   type EventType,
   publishUserEvents,
+  type ReadOptions,
   silentLogger,
+  type VectorStore,
 } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 
@@ -475,6 +478,85 @@ describe('recommender subgraph', () => {
         text,
         /tailor_recommendation_source_lists_total\{[^}]*source="collaborative"[^}]*\} [1-9]/,
       );
+    });
+  });
+
+  describe('when counting what the store is asked', () => {
+    const axis = (i: number, scale = 1) =>
+      Array.from({ length: DEFAULT_CF_DIMENSION }, (_, j) => (j === i ? scale : 0));
+
+    it('takes two store calls for a list once item vectors are known, reading none of them', async () => {
+      const asked: { operation: string; args: unknown[] }[] = [];
+      const spy = (store: VectorStore): VectorStore =>
+        new Proxy(store, {
+          get(target, key) {
+            const value: unknown = Reflect.get(target, key);
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              asked.push({ operation: String(key), args });
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        });
+      const t = await startRecommenderUnderTest({
+        config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000 },
+        wrapStore: spy,
+      });
+      try {
+        await t.putItems(ITEMS);
+        await t.putModel('m-1', { 'trail-boots': axis(0), cookbook: axis(0, 2), tent: axis(1) });
+        await t.putProfile({
+          userId: 'counted',
+          interactions: [{ itemId: 'trail-boots', type: 'like', at: Date.now() }],
+          tags: { hiking: 3 },
+          cf: { vector: axis(0), modelVersion: 'm-1' },
+        });
+        const cold = await recommend(t, { userId: 'counted', first: 3 });
+        asked.length = 0;
+        const warm = await recommend(t, { userId: 'counted', first: 3 });
+        assert.deepEqual(ids(warm.items), ids(cold.items), 'the same list from cached vectors');
+        assert.equal(warm.modelVersion, 'm-1');
+
+        const readsVectors = (call: { operation: string; args: unknown[] }) => {
+          if (call.operation === 'readMany') {
+            return (call.args[1] as BatchRead[]).some((read) =>
+              read.kind === 'search'
+                ? read.request.withVectors === true
+                : read.options?.withVectors === true,
+            );
+          }
+          return (call.args[2] as ReadOptions | undefined)?.withVectors === true;
+        };
+        const listCalls = asked.filter(
+          (call) => call.operation === 'readMany' || readsVectors(call) || call.args[0] !== 'items',
+        );
+        assert.deepEqual(
+          listCalls.map((call) => `${call.operation} ${String(call.args[0])}`),
+          ['retrieve profiles', 'readMany items'],
+        );
+        assert.deepEqual(
+          asked.filter(readsVectors).map((call) => call.args[0]),
+          ['profiles'],
+          "only the user's own vectors are read",
+        );
+
+        const metricsUrl = t.recommender.url.replace(/\/graphql$/, '/metrics');
+        const text = await (await fetch(metricsUrl)).text();
+        const bucket = (le: string) =>
+          Number(
+            new RegExp(
+              `tailor_recommendation_store_calls_bucket\\{(?=[^}]*le="${le}")(?=[^}]*strategy="personalized")[^}]*\\} (\\d+)`,
+            ).exec(text)?.[1],
+          );
+        assert.equal(bucket('2'), 1, 'the warm list took two calls');
+        assert.equal(bucket('4'), 2, 'the cold one also read the model and the item vectors');
+        assert.match(
+          text,
+          /tailor_recommender_store_calls_total\{[^}]*operation="readMany"[^}]*\} 2/,
+        );
+      } finally {
+        await t.close();
+      }
     });
   });
 

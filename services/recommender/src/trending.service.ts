@@ -115,6 +115,7 @@ export class TrendingService {
       const points = await this.store.retrieve(
         ITEMS_COLLECTION,
         unknown.slice(i, i + CATEGORY_LOOKUP_BATCH),
+        { withPayload: ['category'] },
       );
       for (const point of points) {
         const item = readItem(point.payload, point.id);

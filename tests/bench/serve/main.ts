@@ -15,15 +15,17 @@ import { msSince } from '../lib/stats.js';
 import { fetchHomeDirect } from './direct.js';
 import { homeOperation, withoutGeneration } from './home.js';
 import type { LoadPlan, LoadRun } from './load.js';
-import { runScaleCurve, type ScalePoint } from './scale.js';
+import { runScaleCurve, type ScalePoint, type ScaleStore } from './scale.js';
 
-const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--skip-scale | --only-scale]
+const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--stores <s,s>] [--skip-scale | --only-scale]
   --duration     seconds of each measured load (default 10; a warm-up of 3 s goes first)
   --connections  concurrent connections (client loops) of each load level, comma-separated
                  (default 1,8: one request at a time, then enough to keep both cores busy)
   --repeats      requests per catalog size of the scale curve (default 50)
+  --stores       vector stores of the scale curve (default embedded,qdrant; qdrant runs against
+                 QDRANT_URL, e.g. from infra/qdrant/start.sh, and is left out with a note without it)
   --skip-scale   only the Home query loads
-  --only-scale   only the scale curve of the embedded vector store (1k, 10k, 30k, 100k items)`;
+  --only-scale   only the scale curve (embedded: 1k, 10k, 30k, 100k items; qdrant: 1k, 10k, 100k)`;
 
 const LOAD_SCRIPT = fileURLToPath(new URL('./load.js', import.meta.url));
 const FIRST = 5;
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '1,8' },
       repeats: { type: 'string', default: '50' },
+      stores: { type: 'string', default: 'embedded,qdrant' },
       'skip-scale': { type: 'boolean', default: false },
       'only-scale': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -163,6 +166,16 @@ async function main(): Promise<void> {
     if (!(Number.isInteger(value) && value > 0))
       throw new Error(`--${flag} must be whole numbers above 0`);
   }
+  const stores = values.stores.split(',').map((store) => store.trim());
+  for (const store of stores) {
+    if (store !== 'embedded' && store !== 'qdrant')
+      throw new Error(`--stores takes embedded and qdrant, got ${JSON.stringify(store)}`);
+  }
+  const qdrantUrl = process.env.QDRANT_URL?.trim() || undefined;
+  const scaleStores = stores.filter(
+    (store): store is ScaleStore =>
+      store === 'embedded' || (store === 'qdrant' && qdrantUrl !== undefined),
+  );
   const runStarted = process.hrtime.bigint();
   say('Tailor serve bench');
 
@@ -174,13 +187,25 @@ async function main(): Promise<void> {
 
   let scale: ScalePoint[] = [];
   if (!values['skip-scale']) {
-    say('scale curve of the embedded vector store:');
-    scale = await runScaleCurve(repeats, (point) =>
+    if (stores.includes('qdrant') && qdrantUrl === undefined) {
+      say('Qdrant rows NOT RUN: QDRANT_URL is not set (bash infra/qdrant/start.sh)');
+    }
+    say(`scale curve of the vector stores (${scaleStores.join(', ')}):`);
+    scale = await runScaleCurve(scaleStores, repeats, qdrantUrl, say);
+    for (const point of scale) {
       say(
-        `  ${grouped(point.items)} items: recommendation p50 ${fixed(point.recommendationMs.p50, 1)} ms`,
-      ),
-    );
+        `  ${point.store} ${grouped(point.items)} items: recommendation p50 ${fixed(point.recommendationMs.p50, 1)} ms`,
+      );
+    }
   }
+  const p50Of = (store: ScaleStore, items: number) =>
+    scale.find((p) => p.store === store && p.items === items)?.recommendationMs.p50;
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? null : Number((a / b).toFixed(3));
+  const ratios = {
+    qdrantToEmbeddedRecommendation1k: ratio(p50Of('qdrant', 1_000), p50Of('embedded', 1_000)),
+    qdrant100kTo1kRecommendation: ratio(p50Of('qdrant', 100_000), p50Of('qdrant', 1_000)),
+  };
 
   if (runs.length > 0) {
     say();
@@ -227,6 +252,7 @@ async function main(): Promise<void> {
     say();
     printTable(
       [
+        'store',
         'items',
         'dim',
         'insert s',
@@ -238,6 +264,7 @@ async function main(): Promise<void> {
         'rss MiB',
       ],
       scale.map((p) => [
+        p.store,
         grouped(p.items),
         p.dimension,
         fixed(p.insertSeconds, 1),
@@ -273,9 +300,13 @@ async function main(): Promise<void> {
       throughput: Number(o.throughput.toFixed(3)),
     })),
     scale: {
-      what: "embedded vector store, synthetic unit vectors; store search = the recommender's candidate query for a top 10 (100 candidates, in stock, not seen, with vectors); recommend = recommendations(first: 10) on the recommender subgraph over loopback",
+      what: "each vector store (embedded in process; qdrant: the server at QDRANT_URL over loopback), synthetic unit vectors; store search = the recommender's content candidate query for a top 10 (100 candidates, in stock, not seen); recommend = recommendations(first: 10) on the recommender subgraph over loopback",
       repeats,
       points: scale,
+    },
+    ratios: {
+      what: 'recommend p50 of the scale curve: Qdrant over embedded at 1k items, and Qdrant at 100k over Qdrant at 1k, from this run (null where a row did not run)',
+      ...ratios,
     },
     durationSeconds: Number(totalSeconds.toFixed(1)),
   });

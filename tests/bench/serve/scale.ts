@@ -1,17 +1,23 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
 import {
   type ConsumedEvent,
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
   createHashedEmbedder,
+  createQdrantVectorStore,
   ITEM_VECTOR,
   type ItemPayload,
   ITEMS_COLLECTION,
   itemsCollectionSpec,
+  MODELS_COLLECTION,
   type PointInput,
   PROFILE_LONG_VECTOR,
   PROFILES_COLLECTION,
   silentLogger,
   type VectorStore,
+  withCollectionPrefix,
 } from '@tailor/kit';
 import { ProfileService, profileSettings } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
@@ -23,8 +29,14 @@ import { normal, seededRandom } from '../lib/random.js';
 import { msSince, rounded, summarize } from '../lib/stats.js';
 import { withTempDir } from '../lib/temp.js';
 
-/** Catalog sizes of the curve. */
-export const SCALE_SIZES = [1_000, 10_000, 30_000, 100_000] as const;
+/** Catalog sizes of the curve, per store. */
+export const SCALE_SIZES = {
+  embedded: [1_000, 10_000, 30_000, 100_000],
+  qdrant: [1_000, 10_000, 100_000],
+} as const;
+export type ScaleStore = keyof typeof SCALE_SIZES;
+/** How long a Qdrant collection may take to finish indexing after the inserts. */
+const QDRANT_INDEXED_TIMEOUT_MS = 300_000;
 const INSERT_BATCH = 1_000;
 const HISTORY_EVENTS = 50;
 const WARMUP_ROUNDS = 5;
@@ -34,6 +46,7 @@ const OUT_OF_STOCK_EVERY = 10;
 
 /** Latency of one catalog size. */
 export interface ScalePoint {
+  store: ScaleStore;
   items: number;
   dimension: number;
   insertSeconds: number;
@@ -41,7 +54,7 @@ export interface ScalePoint {
   storeSearchMs: ReturnType<typeof summarize>;
   /** A whole `recommendations(first: 10)` request to the recommender subgraph on loopback. */
   recommendationMs: ReturnType<typeof summarize>;
-  /** Resident memory of the bench process with the collection loaded. */
+  /** Resident memory of the bench process with every point loaded (Qdrant's is its own). */
   rssMiB: number;
 }
 
@@ -85,122 +98,208 @@ async function insertItems(store: VectorStore, count: number, dimension: number,
   }
 }
 
-/**
- * One point of the curve in a fresh directory: synthetic items of the production dimension,
- * a user with {@link HISTORY_EVENTS} likes applied by the real profile updater, then the
- * recommender subgraph asked `repeats` times for a top 10, and the store's search alone as often.
- */
-async function measureSize(items: number, repeats: number): Promise<ScalePoint> {
-  return withTempDir(`scale-${items}`, async (dataDir) => {
-    const logger = silentLogger();
-    const config = benchConfig(dataDir);
-    const dimension = config.EMBEDDING_DIMENSION;
-    const embedder = createHashedEmbedder({ dimension });
-    const store = await createEmbeddedVectorStore({ dataDir, logger });
-    const bus = await createEmbeddedEventBus({ dataDir, logger });
-    const now = Date.now();
-    try {
-      await store.ensureCollection(itemsCollectionSpec(dimension));
-      let started = process.hrtime.bigint();
-      await insertItems(store, items, dimension, now);
-      const insertSeconds = msSince(started) / 1000;
-
-      const profiles = new ProfileService({
-        store,
-        logger,
-        settings: profileSettings(config, dimension),
-        metrics: benchProfileMetrics(),
-      });
-      await profiles.ensureCollections();
-      const random = seededRandom(7);
-      const history: ConsumedEvent[] = Array.from({ length: HISTORY_EVENTS }, (_, i) => ({
-        event: {
-          eventId: `scale-${i}`,
-          userId: 'scale-user',
-          itemId: `item-${Math.floor(random() * items)}`,
-          type: 'like',
-          timestamp: now - (HISTORY_EVENTS - i) * 60_000,
-        },
-        partition: 0,
-        offset: String(i),
-      }));
-      await profiles.applyBatch(history);
-      const [profile] = await store.retrieve(PROFILES_COLLECTION, ['scale-user'], {
-        withVectors: true,
-      });
-      const query = profile?.vectors?.[PROFILE_LONG_VECTOR];
-      if (query === undefined) throw new Error('the profile updater wrote no vector');
-      const seen = (profile?.payload.seenItemIds ?? []) as string[];
-
-      const recommender = await startRecommender({
-        config,
-        logger,
-        bus,
-        store,
-        embedder,
-        host: '127.0.0.1',
-        port: 0,
-      });
-      const storeSearchMs: number[] = [];
-      const recommendationMs: number[] = [];
-      try {
-        // Interleaved, so both see the same heap and caches; the first rounds only warm up.
-        for (let i = 0; i < WARMUP_ROUNDS + repeats; i += 1) {
-          started = process.hrtime.bigint();
-          // The recommender's query for a top 10: 100 candidates, in stock, unseen, with vectors.
-          await store.search(ITEMS_COLLECTION, {
-            using: ITEM_VECTOR,
-            vector: query,
-            limit: 100,
-            withVectors: true,
-            filter: {
-              must: [{ key: 'inStock', match: { value: true } }],
-              must_not: [{ has_id: seen }],
-            },
-          });
-          if (i >= WARMUP_ROUNDS) storeSearchMs.push(msSince(started));
-
-          started = process.hrtime.bigint();
-          const data = await postGraphql<{
-            recommendations: { strategy: string; items: unknown[] };
-          }>(
-            recommender.url,
-            'query { recommendations(userId: "scale-user", first: 10) { strategy items { item { id } score } } }',
-          );
-          if (i >= WARMUP_ROUNDS) recommendationMs.push(msSince(started));
-          const list = data.recommendations;
-          if (list.strategy !== 'PERSONALIZED' || list.items.length !== 10) {
-            throw new Error(`unexpected list: ${JSON.stringify(list).slice(0, 200)}`);
-          }
-        }
-      } finally {
-        await recommender.close();
-      }
-      return {
-        items,
-        dimension,
-        insertSeconds: Number(insertSeconds.toFixed(2)),
-        storeSearchMs: rounded(summarize(storeSearchMs), 2),
-        recommendationMs: rounded(summarize(recommendationMs), 2),
-        rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
-      };
-    } finally {
-      await bus.close();
-      await store.close();
-    }
-  });
+/** One point of the curve, loaded and served, ready to be asked. */
+interface LoadedPoint {
+  store: ScaleStore;
+  items: number;
+  dimension: number;
+  insertSeconds: number;
+  /** One store search and one recommendation request, timed, in ms. */
+  ask(): Promise<{ searchMs: number; recommendationMs: number }>;
+  close(): Promise<void>;
 }
 
-/** The whole curve, smallest first; `progress` hears about each point as it is done. */
-export async function runScaleCurve(
-  repeats: number,
-  progress: (point: ScalePoint) => void,
-): Promise<ScalePoint[]> {
-  const points: ScalePoint[] = [];
-  for (const items of SCALE_SIZES) {
-    const point = await measureSize(items, repeats);
-    progress(point);
-    points.push(point);
+/**
+ * Loads one point of the curve: synthetic items of the production dimension in a fresh
+ * directory (embedded) or in collections of its own (Qdrant), a user with
+ * {@link HISTORY_EVENTS} likes applied by the real profile updater, and the recommender
+ * subgraph over that store.
+ */
+async function loadPoint(
+  kind: ScaleStore,
+  items: number,
+  qdrantUrl: string | undefined,
+  dataDir: string,
+): Promise<LoadedPoint> {
+  const logger = silentLogger();
+  const config = benchConfig(dataDir);
+  const dimension = config.EMBEDDING_DIMENSION;
+  const embedder = createHashedEmbedder({ dimension });
+  const prefix = `bench-scale-${process.pid}-${items}-`;
+  const made = [ITEMS_COLLECTION, PROFILES_COLLECTION, MODELS_COLLECTION].map((c) => prefix + c);
+  const store =
+    kind === 'qdrant'
+      ? withCollectionPrefix(
+          await createQdrantVectorStore({ url: qdrantUrl ?? '', logger }),
+          prefix,
+        )
+      : await createEmbeddedVectorStore({ dataDir, logger });
+  const bus = await createEmbeddedEventBus({ dataDir, logger });
+  const closeAll = async () => {
+    await bus.close();
+    if (kind === 'qdrant' && qdrantUrl !== undefined) await dropCollections(qdrantUrl, made);
+    await store.close();
+  };
+  const now = Date.now();
+  try {
+    await store.ensureCollection(itemsCollectionSpec(dimension));
+    const started = process.hrtime.bigint();
+    await insertItems(store, items, dimension, now);
+    if (kind === 'qdrant' && qdrantUrl !== undefined) {
+      await waitUntilIndexed(qdrantUrl, [prefix + ITEMS_COLLECTION]);
+    }
+    const insertSeconds = msSince(started) / 1000;
+
+    const profiles = new ProfileService({
+      store,
+      logger,
+      settings: profileSettings(config, dimension),
+      metrics: benchProfileMetrics(),
+    });
+    await profiles.ensureCollections();
+    const random = seededRandom(7);
+    const history: ConsumedEvent[] = Array.from({ length: HISTORY_EVENTS }, (_, i) => ({
+      event: {
+        eventId: `scale-${i}`,
+        userId: 'scale-user',
+        itemId: `item-${Math.floor(random() * items)}`,
+        type: 'like',
+        timestamp: now - (HISTORY_EVENTS - i) * 60_000,
+      },
+      partition: 0,
+      offset: String(i),
+    }));
+    await profiles.applyBatch(history);
+    const [profile] = await store.retrieve(PROFILES_COLLECTION, ['scale-user'], {
+      withVectors: true,
+    });
+    const query = profile?.vectors?.[PROFILE_LONG_VECTOR];
+    if (query === undefined) throw new Error('the profile updater wrote no vector');
+    const seen = (profile?.payload.seenItemIds ?? []) as string[];
+
+    const recommender = await startRecommender({
+      config,
+      logger,
+      bus,
+      store,
+      embedder,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    return {
+      store: kind,
+      items,
+      dimension,
+      insertSeconds: Number(insertSeconds.toFixed(2)),
+      ask: async () => {
+        let at = process.hrtime.bigint();
+        // The recommender's content query for a top 10: 100 candidates, in stock, unseen, the
+        // facts it reads and no vectors (those come from its cache).
+        await store.search(ITEMS_COLLECTION, {
+          using: ITEM_VECTOR,
+          vector: query,
+          limit: 100,
+          withPayload: ['itemId', 'title', 'category', 'tags', 'inStock', 'createdAt', 'updatedAt'],
+          filter: {
+            must: [{ key: 'inStock', match: { value: true } }],
+            must_not: [{ has_id: seen }],
+          },
+        });
+        const searchMs = msSince(at);
+        at = process.hrtime.bigint();
+        const data = await postGraphql<{
+          recommendations: { strategy: string; items: unknown[] };
+        }>(
+          recommender.url,
+          'query { recommendations(userId: "scale-user", first: 10) { strategy items { item { id } score } } }',
+        );
+        const recommendationMs = msSince(at);
+        const list = data.recommendations;
+        if (list.strategy !== 'PERSONALIZED' || list.items.length !== 10) {
+          throw new Error(`unexpected list: ${JSON.stringify(list).slice(0, 200)}`);
+        }
+        return { searchMs, recommendationMs };
+      },
+      close: async () => {
+        await recommender.close();
+        await closeAll();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
   }
-  return points;
+}
+
+/** Waits until Qdrant has indexed the collections (status green), so searches hit the index. */
+async function waitUntilIndexed(url: string, collections: readonly string[]): Promise<void> {
+  const deadline = Date.now() + QDRANT_INDEXED_TIMEOUT_MS;
+  for (const name of collections) {
+    for (;;) {
+      const response = await fetch(`${url}/collections/${encodeURIComponent(name)}`);
+      if (!response.ok) throw new Error(`Qdrant collection ${name}: HTTP ${response.status}`);
+      const info = (await response.json()) as { result?: { status?: string } };
+      if (info.result?.status === 'green') break;
+      if (Date.now() > deadline) throw new Error(`Qdrant collection ${name} not indexed in time`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function dropCollections(url: string, collections: readonly string[]): Promise<void> {
+  for (const name of collections) {
+    await fetch(`${url}/collections/${encodeURIComponent(name)}`, { method: 'DELETE' });
+  }
+}
+
+/**
+ * The whole curve: every point of every store is loaded first, then asked in rounds, one
+ * request to each point per round, so a load from elsewhere on the machine falls on all points
+ * alike and the ratios between them hold; the first rounds only warm up. Qdrant runs against the
+ * server at `qdrantUrl`, in collections of its own that it drops afterwards.
+ */
+export async function runScaleCurve(
+  stores: readonly ScaleStore[],
+  repeats: number,
+  qdrantUrl: string | undefined,
+  progress: (message: string) => void,
+): Promise<ScalePoint[]> {
+  return withTempDir('scale', async (dir) => {
+    const loaded: LoadedPoint[] = [];
+    try {
+      for (const kind of stores) {
+        for (const items of SCALE_SIZES[kind]) {
+          const dataDir = path.join(dir, `${kind}-${items}`);
+          mkdirSync(dataDir);
+          const point = await loadPoint(kind, items, qdrantUrl, dataDir);
+          loaded.push(point);
+          progress(`  ${kind} ${items} items loaded in ${point.insertSeconds} s`);
+        }
+      }
+      const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
+      const timings = loaded.map(() => ({
+        search: [] as number[],
+        recommendation: [] as number[],
+      }));
+      for (let round = 0; round < WARMUP_ROUNDS + repeats; round += 1) {
+        for (const [i, point] of loaded.entries()) {
+          const { searchMs, recommendationMs } = await point.ask();
+          if (round < WARMUP_ROUNDS) continue;
+          timings[i]!.search.push(searchMs);
+          timings[i]!.recommendation.push(recommendationMs);
+        }
+      }
+      return loaded.map((point, i) => ({
+        store: point.store,
+        items: point.items,
+        dimension: point.dimension,
+        insertSeconds: point.insertSeconds,
+        storeSearchMs: rounded(summarize(timings[i]!.search), 2),
+        recommendationMs: rounded(summarize(timings[i]!.recommendation), 2),
+        rssMiB,
+      }));
+    } finally {
+      for (const point of loaded) await point.close();
+    }
+  });
 }

@@ -1,36 +1,45 @@
-import { ITEM_VECTOR, ITEMS_COLLECTION, type VectorStore } from '@tailor/kit';
+import { ITEM_VECTOR } from '@tailor/kit';
 
 import { candidateFilter } from '../domain/request.js';
 import type { SourceName } from '../domain/sources.js';
 import { cosine } from '../domain/vectors.js';
-import { type Candidate, type CandidateSource, toCandidates } from './source.js';
+import { type BatchedSource, type Candidate, ITEM_FACT_KEYS, toFound } from './source.js';
 
 /**
  * A source that searches `items` over one named vector with the user's vector, the filters
- * applied by the store.
+ * applied by the store. Only the facts come back: scores and MMR use cached vectors.
  */
 export function searchSource(
-  store: VectorStore,
   name: SourceName,
   using: string,
   vector: Float32Array,
   signal: (candidate: Candidate) => number | undefined,
-): CandidateSource {
+): BatchedSource {
   return {
+    kind: 'batched',
     name,
-    candidates: async ({ limit, context, excluded }) => {
-      if (limit === 0) return [];
-      const hits = await store.search(ITEMS_COLLECTION, {
-        using,
-        vector,
-        limit,
-        withVectors: true,
-        filter: candidateFilter({
-          excludeIds: [...excluded],
-          ...(context.category === undefined ? {} : { category: context.category }),
-        }),
-      });
-      return toCandidates(hits);
+    plan: ({ limit, context, excluded }, extra) => {
+      if (limit === 0) return null;
+      return {
+        read: {
+          kind: 'search',
+          request: {
+            using,
+            vector,
+            limit: limit + extra,
+            withPayload: ITEM_FACT_KEYS,
+            filter: candidateFilter({
+              excludeIds: [...excluded],
+              ...(context.category === undefined ? {} : { category: context.category }),
+            }),
+          },
+        },
+        pick: (answer, found) =>
+          answer.points
+            .filter((point) => !found.has(point.id))
+            .slice(0, limit)
+            .map(toFound),
+      };
     },
     signal,
   };
@@ -41,8 +50,8 @@ export function searchSource(
  * blended long/short query vector. Reaches every item, those the collaborative model does not
  * cover yet included; its signal is the cosine.
  */
-export function contentSource(store: VectorStore, queryVector: Float32Array): CandidateSource {
-  return searchSource(store, 'content', ITEM_VECTOR, queryVector, (candidate) =>
+export function contentSource(queryVector: Float32Array): BatchedSource {
+  return searchSource('content', ITEM_VECTOR, queryVector, (candidate) =>
     cosine(queryVector, candidate.vector),
   );
 }

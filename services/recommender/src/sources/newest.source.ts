@@ -2,7 +2,7 @@ import { ITEMS_COLLECTION, type StoredPoint, type VectorStore } from '@tailor/ki
 
 import { candidateFilter } from '../domain/request.js';
 import { freshness } from '../domain/scoring.js';
-import { type CandidateSource, toCandidates } from './source.js';
+import { ITEM_FACT_KEYS, type ScanningSource, toFound } from './source.js';
 
 /**
  * Most catalog points the newest source looks at. The store has no order by date, so "newest
@@ -15,10 +15,11 @@ const SCAN_PAGE_SIZE = 250;
  * The newest matching catalog items, so a list is full even before anyone has done anything;
  * signal: freshness, `2^(−age / 30 days)`, for every candidate.
  */
-export function newestSource(store: VectorStore): CandidateSource {
+export function newestSource(store: VectorStore): ScanningSource {
   return {
+    kind: 'scanning',
     name: 'newest',
-    candidates: async ({ limit, context, excluded }) => {
+    find: async ({ limit, context, excluded }) => {
       if (limit === 0) return [];
       const filter = candidateFilter({
         excludeIds: [...excluded],
@@ -30,13 +31,14 @@ export function newestSource(store: VectorStore): CandidateSource {
         const page = await store.scroll(ITEMS_COLLECTION, {
           limit: Math.min(SCAN_PAGE_SIZE, CATALOG_FILL_SCAN_LIMIT - points.length),
           filter,
-          withVectors: true,
+          withPayload: ITEM_FACT_KEYS,
           ...(cursor === undefined ? {} : { cursor }),
         });
         points.push(...page.points);
         cursor = page.nextCursor ?? undefined;
       } while (cursor !== undefined && points.length < CATALOG_FILL_SCAN_LIMIT);
-      return toCandidates(points)
+      return points
+        .map(toFound)
         .sort((a, b) => b.item.createdAt - a.item.createdAt)
         .slice(0, limit);
     },

@@ -1,13 +1,33 @@
-import { CF_VECTOR, ITEM_VECTOR, type StoredPoint } from '@tailor/kit';
+import type { BatchAnswer, BatchRead, StoredPoint } from '@tailor/kit';
 
 import { type ItemFacts, readItem } from '../domain/item.js';
 import type { RecommendationContext } from '../domain/request.js';
 import type { SourceName } from '../domain/sources.js';
 
-/** An item some source found, with what every signal and MMR need. */
-export interface Candidate {
+/**
+ * The payload keys the recommender reads of an item: its facts, and `updatedAt`, which keys the
+ * item's vectors in the vector cache. Sources ask for these only, never for vectors.
+ */
+export const ITEM_FACT_KEYS = [
+  'itemId',
+  'title',
+  'category',
+  'tags',
+  'inStock',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+/** An item a source found: its facts, no vectors yet. */
+export interface FoundItem {
   itemId: string;
   item: ItemFacts;
+  /** The payload's `updatedAt` (0 when absent): a vector cached for another value is stale. */
+  updatedAt: number;
+}
+
+/** A found item with what every signal and MMR need. */
+export interface Candidate extends FoundItem {
   /** The content vector: MMR compares picks with it, the content signal scores it. */
   vector: Float32Array;
   /** The item's collaborative factors; absent until the model covers the item. */
@@ -19,41 +39,59 @@ export interface SourceRequest {
   /** Candidates wanted (from the source's per-item setting). */
   limit: number;
   context: RecommendationContext;
-  /** Never to offer: seen by the user, excluded by the client, or found by an earlier source. */
+  /** Never to offer: seen by the user or excluded by the client. */
   excluded: ReadonlySet<string>;
   /** Epoch ms. */
   now: number;
 }
 
 /**
- * One way of finding candidates. Every source also scores any candidate, whoever found it, so
- * the scorer can weigh all the evidence on every item: `signal` is the raw value
- * ({@link SIGNAL_NORMALIZATION} says how it is normalized), undefined for no evidence.
+ * A source's part of the one batched read of `items`: the read, and how to pick the source's
+ * candidates from its answer. `pick` gets `excluded` grown by what earlier sources found.
  */
-export interface CandidateSource {
+export interface SourceRead {
+  read: BatchRead;
+  pick(answer: BatchAnswer, excluded: ReadonlySet<string>): FoundItem[];
+}
+
+interface SourceBase {
   readonly name: SourceName;
-  /** In-stock items of the context's category, none of `excluded`, with vectors. */
-  candidates(request: SourceRequest): Promise<Candidate[]>;
+  /**
+   * The raw signal of any candidate, whoever found it ({@link SIGNAL_NORMALIZATION} says how it
+   * is normalized), undefined for no evidence. Every source scores every candidate, so the
+   * scorer weighs all the evidence on every item.
+   */
   signal(candidate: Candidate, now: number): number | undefined;
 }
 
-/** A stored item point (retrieved with vectors) as a candidate, or null without a content vector. */
-export function toCandidate(point: StoredPoint): Candidate | null {
-  const vector = point.vectors?.[ITEM_VECTOR];
-  if (vector === undefined) return null;
-  const cf = point.vectors?.[CF_VECTOR];
+/**
+ * A source whose candidates come from one read that can share a batch with the other sources'
+ * reads. Sources are meant to be asked in order, each skipping what the ones before found; in
+ * one batch they cannot see each other's finds, so each reads `extra` more than `limit` (the
+ * most the earlier ones can find) and `pick` drops what they found: the same items as asking
+ * one after the other, in one round trip.
+ */
+export interface BatchedSource extends SourceBase {
+  readonly kind: 'batched';
+  /** Null when there is nothing to read (a limit of 0, no counts yet). */
+  plan(request: SourceRequest, extra: number): SourceRead | null;
+}
+
+/** A source that needs reads of its own (a scan); asked after the batch, when still needed. */
+export interface ScanningSource extends SourceBase {
+  readonly kind: 'scanning';
+  /** In-stock items of the context's category, none of `excluded`. */
+  find(request: SourceRequest): Promise<FoundItem[]>;
+}
+
+export type CandidateSource = BatchedSource | ScanningSource;
+
+/** A stored item point as a found item. */
+export function toFound(point: StoredPoint): FoundItem {
+  const updatedAt = point.payload.updatedAt;
   return {
     itemId: point.id,
     item: readItem(point.payload, point.id),
-    vector,
-    ...(cf === undefined ? {} : { cf }),
+    updatedAt: typeof updatedAt === 'number' ? updatedAt : 0,
   };
-}
-
-/** The points as candidates, those without a content vector left out. */
-export function toCandidates(points: readonly StoredPoint[]): Candidate[] {
-  return points.flatMap((point) => {
-    const candidate = toCandidate(point);
-    return candidate === null ? [] : [candidate];
-  });
 }

@@ -97,7 +97,12 @@ const DAY_MS = 86_400_000;
 
 /** The recommender's config from an empty environment (all defaults), with overrides. */
 export function testConfig(overrides: Partial<RecommenderConfig> = {}): RecommenderConfig {
-  return { ...loadConfig(z.object(recommenderEnvShape), {}), ...overrides };
+  // Tests swap models and expect the next list to see it: the model is read for every list.
+  return {
+    ...loadConfig(z.object(recommenderEnvShape), {}),
+    RECOMMENDER_MODEL_REFRESH_MS: 0,
+    ...overrides,
+  };
 }
 
 /** The text items are embedded from in tests: what the catalog embeds, roughly. */
@@ -119,7 +124,11 @@ function itemText(item: TestItem): string {
  * straight to the store, as the catalog and profiles services would.
  */
 export async function startRecommenderUnderTest(
-  options: { config?: Partial<RecommenderConfig> } = {},
+  options: {
+    config?: Partial<RecommenderConfig>;
+    /** What the recommender gets instead of the store, e.g. a spy; tests write to the store. */
+    wrapStore?: (store: VectorStore) => VectorStore;
+  } = {},
 ): Promise<RecommenderUnderTest> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tailor-'));
   const logger = silentLogger();
@@ -148,7 +157,15 @@ export async function startRecommenderUnderTest(
   };
 
   const start = () =>
-    startRecommender({ config, logger, bus, store, embedder, host: '127.0.0.1', port: 0 });
+    startRecommender({
+      config,
+      logger,
+      bus,
+      store: options.wrapStore?.(store) ?? store,
+      embedder,
+      host: '127.0.0.1',
+      port: 0,
+    });
 
   try {
     recommender = await start();
