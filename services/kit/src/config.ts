@@ -57,6 +57,12 @@ export const env = {
       .min(min, `expected a whole number from ${min} to ${max}`)
       .max(max, `expected a whole number from ${min} to ${max}`)
       .default(fallback),
+  number: (fallback: number, min: number, max: number) =>
+    z.coerce
+      .number({ error: `expected a number from ${min} to ${max}` })
+      .min(min, `expected a number from ${min} to ${max}`)
+      .max(max, `expected a number from ${min} to ${max}`)
+      .default(fallback),
   fraction: (fallback: number) =>
     z.coerce
       .number({ error: 'expected a number from 0 to 1' })

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { ConfigError, DEFAULT_CF_DIMENSION, DEFAULT_EVENT_WEIGHTS, loadConfig } from '@tailor/kit';
+import {
+  ConfigError,
+  DEFAULT_CF_DIMENSION,
+  DEFAULT_EVENT_WEIGHTS,
+  DEFAULT_RECENT_TASTE,
+  loadConfig,
+} from '@tailor/kit';
 import { z } from 'zod';
 
 import { profilesEnvShape, profileSettings } from './config.js';
@@ -37,6 +43,7 @@ describe('profilesEnvShape', () => {
         longHalfLifeMs: 720 * 3_600_000,
         shortHalfLifeMs: 30 * 60_000,
         weights: DEFAULT_EVENT_WEIGHTS,
+        recentTaste: DEFAULT_RECENT_TASTE,
       });
     });
   });

@@ -1,4 +1,4 @@
-import { cfEnvShape, env, eventWeightsEnv } from '@tailor/kit';
+import { cfEnvShape, DEFAULT_RECENT_TASTE, env, eventWeightsEnv } from '@tailor/kit';
 import { z } from 'zod';
 
 import { MS_PER_HOUR, MS_PER_MINUTE } from './domain/decay.js';
@@ -29,6 +29,10 @@ export const profilesEnvShape = {
   /** Half-life of the session vector. */
   PROFILE_SHORT_HALF_LIFE_MINUTES: env.positive(DEFAULT_SHORT_HALF_LIFE_MINUTES),
   PROFILE_EVENT_WEIGHTS: eventWeightsEnv(),
+  /** The newest affinities folded into the `cf` vector a second time; 0 turns that off. */
+  PROFILE_CF_RECENT_ITEMS: env.int(DEFAULT_RECENT_TASTE.items, 0, 500),
+  /** Weight of that recent fold-in beside the whole history's. */
+  PROFILE_CF_RECENT_WEIGHT: env.number(DEFAULT_RECENT_TASTE.weight, 0, 100),
 };
 
 /** The parsed settings the profiles service reads. */
@@ -42,5 +46,6 @@ export function profileSettings(config: ProfilesConfig, dimension: number): Prof
     longHalfLifeMs: config.PROFILE_LONG_HALF_LIFE_HOURS * MS_PER_HOUR,
     shortHalfLifeMs: config.PROFILE_SHORT_HALF_LIFE_MINUTES * MS_PER_MINUTE,
     weights: config.PROFILE_EVENT_WEIGHTS,
+    recentTaste: { items: config.PROFILE_CF_RECENT_ITEMS, weight: config.PROFILE_CF_RECENT_WEIGHT },
   };
 }

@@ -144,6 +144,27 @@ describe('profiles folding users into the collaborative model', () => {
     assert.ok(dot(vector!, factors(2).get('item-3')!) > 0);
   });
 
+  it('weighs the newest likes again, so the same history in another order leads elsewhere', async () => {
+    const recentFirst = new ProfileService({
+      store,
+      logger,
+      settings: { ...SETTINGS, recentTaste: { items: 1, weight: 4 } },
+      metrics: createProfileMetrics(),
+      modelCheckMs: 0,
+    });
+    await recentFirst.applyBatch([consumed('dana', 'like', 'item-0')]);
+    await recentFirst.applyBatch([consumed('dana', 'like', 'item-1')]);
+    await recentFirst.applyBatch([consumed('eli', 'like', 'item-1')]);
+    await recentFirst.applyBatch([consumed('eli', 'like', 'item-0')]);
+    const items = factors(2);
+    const lead = async (userId: string) => {
+      const { vector } = await cfOf(userId);
+      return dot(vector!, items.get('item-1')!) - dot(vector!, items.get('item-0')!);
+    };
+    assert.ok((await lead('dana')) > 0, 'dana liked item-1 last');
+    assert.ok((await lead('eli')) < 0, 'eli liked item-0 last');
+  });
+
   it("leaves an item without factors to the other sources: the user's vector ignores it", async () => {
     await profiles.applyBatch([consumed('cleo', 'like', 'item-4')]);
     assert.equal((await cfOf('cleo')).vector, undefined);

@@ -128,6 +128,7 @@ export class ProfileService implements ProfileReader, ProfileEraser {
       this.options.store,
       model,
       new Map(profiles.map((p) => [p.payload.userId, p.payload.affinities])),
+      this.options.settings.recentTaste,
     );
     for (const profile of profiles) {
       const cf = vectors.get(profile.payload.userId);

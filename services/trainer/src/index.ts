@@ -35,6 +35,7 @@ export {
   type IndexedPair,
   type InteractionMatrix,
   interactionMatrix,
+  type TrainedFactors,
   trainFactors,
   type TrainingSettings,
   weightedLoss,

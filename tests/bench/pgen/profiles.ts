@@ -1,4 +1,4 @@
-import type { ItemPayload, ProfilePayload } from '@tailor/kit';
+import { DEFAULT_RECENT_TASTE, type ItemPayload, type ProfilePayload } from '@tailor/kit';
 import {
   applyEvents,
   DEFAULT_EVENT_WEIGHTS,
@@ -18,6 +18,7 @@ const SETTINGS: ProfileSettings = {
   longHalfLifeMs: DEFAULT_LONG_HALF_LIFE_HOURS * 3_600_000,
   shortHalfLifeMs: DEFAULT_SHORT_HALF_LIFE_MINUTES * 60_000,
   weights: DEFAULT_EVENT_WEIGHTS,
+  recentTaste: DEFAULT_RECENT_TASTE,
 };
 
 /** Per tag, how many catalog items carry it. */

@@ -1,5 +1,14 @@
-import { DEFAULT_EVENT_WEIGHTS, dot, eventWeight, type EventWeights } from '@tailor/kit';
 import {
+  DEFAULT_EVENT_WEIGHTS,
+  dot,
+  eventWeight,
+  type EventWeights,
+  type ItemAffinity,
+  type RecentTaste,
+  tasteVector,
+} from '@tailor/kit';
+import {
+  type TrainedFactors,
   trainFactors,
   trainingData,
   type TrainingSettings,
@@ -9,17 +18,24 @@ import {
 import type { UserLists } from './metrics.js';
 import type { UserSplit } from './split.js';
 
+/** The trainer's model fitted on some splits' histories, with what folding users in needs. */
+export interface CollaborativeFit {
+  settings: TrainingSettings;
+  model: TrainedFactors;
+  itemIds: string[];
+  /** Per user, the summed weight per item, newest touched first: a profile's affinities. */
+  affinities: Map<string, ItemAffinity[]>;
+}
+
 /**
  * The trainer's model alone, in process: each history rating as the `rating` event the replay
- * sends (same weights the trainer and profiles use), the model trained on them, and each user's
- * top 50 by factor dot product with their history excluded. What the tuner searches with, and
- * what the bench reports beside the full pipeline.
+ * sends (same weights the trainer and profiles use), the model trained on them.
  */
-export function collaborativeLists(
+export function fitCollaborative(
   splits: readonly UserSplit[],
   settings: TrainingSettings,
   weights: EventWeights = DEFAULT_EVENT_WEIGHTS,
-): Map<string, UserLists> {
+): CollaborativeFit {
   const users = new Map<string, UserInteractions>();
   for (const split of splits) {
     const sums = new Map<string, { weight: number; at: number }>();
@@ -32,29 +48,53 @@ export function collaborativeLists(
         at: Math.max(held?.at ?? r.timestamp, r.timestamp),
       });
     }
-    users.set(split.userId, {
-      affinities: [...sums].map(([itemId, s]) => ({ itemId, ...s })),
-      recentEventIds: [],
-    });
+    const affinities = [...sums]
+      .map(([itemId, s]) => ({ itemId, ...s }))
+      .sort((a, b) => b.at - a.at || (a.itemId < b.itemId ? -1 : 1));
+    users.set(split.userId, { affinities, recentEventIds: [] });
   }
   const data = trainingData(users);
-  const model = trainFactors(data.matrix, settings);
+  return {
+    settings,
+    model: trainFactors(data.matrix, settings),
+    itemIds: data.itemIds,
+    affinities: new Map([...users].map(([id, u]) => [id, u.affinities])),
+  };
+}
+
+/**
+ * Each user's top 50 by the dot product of the `cf` vector profiles would fold in (the recent
+ * taste included) with the item factors, their history excluded. What the tuner searches with.
+ */
+export function collaborativeLists(
+  fit: CollaborativeFit,
+  splits: readonly UserSplit[],
+  recent: RecentTaste,
+): Map<string, UserLists> {
+  const { model, itemIds, settings } = fit;
   const k = settings.dimension;
+  const itemAt = new Map(itemIds.map((id, i) => [id, i]));
+  const factorsOf = (i: number) => model.itemFactors.subarray(i * k, i * k + k);
   const lists = new Map<string, UserLists>();
-  const scores = new Float64Array(data.itemIds.length);
-  data.userIds.forEach((userId, u) => {
-    const x = model.userFactors.subarray(u * k, u * k + k);
-    for (let i = 0; i < data.itemIds.length; i += 1) {
-      scores[i] = dot(x, model.itemFactors.subarray(i * k, i * k + k));
-    }
-    const split = splits.find((s) => s.userId === userId)!;
+  const scores = new Float64Array(itemIds.length);
+  for (const split of splits) {
+    const pairs = (fit.affinities.get(split.userId) ?? []).flatMap((a) => {
+      const at = itemAt.get(a.itemId);
+      return at === undefined ? [] : [{ weight: a.weight, factors: factorsOf(at) }];
+    });
+    const x = tasteVector(
+      { params: settings, dimension: k, gram: model.gram, otherSide: itemIds.length, pairs },
+      recent,
+    );
+    if (x === undefined) continue;
+    for (let i = 0; i < itemIds.length; i += 1) scores[i] = dot(x, factorsOf(i));
     const seen = new Set(split.history.map((r) => r.itemId));
     const order = [...scores.keys()]
-      .filter((i) => !seen.has(data.itemIds[i]!))
+      .filter((i) => !seen.has(itemIds[i]!))
       .sort((a, b) => scores[b]! - scores[a]!)
       .slice(0, 50)
-      .map((i) => data.itemIds[i]!);
-    lists.set(userId, { top10: order.slice(0, 10), top20: order.slice(0, 20), top50: order });
-  });
+      .map((i) => itemIds[i]!);
+    lists.set(split.userId, { top10: order.slice(0, 10), top20: order.slice(0, 20), top50: order });
+  }
   return lists;
 }

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { loadDemoCatalog } from '@tailor/catalog';
 import {
   type ConsumedEvent,
+  createAdapters,
   createEmbeddedEventBus,
-  createEmbeddedVectorStore,
   createHashedEmbedder,
   loadConfig,
   publishUserEvents,
@@ -121,7 +121,8 @@ export interface TailorWorld {
 }
 
 /**
- * Runs the real catalog, profile updater and recommender on embedded adapters in `dataDir`:
+ * Runs the real catalog, profile updater and recommender on the embedded bus and the store the
+ * settings name (embedded in `dataDir` by default):
  * loads every movie through the catalog's loader (validation, embedding, store), replays every
  * history rating in time order as contract `rating` events through `ProfileService.applyBatch`
  * (what the profiles consumer calls for each bus batch), trains the collaborative model, then
@@ -149,7 +150,9 @@ export async function prepareTailor(options: TailorOptions): Promise<TailorWorld
   const config = benchConfig(dataDir, options.settings);
   const clock = () => now;
   const embedder = createHashedEmbedder({ dimension: config.EMBEDDING_DIMENSION });
-  const store = await createEmbeddedVectorStore({ dataDir, logger });
+  // The store the settings name (`--env VECTOR_STORE=qdrant --env QDRANT_URL=…` for Qdrant, whose
+  // collections must start empty); the embedded one by default.
+  const { store } = await createAdapters(config, logger, ['store']);
   const bus = await createEmbeddedEventBus({ dataDir, logger, partitions: config.BUS_PARTITIONS });
   const close = async () => {
     await bus.close();

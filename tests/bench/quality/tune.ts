@@ -1,22 +1,30 @@
 import { parseArgs } from 'node:util';
 
-import { DEFAULT_CF_DIMENSION } from '@tailor/kit';
+import { DEFAULT_CF_DIMENSION, type RecentTaste } from '@tailor/kit';
 import { DEFAULT_TRAINING, type TrainingSettings } from '@tailor/trainer';
 
 import { fixed, printTable, runBench, say } from '../lib/output.js';
 import { readResults, resolveFromCwd, writeResults } from '../lib/paths.js';
 import { withTempDir } from '../lib/temp.js';
-import { collaborativeLists } from './collaborative.js';
+import { collaborativeLists, fitCollaborative } from './collaborative.js';
 import { QualityAccumulator, type QualityFigures, type UserLists } from './metrics.js';
 import { DEFAULT_DATA_DIR, loadMovieLens, type MovieLens } from './movielens.js';
 import { DEFAULT_SPLIT, splitByUser, splitHistoryForValidation, type UserSplit } from './split.js';
 import { prepareTailor } from './tailor.js';
 
-const USAGE = `usage: npm run bench:tune -- [--data <dir>] [--only model|blend]
+const USAGE = `usage: npm run bench:tune -- [--data <dir>] [--only model|recent|blend]
   Chooses, on a validation split carved from the history (never the test set), the collaborative
-  model's settings (model) and then the recommender's blend of sources on the whole pipeline
-  (blend), and prints them; the defaults in services/trainer/src/config.ts and
-  services/recommender/src/config.ts are its output.`;
+  model's settings (model), how much the newest interactions weigh again in the user's vector
+  (recent, on the default model), and then the recommender's blend of sources on the whole
+  pipeline (blend), and prints them; the defaults in services/trainer/src/config.ts,
+  DEFAULT_RECENT_TASTE in services/kit and services/recommender/src/config.ts are its output.`;
+
+const STAGES = ['model', 'recent', 'blend'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** The recent-taste grid: 0 items is the plain fold-in over the whole history. */
+const RECENT_ITEMS = [0, 3, 5, 8, 12, 20];
+const RECENT_WEIGHTS = [1, 2, 4, 8];
 
 /**
  * Values the blend stage tries for each recommender setting. The search is coordinate-wise (one
@@ -59,21 +67,27 @@ async function main(): Promise<void> {
     },
   });
   if (values.help === true) return say(USAGE);
-  if (values.only !== undefined && values.only !== 'model' && values.only !== 'blend') {
-    throw new Error(`--only: expected model or blend, got ${values.only}`);
+  const only = values.only as Stage | undefined;
+  if (only !== undefined && !STAGES.includes(only)) {
+    throw new Error(`--only: expected one of ${STAGES.join(', ')}, got ${values.only}`);
   }
+  const runs = (stage: Stage) => only === undefined || only === stage;
   const dataDir = values.data === undefined ? DEFAULT_DATA_DIR : resolveFromCwd(values.data);
   const data = loadMovieLens(dataDir);
   const validation = splitHistoryForValidation(splitByUser(data.ratings, DEFAULT_SPLIT));
   say(`tuning on ${validation.length} users' validation split of the history (${dataDir})`);
-  const model = values.only === 'blend' ? undefined : tuneModel(validation, data.movies.length);
-  const blendRows =
-    values.only === 'model' ? undefined : await tuneBlend(data, validation, data.movies.length);
-  // A stage run alone keeps the other stage's last figures: the file always says both.
+  const model = runs('model') ? tuneModel(validation, data.movies.length) : undefined;
+  const recent = runs('recent') ? tuneRecent(validation, data.movies.length) : undefined;
+  const blendRows = runs('blend')
+    ? await tuneBlend(data, validation, data.movies.length)
+    : undefined;
+  // A stage run alone keeps the other stages' last figures: the file always says all three.
   const previous = readResults('tune') ?? {};
   writeResults('tune', {
     data: dataDir,
     model: model === undefined ? previous.model : { chosen: model[0], top: model.slice(0, 10) },
+    recent:
+      recent === undefined ? previous.recent : { chosen: recent[0], top: recent.slice(0, 10) },
     blend:
       blendRows === undefined
         ? previous.blend
@@ -108,7 +122,10 @@ function tuneModel(validation: readonly UserSplit[], catalogSize: number) {
   });
   const rows = [];
   for (const settings of grid) {
-    const lists = collaborativeLists(validation, settings);
+    const lists = collaborativeLists(fitCollaborative(validation, settings), validation, {
+      items: 0,
+      weight: 0,
+    });
     const figures = figuresOf(lists, validation, catalogSize);
     rows.push({ settings, figures });
     say(
@@ -126,6 +143,41 @@ function tuneModel(validation: readonly UserSplit[], catalogSize: number) {
         String(r.settings.regularization),
         String(r.settings.unobservedWeight),
         String(r.settings.alpha),
+        fixed(r.figures['HR@10'], 4),
+        fixed(r.figures['NDCG@10'], 4),
+      ]),
+  );
+  return rows;
+}
+
+/**
+ * The recent stage: the default model fitted once, each user's vector folded with every recent
+ * taste of the grid, best NDCG@10 first.
+ */
+function tuneRecent(validation: readonly UserSplit[], catalogSize: number) {
+  const fit = fitCollaborative(validation, {
+    ...DEFAULT_TRAINING,
+    dimension: DEFAULT_CF_DIMENSION,
+  });
+  const tastes: RecentTaste[] = [{ items: 0, weight: 0 }];
+  for (const items of RECENT_ITEMS.filter((n) => n > 0))
+    for (const weight of RECENT_WEIGHTS) tastes.push({ items, weight });
+  const rows = tastes.map((taste) => {
+    const figures = figuresOf(collaborativeLists(fit, validation, taste), validation, catalogSize);
+    say(
+      `recent ${taste.items} items × ${taste.weight}: HR@10 ${fixed(figures['HR@10'], 4)} NDCG@10 ${fixed(figures['NDCG@10'], 4)}`,
+    );
+    return { settings: taste, figures };
+  });
+  rows.sort((a, b) => b.figures['NDCG@10'] - a.figures['NDCG@10']);
+  say();
+  printTable(
+    ['recent items', 'weight', 'HR@10', 'NDCG@10'],
+    rows
+      .slice(0, 5)
+      .map((r) => [
+        String(r.settings.items),
+        String(r.settings.weight),
         fixed(r.figures['HR@10'], 4),
         fixed(r.figures['NDCG@10'], 4),
       ]),

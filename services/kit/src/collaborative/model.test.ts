@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { choleskySolveInPlace, dot } from './linalg.js';
-import { type FactorModelParams, foldIn, pairSignal } from './model.js';
+import { type FactorModelParams, foldIn, pairSignal, tasteVector } from './model.js';
 
 /** Deterministic pseudo-random numbers in [-0.5, 0.5). */
 function random(seed: number): () => number {
@@ -99,5 +99,43 @@ describe('foldIn', () => {
       foldIn({ params: PARAMS, dimension: k, gram, otherSide: items.length, pairs: [] }),
       undefined,
     );
+  });
+});
+
+describe('tasteVector', () => {
+  const k = 6;
+  const items = factors(40, k, random(11));
+  const gram = gramOf(items, k);
+  const input = (indices: readonly number[]) => ({
+    params: PARAMS,
+    dimension: k,
+    gram,
+    otherSide: items.length,
+    pairs: indices.map((index) => ({ weight: 4, factors: items[index]! })),
+  });
+  // Newest first: the user liked 1 and 2 lately, 5 to 12 long ago.
+  const history = [1, 2, 5, 6, 7, 8, 9, 10, 11, 12];
+
+  it('is the plain fold-in when the recent term is off', () => {
+    assert.deepEqual(tasteVector(input(history), { items: 0, weight: 4 }), foldIn(input(history)));
+    assert.deepEqual(tasteVector(input(history), { items: 2, weight: 0 }), foldIn(input(history)));
+  });
+
+  it('adds the fold-in over the newest items, weighted', () => {
+    const whole = foldIn(input(history))!;
+    const newest = foldIn(input([1, 2]))!;
+    const taste = tasteVector(input(history), { items: 2, weight: 3 })!;
+    for (let d = 0; d < k; d += 1)
+      assert.ok(Math.abs(taste[d]! - whole[d]! - 3 * newest[d]!) < 1e-12);
+  });
+
+  it('ranks what resembles the newest likes higher than the whole history alone does', () => {
+    // An unseen item made of the two newest likes, against one made of two old likes.
+    const likeNewest = items[1]!.map((v, d) => v + items[2]![d]!);
+    const likeOldest = items[11]!.map((v, d) => v + items[12]![d]!);
+    const margin = (x: Float64Array) => dot(x, likeNewest) - dot(x, likeOldest);
+    const whole = foldIn(input(history))!;
+    const taste = tasteVector(input(history), { items: 2, weight: 4 })!;
+    assert.ok(margin(taste) > margin(whole), `${margin(taste)} vs ${margin(whole)}`);
   });
 });

@@ -81,3 +81,32 @@ export function foldIn(input: FoldInInput): Float64Array | undefined {
   for (let d = 0; d < k; d += 1) a[d * k + d]! += lambda;
   return choleskySolveInPlace(a, b);
 }
+
+/**
+ * How the user's newest interactions weigh beside the whole history in the user's `cf` vector.
+ * The exact fold-in over everything answers "what does this user like"; a second fold-in over
+ * the newest few answers "what are they into now", and next items follow the latter: on
+ * MovieLens' temporal split it lifts validation NDCG@10 by about 8% (`npm run bench:tune`).
+ */
+export interface RecentTaste {
+  /** The newest interactions folded in a second time; 0 turns the recent term off. */
+  items: number;
+  /** Weight of that recent vector added to the full one. */
+  weight: number;
+}
+
+/** Chosen on the validation split by `npm run bench:tune` (tests/bench/results/tune.json). */
+export const DEFAULT_RECENT_TASTE: Readonly<RecentTaste> = Object.freeze({ items: 8, weight: 8 });
+
+/**
+ * The user's query vector: the exact fold-in over all `pairs` (newest first) plus `recent.weight`
+ * times the fold-in over the newest `recent.items` of them. Both are solves of the same problem,
+ * so the sum stays a dot-product query against the same item factors; scores are its sum too.
+ */
+export function tasteVector(input: FoldInInput, recent: RecentTaste): Float64Array | undefined {
+  const whole = foldIn(input);
+  if (whole === undefined || recent.items === 0 || recent.weight === 0) return whole;
+  const newest = foldIn({ ...input, pairs: input.pairs.slice(0, recent.items) })!;
+  for (let d = 0; d < whole.length; d += 1) whole[d]! += recent.weight * newest[d]!;
+  return whole;
+}

@@ -7,7 +7,7 @@ import {
   MODELS_COLLECTION,
 } from '../collections.js';
 import type { VectorStore } from '../ports/vector-store.js';
-import { foldIn, type WeightedInteraction } from './model.js';
+import { type RecentTaste, tasteVector, type WeightedInteraction } from './model.js';
 
 /** The model in service as the store holds it: what folding a user in reads. */
 export interface PublishedModel {
@@ -47,12 +47,14 @@ export async function readPublishedModel(
 
 /**
  * Folds users in against the published model: one retrieve of every item factor the users
- * need, then an exact solve per user. A user none of whose items has factors gets none.
+ * need, then the exact solves of `tasteVector` per user (interactions newest first). A user none
+ * of whose items has factors gets none.
  */
 export async function foldInUsers(
   store: VectorStore,
   model: PublishedModel,
   users: ReadonlyMap<string, readonly WeightedInteraction[]>,
+  recent: RecentTaste,
 ): Promise<Map<string, Float32Array>> {
   const ids = [...new Set([...users.values()].flatMap((list) => list.map((i) => i.itemId)))];
   const factors = new Map<string, Float32Array>();
@@ -70,13 +72,16 @@ export async function foldInUsers(
         ? []
         : [{ weight: interaction.weight, factors: itemFactors }];
     });
-    const vector = foldIn({
-      params: model.payload,
-      dimension: model.payload.dimension,
-      gram: model.gram,
-      otherSide: model.payload.items,
-      pairs,
-    });
+    const vector = tasteVector(
+      {
+        params: model.payload,
+        dimension: model.payload.dimension,
+        gram: model.gram,
+        otherSide: model.payload.items,
+        pairs,
+      },
+      recent,
+    );
     if (vector !== undefined) out.set(userId, Float32Array.from(vector));
   }
   return out;

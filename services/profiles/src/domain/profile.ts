@@ -5,6 +5,7 @@ import {
   type ItemAffinity,
   type ProfilePayload,
   type RecentInteraction,
+  type RecentTaste,
   type UserEvent,
 } from '@tailor/kit';
 
@@ -89,6 +90,8 @@ export interface ProfileSettings {
   longHalfLifeMs: number;
   shortHalfLifeMs: number;
   weights: EventWeights;
+  /** How much the newest affinities weigh again in the `cf` vector (see `tasteVector`). */
+  recentTaste: RecentTaste;
 }
 
 /** What became of one event. */

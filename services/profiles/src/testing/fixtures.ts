@@ -1,4 +1,9 @@
-import { DEFAULT_EVENT_WEIGHTS, type EventType, type UserEvent } from '@tailor/kit';
+import {
+  DEFAULT_EVENT_WEIGHTS,
+  DEFAULT_RECENT_TASTE,
+  type EventType,
+  type UserEvent,
+} from '@tailor/kit';
 
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../domain/decay.js';
 import type { ItemFacts, ProfileEvent, ProfileSettings } from '../domain/profile.js';
@@ -16,6 +21,7 @@ export const SETTINGS: ProfileSettings = {
   longHalfLifeMs: LONG_HALF_LIFE_MS,
   shortHalfLifeMs: SHORT_HALF_LIFE_MS,
   weights: DEFAULT_EVENT_WEIGHTS,
+  recentTaste: DEFAULT_RECENT_TASTE,
 };
 
 /** The i-th axis of the test space. */
