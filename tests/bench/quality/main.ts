@@ -22,8 +22,10 @@ interface Row extends QualityFigures {
   msPerUser: number;
 }
 
-const USAGE = `usage: npm run bench:quality -- [--data <dir>] [--users <n>] [--only-baselines] [--skip-peers] [--via-api] [--env NAME=VALUE ...]
+const USAGE = `usage: npm run bench:quality -- [--data <dir>] [--results <name>] [--users <n>] [--only-baselines] [--skip-peers] [--via-api] [--env NAME=VALUE ...]
   --data   a MovieLens release in CSV form (movies.csv, ratings.csv, tags.csv); default ${DEFAULT_DATA_DIR}
+  --results  the name of the results file in tests/bench/results (default quality, or
+             quality-baselines with --only-baselines), so a second release keeps its own
   --users  evaluate only the first n users (by id), for a quick look; default all
   --only-baselines  skip Tailor: only EASE, iALS, ItemKNN and MostPopular (quick)
   --skip-peers      skip EASE and iALS (no Python venv)
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' },
+      results: { type: 'string' },
       users: { type: 'string' },
       'only-baselines': { type: 'boolean', default: false },
       'skip-peers': { type: 'boolean', default: false },
@@ -85,6 +88,11 @@ async function main(): Promise<void> {
   if (!(userLimit > 0)) throw new Error(`--users must be a positive number, got ${values.users}`);
   const dataDir = values.data === undefined ? DEFAULT_DATA_DIR : resolveFromCwd(values.data);
   const settings = parseEnv(values.env);
+  if (values.results !== undefined && !/^[\w-]{1,60}$/.test(values.results)) {
+    throw new Error(
+      `--results: expected a file name of letters, digits, - and _, got ${values.results}`,
+    );
+  }
   const runStarted = process.hrtime.bigint();
 
   say(`Tailor quality bench: MovieLens at ${dataDir}`);
@@ -223,91 +231,94 @@ async function main(): Promise<void> {
     .digest('hex')
     .slice(0, 16);
   const totalMs = msSince(runStarted);
-  const file = writeResults(tailor === undefined ? 'quality-baselines' : 'quality', {
-    ...runHeader('quality'),
-    data: {
-      dir: dataDir,
-      users: splits.length,
-      movies: catalogSize,
-      ratings: data.ratings.length,
-      historyRatings: historyCount,
-      heldOutPositives: testCount,
-    },
-    settings,
-    protocol: {
-      split: `per user by time: newest ceil(${DEFAULT_SPLIT.testFraction} x positives) positives held out; everything rated before them is history`,
-      positive: `rating >= ${DEFAULT_SPLIT.positiveMin}`,
-      ranking: 'whole catalog, user history excluded',
-      cutoffs:
-        'HR, NDCG and coverage read a list of 10, Recall a list of 20, MRR a list of 50 (the most the recommender serves); tailor is asked once per size',
-      msPerUser:
-        'tailor: one top-10 GraphQL request to the recommender subgraph on loopback; baselines: computing one top-50 in process; EASE and iALS: fitting the chosen setting on the whole history, per user (Python, one thread)',
-      tuning:
-        'EASE and iALS: every setting of a small grid fitted on a validation split carved from the history the way the test set is carved from the whole (splitHistoryForValidation); the best NDCG@10 on validation is fitted again on the whole history. The test items never reach Python.',
-    },
-    rows: rows.map((row) => rounded(row, 4)),
-    ratios: ratios.map((ratio) => rounded(ratio, 3)),
-    fingerprint,
-    peers:
-      'skipped' in peers
-        ? { skipped: peers.skipped }
-        : Object.fromEntries(
-            peers.results.map((peer) => [
-              peer.name,
-              {
-                chosen: peer.chosen,
-                fitSeconds: Math.round(peer.fitSeconds * 10) / 10,
-                validation: peer.validation.map((row) => ({
-                  setting: row.setting,
-                  ...rounded(
-                    Object.fromEntries(METRICS.map((m) => [m, row.figures[m]])) as Record<
-                      string,
-                      number
-                    >,
-                    4,
-                  ),
-                  fitSeconds: Math.round(row.fitSeconds * 10) / 10,
-                })),
-              },
-            ]),
-          ),
-    ...(api === undefined
-      ? {}
-      : {
-          tailorApi: {
-            strategies: api.strategies,
-            modelVersion: api.modelVersion,
-            upsertItemsSeconds: Math.round(api.loadMs / 100) / 10,
-            importSeconds: Math.round(api.importMs / 100) / 10,
-            appliedSeconds: Math.round(api.appliedMs / 100) / 10,
-            retrainSeconds: Math.round(api.trainMs / 100) / 10,
-            historyServed: api.historyServed,
-          },
-        }),
-    tailor:
-      tailor === undefined
-        ? { skipped: '--only-baselines' }
-        : {
-            catalog: rounded(tailor.catalog, 1),
-            replay: rounded(tailor.replay, 1),
-            training: {
-              model: tailor.training.model ?? null,
-              trainMs: Math.round(tailor.training.trainMs),
-              refoldedProfiles: tailor.training.refolded,
-              refoldMs: Math.round(tailor.training.refoldMs),
-            },
-            strategies: tailor.strategies,
-            historyServed: tailor.historyServed,
-            requestMsByListSize: Object.fromEntries(
-              Object.entries(tailor.requestMs).map(([first, times]) => [
-                first,
-                rounded(summarize(times), 2),
+  const file = writeResults(
+    values.results ?? (tailor === undefined ? 'quality-baselines' : 'quality'),
+    {
+      ...runHeader('quality'),
+      data: {
+        dir: dataDir,
+        users: splits.length,
+        movies: catalogSize,
+        ratings: data.ratings.length,
+        historyRatings: historyCount,
+        heldOutPositives: testCount,
+      },
+      settings,
+      protocol: {
+        split: `per user by time: newest ceil(${DEFAULT_SPLIT.testFraction} x positives) positives held out; everything rated before them is history`,
+        positive: `rating >= ${DEFAULT_SPLIT.positiveMin}`,
+        ranking: 'whole catalog, user history excluded',
+        cutoffs:
+          'HR, NDCG and coverage read a list of 10, Recall a list of 20, MRR a list of 50 (the most the recommender serves); tailor is asked once per size',
+        msPerUser:
+          'tailor: one top-10 GraphQL request to the recommender subgraph on loopback; baselines: computing one top-50 in process; EASE and iALS: fitting the chosen setting on the whole history, per user (Python, one thread)',
+        tuning:
+          'EASE and iALS: every setting of a small grid fitted on a validation split carved from the history the way the test set is carved from the whole (splitHistoryForValidation); the best NDCG@10 on validation is fitted again on the whole history. The test items never reach Python.',
+      },
+      rows: rows.map((row) => rounded(row, 4)),
+      ratios: ratios.map((ratio) => rounded(ratio, 3)),
+      fingerprint,
+      peers:
+        'skipped' in peers
+          ? { skipped: peers.skipped }
+          : Object.fromEntries(
+              peers.results.map((peer) => [
+                peer.name,
+                {
+                  chosen: peer.chosen,
+                  fitSeconds: Math.round(peer.fitSeconds * 10) / 10,
+                  validation: peer.validation.map((row) => ({
+                    setting: row.setting,
+                    ...rounded(
+                      Object.fromEntries(METRICS.map((m) => [m, row.figures[m]])) as Record<
+                        string,
+                        number
+                      >,
+                      4,
+                    ),
+                    fitSeconds: Math.round(row.fitSeconds * 10) / 10,
+                  })),
+                },
               ]),
             ),
-          },
-    itemKnn: { items: knnModel.size, buildMs: Math.round(knnBuildMs) },
-    durationSeconds: Math.round(totalMs / 100) / 10,
-  });
+      ...(api === undefined
+        ? {}
+        : {
+            tailorApi: {
+              strategies: api.strategies,
+              modelVersion: api.modelVersion,
+              upsertItemsSeconds: Math.round(api.loadMs / 100) / 10,
+              importSeconds: Math.round(api.importMs / 100) / 10,
+              appliedSeconds: Math.round(api.appliedMs / 100) / 10,
+              retrainSeconds: Math.round(api.trainMs / 100) / 10,
+              historyServed: api.historyServed,
+            },
+          }),
+      tailor:
+        tailor === undefined
+          ? { skipped: '--only-baselines' }
+          : {
+              catalog: rounded(tailor.catalog, 1),
+              replay: rounded(tailor.replay, 1),
+              training: {
+                model: tailor.training.model ?? null,
+                trainMs: Math.round(tailor.training.trainMs),
+                refoldedProfiles: tailor.training.refolded,
+                refoldMs: Math.round(tailor.training.refoldMs),
+              },
+              strategies: tailor.strategies,
+              historyServed: tailor.historyServed,
+              requestMsByListSize: Object.fromEntries(
+                Object.entries(tailor.requestMs).map(([first, times]) => [
+                  first,
+                  rounded(summarize(times), 2),
+                ]),
+              ),
+            },
+      itemKnn: { items: knnModel.size, buildMs: Math.round(knnBuildMs) },
+      durationSeconds: Math.round(totalMs / 100) / 10,
+    },
+  );
   say(
     `fingerprint ${fingerprint}; written ${path.relative(REPO_ROOT, file)} in ${(totalMs / 1000).toFixed(1)} s total`,
   );
