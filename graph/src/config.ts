@@ -48,6 +48,27 @@ export const gatewayLimitsShape = {
   GATEWAY_MAX_BODY_BYTES: env.int(1_048_576, 1_024, 104_857_600),
 };
 
+/**
+ * Overload handling at the gateway (graph/README.md, "Overload"): how many GraphQL requests run
+ * at once, how many may wait, and how long any request may take.
+ */
+export const gatewayOverloadShape = {
+  /** The adaptive concurrency limit never goes below this. */
+  GATEWAY_CONCURRENCY_MIN: env.int(8, 1, 100_000),
+  /** Nor above this. */
+  GATEWAY_CONCURRENCY_MAX: env.int(256, 1, 100_000),
+  /** A request slower than this lowers the limit (x0.9); faster ones at the limit raise it. */
+  GATEWAY_LATENCY_TARGET_MS: env.int(500, 1, 600_000),
+  /** Requests that may wait for a slot; beyond it the gateway answers 503 at once. 0: none. */
+  GATEWAY_QUEUE_MAX: env.int(32, 0, 100_000),
+  /** The longest a request waits for a slot before it is refused. */
+  GATEWAY_QUEUE_TIMEOUT_MS: env.int(250, 1, 60_000),
+  /** The `Retry-After` of a refusal. */
+  GATEWAY_RETRY_AFTER_SECONDS: env.int(1, 1, 3_600),
+  /** Each request's budget, queueing included; a client may ask for less (x-tailor-timeout-ms). */
+  GATEWAY_REQUEST_TIMEOUT_MS: env.int(10_000, 1, 600_000),
+};
+
 export const gatewayEnvShape = {
   GATEWAY_PORT: env.port(4000),
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
@@ -58,11 +79,13 @@ export const gatewayEnvShape = {
   GENERATION_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.generation),
   TRAINER_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.trainer),
   ...gatewayLimitsShape,
+  ...gatewayOverloadShape,
   /** AUTH_MODE and the token settings; see graph/README.md, "Auth". */
   ...gatewayAuthShape,
 };
 
 export type GatewayLimits = z.output<z.ZodObject<typeof gatewayLimitsShape>>;
+export type GatewayOverloadSettings = z.output<z.ZodObject<typeof gatewayOverloadShape>>;
 export type GatewayConfig = z.output<z.ZodObject<typeof gatewayEnvShape>>;
 
 /** The subgraph URLs of a parsed config, by subgraph name. */

@@ -17,13 +17,20 @@ import {
   viewerHeaders,
 } from '@tailor/kit';
 import express from 'express';
+import { z } from 'zod';
 
 import { createGatewayAuth, type GatewayAuthConfig, viewerOfResponse } from './auth/index.js';
-import type { GatewayLimits, SubgraphName } from './config.js';
+import {
+  type GatewayLimits,
+  type GatewayOverloadSettings,
+  gatewayOverloadShape,
+  type SubgraphName,
+} from './config.js';
 import { graphqlBodyErrorHandler } from './edge/body-errors.js';
 import { edgeProtection } from './edge/protection.js';
 import { subgraphHttpError } from './edge/subgraph-errors.js';
 import { feedPage } from './feed-page.js';
+import { gatewayOverload, type SubgraphCalls } from './overload/gateway-overload.js';
 import { thumbnailProxy } from './thumbnail-proxy.js';
 
 /** What the gateway keeps per request. */
@@ -31,6 +38,10 @@ export interface GatewayContext {
   requestId: string;
   /** Who the request acts for, from its verified token (`trusted` when auth is off). */
   viewer: Viewer;
+  /** Fires at the request's deadline or when its client disconnects; subgraph calls stop. */
+  signal: AbortSignal;
+  /** `performance.now()` time of the deadline; subgraphs get what is left of it. */
+  deadlineAt: number;
 }
 
 /** Options of {@link startGateway}. */
@@ -44,6 +55,8 @@ export interface GatewayOptions {
   /** Where each subgraph is reached; overrides the URLs recorded in the supergraph. */
   subgraphUrls: Record<SubgraphName, string>;
   limits: GatewayLimits;
+  /** Admission and deadlines (graph/README.md, "Overload"); omitted means the defaults. */
+  overload?: GatewayOverloadSettings;
   /**
    * `AUTH_*` and `GATEWAY_SHARED_SECRET` (see graph/README.md, "Auth"). Omitted means
    * `AUTH_MODE=off` with no secret: only for the embedded mesh, and logged as a warning.
@@ -65,8 +78,9 @@ class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly gatewaySecret: string | undefined,
+    private readonly calls: SubgraphCalls,
   ) {
-    super({ url });
+    super({ url, fetcher: calls.fetcher });
   }
 
   override willSendRequest({
@@ -83,6 +97,12 @@ class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       headers.set(name, value);
     }
     if (this.gatewaySecret !== undefined) headers.set(GATEWAY_SECRET_HEADER, this.gatewaySecret);
+    const { signal, deadlineAt } = context;
+    if (signal instanceof AbortSignal && typeof deadlineAt === 'number') {
+      for (const [name, value] of Object.entries(this.calls.register({ signal, deadlineAt }))) {
+        headers.set(name, value);
+      }
+    }
   }
 
   /** Never the subgraph's URL or body: see {@link subgraphHttpError}. */
@@ -108,12 +128,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = options.logger.child({ component: 'gateway' });
   const authConfig = options.auth ?? AUTH_OFF;
   const auth = createGatewayAuth(authConfig, options.logger);
+  const { app, registry } = createServiceApp({ name: 'gateway', logger: options.logger });
+  const overload = gatewayOverload(
+    options.overload ?? z.object(gatewayOverloadShape).parse({}),
+    registry,
+    log,
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name as SubgraphName] ?? url;
       if (target === undefined) throw new Error(`no URL for subgraph ${name}`);
-      return new TracedDataSource(target, authConfig.GATEWAY_SHARED_SECRET);
+      return new TracedDataSource(target, authConfig.GATEWAY_SHARED_SECRET, overload.calls);
     },
     logger: log,
   });
@@ -131,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection: options.limits.GRAPHQL_INTROSPECTION,
     plugins: [
       ...protection.plugins,
+      overload.plugin,
       // The default landing page loads Apollo Sandbox from a CDN; Tailor must work offline.
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -140,16 +167,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
-  const { app } = createServiceApp({ name: 'gateway', logger: options.logger });
   app.use(
     '/graphql',
-    // Before the body is read: a caller without a valid token costs no parsing.
+    // Before the body is read: a caller without a valid token costs no parsing, nor does a
+    // request refused for overload.
     auth.middleware,
+    overload.admit,
     express.json({ limit: options.limits.GATEWAY_MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         requestId: currentRequestId(req),
         viewer: viewerOfResponse(res),
+        ...overload.contextOf(res),
       }),
     }),
   );

@@ -18,6 +18,7 @@ const gateway = await startGateway({
   supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
   subgraphUrls: subgraphUrlsOf(config),
   limits: config,
+  overload: config,
   auth: config,
 });
 handleShutdown({

@@ -116,6 +116,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       supergraphSdl: await readFile(config.SUPERGRAPH_PATH, 'utf8'),
       subgraphUrls,
       limits: config,
+      overload: config,
       auth: config,
     });
     started.push(gateway);

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { requireGatewaySecret, viewerOfRequest } from '../auth/gateway-trust.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Logger } from '../logger.js';
+import { deadlineMsOf, requestSignal, stopOnSignalPlugin } from './deadline.js';
 import {
   createServiceApp,
   currentRequestId,
@@ -22,6 +23,12 @@ export interface RequestContext {
   log: Logger;
   /** Who the request acts for; resolvers check it with `authorizeUser`/`authorizeService`. */
   viewer: Viewer;
+  /**
+   * Fires when the gateway's deadline for this request passes (its `x-tailor-deadline-ms`
+   * header) or the caller disconnects. No field starts after it fires; store and model calls
+   * take it to stop sooner.
+   */
+  signal: AbortSignal;
 }
 
 /** Options of {@link startSubgraph}. */
@@ -74,7 +81,7 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSu
     // Subgraphs sit behind the gateway, which owns the landing page and client-facing limits.
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [...(options.plugins ?? [])],
+    plugins: [stopOnSignalPlugin<RequestContext>(), ...(options.plugins ?? [])],
     logger: log,
     // The process's shutdown handler stops servers in order; Apollo's own SIGTERM hook would race it.
     stopOnTerminationSignals: false,
@@ -86,12 +93,13 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSu
     '/graphql',
     express.json({ limit: options.maxBodyBytes ?? DEFAULT_GRAPHQL_MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const requestId = currentRequestId(req);
         return {
           requestId,
           log: options.logger.child({ requestId }),
           viewer: viewerOfRequest(req, secret),
+          signal: requestSignal(res, deadlineMsOf(req)),
         };
       },
     }),
