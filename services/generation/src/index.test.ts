@@ -76,7 +76,14 @@ interface RecommendationEntity {
   item: { id: string };
   description: Labelled & { text: string; model: string; promptVersion: string };
   ad: Labelled & { headline: string; body: string; callToAction: string };
-  thumbnail: { url: string; altText: string; width: number; height: number };
+  thumbnail: {
+    url: string;
+    altText: string;
+    width: number;
+    height: number;
+    badge: string;
+    interest: string | null;
+  };
 }
 
 const HOME_FIELDS = `
@@ -87,7 +94,7 @@ const HOME_FIELDS = `
     ad(format: BANNER) {
       headline body callToAction provider grounded fallbackReason modelAnswerPending
     }
-    thumbnail(width: 640, height: 360) { url altText width height }
+    thumbnail(width: 640, height: 360) { url altText width height badge interest }
   }`;
 
 function representations(userId: string, items: readonly ItemPayload[] = ITEMS) {
@@ -254,6 +261,13 @@ describe('generation subgraph', () => {
       assert.match(hiker?.description.text ?? '', /hiking/);
       assert.match(runner?.description.text ?? '', /running/);
       assert.notEqual(hiker?.thumbnail.url, runner?.thumbnail.url);
+      // Each badge says which of its user's interests it used, and shows it.
+      for (const entity of [hiker, runner]) {
+        const interest = entity?.thumbnail.interest ?? '';
+        assert.ok(interest !== '' && entity?.thumbnail.badge.includes(interest), interest);
+        assert.ok(entity?.thumbnail.altText.includes(entity.thumbnail.badge));
+      }
+      assert.notEqual(hiker?.thumbnail.interest, runner?.thumbnail.interest);
       for (const entity of [hiker, runner]) {
         const generated = [entity?.description, entity?.ad, entity?.thumbnail];
         assert.doesNotMatch(JSON.stringify(generated), /user-(hiker|runner)/);
@@ -291,7 +305,7 @@ describe('generation subgraph', () => {
             ... on Item {
               personalizedDescription(userId: "user-runner") { text grounded }
               ad(userId: "user-runner", format: EMAIL_SUBJECT) { headline }
-              thumbnail(width: 200, height: 100) { width height altText }
+              thumbnail(width: 200, height: 100) { width height altText badge interest }
             }
           } }`,
       );
@@ -299,13 +313,22 @@ describe('generation subgraph', () => {
       const [item] = (answer.data?._entities ?? []) as {
         personalizedDescription: { text: string; grounded: boolean };
         ad: { headline: string };
-        thumbnail: { width: number; height: number; altText: string };
+        thumbnail: {
+          width: number;
+          height: number;
+          altText: string;
+          badge: string;
+          interest: string | null;
+        };
       }[];
       assert.match(item?.personalizedDescription.text ?? '', /walnut/);
       assert.equal(item?.personalizedDescription.grounded, true);
       assert.ok((item?.ad.headline.length ?? 99) <= 60);
       assert.deepEqual([item?.thumbnail.width, item?.thumbnail.height], [200, 100]);
       assert.match(item?.thumbnail.altText ?? '', /From kitchen/);
+      // Asked without a user: a neutral badge, which names no interest.
+      assert.equal(item?.thumbnail.badge, 'From kitchen');
+      assert.equal(item?.thumbnail.interest, null);
     });
 
     it('refuses a thumbnail size out of bounds, naming the argument', async () => {

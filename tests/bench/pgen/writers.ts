@@ -3,15 +3,16 @@ import {
   adText,
   chooseAd,
   chooseDescription,
+  chooseTagline,
   type InterestSummary,
   itemFactsFromPayload,
   type LikedItem,
   likedItemIds,
   NO_INTERESTS,
   summarizeInterests,
+  taglineCandidates,
   templateAd,
   templateDescription,
-  thumbnailTagline,
 } from '@tailor/generation';
 import type { ItemPayload, ProfilePayload } from '@tailor/kit';
 
@@ -57,7 +58,9 @@ function templateCopy(item: ItemPayload, summary: InterestSummary, format: Forma
     return { text: templateDescription(facts, summary).text, interest: null, source: 'template' };
   }
   if (format === 'tagline') {
-    return { text: thumbnailTagline(facts, summary), interest: null, source: 'template' };
+    // The template's first badge alone; `chosenCopy` chooses between them as the product does.
+    const first = taglineCandidates(facts, summary)[0]!;
+    return { text: first.text, interest: null, source: 'template' };
   }
   return { text: adText(templateAd(facts, summary, format)), interest: null, source: 'template' };
 }
@@ -69,7 +72,10 @@ function chosenCopy(item: ItemPayload, summary: InterestSummary, format: Format)
     const chosen = chooseDescription(facts, summary);
     return { text: chosen.copy.text, interest: chosen.interest, source: 'template' };
   }
-  if (format === 'tagline') return templateCopy(item, summary, format);
+  if (format === 'tagline') {
+    const chosen = chooseTagline(facts, summary);
+    return { text: chosen.text, interest: chosen.interest, source: 'template' };
+  }
   const chosen = chooseAd(facts, summary, format);
   return { text: adText(chosen.copy), interest: chosen.interest, source: 'template' };
 }

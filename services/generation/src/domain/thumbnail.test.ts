@@ -4,7 +4,14 @@ import { describe, it } from 'node:test';
 import { BOARD, HIKER, itemPayload, RUNNER, SHOES } from '../testing/fixtures.js';
 import { itemFactsFromPayload } from './facts.js';
 import { NO_INTERESTS } from './interests.js';
-import { composeThumbnail, paletteFor, thumbnailSizeProblems } from './thumbnail.js';
+import {
+  chooseTagline,
+  composeThumbnail,
+  paletteFor,
+  TAGLINE_MAX_CHARS,
+  taglineCandidates,
+  thumbnailSizeProblems,
+} from './thumbnail.js';
 
 const shoes = itemFactsFromPayload(SHOES);
 
@@ -97,5 +104,46 @@ describe('paletteFor', () => {
     assert.notDeepEqual(paletteFor('outdoor'), paletteFor('kitchen'));
     assert.deepEqual(paletteFor('garden tools'), paletteFor('garden tools'));
     assert.equal(itemFactsFromPayload(BOARD).category, 'kitchen');
+  });
+});
+
+describe('chooseTagline', () => {
+  describe('when the item carries two of the user interests', () => {
+    it('names both, the stronger first, and says which one it used', () => {
+      const chosen = chooseTagline(shoes, HIKER);
+      assert.equal(chosen.text, 'For outdoor & hiking fans');
+      assert.equal(chosen.interest, 'outdoor');
+    });
+  });
+
+  describe('when the item carries none of them', () => {
+    it('says it is new ground past their interests, never that it suits them', () => {
+      const chosen = chooseTagline(itemFactsFromPayload(BOARD), HIKER);
+      assert.match(chosen.text, /^New after outdoor/);
+      assert.doesNotMatch(chosen.text, /\bfor\b/i);
+      assert.equal(chosen.interest, 'outdoor');
+    });
+  });
+
+  describe('when every candidate is measured', () => {
+    it('offers each pair once and serves one that fits the badge', () => {
+      for (const summary of [HIKER, RUNNER]) {
+        for (const item of [SHOES, BOARD]) {
+          const facts = itemFactsFromPayload(item);
+          const texts = taglineCandidates(facts, summary).map((c) => c.text);
+          assert.equal(new Set(texts).size, texts.length, texts.join(' | '));
+          assert.ok(chooseTagline(facts, summary).text.length <= TAGLINE_MAX_CHARS);
+        }
+      }
+    });
+  });
+
+  describe('when the user has no profile', () => {
+    it('names no interest', () => {
+      assert.deepEqual(chooseTagline(shoes, NO_INTERESTS), {
+        text: 'From outdoor',
+        interest: null,
+      });
+    });
   });
 });

@@ -1,12 +1,13 @@
-import { connectionsFor } from './connection.js';
+import { personalScore } from './chooser.js';
+import { connectionsFor, otherInterests } from './connection.js';
 import { categoryLabel, formatPrice, type ItemFacts } from './facts.js';
-import { hasInterests, type InterestSummary } from './interests.js';
+import { hasInterests, type InterestSummary, rankedInterests } from './interests.js';
 import { capitalize, pick, stableHash } from './text.js';
 
 /** Bounds of a thumbnail side, in pixels. */
 export const THUMBNAIL_LIMITS = { minSide: 64, maxSide: 2_048 } as const;
 /** Version of the composition below; part of cache keys (the URL hash covers the SVG itself). */
-export const THUMBNAIL_VERSION = 'thumbnail-v2';
+export const THUMBNAIL_VERSION = 'thumbnail-v3';
 /** The font family every text of a thumbnail is set in (shipped with the service). */
 export const THUMBNAIL_FONT_FAMILY = 'Inter';
 
@@ -262,23 +263,96 @@ function wrap(text: string, fits: (line: string) => boolean, maxLines: number): 
   return lines;
 }
 
-/** The badge text: the user's interest the item carries, else new ground past their top one. */
+/**
+ * Badge texts longer than this are not offered: a square card 256 px wide fits about this
+ * many characters before the badge is cut with "…", and a cut badge would read as a different
+ * claim than the one chosen.
+ */
+export const TAGLINE_MAX_CHARS = 30;
+
+/** One badge text and the interest it names. */
+export interface TaglineCandidate {
+  text: string;
+  /** The user's interest the badge is built on; null when it names none. */
+  interest: string | null;
+}
+
+/**
+ * Badge texts for this user, in the order the template writes them: for each honest
+ * connection, a phrasing that names a second interest the item also carries (or, for new
+ * ground, the user's next interest, which the item carries neither) when there is one, then
+ * the one-interest phrasings.
+ */
+export function taglineCandidates(
+  facts: ItemFacts,
+  interests: InterestSummary,
+): TaglineCandidate[] {
+  const candidates: TaglineCandidate[] = [];
+  // One two-interest phrasing per item: later connections would only name the same pair.
+  let paired = false;
+  for (const connection of connectionsFor(facts, interests)) {
+    const name = connection.interest.name;
+    const seed = stableHash(`${facts.id}|tagline|${name}`);
+    if (connection.kind === 'carries') {
+      // The two strongest of the user's interests the item carries, the stronger first.
+      const carried = [name, ...connection.alsoCarried];
+      const [first, second] = rankedInterests(interests)
+        .map((i) => i.name)
+        .filter((n) => carried.includes(n));
+      if (!paired && first !== undefined && second !== undefined) {
+        paired = true;
+        candidates.push({ text: `For ${first} & ${second} fans`, interest: first });
+      }
+      const single = [
+        `For your love of ${name}`,
+        `Because you like ${name}`,
+        `Picked for ${name} fans`,
+      ];
+      candidates.push({ text: pick(single, seed), interest: name });
+    } else {
+      const next = otherInterests(interests, name, 1)[0];
+      candidates.push({
+        text: pick([`Beyond ${name}: new for you`, `New after ${name}`], seed),
+        interest: name,
+      });
+      if (!paired && next !== undefined) {
+        paired = true;
+        candidates.push({ text: `New after ${name} & ${next}`, interest: name });
+      }
+    }
+  }
+  if (candidates.length === 0) {
+    candidates.push({
+      text: hasInterests(interests)
+        ? 'Picked for you'
+        : `From ${categoryLabel(facts) || 'the catalog'}`,
+      interest: null,
+    });
+  }
+  return candidates;
+}
+
+/**
+ * The badge: generate, then choose. Of the candidates that fit {@link TAGLINE_MAX_CHARS}, the
+ * one that names most of this user's interests, by strength, wins; the template's order breaks
+ * ties. Badges name only interests and new ground, never a fact beyond the item's tags and
+ * category, so there is nothing else to check them for.
+ */
+export function chooseTagline(facts: ItemFacts, interests: InterestSummary): TaglineCandidate {
+  const candidates = taglineCandidates(facts, interests);
+  const fitting = candidates.filter((c) => c.text.length <= TAGLINE_MAX_CHARS);
+  let best = fitting[0] ?? candidates[0]!;
+  let bestScore = personalScore(best.text, interests);
+  for (const candidate of fitting.slice(1)) {
+    const score = personalScore(candidate.text, interests);
+    if (score > bestScore) [best, bestScore] = [candidate, score];
+  }
+  return best;
+}
+
+/** The badge text: the user's interests the item carries, else new ground past their top one. */
 export function thumbnailTagline(facts: ItemFacts, interests: InterestSummary): string {
-  const connection = connectionsFor(facts, interests)[0];
-  const name = connection?.interest.name;
-  const seed = stableHash(`${facts.id}|tagline|${name ?? ''}`);
-  if (connection?.kind === 'carries') {
-    return pick(
-      [`For your love of ${name}`, `Because you like ${name}`, `Picked for ${name} fans`],
-      seed,
-    );
-  }
-  if (connection?.kind === 'new') {
-    return pick([`Beyond ${name}: new for you`, `New after ${name}`], seed);
-  }
-  return hasInterests(interests)
-    ? 'Picked for you'
-    : `From ${categoryLabel(facts) || 'the catalog'}`;
+  return chooseTagline(facts, interests).text;
 }
 
 function fitBadge(tagline: string, fontSize: number, maxWidth: number): string {

@@ -142,6 +142,19 @@ export class Thumbnail {
 
   @Field(() => Int, { description: 'Height in pixels, exactly as asked.' })
   height!: number;
+
+  @Field(() => String, {
+    description:
+      "The badge text the picture shows: the user's interests the item carries, or what is new for them about it; the category when asked without a user.",
+  })
+  badge!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The user\'s interest the badge was written around, in words (e.g. "camping"); null when it names none (no user, or no profile yet).',
+  })
+  interest!: string | null;
 }
 
 @ObjectType('GenerationSettings', {

@@ -1,6 +1,6 @@
 import type { ItemFacts } from '../domain/facts.js';
 import { type InterestSummary, NO_INTERESTS } from '../domain/interests.js';
-import { composeThumbnail, thumbnailTagline } from '../domain/thumbnail.js';
+import { chooseTagline, composeThumbnail } from '../domain/thumbnail.js';
 import { localImageDataUri } from './local-image.js';
 import { THUMBNAILS_ROUTE } from './thumbnail.route.js';
 import type { ThumbnailStore } from './thumbnail-store.js';
@@ -11,6 +11,10 @@ export interface ThumbnailResult {
   altText: string;
   width: number;
   height: number;
+  /** The badge text the picture shows. */
+  badge: string;
+  /** The user's interest the badge was written around; null when it names none. */
+  interest: string | null;
 }
 
 /**
@@ -47,7 +51,7 @@ export class ThumbnailService {
     width: number,
     height: number,
   ): Promise<ThumbnailResult> {
-    const tagline = thumbnailTagline(facts, interests);
+    const { text: tagline, interest } = chooseTagline(facts, interests);
     const { svg, altText } = await this.compose(facts, {
       itemId: facts.id,
       width,
@@ -62,7 +66,14 @@ export class ThumbnailService {
       h: String(height),
       t: tagline,
     });
-    return { url: `${base}${THUMBNAILS_ROUTE}/${hash}.png?${recipe}`, altText, width, height };
+    return {
+      url: `${base}${THUMBNAILS_ROUTE}/${hash}.png?${recipe}`,
+      altText,
+      width,
+      height,
+      badge: tagline,
+      interest,
+    };
   }
 
   /**
