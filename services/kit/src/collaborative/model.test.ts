@@ -121,12 +121,12 @@ describe('tasteVector', () => {
     assert.deepEqual(tasteVector(input(history), { items: 2, weight: 0 }), foldIn(input(history)));
   });
 
-  it('adds the fold-in over the newest items, weighted', () => {
+  it('is the weighted mean of the fold-ins over everything and over the newest items', () => {
     const whole = foldIn(input(history))!;
     const newest = foldIn(input([1, 2]))!;
     const taste = tasteVector(input(history), { items: 2, weight: 3 })!;
     for (let d = 0; d < k; d += 1)
-      assert.ok(Math.abs(taste[d]! - whole[d]! - 3 * newest[d]!) < 1e-12);
+      assert.ok(Math.abs(taste[d]! - (whole[d]! + 3 * newest[d]!) / 4) < 1e-12);
   });
 
   it('ranks what resembles the newest likes higher than the whole history alone does', () => {

@@ -99,14 +99,18 @@ export interface RecentTaste {
 export const DEFAULT_RECENT_TASTE: Readonly<RecentTaste> = Object.freeze({ items: 8, weight: 8 });
 
 /**
- * The user's query vector: the exact fold-in over all `pairs` (newest first) plus `recent.weight`
- * times the fold-in over the newest `recent.items` of them. Both are solves of the same problem,
- * so the sum stays a dot-product query against the same item factors; scores are its sum too.
+ * The user's query vector: the exact fold-in over all `pairs` (newest first) and the fold-in
+ * over the newest `recent.items` of them, averaged with weights 1 and `recent.weight`. Both
+ * solve the same problem, so their dot with an item's factors are two predicted preferences
+ * and the vector's is their weighted mean, still on the preference scale (1 = liked).
  */
 export function tasteVector(input: FoldInInput, recent: RecentTaste): Float64Array | undefined {
   const whole = foldIn(input);
   if (whole === undefined || recent.items === 0 || recent.weight === 0) return whole;
   const newest = foldIn({ ...input, pairs: input.pairs.slice(0, recent.items) })!;
-  for (let d = 0; d < whole.length; d += 1) whole[d]! += recent.weight * newest[d]!;
+  const share = recent.weight / (1 + recent.weight);
+  for (let d = 0; d < whole.length; d += 1) {
+    whole[d] = (1 - share) * whole[d]! + share * newest[d]!;
+  }
   return whole;
 }
