@@ -203,6 +203,7 @@ switch (command) {
       'pgen',
       'train',
       'embed',
+      'llm',
       ...Object.keys(entries),
     ];
     if (!benches.includes(name)) {

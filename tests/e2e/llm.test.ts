@@ -20,7 +20,7 @@ const skip = llm.available ? undefined : llm.skip;
 /** Home queries the test may send before model-written copy must have shown up. */
 const MAX_REQUESTS = 100;
 /** How long one request waits for model answers; the template answers after it. */
-const REQUEST_BUDGET_MS = 3_000;
+const REQUEST_BUDGET_MS = 5_000;
 const OPENAI_PROVIDER = 'openai-compatible';
 const PENDING_REASON = 'request budget exhausted; model answer pending';
 

@@ -37,9 +37,10 @@ export {
   STRUCTURED_OUTPUT_MODES,
   type StructuredOutputMode,
 } from './config.js';
-export { adText, chooseAd, chooseDescription } from './domain/chooser.js';
+export { adText, chooseAd, chooseDescription, historyTitles } from './domain/chooser.js';
 export { AD_FORMATS, AD_LIMITS, type AdFormat, DESCRIPTION_WORDS } from './domain/copy.js';
 export { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
+export { checkAd, checkDescription, type GroundingResult } from './domain/grounding.js';
 export {
   type InterestSummary,
   type LikedItem,
@@ -47,7 +48,13 @@ export {
   NO_INTERESTS,
   summarizeInterests,
 } from './domain/interests.js';
-export { PROMPT_VERSION } from './domain/prompt.js';
+export {
+  adPrompt,
+  type ChatMessage,
+  descriptionPrompt,
+  type Prompt,
+  PROMPT_VERSION,
+} from './domain/prompt.js';
 export { templateAd, templateDescription } from './domain/template.js';
 export {
   chooseTagline,
@@ -55,7 +62,21 @@ export {
   THUMBNAIL_LIMITS,
   thumbnailTagline,
 } from './domain/thumbnail.js';
+export { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 export { THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
+export { CopyWriter, type LabelledAd, type LabelledDescription } from './writers/copy-writer.js';
+export { FAILURE_REASONS, type FailureReason } from './writers/generation-failure.js';
+export {
+  type LocalLlmServer,
+  type LocalLlmServerOptions,
+  startLocalLlmServer,
+} from './writers/local-llm-server.js';
+export {
+  type Completion,
+  OpenAiWriter,
+  type OpenAiWriterOptions,
+  type TokenUsage,
+} from './writers/openai-writer.js';
 
 /** What the generation subgraph needs. */
 export interface GenerationDeps {

@@ -13,11 +13,11 @@ import { categoryLabel, formatPrice, type ItemFacts } from './facts.js';
 import { type InterestSummary, matchInterests } from './interests.js';
 
 /**
- * Version of the prompts below; part of cache keys and of every LLM answer's label. v3 is the
- * short prompt: a small model on one CPU thread reads about 140 prompt tokens a second, so the
- * 780-token v2 spent most of each answer reading (measured in bench:llm).
+ * Version of the prompts below; part of cache keys and of every LLM answer's label. v3 made it
+ * short: a small model on one CPU thread reads about 140 prompt tokens a second, so the
+ * 780-token v2 spent most of each answer reading. v4 leaves the shopper's own picks out.
  */
-export const PROMPT_VERSION = 'prompt-v3';
+export const PROMPT_VERSION = 'prompt-v4';
 
 /** One chat message. */
 export interface ChatMessage {
@@ -36,11 +36,21 @@ export interface Prompt<T> {
   parse: z.ZodType<T>;
 }
 
-const descriptionAnswer = z.object({ text: z.string().trim().min(1).max(2_000) });
+/**
+ * A field of an answer as one line: copy is plain running text, and a model's line break or
+ * tab (which the grounding check counts as a control character) carries nothing else.
+ */
+const answerLine = (maxChars: number) =>
+  z
+    .string()
+    .transform((value) => value.replace(/\s+/g, ' ').trim())
+    .pipe(z.string().min(1).max(maxChars));
+
+const descriptionAnswer = z.object({ text: answerLine(2_000) });
 const adAnswer = z.object({
-  headline: z.string().trim().min(1).max(200),
-  body: z.string().trim().min(1).max(500),
-  callToAction: z.string().trim().min(1).max(100),
+  headline: answerLine(200),
+  body: answerLine(500),
+  callToAction: answerLine(100),
 });
 
 /**
@@ -80,10 +90,9 @@ function dataBlock(facts: ItemFacts, interests: InterestSummary): string {
     ...(facts.description === '' ? [] : [line('About', facts.description)]),
     ...(facts.inStock ? [] : ['Out of stock']),
   ];
-  const liked = interests.recentlyLiked.slice(0, 2);
+  // The shopper's own picks are left out: SmolLM2 took their titles for this item's (bench:llm).
   const likes = matchInterests(facts, interests).map((m) => m.interest);
   if (likes.length > 0) lines.push(line('Shopper likes', likes.slice(0, 3).join(', ')));
-  if (liked.length > 0) lines.push(line('Shopper picked', liked.join('; ')));
   return ['<data>', ...lines, '</data>'].join('\n');
 }
 
