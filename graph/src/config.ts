@@ -54,15 +54,15 @@ export const gatewayLimitsShape = {
  */
 export const gatewayOverloadShape = {
   /** The adaptive concurrency limit never goes below this. */
-  GATEWAY_CONCURRENCY_MIN: env.int(8, 1, 100_000),
+  GATEWAY_CONCURRENCY_MIN: env.int(4, 1, 100_000),
   /** Nor above this. */
   GATEWAY_CONCURRENCY_MAX: env.int(256, 1, 100_000),
   /** A request slower than this lowers the limit (x0.9); faster ones at the limit raise it. */
-  GATEWAY_LATENCY_TARGET_MS: env.int(500, 1, 600_000),
+  GATEWAY_LATENCY_TARGET_MS: env.int(250, 1, 600_000),
   /** Requests that may wait for a slot; beyond it the gateway answers 503 at once. 0: none. */
-  GATEWAY_QUEUE_MAX: env.int(32, 0, 100_000),
+  GATEWAY_QUEUE_MAX: env.int(16, 0, 100_000),
   /** The longest a request waits for a slot before it is refused. */
-  GATEWAY_QUEUE_TIMEOUT_MS: env.int(250, 1, 60_000),
+  GATEWAY_QUEUE_TIMEOUT_MS: env.int(100, 1, 60_000),
   /** The `Retry-After` of a refusal. */
   GATEWAY_RETRY_AFTER_SECONDS: env.int(1, 1, 3_600),
   /** Each request's budget, queueing included; a client may ask for less (x-tailor-timeout-ms). */

@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -189,7 +191,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
   app.use(jsonErrorHandler);
 
-  const listening = await listen(app, options.host, options.port);
+  const listening = await listen(
+    (req: IncomingMessage, res: ServerResponse) => {
+      if (!overload.shedEarly(req, res)) app(req, res);
+    },
+    options.host,
+    options.port,
+  );
   const url = `http://${options.host}:${listening.port}/graphql`;
   log.info({ url, authMode: auth.mode }, 'gateway listening');
   return {

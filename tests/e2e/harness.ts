@@ -91,6 +91,10 @@ export function testEnv(
     RECOMMENDER_PORT: '0',
     TRAINER_PORT: '0',
     GENERATION_PORT: '0',
+    // Functional tests fire bursts of requests on a busy shared machine: they wait their turn
+    // instead of being shed. Overload behaviour has its own tests (graph/src/overload) and bench.
+    GATEWAY_QUEUE_MAX: '10000',
+    GATEWAY_QUEUE_TIMEOUT_MS: '60000',
     ...extra,
   };
 }

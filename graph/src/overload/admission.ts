@@ -55,6 +55,11 @@ export class Admission {
     return this.#queue.length;
   }
 
+  /** Whether a request arriving now would be refused at once (no slot, queue full). */
+  get full(): boolean {
+    return this.#inflight >= this.#limit.current && this.#queue.length >= this.options.queueMax;
+  }
+
   /** Admits now, queues, or refuses; `signal` withdraws a queued request (client gone). */
   acquire(signal?: AbortSignal): AdmissionResult | Promise<AdmissionResult> {
     if (signal?.aborted === true) return { admitted: false, reason: 'abandoned' };

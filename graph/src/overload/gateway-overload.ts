@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
@@ -65,6 +67,13 @@ function sendGraphQLError(
 export interface GatewayOverload {
   /** Mount on `/graphql` after authentication and before the body is read. */
   admit: RequestHandler;
+  /**
+   * Runs before Express: refuses a `/graphql` request without credentials while the default
+   * class is full, at the cost of a few header writes. Under a flood of retries most requests
+   * are refusals; through the whole middleware stack (request logs, metrics, auth) they would
+   * take the CPU the admitted requests need. True when it answered.
+   */
+  shedEarly(req: IncomingMessage, res: ServerResponse): boolean;
   /** The request's signal and deadline, for the GraphQL context. */
   contextOf(res: Response): Admitted;
   /** Answers 504 `DEADLINE_EXCEEDED` when the deadline cut the request short. */
@@ -127,6 +136,28 @@ export function gatewayOverload(
   });
   const log = logger.child({ component: 'admission' });
   const retryAfter = String(settings.GATEWAY_RETRY_AFTER_SECONDS);
+  const refusalMessage = `The service is at capacity; retry after ${retryAfter} s.`;
+  const refusalExtensions = {
+    code: OVERLOADED,
+    retryAfterSeconds: settings.GATEWAY_RETRY_AFTER_SECONDS,
+  };
+  const refusalBody = JSON.stringify({
+    errors: [{ message: refusalMessage, extensions: refusalExtensions }],
+  });
+
+  const shedEarly = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'POST' || req.headers.authorization !== undefined) return false;
+    if (!(req.url === '/graphql' || req.url?.startsWith('/graphql?') === true)) return false;
+    if (!classes.default.full) return false;
+    shed.inc({ class: 'default', reason: 'queue_full' });
+    res.writeHead(503, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(refusalBody),
+      'retry-after': retryAfter,
+    });
+    res.end(refusalBody);
+    return true;
+  };
 
   const admit: RequestHandler = (req, res, next) => {
     const budgetMs = budgetOf(req, settings.GATEWAY_REQUEST_TIMEOUT_MS);
@@ -175,7 +206,7 @@ export function gatewayOverload(
     },
   };
 
-  return { admit, contextOf: admittedOf, plugin, calls: new SubgraphCalls() };
+  return { admit, shedEarly, contextOf: admittedOf, plugin, calls: new SubgraphCalls() };
 }
 
 /** Internal header joining a subgraph call to its request's signal; removed before sending. */

@@ -10,14 +10,20 @@ import { startTestMesh } from '../../e2e/harness.js';
 import { postGraphql } from '../lib/graphql.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
-import { REPO_ROOT, writeResults } from '../lib/paths.js';
+import { readResults, REPO_ROOT, writeResults } from '../lib/paths.js';
 import { msSince } from '../lib/stats.js';
 import { fetchHomeDirect } from './direct.js';
 import { homeOperation, withoutGeneration } from './home.js';
 import type { LoadPlan, LoadRun } from './load.js';
+import {
+  measureOverload,
+  type OverloadOptions,
+  overloadResults,
+  printOverload,
+} from './overload.js';
 import { runScaleCurve, type ScalePoint, type ScaleStore } from './scale.js';
 
-const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--stores <s,s>] [--skip-scale | --only-scale]
+const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--stores <s,s>] [--skip-scale | --only-scale] [--overload-connections <n,n>] [--overload-duration <s>] [--skip-overload | --only-overload]
   --duration     seconds of each measured load (default 10; a warm-up of 3 s goes first)
   --connections  concurrent connections (client loops) of each load level, comma-separated
                  (default 1,8: one request at a time, then enough to keep both cores busy)
@@ -25,7 +31,12 @@ const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,
   --stores       vector stores of the scale curve (default embedded,qdrant; qdrant runs against
                  QDRANT_URL, e.g. from infra/qdrant/start.sh, and is left out with a note without it)
   --skip-scale   only the Home query loads
-  --only-scale   only the scale curve (embedded: 1k, 10k, 30k, 100k items; qdrant: 1k, 10k, 100k)`;
+  --only-scale   only the scale curve (embedded: 1k, 10k, 30k, 100k items; qdrant: 1k, 10k, 100k)
+  --overload-connections  connections of the overload rows (default 128,512), Home with
+                 generation past saturation, on a gateway without and with admission control
+  --overload-duration     seconds of each overload load (default 10)
+  --skip-overload         no overload rows
+  --only-overload         only the overload rows; the other figures of results/serve.json stay`;
 
 const LOAD_SCRIPT = fileURLToPath(new URL('./load.js', import.meta.url));
 const FIRST = 5;
@@ -148,6 +159,10 @@ async function main(): Promise<void> {
       stores: { type: 'string', default: 'embedded,qdrant' },
       'skip-scale': { type: 'boolean', default: false },
       'only-scale': { type: 'boolean', default: false },
+      'overload-connections': { type: 'string', default: '128,512' },
+      'overload-duration': { type: 'string', default: '10' },
+      'skip-overload': { type: 'boolean', default: false },
+      'only-overload': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -176,8 +191,29 @@ async function main(): Promise<void> {
     (store): store is ScaleStore =>
       store === 'embedded' || (store === 'qdrant' && qdrantUrl !== undefined),
   );
+  const overloadOptions: OverloadOptions = {
+    connections: values['overload-connections'].split(',').map((level) => Number(level.trim())),
+    loadSeconds: Number(values['overload-duration']),
+  };
+  for (const value of [...overloadOptions.connections, overloadOptions.loadSeconds]) {
+    if (!(Number.isInteger(value) && value > 0))
+      throw new Error(
+        '--overload-connections and --overload-duration must be whole numbers above 0',
+      );
+  }
   const runStarted = process.hrtime.bigint();
   say('Tailor serve bench');
+  if (values['only-overload']) {
+    const overload = await measureOverload(overloadOptions);
+    say();
+    printOverload(overload);
+    const file = writeResults('serve', {
+      ...readResults('serve'),
+      overload: overloadResults(overloadOptions, overload),
+    });
+    say(`overload rows written to ${path.relative(REPO_ROOT, file)}`);
+    return;
+  }
 
   let runs: LoadRun[] = [];
   if (!values['only-scale']) runs = await measureHome(durationSeconds, levels);
@@ -198,6 +234,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  const overload = values['skip-overload'] ? [] : await measureOverload(overloadOptions);
   const p50Of = (store: ScaleStore, items: number) =>
     scale.find((p) => p.store === store && p.items === items)?.recommendationMs.p50;
   const ratio = (a: number | undefined, b: number | undefined) =>
@@ -277,6 +314,10 @@ async function main(): Promise<void> {
       ]),
     );
   }
+  if (overload.length > 0) {
+    say();
+    printOverload(overload);
+  }
   const totalSeconds = msSince(runStarted) / 1000;
   const file = writeResults('serve', {
     ...runHeader('serve'),
@@ -308,6 +349,7 @@ async function main(): Promise<void> {
       what: 'recommend p50 of the scale curve: Qdrant over embedded at 1k items, and Qdrant at 100k over Qdrant at 1k, from this run (null where a row did not run)',
       ...ratios,
     },
+    ...(overload.length === 0 ? {} : { overload: overloadResults(overloadOptions, overload) }),
     durationSeconds: Number(totalSeconds.toFixed(1)),
   });
   say();

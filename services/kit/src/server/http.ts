@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import express, { type ErrorRequestHandler, type Express } from 'express';
@@ -74,11 +74,14 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
         return id;
       },
       customLogLevel: (_req, res, err) =>
-        err !== undefined || res.statusCode >= 500
-          ? 'error'
-          : res.statusCode >= 400
-            ? 'warn'
-            : 'debug',
+        // A 503 with Retry-After is a deliberate refusal (overload), not a failure to serve.
+        err === undefined && res.statusCode === 503 && res.hasHeader('retry-after')
+          ? 'warn'
+          : err !== undefined || res.statusCode >= 500
+            ? 'error'
+            : res.statusCode >= 400
+              ? 'warn'
+              : 'debug',
       autoLogging: {
         ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
       },
@@ -172,7 +175,11 @@ export interface ListeningServer {
 }
 
 /** Listens on `host:port`; port 0 picks a free one. */
-export async function listen(app: Express, host: string, port: number): Promise<ListeningServer> {
+export async function listen(
+  app: Express | RequestListener,
+  host: string,
+  port: number,
+): Promise<ListeningServer> {
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
