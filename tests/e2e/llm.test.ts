@@ -51,13 +51,18 @@ const HOME = operation('Home');
  * check: a number next to a currency symbol, code or word, either side.
  */
 function statedPrices(text: string): number[] {
-  const currency = String.raw`(?:€|\$|£|¥|EUR|USD|GBP|JPY|euros?|dollars?|pounds?)`;
-  const amount = String.raw`(\d+(?:[.,]\d{1,2})?)`;
+  const currency = String.raw`(?:€|\$|£|¥|EUR|USD|GBP|JPY|euros?|dollars?)`;
+  // 1,193.00 or 1193.00 or 1193,00 (a decimal comma), read as one number.
+  const amount = String.raw`(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?)`;
   const pattern = new RegExp(
     String.raw`${currency}\s?${amount}|${amount}\s?${currency}(?![a-z])`,
     'gi',
   );
-  return [...text.matchAll(pattern)].map((m) => Number((m[1] ?? m[2] ?? '').replace(',', '.')));
+  return [...text.matchAll(pattern)].map((m) => {
+    const written = m[1] ?? m[2] ?? '';
+    const plain = /,\d{3}/.test(written) ? written.replace(/,/g, '') : written.replace(',', '.');
+    return Number(plain);
+  });
 }
 
 /** A sample of the generation subgraph's Prometheus text carrying `label`, 0 when absent. */
