@@ -127,6 +127,7 @@ export async function startRecommender(
         registry.registerMetric(metrics.model);
         registry.registerMetric(metrics.storeCalls);
         registry.registerMetric(metrics.storeCallsPerList);
+        registry.registerMetric(metrics.stopped);
       },
     });
     return {

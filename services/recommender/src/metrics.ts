@@ -20,6 +20,8 @@ export interface RecommenderMetrics {
   storeCalls: Counter<'operation'>;
   /** Vector store calls one recommendation list took, by strategy. */
   storeCallsPerList: Histogram<'strategy'>;
+  /** Lists given up before their next store call: deadline passed or caller gone. */
+  stopped: Counter<'reason'>;
 }
 
 /** Creates the metrics unregistered, so a schema can be built without a server. */
@@ -55,6 +57,12 @@ export function createRecommenderMetrics(): RecommenderMetrics {
     labelNames: ['operation'] as const,
     registers: [],
   });
+  const stopped = new Counter({
+    name: 'tailor_recommendations_stopped_total',
+    help: 'Recommendation lists given up before their next store call, by why (DEADLINE_EXCEEDED: the gateway deadline passed; REQUEST_CANCELLED: the caller went away).',
+    labelNames: ['reason'] as const,
+    registers: [],
+  });
   const storeCallsPerList = new Histogram({
     name: 'tailor_recommendation_store_calls',
     help: 'Vector store calls one recommendation list took, by strategy (personalized or trending).',
@@ -66,5 +74,6 @@ export function createRecommenderMetrics(): RecommenderMetrics {
   for (const strategy of ['personalized', 'trending'] as const) served.inc({ strategy }, 0);
   for (const source of SOURCE_NAMES) sources.inc({ source }, 0);
   for (const operation of STORE_OPERATIONS) storeCalls.inc({ operation }, 0);
-  return { duration, served, sources, model, storeCalls, storeCallsPerList };
+  for (const reason of ['DEADLINE_EXCEEDED', 'REQUEST_CANCELLED']) stopped.inc({ reason }, 0);
+  return { duration, served, sources, model, storeCalls, storeCallsPerList, stopped };
 }

@@ -10,6 +10,7 @@ import {
   NotFoundError,
   PROFILES_COLLECTION,
   publishUserEvents,
+  RequestStopped,
   type UserEvent,
   type UserKeyVault,
   type VectorStore,
@@ -160,6 +161,30 @@ export class RecommendationService {
     userIdArg: string,
     first: number,
     contextArgs?: RecommendationContextArgs | null,
+    signal?: AbortSignal,
+  ): Promise<RecommendationListResult> {
+    try {
+      return await this.build(userIdArg, first, contextArgs, signal);
+    } catch (err) {
+      if (signal?.aborted === true) {
+        const reason: unknown = signal.reason;
+        this.metrics.stopped.inc({
+          reason: reason instanceof RequestStopped ? reason.code : 'REQUEST_CANCELLED',
+        });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * {@link recommend} itself. `signal` is the request's: once it fires, no further store call
+   * is made, so a list nobody waits for costs nothing more.
+   */
+  private async build(
+    userIdArg: string,
+    first: number,
+    contextArgs: RecommendationContextArgs | null | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<RecommendationListResult> {
     const userId = checkId(userIdArg, 'userId');
     checkFirst(first);
@@ -168,9 +193,13 @@ export class RecommendationService {
     const now = this.now();
 
     let calls = 0;
-    const store = countingStore(this.store, () => {
-      calls += 1;
-    });
+    const store = countingStore(
+      this.store,
+      () => {
+        calls += 1;
+      },
+      signal,
+    );
 
     const [[point], model] = await Promise.all([
       store.retrieve(PROFILES_COLLECTION, [userId], { withVectors: true }),

@@ -1,4 +1,4 @@
-import type { VectorStore } from '@tailor/kit';
+import { stoppedError, type VectorStore } from '@tailor/kit';
 
 /** The VectorStore operations, as the label of the store-call metric. */
 export const STORE_OPERATIONS = [
@@ -18,11 +18,14 @@ const COUNTED = new Set<string>(STORE_OPERATIONS);
 
 /**
  * `store`, telling `count` of every call by operation before making it. On Qdrant each read is
- * one request (a `readMany` is one batch request), so this counts what crosses the wire.
+ * one request (a `readMany` is one batch request), so this counts what crosses the wire. Once
+ * `signal` fires (the request's deadline passed or its caller left) no further call is made:
+ * each throws the signal's DEADLINE_EXCEEDED or REQUEST_CANCELLED error instead.
  */
 export function countingStore(
   store: VectorStore,
   count: (operation: StoreOperation) => void,
+  signal?: AbortSignal,
 ): VectorStore {
   return new Proxy(store, {
     get(target, key) {
@@ -31,6 +34,7 @@ export function countingStore(
       const method = (value as (...a: unknown[]) => unknown).bind(target);
       if (typeof key !== 'string' || !COUNTED.has(key)) return method;
       return (...args: unknown[]) => {
+        if (signal?.aborted === true) return Promise.reject(stoppedError(signal));
         count(key as StoreOperation);
         return method(...args);
       };

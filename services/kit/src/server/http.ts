@@ -87,12 +87,23 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       },
     }),
   );
+  const abandoned = new Counter({
+    name: 'http_requests_abandoned_total',
+    help: 'HTTP requests whose caller disconnected before the response was complete, by route.',
+    labelNames: ['route'] as const,
+    registers: [registry],
+  });
   app.use((req, res, next) => {
     const stop = duration.startTimer();
     res.on('finish', () => {
       const route = req.route?.path ?? req.path.split('/').slice(0, 3).join('/');
       requests.inc({ route, status: String(res.statusCode) });
       stop({ route });
+    });
+    res.on('close', () => {
+      // By now a mounted router may have rewritten req.url; the original keeps the path.
+      const path = req.originalUrl.split('?')[0] ?? '';
+      if (!res.writableFinished) abandoned.inc({ route: path.split('/').slice(0, 3).join('/') });
     });
     next();
   });

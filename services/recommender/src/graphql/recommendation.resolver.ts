@@ -37,7 +37,9 @@ export class RecommendationResolver {
     @Ctx() request: RequestContext,
   ): Promise<RecommendationList> {
     authorizeUser(request.viewer, userId, 'read the recommendations');
-    return clientErrors(() => this.service.recommend(userId, first ?? L.defaultFirst, context));
+    return clientErrors(() =>
+      this.service.recommend(userId, first ?? L.defaultFirst, context, request.signal),
+    );
   }
 
   @Query(() => [SimilarItem], {

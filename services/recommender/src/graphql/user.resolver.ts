@@ -38,6 +38,8 @@ export class UserResolver {
   ): Promise<RecommendationList> {
     // The gateway reaches a User from other subgraphs' fields too, so the check is here.
     authorizeUser(request.viewer, user.id, 'read the recommendations');
-    return clientErrors(() => this.service.recommend(user.id, first ?? L.defaultFirst, context));
+    return clientErrors(() =>
+      this.service.recommend(user.id, first ?? L.defaultFirst, context, request.signal),
+    );
   }
 }
