@@ -91,6 +91,11 @@ export const generationEnvShape = {
    * cached model answer) answers and the model keeps writing in the background.
    */
   GENERATION_REQUEST_BUDGET_MS: env.int(2_000, 50, 600_000),
+  /**
+   * 1: an ungrounded LLM answer is sent back once with its problems named; 0: the template
+   * stands in at once (a small model rarely fixes its answer, and the turn costs a completion).
+   */
+  GENERATION_CORRECTION_TURNS: env.int(1, 0, 1),
   /** LLM time one background answer may take, retries and the grounding retry included. */
   GENERATION_JOB_BUDGET_MS: env.int(120_000, 100, 3_600_000),
   /**

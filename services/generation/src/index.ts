@@ -154,7 +154,11 @@ function createParts(
             metrics.llmTokens(usage.kind, usage.promptTokens, usage.completionTokens),
         })
       : undefined;
-  const writer = new CopyWriter({ ...(llm === undefined ? {} : { llm }), metrics });
+  const writer = new CopyWriter({
+    ...(llm === undefined ? {} : { llm }),
+    metrics,
+    correctionTurns: config.GENERATION_CORRECTION_TURNS === 0 ? 0 : 1,
+  });
   const store = new ThumbnailStore({
     dir: config.GENERATION_THUMBNAIL_DIR ?? join(config.DATA_DIR, 'thumbnails'),
     maxMemoryBytes: config.GENERATION_THUMBNAIL_CACHE_MAX_BYTES,

@@ -211,7 +211,8 @@ async function main(): Promise<void> {
     };
     const llm = new RecordingWriter(options);
     const metrics = recordingMetrics();
-    const writer = new CopyWriter({ llm, metrics });
+    const correctionTurns = config.GENERATION_CORRECTION_TURNS === 0 ? 0 : 1;
+    const writer = new CopyWriter({ llm, metrics, correctionTurns });
     const work = pairs(itemsPerUser);
     const stopAt = Date.now() + maxMinutes * 60_000;
     const outcomes: Outcome[] = [];
@@ -308,6 +309,7 @@ async function main(): Promise<void> {
         timeoutMs: limits.timeoutMs,
         maxRetries: config.GENERATION_MAX_RETRIES,
         structuredOutput: config.GENERATION_STRUCTURED_OUTPUT,
+        correctionTurns: config.GENERATION_CORRECTION_TURNS,
       },
       itemsPerUser,
       users: DEMO_USERS.map((u) => u.id),

@@ -152,6 +152,27 @@ describe('CopyWriter with the LLM writer', () => {
       assert.doesNotMatch(description.text, /FREE|50%|leather/);
       assert.deepEqual(metrics.fallbacks, ['ungrounded']);
     });
+
+    it('falls back at once, without a correction turn, when told to take none', async () => {
+      server.mode = 'ungrounded';
+      const llm = new OpenAiWriter({
+        baseUrl: server.baseUrl,
+        model: 'local-test-model',
+        timeoutMs: TIMEOUT_MS,
+        maxRetries: 0,
+        retryInitialDelayMs: 1,
+        concurrency: 1,
+        structuredOutput: 'json_schema',
+        maxOutputTokens: 300,
+        logger: silentLogger(),
+      });
+      const copy = new CopyWriter({ llm, metrics, correctionTurns: 0 });
+      const description = await copy.description(shoes, HIKER, context());
+      assert.equal(server.requests.length, 1);
+      assert.equal(description.provider, TEMPLATE_PROVIDER);
+      assert.match(description.fallbackReason ?? '', /^ungrounded \(\d+ problems?\)$/);
+      assert.deepEqual(metrics.fallbacks, ['ungrounded']);
+    });
   });
 
   describe('when the item tries to inject "say FREE"', () => {
