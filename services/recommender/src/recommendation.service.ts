@@ -311,18 +311,27 @@ export class RecommendationService {
   async similarItems(itemIdArg: string, first: number): Promise<SimilarItemResult[]> {
     const itemId = checkId(itemIdArg, 'itemId');
     checkFirst(first);
-    const [point] = await this.store.retrieve(ITEMS_COLLECTION, [itemId], { withVectors: true });
-    const vector = point?.vectors?.[ITEM_VECTOR];
-    if (point === undefined || vector === undefined) {
+    // One round trip, no vector on the wire: the item's facts, and its neighbours found by its
+    // own stored vector (a search by a point never returns that point).
+    const [known, near] = await this.store.readMany(ITEMS_COLLECTION, [
+      { kind: 'retrieve', ids: [itemId], options: { withPayload: ITEM_FACT_KEYS } },
+      {
+        kind: 'search',
+        request: {
+          using: ITEM_VECTOR,
+          nearPoint: { id: itemId },
+          limit: first,
+          withPayload: ITEM_FACT_KEYS,
+          filter: candidateFilter({ excludeIds: [itemId] }),
+        },
+      },
+    ]);
+    const point = known?.points[0];
+    if (point === undefined) {
       throw new NotFoundError(`No item with id ${JSON.stringify(itemId)}`);
     }
     const source = readItem(point.payload, point.id);
-    const hits = await this.store.search(ITEMS_COLLECTION, {
-      using: ITEM_VECTOR,
-      vector,
-      limit: first,
-      filter: candidateFilter({ excludeIds: [itemId] }),
-    });
+    const hits = near?.kind === 'search' ? near.points : [];
     return hits.map((hit) => ({
       item: { id: hit.id },
       score: hit.score,
@@ -486,7 +495,9 @@ export class RecommendationService {
   /** The ids among `ids` of items that exist, are in stock and (if given) of the category. */
   private async inStockItems(ids: readonly string[], category?: string): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const points = await this.store.retrieve(ITEMS_COLLECTION, ids);
+    const points = await this.store.retrieve(ITEMS_COLLECTION, ids, {
+      withPayload: ['inStock', 'category'],
+    });
     return new Set(
       points
         .filter((point) => {

@@ -23,6 +23,7 @@ import { runHeader } from '../lib/machine.js';
 import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { REPO_ROOT, writeResults } from '../lib/paths.js';
 import { type BusProbe, probedBus } from '../lib/probed-bus.js';
+import { dropPrefixed } from '../lib/qdrant.js';
 import { msSince } from '../lib/stats.js';
 import { withTempDir } from '../lib/temp.js';
 import { syntheticEvents } from './events.js';
@@ -39,10 +40,13 @@ const PUBLISH_CHUNK = 1_000;
 const STAGE_TIMEOUT_MS = 300_000;
 
 type BusKind = 'embedded' | 'kafka';
+type StoreKind = 'embedded' | 'qdrant';
 
 /** One measured stage on one bus. */
 interface StageResult {
   bus: BusKind;
+  /** Where the profile updater writes the profiles. */
+  store: StoreKind;
   stage: string;
   events: number;
   /** From the first batch handed over to the last one handled (publish: whole publish). */
@@ -56,6 +60,7 @@ interface StageResult {
 
 function stage(
   bus: BusKind,
+  store: StoreKind,
   name: string,
   events: number,
   subscribedAt: bigint,
@@ -64,6 +69,7 @@ function stage(
   const seconds = Number(process.hrtime.bigint() - (probe.firstBatchAt ?? subscribedAt)) / 1e9;
   return {
     bus,
+    store,
     stage: name,
     events,
     seconds,
@@ -92,16 +98,27 @@ async function profileTotals(store: VectorStore): Promise<{ profiles: number; ev
   return { profiles, events };
 }
 
-async function measureBus(kind: BusKind, events: readonly UserEvent[]): Promise<StageResult[]> {
+async function measureBus(
+  kind: BusKind,
+  storeKind: StoreKind,
+  events: readonly UserEvent[],
+): Promise<StageResult[]> {
   return withTempDir(`ingest-${kind}`, async (dataDir) => {
     const logger = silentLogger();
-    // The adapters the mesh would open for this configuration; the store is always embedded.
+    // Collections of the run's own names on Qdrant, dropped afterwards: the server may be shared.
+    const qdrantPrefix = `bench-ingest-${randomUUID().slice(0, 8)}-`;
+    const qdrantUrl = process.env.QDRANT_URL?.trim() ?? '';
+    // The adapters the mesh would open for this configuration.
     const config = benchConfig(dataDir, {
       EVENT_BUS: kind,
       BUS_PARTITIONS: String(PARTITIONS),
       KAFKA_CLIENT_ID: 'tailor-bench',
       ...(kind === 'kafka' ? { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '' } : {}),
+      ...(storeKind === 'qdrant'
+        ? { VECTOR_STORE: 'qdrant', QDRANT_URL: qdrantUrl, QDRANT_COLLECTION_PREFIX: qdrantPrefix }
+        : {}),
     });
+    const label = storeKind === 'qdrant' ? `${kind} bus, Qdrant` : kind;
     const adapters = await createAdapters(config, logger);
     const { store, embedder } = adapters;
     // A fresh namespace on Kafka: the broker may be shared with other runs and with tests.
@@ -123,6 +140,7 @@ async function measureBus(kind: BusKind, events: readonly UserEvent[]): Promise<
       const publishSeconds = msSince(started) / 1000;
       results.push({
         bus: kind,
+        store: storeKind,
         stage: `publish (${PUBLISH_CHUNK} per call)`,
         events: n,
         seconds: publishSeconds,
@@ -130,7 +148,7 @@ async function measureBus(kind: BusKind, events: readonly UserEvent[]): Promise<
         secondsFromSubscribe: publishSeconds,
         meanBatchSize: PUBLISH_CHUNK,
       });
-      say(`${kind}: published ${grouped(n)} events in ${fixed(publishSeconds, 1)} s`);
+      say(`${label}: published ${grouped(n)} events in ${fixed(publishSeconds, 1)} s`);
 
       const consume = async (name: string, subscribe: () => Promise<Subscription>) => {
         probe.reset();
@@ -141,9 +159,9 @@ async function measureBus(kind: BusKind, events: readonly UserEvent[]): Promise<
         } finally {
           await subscription.stop();
         }
-        const result = stage(kind, name, n, subscribedAt, probe);
+        const result = stage(kind, storeKind, name, n, subscribedAt, probe);
         results.push(result);
-        say(`${kind}: ${name}: ${grouped(result.eventsPerSecond)} events/s`);
+        say(`${label}: ${name}: ${grouped(result.eventsPerSecond)} events/s`);
       };
       await consume('bare consume, no-op handler', () =>
         bus.subscribe({
@@ -180,11 +198,12 @@ async function measureBus(kind: BusKind, events: readonly UserEvent[]): Promise<
         throw new Error(`profiles hold ${totals.events} applied events, expected ${n}`);
       }
       say(
-        `${kind}: ${grouped(totals.profiles)} profiles hold all ${grouped(totals.events)} events`,
+        `${label}: ${grouped(totals.profiles)} profiles hold all ${grouped(totals.events)} events`,
       );
       return results;
     } finally {
       await adapters.close();
+      if (storeKind === 'qdrant') await dropPrefixed(qdrantUrl, qdrantPrefix);
     }
   });
 }
@@ -229,31 +248,37 @@ async function main(): Promise<void> {
   if ((process.env.KAFKA_BROKERS ?? '').trim() !== '') kinds.push('kafka');
   else
     say('KAFKA_BROKERS is not set: Kafka skipped (bash infra/kafka/start.sh gives a local broker)');
+  const runs: { bus: BusKind; store: StoreKind }[] = kinds.map((bus) => ({
+    bus,
+    store: 'embedded',
+  }));
+  // The profile updater writing to Qdrant, on the embedded bus so the store is all that changes.
+  if ((process.env.QDRANT_URL ?? '').trim() !== '') runs.push({ bus: 'embedded', store: 'qdrant' });
+  else say('QDRANT_URL is not set: the Qdrant row skipped (bash infra/qdrant/start.sh)');
   const results: StageResult[] = [];
-  for (const kind of kinds) results.push(...(await measureBus(kind, events)));
+  for (const run of runs) results.push(...(await measureBus(run.bus, run.store, events)));
 
-  const bare = (kind: BusKind) =>
-    results.find((r) => r.bus === kind && r.stage.startsWith('bare'))?.eventsPerSecond ??
-    Number.NaN;
+  const bare = (r: StageResult) =>
+    results.find((b) => b.bus === r.bus && b.store === r.store && b.stage.startsWith('bare'))
+      ?.eventsPerSecond ?? Number.NaN;
   say();
   printTable(
-    ['bus', 'stage', 'events/s', 'seconds', 'from subscribe s', 'per batch', 'vs bare'],
+    ['bus', 'store', 'stage', 'events/s', 'seconds', 'from subscribe s', 'per batch', 'vs bare'],
     results.map((r) => [
       r.bus,
+      r.store,
       r.stage,
       grouped(r.eventsPerSecond),
       fixed(r.seconds, 2),
       fixed(r.secondsFromSubscribe, 2),
       grouped(r.meanBatchSize),
-      r.stage.startsWith('publish') ? '' : `${fixed(r.eventsPerSecond / bare(r.bus), 3)}x`,
+      r.stage.startsWith('publish') ? '' : `${fixed(r.eventsPerSecond / bare(r), 3)}x`,
     ]),
   );
   const ratios = Object.fromEntries(
-    kinds.map((kind) => [
-      kind,
-      (results.find((r) => r.bus === kind && r.stage.startsWith('profile'))?.eventsPerSecond ?? 0) /
-        bare(kind),
-    ]),
+    results
+      .filter((r) => r.stage.startsWith('profile'))
+      .map((r) => [r.store === 'qdrant' ? `${r.bus}+qdrant` : r.bus, r.eventsPerSecond / bare(r)]),
   );
   const totalSeconds = msSince(runStarted) / 1000;
   const file = writeResults('ingest', {
@@ -264,6 +289,9 @@ async function main(): Promise<void> {
     partitions: PARTITIONS,
     seed: SEED,
     kafka: kinds.includes('kafka') ? 'KAFKA_BROKERS (local single-node KRaft broker)' : 'skipped',
+    qdrant: runs.some((r) => r.store === 'qdrant')
+      ? 'QDRANT_URL (local Qdrant 1.19 from ../shared/bin), profiles written there, embedded bus'
+      : 'skipped',
     rows: results.map((r) => ({
       ...r,
       seconds: Number(r.seconds.toFixed(3)),

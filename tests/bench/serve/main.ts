@@ -11,6 +11,7 @@ import { postGraphql } from '../lib/graphql.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { readResults, REPO_ROOT, writeResults } from '../lib/paths.js';
+import { dropPrefixed } from '../lib/qdrant.js';
 import { msSince } from '../lib/stats.js';
 import { fetchHomeDirect } from './direct.js';
 import { homeOperation, withoutGeneration } from './home.js';
@@ -67,8 +68,21 @@ function runLoad(plan: LoadPlan): Promise<LoadRun[]> {
   });
 }
 
-async function measureHome(durationSeconds: number, levels: readonly number[]) {
-  const mesh = await startTestMesh();
+/** A load run of the Home query on one vector store. */
+type HomeRun = LoadRun & { store: ScaleStore };
+
+async function measureHome(
+  store: ScaleStore,
+  qdrantUrl: string | undefined,
+  durationSeconds: number,
+  levels: readonly number[],
+): Promise<HomeRun[]> {
+  const prefix = `bench-home-${process.pid}-`;
+  const mesh = await startTestMesh(
+    store === 'qdrant'
+      ? { VECTOR_STORE: 'qdrant', QDRANT_URL: qdrantUrl ?? '', QDRANT_COLLECTION_PREFIX: prefix }
+      : {},
+  );
   try {
     const { gatewayUrl, subgraphUrls } = mesh.mesh;
     const userIds = DEMO_USERS.map((user) => user.id);
@@ -105,7 +119,7 @@ async function measureHome(durationSeconds: number, levels: readonly number[]) {
       throw new Error('the direct subgraph path did not return a full list');
     }
     say(
-      `mesh up at ${gatewayUrl}; ${userIds.length} demo users personalized; load: ${durationSeconds} s per run at ${levels.join(' and ')} connections`,
+      `${store} mesh up at ${gatewayUrl}; ${userIds.length} demo users personalized; load: ${durationSeconds} s per run at ${levels.join(' and ')} connections`,
     );
     const runs: LoadRun[] = [];
     for (const connections of levels) {
@@ -122,16 +136,23 @@ async function measureHome(durationSeconds: number, levels: readonly number[]) {
         })),
       );
     }
-    return runs;
+    return runs.map((run) => ({ ...run, store }));
   } finally {
     await mesh.destroy();
+    if (store === 'qdrant' && qdrantUrl !== undefined) await dropPrefixed(qdrantUrl, prefix);
   }
 }
 
-function overhead(runs: readonly LoadRun[], connections: number, generation: boolean) {
+function overhead(
+  runs: readonly HomeRun[],
+  store: ScaleStore,
+  connections: number,
+  generation: boolean,
+) {
   const of = (target: LoadRun['target']) =>
     runs.find(
       (r) =>
+        r.store === store &&
         r.connections === connections &&
         r.client === 'fetch' &&
         r.target === target &&
@@ -141,6 +162,7 @@ function overhead(runs: readonly LoadRun[], connections: number, generation: boo
   const direct = of('subgraphs');
   if (gateway === undefined || direct === undefined) return undefined;
   return {
+    store,
     connections,
     generation,
     p50: gateway.latencyMs.p50 / direct.latencyMs.p50,
@@ -215,17 +237,26 @@ async function main(): Promise<void> {
     return;
   }
 
-  let runs: LoadRun[] = [];
-  if (!values['only-scale']) runs = await measureHome(durationSeconds, levels);
-  const overheads = levels
-    .flatMap((level) => [overhead(runs, level, true), overhead(runs, level, false)])
+  if (stores.includes('qdrant') && qdrantUrl === undefined) {
+    say('Qdrant rows NOT RUN: QDRANT_URL is not set (bash infra/qdrant/start.sh)');
+  }
+  const runs: HomeRun[] = [];
+  if (!values['only-scale']) {
+    for (const store of scaleStores) {
+      runs.push(...(await measureHome(store, qdrantUrl, durationSeconds, levels)));
+    }
+  }
+  const overheads = scaleStores
+    .flatMap((store) =>
+      levels.flatMap((level) => [
+        overhead(runs, store, level, true),
+        overhead(runs, store, level, false),
+      ]),
+    )
     .filter((o) => o !== undefined);
 
   let scale: ScalePoint[] = [];
   if (!values['skip-scale']) {
-    if (stores.includes('qdrant') && qdrantUrl === undefined) {
-      say('Qdrant rows NOT RUN: QDRANT_URL is not set (bash infra/qdrant/start.sh)');
-    }
     say(`scale curve of the vector stores (${scaleStores.join(', ')}):`);
     scale = await runScaleCurve(scaleStores, repeats, qdrantUrl, say);
     for (const point of scale) {
@@ -248,6 +279,7 @@ async function main(): Promise<void> {
     say();
     printTable(
       [
+        'store',
         'conn',
         'client',
         'target',
@@ -260,6 +292,7 @@ async function main(): Promise<void> {
         'failed',
       ],
       runs.map((r) => [
+        r.store,
         r.connections,
         r.client,
         r.target,
@@ -274,9 +307,10 @@ async function main(): Promise<void> {
     );
     say();
     printTable(
-      ['gateway / subgraphs (fetch client)', 'conn', 'p50', 'p95', 'p99', 'Home/s'],
+      ['gateway / subgraphs (fetch client)', 'store', 'conn', 'p50', 'p95', 'p99', 'Home/s'],
       overheads.map((o) => [
         o.generation ? 'with generation' : 'without generation',
+        o.store,
         o.connections,
         `${fixed(o.p50, 2)}x`,
         `${fixed(o.p95, 2)}x`,
@@ -333,6 +367,7 @@ async function main(): Promise<void> {
     },
     runs,
     gatewayOverhead: overheads.map((o) => ({
+      store: o.store,
       connections: o.connections,
       generation: o.generation,
       p50: Number(o.p50.toFixed(3)),

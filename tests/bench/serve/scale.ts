@@ -25,6 +25,7 @@ import { startRecommender } from '@tailor/recommender';
 import { benchConfig } from '../lib/config.js';
 import { postGraphql } from '../lib/graphql.js';
 import { benchProfileMetrics } from '../lib/profile-metrics.js';
+import { dropCollections, type IndexState, waitUntilIndexed } from '../lib/qdrant.js';
 import { normal, seededRandom } from '../lib/random.js';
 import { msSince, rounded, summarize } from '../lib/stats.js';
 import { withTempDir } from '../lib/temp.js';
@@ -35,8 +36,6 @@ export const SCALE_SIZES = {
   qdrant: [1_000, 10_000, 100_000],
 } as const;
 export type ScaleStore = keyof typeof SCALE_SIZES;
-/** How long a Qdrant collection may take to finish indexing after the inserts. */
-const QDRANT_INDEXED_TIMEOUT_MS = 300_000;
 const INSERT_BATCH = 1_000;
 const HISTORY_EVENTS = 50;
 const WARMUP_ROUNDS = 5;
@@ -50,6 +49,8 @@ export interface ScalePoint {
   items: number;
   dimension: number;
   insertSeconds: number;
+  /** Qdrant only: where its indexing of `items` stood when the requests began. */
+  qdrantIndex?: IndexState;
   /** The store's search as the recommender issues it for a top-10 list. */
   storeSearchMs: ReturnType<typeof summarize>;
   /** A whole `recommendations(first: 10)` request to the recommender subgraph on loopback. */
@@ -104,6 +105,7 @@ interface LoadedPoint {
   items: number;
   dimension: number;
   insertSeconds: number;
+  index?: IndexState;
   /** One store search and one recommendation request, timed, in ms. */
   ask(): Promise<{ searchMs: number; recommendationMs: number }>;
   close(): Promise<void>;
@@ -145,9 +147,10 @@ async function loadPoint(
     await store.ensureCollection(itemsCollectionSpec(dimension));
     const started = process.hrtime.bigint();
     await insertItems(store, items, dimension, now);
-    if (kind === 'qdrant' && qdrantUrl !== undefined) {
-      await waitUntilIndexed(qdrantUrl, [prefix + ITEMS_COLLECTION]);
-    }
+    const index =
+      kind === 'qdrant' && qdrantUrl !== undefined
+        ? await waitUntilIndexed(qdrantUrl, prefix + ITEMS_COLLECTION)
+        : undefined;
     const insertSeconds = msSince(started) / 1000;
 
     const profiles = new ProfileService({
@@ -191,6 +194,7 @@ async function loadPoint(
       items,
       dimension,
       insertSeconds: Number(insertSeconds.toFixed(2)),
+      ...(index === undefined ? {} : { index }),
       ask: async () => {
         let at = process.hrtime.bigint();
         // The recommender's content query for a top 10: 100 candidates, in stock, unseen, the
@@ -231,27 +235,6 @@ async function loadPoint(
   }
 }
 
-/** Waits until Qdrant has indexed the collections (status green), so searches hit the index. */
-async function waitUntilIndexed(url: string, collections: readonly string[]): Promise<void> {
-  const deadline = Date.now() + QDRANT_INDEXED_TIMEOUT_MS;
-  for (const name of collections) {
-    for (;;) {
-      const response = await fetch(`${url}/collections/${encodeURIComponent(name)}`);
-      if (!response.ok) throw new Error(`Qdrant collection ${name}: HTTP ${response.status}`);
-      const info = (await response.json()) as { result?: { status?: string } };
-      if (info.result?.status === 'green') break;
-      if (Date.now() > deadline) throw new Error(`Qdrant collection ${name} not indexed in time`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
-
-async function dropCollections(url: string, collections: readonly string[]): Promise<void> {
-  for (const name of collections) {
-    await fetch(`${url}/collections/${encodeURIComponent(name)}`, { method: 'DELETE' });
-  }
-}
-
 /**
  * The whole curve: every point of every store is loaded first, then asked in rounds, one
  * request to each point per round, so a load from elsewhere on the machine falls on all points
@@ -273,7 +256,8 @@ export async function runScaleCurve(
           mkdirSync(dataDir);
           const point = await loadPoint(kind, items, qdrantUrl, dataDir);
           loaded.push(point);
-          progress(`  ${kind} ${items} items loaded in ${point.insertSeconds} s`);
+          const index = point.index === undefined ? '' : `, Qdrant index ${point.index.status}`;
+          progress(`  ${kind} ${items} items loaded in ${point.insertSeconds} s${index}`);
         }
       }
       const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -294,6 +278,7 @@ export async function runScaleCurve(
         items: point.items,
         dimension: point.dimension,
         insertSeconds: point.insertSeconds,
+        ...(point.index === undefined ? {} : { qdrantIndex: point.index }),
         storeSearchMs: rounded(summarize(timings[i]!.search), 2),
         recommendationMs: rounded(summarize(timings[i]!.recommendation), 2),
         rssMiB,
