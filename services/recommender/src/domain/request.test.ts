@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { type Condition, itemsCollectionSpec } from '@tailor/kit';
+
 import {
   candidateFilter,
   candidateLimit,
@@ -15,6 +17,16 @@ const namesArgument = (argument: string) => (err: unknown) =>
   err instanceof RecommendationArgumentError && err.argument === argument;
 
 describe('candidateFilter', () => {
+  it('filters only on payload keys the items collection indexes', () => {
+    const keys = (conditions: readonly Condition[] = []): string[] =>
+      conditions.flatMap((c) => ('key' in c ? [c.key] : []));
+    const filter = candidateFilter({ excludeIds: ['a'], category: 'outdoor' });
+    const indexed = Object.keys(itemsCollectionSpec(8).payloadIndexes ?? {});
+    for (const key of [...keys(filter.must), ...keys(filter.must_not), ...keys(filter.should)]) {
+      assert.ok(indexed.includes(key), `${key} has a payload index, so Qdrant need not scan`);
+    }
+  });
+
   describe('when ids are excluded and a category is given', () => {
     it('requires in stock and the category, and excludes the ids once each', () => {
       assert.deepEqual(candidateFilter({ excludeIds: ['a', 'b', 'a'], category: 'outdoor' }), {
