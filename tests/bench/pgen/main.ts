@@ -450,7 +450,7 @@ async function main(): Promise<void> {
       for (const e of examples.slice(0, 5))
         say(`  ${e.writer} ${e.format}: ${e.problems.join('; ')} — "${e.text}"`);
     }
-    const samples = sampleTexts(written, cohorts[0]!.cohort, sampleCount);
+    const samples = cohorts.flatMap((p) => sampleTexts(written, p.cohort, sampleCount));
     writeResults('pgen', {
       ...runHeader('pgen'),
       method: {
@@ -478,16 +478,23 @@ async function main(): Promise<void> {
 /** Texts of the same items for two users with different interests, side by side. */
 function sampleTexts(written: readonly Written[], cohort: Cohort, perFormat: number) {
   const [first, second] = [cohort.users[0]!, cohort.users[1]!];
+  const carries = (id: string, interests: readonly string[]) =>
+    cohort.interestsOf(cohort.items.get(id)!).some((i) => interests.includes(i));
+  // One item in the first user's interests, one in neither user's.
   const items = [
-    cohort.probeItems.find((id) => cohort.items.get(id)!.category === first.interests[0])!,
-    cohort.probeItems.find(
-      (id) => !first.interests.concat(second.interests).includes(cohort.items.get(id)!.category),
-    )!,
+    cohort.probeItems.find((id) => carries(id, first.interests))!,
+    cohort.probeItems.find((id) => !carries(id, [...first.interests, ...second.interests]))!,
   ];
-  const out: { writer: string; format: Format; itemId: string; texts: Record<string, string> }[] =
-    [];
+  const out: {
+    cohort: string;
+    writer: string;
+    format: Format;
+    itemId: string;
+    title: string;
+    texts: Record<string, string>;
+  }[] = [];
   for (const writer of [...new Set(written.map((w) => w.writer))]) {
-    for (const format of ['description', 'BANNER'] as Format[]) {
+    for (const format of ['description', 'BANNER', 'tagline'] as Format[]) {
       for (const itemId of items.slice(0, perFormat)) {
         const find = (u: BenchUser) =>
           written.find(
@@ -499,9 +506,11 @@ function sampleTexts(written: readonly Written[], cohort: Cohort, perFormat: num
               w.itemId === itemId,
           )!;
         out.push({
+          cohort: cohort.name,
           writer,
           format,
           itemId,
+          title: cohort.items.get(itemId)!.title,
           texts: {
             [first.interests.join('+')]: find(first).text,
             [second.interests.join('+')]: find(second).text,
