@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { DEADLINE_HEADER, silentLogger } from '@tailor/kit';
+import { SignJWT } from 'jose';
 
+import type { GatewayAuthConfig } from '../auth/index.js';
 import { compose } from '../compose.js';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayOverloadSettings } from '../config.js';
 import { type RunningGateway, startGateway } from '../gateway.js';
@@ -89,8 +91,19 @@ async function ask(
   };
 }
 
+const JWT_SECRET = 'a-jwt-secret-of-at-least-32-characters!';
+
+async function tokenFor(sub: string, role: 'user' | 'service'): Promise<string> {
+  return new SignJWT({ role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
 async function startWith(
   settings: GatewayOverloadSettings,
+  auth?: GatewayAuthConfig,
 ): Promise<{ gateway: RunningGateway; subgraph: HeldSubgraph }> {
   const subgraph = new HeldSubgraph();
   const url = await subgraph.start();
@@ -112,6 +125,7 @@ async function startWith(
       GATEWAY_MAX_BODY_BYTES: 1_048_576,
     },
     overload: settings,
+    ...(auth === undefined ? {} : { auth }),
   });
   return { gateway, subgraph };
 }
@@ -232,6 +246,43 @@ describe('gateway overload handling', () => {
       assert.equal(answer.status, 400);
       assert.equal(answer.body.errors?.[0]?.extensions?.['code'], 'BAD_REQUEST');
       assert.equal(answer.body.errors?.[0]?.extensions?.['field'], 'x-tailor-timeout-ms');
+    });
+  });
+
+  describe('with tokens, when user requests fill the limit', () => {
+    let gateway: RunningGateway;
+    let subgraph: HeldSubgraph;
+    before(
+      async () =>
+        ({ gateway, subgraph } = await startWith(SETTINGS, {
+          AUTH_MODE: 'jwt',
+          AUTH_JWT_SECRET: JWT_SECRET,
+          AUTH_ROLE_CLAIM: 'role',
+          AUTH_CLOCK_TOLERANCE_SECONDS: 0,
+          GATEWAY_SHARED_SECRET: 'a-gateway-secret-of-at-least-32-characters',
+        })),
+    );
+    after(async () => stop(gateway, subgraph));
+
+    it('still admits a service token, on its own share, and sheds the next user', async () => {
+      const user = { authorization: `Bearer ${await tokenFor('u-1', 'user')}` };
+      const service = { authorization: `Bearer ${await tokenFor('importer', 'service')}` };
+      const held = ask(gateway.url, '{ slow }', { headers: user });
+      await until(() => subgraph.calls.length === 1);
+
+      const shed = await ask(gateway.url, '{ fast }', { headers: user });
+      assert.equal(shed.status, 503);
+      assert.equal(shed.body.errors?.[0]?.extensions?.['code'], 'OVERLOADED');
+      const served = await ask(gateway.url, '{ fast }', { headers: service });
+      assert.equal(served.status, 200);
+
+      const metrics = await (await fetch(gateway.url.replace(/graphql$/, 'metrics'))).text();
+      assert.match(
+        metrics,
+        /gateway_shed_requests_total\{class="default",reason="queue_full"[^}]*\} 1/,
+      );
+      subgraph.releaseAll();
+      assert.equal((await held).status, 200);
     });
   });
 });
