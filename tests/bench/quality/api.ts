@@ -73,7 +73,14 @@ export async function runThroughApi(options: {
 }): Promise<ApiRun> {
   const { data, splits, dataDir, progress } = options;
   const t = await startTestMesh(
-    { CATALOG_SEED_DEMO: 'false', MESH_SEED_DEMO_USERS: 'false', TRAINER_INTERVAL_MINUTES: '0' },
+    {
+      CATALOG_SEED_DEMO: 'false',
+      MESH_SEED_DEMO_USERS: 'false',
+      TRAINER_INTERVAL_MINUTES: '0',
+      // retrainModel answers when the model is published; on a full MovieLens history that is
+      // longer than the gateway's default 10 s budget for a request.
+      GATEWAY_REQUEST_TIMEOUT_MS: '600000',
+    },
     dataDir,
   );
   try {
