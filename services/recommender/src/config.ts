@@ -26,9 +26,9 @@ export const recommenderEnvShape = {
   /** Weight of the collaborative signal (dot of user and item `cf`, over the list's top). */
   RECOMMENDER_COLLABORATIVE_WEIGHT: weight(1),
   /** Weight of the content signal (cosine of the item to the profile's query vector). */
-  RECOMMENDER_CONTENT_WEIGHT: weight(0.5),
+  RECOMMENDER_CONTENT_WEIGHT: weight(1),
   /** β: weight of the popularity signal (log-scaled popularity count, 0..1). */
-  RECOMMENDER_POPULARITY_WEIGHT: weight(0),
+  RECOMMENDER_POPULARITY_WEIGHT: weight(0.1),
   /** Weight of the trending signal (log-scaled trending count, 0..1); lists without history only. */
   RECOMMENDER_TRENDING_WEIGHT: weight(1),
   /** γ: weight of freshness (halves every 30 days of item age), the newest source's signal. */
@@ -39,11 +39,8 @@ export const recommenderEnvShape = {
   RECOMMENDER_POPULAR_CANDIDATES_PER_ITEM: perItem(5),
   RECOMMENDER_TRENDING_CANDIDATES_PER_ITEM: perItem(10),
   RECOMMENDER_NEWEST_CANDIDATES_PER_ITEM: perItem(10),
-  /**
-   * λ of MMR: 1 ranks by score alone, lower values trade score for variety. Ranking alone won on
-   * validation once the user's vector follows recent taste; `context.diversity` still asks for variety.
-   */
-  RECOMMENDER_MMR_LAMBDA: env.fraction(1),
+  /** λ of MMR: 1 ranks by score alone, lower values trade score for variety. */
+  RECOMMENDER_MMR_LAMBDA: env.fraction(0.7),
   /** Half-life of a behaviour event's weight in the trending counts. */
   RECOMMENDER_TRENDING_HALF_LIFE_HOURS: env.positive(24),
   /**

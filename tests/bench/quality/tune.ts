@@ -39,9 +39,9 @@ const BLEND_SEARCH: Readonly<Record<string, readonly string[]>> = {
 
 /** Where the search starts: the shipped defaults. */
 const BLEND_START: Readonly<Record<string, string>> = {
-  RECOMMENDER_CONTENT_WEIGHT: '0.5',
-  RECOMMENDER_POPULARITY_WEIGHT: '0',
-  RECOMMENDER_MMR_LAMBDA: '1',
+  RECOMMENDER_CONTENT_WEIGHT: '1',
+  RECOMMENDER_POPULARITY_WEIGHT: '0.1',
+  RECOMMENDER_MMR_LAMBDA: '0.7',
 };
 
 /** Score of a list of users' lists against their validation positives. */
