@@ -1,11 +1,13 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Registry } from 'prom-client';
 
 import { requireGatewaySecret, viewerOfRequest } from '../auth/gateway-trust.js';
 import type { Viewer } from '../auth/viewer.js';
+import { TailorError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { deadlineMsOf, requestSignal, stopOnSignalPlugin } from './deadline.js';
 import {
@@ -60,6 +62,31 @@ export interface RunningSubgraph extends ListeningServer {
   registry: Registry;
 }
 
+/** Seconds a client is told to wait when a dependency of the subgraph is down. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A dependency that is down (an adapter's error marked retriable, e.g. the vector store not
+ * answering) is the client's `SERVICE_UNAVAILABLE` with a retry hint, not an internal error:
+ * trying again later may well work. The message names no store, address or collection; the
+ * log keeps the original.
+ */
+function dependencyErrors(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (!(original instanceof TailorError) || !original.retriable) return formatted;
+    log.warn({ err: original, path: formatted.path }, 'a dependency is unavailable');
+    return {
+      ...formatted,
+      message: `A service this answer needs is unavailable; retry in ${DEPENDENCY_RETRY_AFTER_SECONDS} s.`,
+      extensions: {
+        code: 'SERVICE_UNAVAILABLE',
+        retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+      },
+    };
+  };
+}
+
 /** Default limit of a GraphQL request body: generous for batches, small enough to refuse abuse. */
 export const DEFAULT_GRAPHQL_MAX_BODY_BYTES = 1_048_576;
 
@@ -81,6 +108,7 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSu
     // Subgraphs sit behind the gateway, which owns the landing page and client-facing limits.
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    formatError: dependencyErrors(log),
     plugins: [stopOnSignalPlugin<RequestContext>(), ...(options.plugins ?? [])],
     logger: log,
     // The process's shutdown handler stops servers in order; Apollo's own SIGTERM hook would race it.
