@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { baseEnvShape, env } from '@tailor/kit';
 import { z } from 'zod';
 
+import type { OpenAiWriterOptions } from './writers/openai-writer.js';
+
 /** Default port of the generation subgraph. */
 export const DEFAULT_GENERATION_PORT = 4005;
 
@@ -142,5 +144,37 @@ export function llmLimits(
   return {
     timeoutMs: config.GENERATION_TIMEOUT_MS ?? (local ? 60_000 : 8_000),
     concurrency: config.GENERATION_CONCURRENCY ?? (local ? 1 : 4),
+  };
+}
+
+/** Where the LLM writer sends its completions. */
+export interface ChatEndpoint {
+  /** OpenAI's API when absent. */
+  baseUrl?: string | undefined;
+  apiKey?: string | undefined;
+  model: string;
+}
+
+/**
+ * The LLM writer's options as the settings give them: one place, so the service and the
+ * benchmarks that measure it write with the very same limits.
+ */
+export function openAiWriterOptions(
+  config: GenerationConfig,
+  endpoint: ChatEndpoint,
+  hooks: Pick<OpenAiWriterOptions, 'logger' | 'onUsage'>,
+): OpenAiWriterOptions {
+  const limits = llmLimits(config);
+  return {
+    baseUrl: endpoint.baseUrl,
+    apiKey: endpoint.apiKey,
+    model: endpoint.model,
+    timeoutMs: limits.timeoutMs,
+    maxRetries: config.GENERATION_MAX_RETRIES,
+    retryInitialDelayMs: config.GENERATION_RETRY_INITIAL_DELAY_MS,
+    concurrency: limits.concurrency,
+    structuredOutput: config.GENERATION_STRUCTURED_OUTPUT,
+    maxOutputTokens: config.GENERATION_MAX_OUTPUT_TOKENS,
+    ...hooks,
   };
 }

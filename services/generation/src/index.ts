@@ -11,7 +11,12 @@ import {
 } from '@tailor/kit';
 import type { GraphQLSchema } from 'graphql';
 
-import { type GenerationConfig, llmLimits } from './config.js';
+import {
+  type ChatEndpoint,
+  type GenerationConfig,
+  llmLimits,
+  openAiWriterOptions,
+} from './config.js';
 import { GenerationService } from './generation.service.js';
 import { itemReferenceResolvers } from './graphql/item.reference.js';
 import { ItemResolver } from './graphql/item.resolver.js';
@@ -34,6 +39,7 @@ export {
   type GenerationConfig,
   generationEnvShape,
   llmLimits,
+  openAiWriterOptions,
   STRUCTURED_OUTPUT_MODES,
   type StructuredOutputMode,
 } from './config.js';
@@ -111,12 +117,6 @@ interface Parts {
 }
 
 /** The chat API the LLM writer talks to: OPENAI_* settings, or the local server's. */
-interface ChatEndpoint {
-  baseUrl: string | undefined;
-  apiKey: string | undefined;
-  model: string;
-}
-
 function chatEndpoint(config: GenerationConfig, local?: LocalLlmServer): ChatEndpoint | undefined {
   if (config.GENERATION_PROVIDER === 'openai') {
     return {
@@ -136,23 +136,15 @@ function createParts(
   endpoint: ChatEndpoint | undefined,
 ): Parts {
   const { config, logger } = deps;
-  const limits = llmLimits(config);
   const llm =
     endpoint !== undefined
-      ? new OpenAiWriter({
-          baseUrl: endpoint.baseUrl,
-          apiKey: endpoint.apiKey,
-          model: endpoint.model,
-          timeoutMs: limits.timeoutMs,
-          maxRetries: config.GENERATION_MAX_RETRIES,
-          retryInitialDelayMs: config.GENERATION_RETRY_INITIAL_DELAY_MS,
-          concurrency: limits.concurrency,
-          structuredOutput: config.GENERATION_STRUCTURED_OUTPUT,
-          maxOutputTokens: config.GENERATION_MAX_OUTPUT_TOKENS,
-          logger,
-          onUsage: (usage) =>
-            metrics.llmTokens(usage.kind, usage.promptTokens, usage.completionTokens),
-        })
+      ? new OpenAiWriter(
+          openAiWriterOptions(config, endpoint, {
+            logger,
+            onUsage: (usage) =>
+              metrics.llmTokens(usage.kind, usage.promptTokens, usage.completionTokens),
+          }),
+        )
       : undefined;
   const writer = new CopyWriter({
     ...(llm === undefined ? {} : { llm }),
@@ -184,7 +176,7 @@ function createParts(
     requestBudgetMs: config.GENERATION_REQUEST_BUDGET_MS,
     cacheTtlMs: config.GENERATION_CACHE_TTL_MS,
     jobBudgetMs: config.GENERATION_JOB_BUDGET_MS,
-    concurrency: limits.concurrency,
+    concurrency: llmLimits(config).concurrency,
     queueMaxJobs: config.GENERATION_QUEUE_MAX_JOBS,
   });
   return { generation, settings: new SettingsSource(writer.identity), store, thumbnails };

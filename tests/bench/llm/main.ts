@@ -18,7 +18,7 @@ import {
   llmLimits,
   type LocalLlmServer,
   OpenAiWriter,
-  type OpenAiWriterOptions,
+  openAiWriterOptions,
   type Prompt,
   PROMPT_VERSION,
   startLocalLlmServer,
@@ -197,18 +197,10 @@ async function main(): Promise<void> {
   const benchStarted = performance.now();
   try {
     const usages: TokenUsage[] = [];
-    const options: OpenAiWriterOptions = {
-      baseUrl: endpoint.baseUrl,
-      model: endpoint.model,
-      timeoutMs: limits.timeoutMs,
-      maxRetries: config.GENERATION_MAX_RETRIES,
-      retryInitialDelayMs: config.GENERATION_RETRY_INITIAL_DELAY_MS,
-      concurrency: limits.concurrency,
-      structuredOutput: config.GENERATION_STRUCTURED_OUTPUT,
-      maxOutputTokens: config.GENERATION_MAX_OUTPUT_TOKENS,
+    const options = openAiWriterOptions(config, endpoint, {
       logger: silentLogger(),
       onUsage: (usage) => usages.push(usage),
-    };
+    });
     const llm = new RecordingWriter(options);
     const metrics = recordingMetrics();
     const correctionTurns = config.GENERATION_CORRECTION_TURNS === 0 ? 0 : 1;
