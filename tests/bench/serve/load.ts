@@ -1,7 +1,6 @@
-import autocannon from 'autocannon';
-
 import { say } from '../lib/output.js';
 import { rounded, summarize } from '../lib/stats.js';
+import { cannon } from './cannon.js';
 import { type DirectTargets, fetchHomeDirect } from './direct.js';
 
 /**
@@ -50,31 +49,15 @@ async function autocannonRun(
   generation: boolean,
   seconds: number,
 ): Promise<LoadRun> {
-  const bodies = plan.userIds.map((userId) =>
-    JSON.stringify({ query: operation, variables: { userId, first: plan.first } }),
-  );
-  let turn = 0;
   const latencies: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: plan.gatewayUrl,
-        connections: plan.connections,
-        duration: seconds,
-        headers: { 'content-type': 'application/json' },
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (request) => ({ ...request, body: bodies[turn++ % bodies.length] }),
-          },
-        ],
-      },
-      (err, done) => (err === null || err === undefined ? resolve(done) : reject(err)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-    });
-  });
+  const result = await cannon(
+    { url: plan.gatewayUrl, operation, userIds: plan.userIds, first: plan.first },
+    plan.connections,
+    seconds,
+    (statusCode, ms) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
+    },
+  );
   const failed = result.errors + result.timeouts + result.non2xx;
   return {
     connections: plan.connections,

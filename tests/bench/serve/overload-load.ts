@@ -1,7 +1,6 @@
-import autocannon from 'autocannon';
-
 import { say } from '../lib/output.js';
 import { type LatencySummary, rounded, summarize } from '../lib/stats.js';
+import { cannon } from './cannon.js';
 
 /**
  * The overload load generator, its own process like load.ts so that it does not share an event
@@ -56,36 +55,20 @@ interface Sorted {
   seconds: number;
 }
 
-async function cannon(plan: OverloadPlan, connections: number, seconds: number): Promise<Sorted> {
-  const bodies = plan.userIds.map((userId) =>
-    JSON.stringify({ query: plan.operation, variables: { userId, first: plan.first } }),
-  );
-  let turn = 0;
+async function loadAt(plan: OverloadPlan, connections: number, seconds: number): Promise<Sorted> {
   const sorted: Sorted = { accepted: [], shed: [], other: 0, seconds };
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: plan.gatewayUrl,
-        connections,
-        duration: seconds,
-        // Unbounded queues answer in tens of seconds; count those as answers, not timeouts.
-        timeout: 60,
-        headers: { 'content-type': 'application/json' },
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (request) => ({ ...request, body: bodies[turn++ % bodies.length] }),
-          },
-        ],
-      },
-      (err, done) => (err === null || err === undefined ? resolve(done) : reject(err)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) sorted.accepted.push(responseTime);
-      else if (statusCode === 503) sorted.shed.push(responseTime);
+  const result = await cannon(
+    { url: plan.gatewayUrl, operation: plan.operation, userIds: plan.userIds, first: plan.first },
+    connections,
+    seconds,
+    (statusCode, ms) => {
+      if (statusCode >= 200 && statusCode < 300) sorted.accepted.push(ms);
+      else if (statusCode === 503) sorted.shed.push(ms);
       else sorted.other += 1;
-    });
-  });
+    },
+    // Unbounded queues answer in tens of seconds; count those as answers, not timeouts.
+    60,
+  );
   sorted.other += result.errors + result.timeouts;
   sorted.seconds = result.duration;
   return sorted;
@@ -123,13 +106,13 @@ async function main(): Promise<void> {
     throw new Error(`load only goes to this machine's loopback, not ${plan.gatewayUrl}`);
   }
   const log = (line: string) => process.stderr.write(`overload: ${line}\n`);
-  await cannon(plan, 1, plan.warmupSeconds);
-  const idle = await cannon(plan, 1, plan.idleSeconds);
+  await loadAt(plan, 1, plan.warmupSeconds);
+  const idle = await loadAt(plan, 1, plan.idleSeconds);
   const idleSummary = summarize(idle.accepted);
   log(`idle: p50 ${idleSummary.p50.toFixed(1)} ms, p99 ${idleSummary.p99.toFixed(1)} ms`);
   const loads: OverloadLoad[] = [];
   for (const connections of plan.connections) {
-    const load = await cannon(plan, connections, plan.loadSeconds);
+    const load = await loadAt(plan, connections, plan.loadSeconds);
     const limitAtEnd = await concurrencyLimit(plan.gatewayUrl);
     const after = await probe(plan, plan.recoverySeconds);
     const firstSecond = after.filter((sample) => sample.at < 1000).map((sample) => sample.ms);
