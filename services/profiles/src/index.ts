@@ -31,6 +31,7 @@ export type { ProfilesDeps } from './deps.js';
 export { decayFactor } from './domain/decay.js';
 export {
   applyEvents,
+  applyEventsInPlace,
   type ApplyResult,
   emptyProfile,
   type EventOutcome,

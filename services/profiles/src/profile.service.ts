@@ -16,7 +16,7 @@ import {
 } from '@tailor/kit';
 
 import {
-  applyEvents,
+  applyEventsInPlace,
   forgetProfile,
   holdsPersonalData,
   type ItemFacts,
@@ -229,7 +229,8 @@ export class ProfileService implements ProfileReader, ProfileEraser {
             ...(item === undefined ? {} : { item }),
           };
         });
-        const result = applyEvents(profiles.get(userId), input, settings);
+        // The profile was read for this batch alone: changed where it is, not copied again.
+        const result = applyEventsInPlace(profiles.get(userId), input, settings);
         for (const [index, o] of result.outcomes.entries()) {
           if (o.status !== 'applied') {
             outcome[o.status] += 1;
@@ -342,7 +343,12 @@ export class ProfileService implements ProfileReader, ProfileEraser {
       ),
     ];
     if (ids.length === 0) return new Map();
-    const points = await this.options.store.retrieve(ITEMS_COLLECTION, ids, { withVectors: true });
+    // Only what itemFactsFromPoint reads: the rest of an item's payload (title, description,
+    // …) would be copied out of the store for nothing.
+    const points = await this.options.store.retrieve(ITEMS_COLLECTION, ids, {
+      withVectors: true,
+      withPayload: ['category', 'tags'],
+    });
     const { dimension } = this.options.settings;
     const items = new Map<string, ItemFacts>();
     for (const point of points) {

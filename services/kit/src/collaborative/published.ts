@@ -59,7 +59,12 @@ export async function foldInUsers(
   const ids = [...new Set([...users.values()].flatMap((list) => list.map((i) => i.itemId)))];
   const factors = new Map<string, Float32Array>();
   if (ids.length > 0) {
-    for (const point of await store.retrieve(ITEMS_COLLECTION, ids, { withVectors: true })) {
+    // The factors alone: items' payloads would be copied out of the store for nothing.
+    const points = await store.retrieve(ITEMS_COLLECTION, ids, {
+      withVectors: true,
+      withPayload: false,
+    });
+    for (const point of points) {
       const cf = point.vectors?.[CF_VECTOR];
       if (cf !== undefined && cf.length === model.payload.dimension) factors.set(point.id, cf);
     }

@@ -17,6 +17,7 @@ import {
 import { MS_PER_HOUR, MS_PER_MINUTE } from './decay.js';
 import {
   applyEvents,
+  applyEventsInPlace,
   emptyProfile,
   forgetProfile,
   holdsPersonalData,
@@ -522,6 +523,21 @@ describe('applyEvents', () => {
         JSON.stringify({ ...before, long: vec(before.long), short: vec(before.short) }),
         snapshot,
       );
+    });
+
+    it('comes to the same profile in place as on a copy, and changes the one given there', () => {
+      const first = [ev({ type: 'view', item: 'a' }), ev({ type: 'like', item: 'b' })];
+      const next = [
+        ev({ type: 'dislike', item: 'a', at: T0 + DAY }),
+        ev({ type: 'view', item: 'c' }),
+      ];
+      const copied = apply(next, apply(first));
+      const owned = apply(first);
+      const result = applyEventsInPlace(owned, next, SETTINGS);
+      assert.equal(result.profile, owned);
+      assert.deepEqual(owned.payload, copied.payload);
+      assert.deepEqual(vec(owned.long), vec(copied.long));
+      assert.deepEqual(vec(owned.short), vec(copied.short));
     });
 
     it('refuses events of another user', () => {

@@ -223,6 +223,9 @@ function addInterest(interests: Interests, name: string, amount: number): void {
 
 /** The strongest `limit` entries (ties by name, so the cut is deterministic). */
 function strongest(interests: Interests, limit: number): Record<string, number> {
+  // Nothing is cut when all fit, and readers rank by weight themselves: sorting every user's
+  // interests on every batch was 6% of the updater's time.
+  if (interests.size <= limit) return Object.fromEntries(interests);
   const entries = [...interests].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
   return Object.fromEntries(entries.slice(0, limit));
 }
@@ -354,9 +357,25 @@ export function applyEvents(
   events: readonly ProfileEvent[],
   settings: ProfileSettings,
 ): ApplyResult {
+  return applyEventsInPlace(
+    current === undefined ? undefined : cloneProfile(current),
+    events,
+    settings,
+  );
+}
+
+/**
+ * {@link applyEvents} on a profile the caller owns and gives up: it is changed where it is and
+ * returned, not copied first. For a profile just read from the store (the read is already a
+ * copy of its own), where a second copy per user and batch only fed the garbage collector.
+ */
+export function applyEventsInPlace(
+  current: Profile | undefined,
+  events: readonly ProfileEvent[],
+  settings: ProfileSettings,
+): ApplyResult {
   const userId = current?.payload.userId ?? events[0]?.event.userId ?? '';
-  const profile =
-    current === undefined ? emptyProfile(userId, settings.dimension) : cloneProfile(current);
+  const profile = current ?? emptyProfile(userId, settings.dimension);
   if (profile.long.length !== settings.dimension || profile.short.length !== settings.dimension) {
     throw new RangeError(
       `profile vectors have ${profile.long.length} and ${profile.short.length} dimensions, expected ${settings.dimension}`,
