@@ -37,11 +37,28 @@ function print(stream: NodeJS.WriteStream, text: string): void {
 
 interface GraphqlAnswer<T> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[];
 }
+
+/**
+ * Longest a batch waits in total while the server says it is overloaded (`OVERLOADED`: the
+ * profile updater is behind, or the gateway sheds load). Those waits follow the server's
+ * `retryAfterSeconds` and do not use up the attempts: slowing down is what it asked for.
+ */
+const MAX_OVERLOADED_WAIT_MS = 600_000;
 
 /** Thrown for an answer worth another attempt. */
 class TransientError extends Error {}
+
+/** The server asked to send again later; `retryAfterMs` is how much later. */
+class OverloadedError extends TransientError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
 
 async function post<T>(url: string, token: string | undefined, query: string, variables = {}) {
   let response: Response;
@@ -59,6 +76,15 @@ async function post<T>(url: string, token: string | undefined, query: string, va
   }
   const body = (await response.json().catch(() => ({}))) as GraphqlAnswer<T>;
   const error = body.errors?.[0];
+  if (error?.extensions?.code === 'OVERLOADED') {
+    const seconds = Number(
+      error.extensions.retryAfterSeconds ?? response.headers.get('retry-after'),
+    );
+    throw new OverloadedError(
+      error.message,
+      Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000,
+    );
+  }
   if (response.status >= 500 || error?.extensions?.code === 'SERVICE_UNAVAILABLE') {
     throw new TransientError(error?.message ?? `HTTP ${response.status}`);
   }
@@ -70,10 +96,19 @@ async function post<T>(url: string, token: string | undefined, query: string, va
 }
 
 async function withRetries<T>(work: () => Promise<T>): Promise<T> {
+  let waitedMs = 0;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
     } catch (err) {
+      if (err instanceof OverloadedError && waitedMs + err.retryAfterMs <= MAX_OVERLOADED_WAIT_MS) {
+        if (waitedMs === 0)
+          print(process.stderr, `server overloaded, slowing down: ${err.message}`);
+        waitedMs += err.retryAfterMs;
+        attempt -= 1;
+        await new Promise((resolve) => setTimeout(resolve, err.retryAfterMs));
+        continue;
+      }
       if (!(err instanceof TransientError) || attempt >= ATTEMPTS) throw err;
       await new Promise((resolve) => setTimeout(resolve, FIRST_BACKOFF_MS * 2 ** (attempt - 1)));
     }

@@ -16,6 +16,10 @@ describe('eventsEnvShape', () => {
         EVENTS_MAX_BATCH_SIZE: 500,
         EVENTS_MAX_BODY_BYTES: 2_097_152,
         EVENTS_CORS_ORIGINS: [],
+        EVENTS_MAX_UPDATER_LAG_EVENTS: 10_000,
+        EVENTS_UPDATER_GROUP: 'profiles',
+        EVENTS_LAG_CHECK_INTERVAL_MS: 500,
+        EVENTS_BACKLOG_RETRY_AFTER_SECONDS: 1,
       });
     });
   });

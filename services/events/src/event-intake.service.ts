@@ -10,6 +10,7 @@ import {
   type UserKeyVault,
 } from '@tailor/kit';
 
+import type { IngestBackpressure } from './backpressure.js';
 import { type IndexedFieldError, validateBatch } from './domain/batch.js';
 import type { MappingClock } from './domain/event-input.js';
 import type { IntakeLimits } from './domain/limits.js';
@@ -61,6 +62,8 @@ export interface EventIntakeOptions {
   metrics: EventMetrics;
   /** Seals each event with its user's key; without one, events are published in the clear. */
   vault?: UserKeyVault;
+  /** Refuses whole batches while the profile updater is too far behind; none: never. */
+  backpressure?: IngestBackpressure;
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
   newEventId?: () => string;
@@ -86,7 +89,9 @@ export class EventIntakeService {
 
   /**
    * Records a batch. Throws {@link BatchTooLargeError} before looking at any event when the
-   * batch is over the limit, and {@link EventsUnavailableError} when publishing fails.
+   * batch is over the limit, `IngestBackloggedError` (nothing published) when its valid events
+   * would take the profile updater's lag past its bound, and {@link EventsUnavailableError}
+   * when publishing fails.
    */
   async record<T>(
     inputs: readonly T[],
@@ -100,6 +105,8 @@ export class EventIntakeService {
     const clock: MappingClock = { now: this.now(), newEventId: this.newEventId };
     const batch = validateBatch(inputs, (input) => toEvent(input, clock));
     const { received } = this.options.metrics;
+    // Refused before anything is counted or published: the producer sends the same batch again.
+    this.options.backpressure?.reserve(batch.accepted.length);
     if (batch.rejected > 0) received.inc({ outcome: 'rejected' }, batch.rejected);
     try {
       await publishUserEvents(this.options.bus, batch.accepted, {
@@ -108,9 +115,11 @@ export class EventIntakeService {
         ...(this.options.vault === undefined ? {} : { vault: this.options.vault }),
       });
     } catch (err) {
+      this.options.backpressure?.settle(batch.accepted.length, false);
       this.log.error({ err, events: batch.accepted.length }, 'publishing events failed');
       throw new EventsUnavailableError(err);
     }
+    this.options.backpressure?.settle(batch.accepted.length, true);
     if (batch.accepted.length > 0) received.inc({ outcome: 'accepted' }, batch.accepted.length);
     this.log.debug(
       { accepted: batch.accepted.length, rejected: batch.rejected, duplicates: batch.duplicates },

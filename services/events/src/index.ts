@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import {
   buildFederatedSchema,
+  ConfigError,
   type EventBus,
   type GatewayTrustConfig,
   type Logger,
@@ -12,6 +13,7 @@ import {
 } from '@tailor/kit';
 import type { GraphQLSchema } from 'graphql';
 
+import { IngestBackpressure } from './backpressure.js';
 import type { EventsConfig } from './config.js';
 import { intakeLimits } from './domain/limits.js';
 import { EventIntakeService } from './event-intake.service.js';
@@ -19,9 +21,11 @@ import { EventResolver } from './graphql/event.resolver.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
 import { mountEventsRoute } from './rest/events.route.js';
 
+export { IngestBackloggedError } from './backpressure.js';
 export {
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_UPDATER_LAG_EVENTS,
   type EventsConfig,
   eventsEnvShape,
 } from './config.js';
@@ -48,13 +52,40 @@ export interface RunningEvents {
   close(): Promise<void>;
 }
 
-function createIntake(deps: EventsDeps, metrics: EventMetrics): EventIntakeService {
+function createIntake(
+  deps: EventsDeps,
+  metrics: EventMetrics,
+  backpressure?: IngestBackpressure,
+): EventIntakeService {
   return new EventIntakeService({
     bus: deps.bus,
     logger: deps.logger,
     limits: intakeLimits(deps.config),
     metrics,
     ...(deps.vault === undefined ? {} : { vault: deps.vault }),
+    ...(backpressure === undefined ? {} : { backpressure }),
+  });
+}
+
+/** The profile updater's lag watch, after checking the bound can take the largest batch. */
+function createBackpressure(deps: EventsDeps, metrics: EventMetrics): IngestBackpressure {
+  const { config } = deps;
+  const maxLag = config.EVENTS_MAX_UPDATER_LAG_EVENTS;
+  if (maxLag > 0 && maxLag < config.EVENTS_MAX_BATCH_SIZE) {
+    const problem = `expected 0 (off) or at least EVENTS_MAX_BATCH_SIZE (${config.EVENTS_MAX_BATCH_SIZE}), so the largest batch can ever be accepted; got ${maxLag}`;
+    throw new ConfigError(`Invalid configuration:\n  EVENTS_MAX_UPDATER_LAG_EVENTS: ${problem}`, [
+      { variable: 'EVENTS_MAX_UPDATER_LAG_EVENTS', problem },
+    ]);
+  }
+  return new IngestBackpressure({
+    bus: deps.bus,
+    topic: USER_EVENTS_TOPIC,
+    groupId: config.EVENTS_UPDATER_GROUP,
+    maxLag,
+    checkIntervalMs: config.EVENTS_LAG_CHECK_INTERVAL_MS,
+    retryAfterSeconds: config.EVENTS_BACKLOG_RETRY_AFTER_SECONDS,
+    logger: deps.logger,
+    metrics,
   });
 }
 
@@ -85,7 +116,9 @@ export async function startEvents(
 ): Promise<RunningEvents> {
   await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
   const metrics = createEventMetrics();
-  const intake = createIntake(deps, metrics);
+  const backpressure = createBackpressure(deps, metrics);
+  await backpressure.start();
+  const intake = createIntake(deps, metrics, backpressure);
   const subgraph = await startSubgraph({
     name: 'events',
     schema: await schemaOf(intake),
@@ -96,6 +129,8 @@ export async function startEvents(
     gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
     routes: (app, registry) => {
       registry.registerMetric(metrics.received);
+      registry.registerMetric(metrics.updaterLag);
+      registry.registerMetric(metrics.backlogRefusals);
       mountEventsRoute(app, {
         intake,
         logger: deps.logger,
@@ -104,5 +139,12 @@ export async function startEvents(
       });
     },
   });
-  return { url: subgraph.url, port: subgraph.port, close: () => subgraph.close() };
+  return {
+    url: subgraph.url,
+    port: subgraph.port,
+    close: async () => {
+      backpressure.stop();
+      await subgraph.close();
+    },
+  };
 }

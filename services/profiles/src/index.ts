@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import {
   buildFederatedSchema,
+  consumerLagGauge,
   consumeUserEvents,
   type Logger,
   startSubgraph,
@@ -168,6 +169,14 @@ export async function startProfiles(
       routes: (_app, registry) => {
         registry.registerMetric(metrics.applied);
         registry.registerMetric(metrics.skipped);
+        registry.registerMetric(
+          consumerLagGauge({
+            bus: deps.bus,
+            topic: USER_EVENTS_TOPIC,
+            groupId: deps.config.PROFILES_CONSUMER_GROUP,
+            logger: deps.logger,
+          }),
+        );
       },
     });
     return {

@@ -331,6 +331,18 @@ describe('the profiles service', () => {
       );
       assert.match(metrics, /tailor_profile_events_applied_total\{[^}]*type="view"[^}]*\} 4\b/);
     });
+
+    it('shows its consumer lag on /metrics, 0 once every event is committed', async () => {
+      const line =
+        /^tailor_consumer_lag_events\{(?=[^}]*topic="user-events")(?=[^}]*group="profiles")[^}]*\} (\d+)$/m;
+      await waitFor(
+        async () => {
+          const text = await (await fetch(running!.url.replace(/\/graphql$/, '/metrics'))).text();
+          return line.exec(text)?.[1] === '0';
+        },
+        { description: 'the lag gauge at 0' },
+      );
+    });
   });
 
   describe('when the store fails while applying', () => {

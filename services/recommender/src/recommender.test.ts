@@ -575,6 +575,7 @@ describe('recommender subgraph', () => {
       const failing: EventBus = {
         ensureTopics: (topics) => t.bus.ensureTopics(topics),
         subscribe: (options) => t.bus.subscribe(options),
+        consumerLag: (topic, groupId) => t.bus.consumerLag(topic, groupId),
         publish: async () => {
           throw new Error('broker unreachable');
         },

@@ -74,6 +74,7 @@ export function probedBus(bus: EventBus, namespace = ''): { bus: EventBus; probe
           for (const waiter of ready) waiter.resolve();
         },
       }),
+    consumerLag: (topic: string, groupId: string) => bus.consumerLag(name(topic), name(groupId)),
     close: () => bus.close(),
   };
   return { bus: wrapped, probe };

@@ -8,6 +8,7 @@ import {
 } from '@tailor/kit';
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 
+import { IngestBackloggedError } from '../backpressure.js';
 import { eventFromFields, importedEventFromFields } from '../domain/event-input.js';
 import { ownEventsOnly } from '../domain/ownership.js';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../event-intake.service.js';
 import { UserEventInput } from './event.input.js';
 import { EventLimits, RecordEventsResult } from './event.type.js';
-import { ServiceUnavailableError } from './service-unavailable.error.js';
+import { OverloadedError, ServiceUnavailableError } from './service-unavailable.error.js';
 
 @Resolver()
 export class EventResolver {
@@ -28,7 +29,9 @@ export class EventResolver {
       'Records a batch of behaviour events: valid ones are published to user-events, the others ' +
       'are listed in errors. With a user token, events for another user are refused one by ' +
       'one (an error on userId) and the rest go through. Fails as a whole (nothing accepted) ' +
-      'when the batch is too large or the event bus is unavailable.',
+      'when the batch is too large (BAD_USER_INPUT), the event bus is unavailable ' +
+      '(SERVICE_UNAVAILABLE), or the profile updater is too far behind (OVERLOADED with ' +
+      'retryAfterSeconds: send the same batch again after that long).',
   })
   async recordEvents(
     @Arg('events', () => [UserEventInput], {
@@ -83,6 +86,9 @@ export class EventResolver {
     } catch (err) {
       if (err instanceof BatchTooLargeError) throw new BadUserInputError(err.message, 'events');
       if (err instanceof EventsUnavailableError) throw new ServiceUnavailableError(err.message);
+      if (err instanceof IngestBackloggedError) {
+        throw new OverloadedError(err.message, err.retryAfterSeconds);
+      }
       throw err;
     }
   }

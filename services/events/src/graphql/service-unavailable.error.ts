@@ -9,3 +9,13 @@ export class ServiceUnavailableError extends GraphQLError {
     super(message, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
   }
 }
+
+/**
+ * The profile updater is too far behind: the batch was refused whole and should be sent again
+ * after `retryAfterSeconds`, the same code and hint the gateway gives when it sheds load.
+ */
+export class OverloadedError extends GraphQLError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, { extensions: { code: 'OVERLOADED', retryAfterSeconds } });
+  }
+}

@@ -8,6 +8,7 @@ import {
   type SubgraphOptions,
 } from '@tailor/kit';
 
+import { IngestBackloggedError } from '../backpressure.js';
 import { eventsOfBody } from '../domain/batch.js';
 import { eventFromJson } from '../domain/event-input.js';
 import {
@@ -110,6 +111,16 @@ export function mountEventsRoute(app: App, options: EventsRouteOptions): void {
     } catch (err) {
       if (err instanceof BatchTooLargeError) {
         sendError(res, 413, 'BATCH_TOO_LARGE', err.message);
+      } else if (err instanceof IngestBackloggedError) {
+        // 429: this producer (and every other) should slow down; the service itself is fine.
+        res.setHeader('retry-after', String(err.retryAfterSeconds));
+        send(res, 429, {
+          error: {
+            code: 'OVERLOADED',
+            message: err.message,
+            retryAfterSeconds: err.retryAfterSeconds,
+          },
+        });
       } else if (err instanceof EventsUnavailableError) {
         sendError(res, 503, 'SERVICE_UNAVAILABLE', err.message);
       } else {

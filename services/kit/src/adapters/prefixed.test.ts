@@ -58,6 +58,7 @@ describe('withTopicPrefix', () => {
           subscribed.push(`${options.groupId} on ${options.topic}`);
           return inner.subscribe(options);
         },
+        consumerLag: (topic, groupId) => inner.consumerLag(topic, groupId),
         close: () => inner.close(),
       };
       const a = withTopicPrefix(spied, 'a.');

@@ -56,6 +56,8 @@ export function withTopicPrefix(bus: EventBus, prefix: string): EventBus {
         groupId: outside(options.groupId),
         handleBatch: (batch) => options.handleBatch(unprefixed(batch)),
       }),
+    consumerLag: (topic: string, groupId: string) =>
+      bus.consumerLag(outside(topic), outside(groupId)),
     close: () => bus.close(),
   };
 }

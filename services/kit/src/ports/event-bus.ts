@@ -73,6 +73,13 @@ export interface EventBus {
   /** Resolves once every message is durably accepted (acks=all on Kafka, fsync'd log embedded). */
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Messages of `topic` the durable group `groupId` has not committed yet, summed over the
+   * partitions: how far its consumers are behind. A partition the group has committed nothing
+   * on counts from its first message, as a group starting from the beginning would read it.
+   * Producers use it for backpressure and autoscalers scale on it.
+   */
+  consumerLag(topic: string, groupId: string): Promise<number>;
   /** Stops every subscription and releases connections and files. */
   close(): Promise<void>;
 }

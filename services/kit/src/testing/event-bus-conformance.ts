@@ -354,6 +354,45 @@ export function describeEventBusConformance(
       });
     });
 
+    describe('when a group is behind', () => {
+      test('reports as lag what it has not committed, down to 0 once it has', async (h) => {
+        const topic = await topicFor(h.bus);
+        const groupId = unique('g');
+        const sent = range('k', 7).map((key) => ({ key, value: key }));
+        await h.bus.publish(topic, sent);
+        assert.equal(await h.bus.consumerLag(topic, groupId), 7, 'a group that never read');
+
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let started = 0;
+        const { received } = await h.collect({
+          topic,
+          groupId,
+          fromBeginning: true,
+          onBatch: async () => {
+            started += 1;
+            await gate;
+          },
+        });
+        await waitFor(() => started > 0, { timeoutMs: waitTimeoutMs, description: 'a batch' });
+        assert.equal(await h.bus.consumerLag(topic, groupId), 7, 'nothing handled yet');
+        release();
+        await h.waitForCount(received, 7, 'every message');
+        await waitFor(async () => (await h.bus.consumerLag(topic, groupId)) === 0, {
+          timeoutMs: waitTimeoutMs,
+          description: 'the lag to reach 0 after the commits',
+        });
+        await h.bus.publish(topic, messages('late', ['x']));
+        await h.waitForCount(received, 8, 'the late message');
+        await waitFor(async () => (await h.bus.consumerLag(topic, groupId)) === 0, {
+          timeoutMs: waitTimeoutMs,
+          description: 'the lag to reach 0 again',
+        });
+      });
+    });
+
     describe('when a subscription is ephemeral', () => {
       test('neither reads nor commits offsets', async (h) => {
         const topic = await topicFor(h.bus);

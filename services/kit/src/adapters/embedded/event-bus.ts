@@ -678,6 +678,19 @@ class EmbeddedEventBus implements EventBus {
     };
   }
 
+  async consumerLag(topicName: string, groupId: string): Promise<number> {
+    this.checkOpen();
+    checkTopicName(topicName);
+    const topic = await this.topics.get(topicName);
+    if (topic === undefined) return 0;
+    const book = this.books.get(groupId);
+    let lag = 0;
+    for (const log of topic.partitions) {
+      lag += log.end - Math.min(book?.get(topicName, log.partition) ?? 0, log.end);
+    }
+    return lag;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

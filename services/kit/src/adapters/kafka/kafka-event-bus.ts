@@ -563,6 +563,32 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
       };
     },
 
+    async consumerLag(topic: string, groupId: string): Promise<number> {
+      assertOpen();
+      checkTopic(topic);
+      try {
+        const [ends, [committed]] = await Promise.all([
+          admin.fetchTopicOffsets(topic),
+          admin.fetchOffsets({ groupId, topics: [topic] }),
+        ]);
+        const next = new Map<number, bigint>();
+        for (const { partition, offset } of committed?.partitions ?? []) {
+          next.set(partition, BigInt(offset));
+        }
+        let lag = 0n;
+        for (const { partition, high, low } of ends) {
+          const end = BigInt(high);
+          const done = next.get(partition) ?? -1n;
+          // -1: nothing committed; the group reads from the oldest message still kept.
+          const from = done >= 0n ? done : BigInt(low);
+          if (end > from) lag += end - from;
+        }
+        return Number(lag);
+      } catch (err) {
+        throw kafkaError(`reading the lag of group ${groupId} on ${topic}`, err);
+      }
+    },
+
     close(): Promise<void> {
       closing ??= (async () => {
         const stops = await Promise.allSettled([...subscriptions].map((s) => s.stop()));
