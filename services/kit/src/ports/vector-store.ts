@@ -50,6 +50,11 @@ export interface StoredPoint {
   vectors?: Record<string, Float32Array>;
 }
 
+/**
+ * A search hit. Its payload is for reading: the embedded store hands out the stored payload
+ * itself, frozen (a copy per hit cost more than the scan), so a write to it throws. Copy it to
+ * change it; `retrieve` and `scroll` return private copies.
+ */
 export interface ScoredPoint extends StoredPoint {
   /** Cosine similarity or dot product, higher is closer. */
   score: number;

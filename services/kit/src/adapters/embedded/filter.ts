@@ -28,7 +28,9 @@ function anyValueAt(
   test: (value: unknown) => boolean,
 ): boolean {
   if (Array.isArray(value)) {
-    for (const item of value) {
+    // An index loop, not for-of: no iterator object per array on the way.
+    for (let i = 0; i < value.length; i += 1) {
+      const item: unknown = value[i];
       // At the end of the path an element is tested as it is: an array in an array stays closed.
       if (depth === segments.length ? test(item) : anyValueAt(item, segments, depth, test)) {
         return true;

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import { silentLogger } from '../../logger.js';
-import type { Filter, PointInput } from '../../ports/vector-store.js';
+import { pino } from 'pino';
+
+import { type Logger, silentLogger } from '../../logger.js';
+import type { Filter, Payload, PointInput, VectorStore } from '../../ports/vector-store.js';
 import { describeVectorStoreConformance, reopenable, tempDirs } from '../../testing/index.js';
 import { compileFilter } from './filter.js';
 import { createEmbeddedVectorStore } from './vector-store.js';
@@ -12,6 +14,14 @@ import { createEmbeddedVectorStore } from './vector-store.js';
 describeVectorStoreConformance('embedded', async () => {
   const { first, reopen, cleanup } = await reopenable((dataDir) =>
     createEmbeddedVectorStore({ dataDir, logger: silentLogger() }),
+  );
+  return { store: first, reopen, cleanup };
+});
+
+// The same suite with every search scored on the worker thread, the path large collections take.
+describeVectorStoreConformance('embedded, scanning on the worker thread', async () => {
+  const { first, reopen, cleanup } = await reopenable((dataDir) =>
+    createEmbeddedVectorStore({ dataDir, logger: silentLogger(), workerScanMinValues: 0 }),
   );
   return { store: first, reopen, cleanup };
 });
@@ -27,14 +37,228 @@ function random(seed: number): () => number {
   };
 }
 
-const open = (dataDir: string, snapshotWalBytes?: number) =>
+const open = (dataDir: string, snapshotWalBytes?: number, workerScanMinValues?: number) =>
   createEmbeddedVectorStore({
     dataDir,
     logger: silentLogger(),
     ...(snapshotWalBytes === undefined ? {} : { snapshotWalBytes }),
+    ...(workerScanMinValues === undefined ? {} : { workerScanMinValues }),
   });
 
+/** A logger at debug level whose lines a test can read. */
+function recordingLogger(): { logger: Logger; messages: () => string[] } {
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  return { logger, messages: () => lines.map((l) => (JSON.parse(l) as { msg: string }).msg) };
+}
+
+interface Case {
+  id: string;
+  vector: Float32Array;
+  payload: { bucket: number; tags: string[] };
+}
+
+/** Random points with a bucket and tags; every fifth lacks the `cf` vector. */
+function randomPoints(count: number, dimension: number, seed: number): Case[] {
+  const next = random(seed);
+  return Array.from({ length: count }, (_, i) => ({
+    id: `p${i}`,
+    vector: Float32Array.from({ length: dimension }, () => next() * 2 - 1),
+    payload: { bucket: i % 7, tags: i % 3 === 0 ? ['even-third'] : [] },
+  }));
+}
+
+/** Collection `c` (dot product) holding the cases. */
+async function loadCases(store: VectorStore, points: readonly Case[], dimension: number) {
+  await store.ensureCollection({
+    name: 'c',
+    vectors: { v: { size: dimension, distance: 'dot' } },
+  });
+  await store.upsert(
+    'c',
+    points.map((p) => ({ id: p.id, vectors: { v: p.vector }, payload: p.payload })),
+  );
+}
+
+/** The dot-product top-k a plain loop finds, best first. */
+function exactTopK(
+  points: readonly Case[],
+  query: Float32Array,
+  k: number,
+  keep: (p: Case) => boolean = () => true,
+): { id: string; score: number }[] {
+  return points
+    .filter(keep)
+    .map((p) => ({ id: p.id, score: p.vector.reduce((sum, x, j) => sum + x * query[j]!, 0) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k);
+}
+
+function assertSameHits(
+  actual: readonly { id: string; score: number }[],
+  expected: readonly { id: string; score: number }[],
+): void {
+  assert.deepEqual(
+    actual.map((p) => p.id),
+    expected.map((p) => p.id),
+  );
+  actual.forEach((p, i) => assert.ok(Math.abs(p.score - expected[i]!.score) < 1e-9));
+}
+
 describe('createEmbeddedVectorStore', () => {
+  for (const [path, workerScanMinValues] of [
+    ['inline', Number.POSITIVE_INFINITY],
+    ['on the worker thread', 0],
+  ] as const) {
+    describe(`when a search is scored ${path}`, () => {
+      it('finds exactly what a plain scan finds, with and without filters', async () => {
+        const { logger, messages } = recordingLogger();
+        const store = await createEmbeddedVectorStore({
+          dataDir: tempDir(),
+          logger,
+          workerScanMinValues,
+        });
+        try {
+          const dimension = 37; // not a multiple of 4: the unrolled loop's tail counts too
+          const points = randomPoints(3_000, dimension, 11);
+          await loadCases(store, points, dimension);
+          const query = randomPoints(1, dimension, 99)[0]!.vector;
+          const search = (limit: number, filter?: Filter) =>
+            store.search('c', {
+              using: 'v',
+              vector: query,
+              limit,
+              ...(filter === undefined ? {} : { filter }),
+            });
+
+          assertSameHits(await search(10), exactTopK(points, query, 10));
+          assertSameHits(await search(5_000), exactTopK(points, query, 5_000));
+          // A filter most points pass, one few pass, and one none passes.
+          assertSameHits(
+            await search(10, { must_not: [{ key: 'bucket', match: { value: 3 } }] }),
+            exactTopK(points, query, 10, (p) => p.payload.bucket !== 3),
+          );
+          assertSameHits(
+            await search(25, {
+              must: [
+                { key: 'bucket', match: { value: 2 } },
+                { key: 'tags', match: { value: 'even-third' } },
+              ],
+            }),
+            exactTopK(
+              points,
+              query,
+              25,
+              (p) => p.payload.bucket === 2 && p.payload.tags.includes('even-third'),
+            ),
+          );
+          assert.deepEqual(
+            await search(10, { must: [{ key: 'bucket', match: { value: 9 } }] }),
+            [],
+          );
+          const near = await store.search('c', { using: 'v', nearPoint: { id: 'p5' }, limit: 10 });
+          assertSameHits(
+            near,
+            exactTopK(points, points[5]!.vector, 10, (p) => p.id !== 'p5'),
+          );
+
+          const onWorker = messages().filter((m) => m === 'scanned on the worker thread').length;
+          assert.equal(onWorker, workerScanMinValues === 0 ? 6 : 0);
+          assert.ok(!messages().some((m) => m.startsWith('scan worker failed')));
+        } finally {
+          await store.close();
+        }
+      });
+    });
+  }
+
+  describe('when writes land while the worker scans', () => {
+    it('answers from the data before or after each write, never from a mix', async () => {
+      const store = await open(tempDir(), undefined, 0);
+      try {
+        const dimension = 64;
+        let points = randomPoints(4_000, dimension, 5);
+        await loadCases(store, points, dimension);
+        const query = randomPoints(1, dimension, 3)[0]!.vector;
+        for (let round = 0; round < 20; round += 1) {
+          const before = exactTopK(points, query, 3);
+          // Posted to the worker before the write applies; answered before or after it.
+          const searching = store.search('c', { using: 'v', vector: query, limit: 3 });
+          const replaced = before[round % 3]!.id;
+          const vector = Float32Array.from(query, (x) => -x);
+          const writing = store.upsert('c', [
+            { id: replaced, vectors: { v: vector }, payload: {} },
+          ]);
+          const [hits] = await Promise.all([searching, writing]);
+          points = points.map((p) => (p.id === replaced ? { ...p, vector } : p));
+          const after = exactTopK(points, query, 3);
+          const ids = hits.map((h) => h.id).join();
+          assert.ok(
+            ids === before.map((h) => h.id).join() || ids === after.map((h) => h.id).join(),
+            `round ${round}: ${ids}`,
+          );
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe('when callers change what they read', () => {
+    it('shares frozen payloads with search hits, so a write throws and the store is unchanged', async () => {
+      for (const workerScanMinValues of [Number.POSITIVE_INFINITY, 0]) {
+        const store = await open(tempDir(), undefined, workerScanMinValues);
+        try {
+          await store.ensureCollection({ name: 'c', vectors: { v: { size: 2, distance: 'dot' } } });
+          const payload = { tags: ['x'], brand: { name: 'acme' }, n: 1 };
+          await store.upsert('c', [{ id: 'a', vectors: { v: [1, 0] }, payload }]);
+          const [all] = await store.search('c', { using: 'v', vector: [1, 0], limit: 1 });
+          const [some] = await store.search('c', {
+            using: 'v',
+            vector: [1, 0],
+            limit: 1,
+            withPayload: ['brand'],
+          });
+          assert.throws(() => (all!.payload.tags as string[]).push('changed'), TypeError);
+          assert.throws(() => {
+            (all!.payload as { n: number }).n = 2;
+          }, TypeError);
+          assert.throws(() => {
+            (some!.payload.brand as { name: string }).name = 'changed';
+          }, TypeError);
+          assert.throws(() => {
+            some!.payload.extra = true;
+          }, TypeError);
+          // Reads after a search hit shared the payload still hand out private copies.
+          const [copy] = await store.retrieve('c', ['a']);
+          (copy!.payload.tags as string[]).push('mine');
+          const [again] = await store.retrieve('c', ['a']);
+          assert.deepEqual(again!.payload, { tags: ['x'], brand: { name: 'acme' }, n: 1 });
+          // The caller's own input object was never frozen: the store keeps a copy of it.
+          payload.tags.push('still mine');
+          assert.deepEqual(payload.tags, ['x', 'still mine']);
+        } finally {
+          await store.close();
+        }
+      }
+    });
+
+    it('copies payload keys JSON allows but assignment would misread (__proto__)', async () => {
+      const store = await open(tempDir());
+      try {
+        await store.ensureCollection({ name: 'c', vectors: { v: { size: 2, distance: 'dot' } } });
+        const payload = JSON.parse('{"__proto__": {"polluted": true}, "n": 1}') as Payload;
+        await store.upsert('c', [{ id: 'a', vectors: { v: [1, 0] }, payload }]);
+        const [point] = await store.retrieve('c', ['a']);
+        assert.ok(Object.hasOwn(point!.payload, '__proto__'));
+        assert.equal((point!.payload as { polluted?: boolean }).polluted, undefined);
+        assert.equal(Object.getPrototypeOf(point!.payload), Object.prototype);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   describe('when searching many random points', () => {
     it('returns exactly what a brute-force scan over the matching points returns', async () => {
       const store = await open(tempDir());

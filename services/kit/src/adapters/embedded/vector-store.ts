@@ -25,6 +25,8 @@ import type {
 } from '../../ports/vector-store.js';
 import { splitLines, syncDirectory, writeAll, writeFileAtomic } from './files.js';
 import { compileFilter } from './filter.js';
+import { pickTopK, scanTopK } from './scan.js';
+import { ScanWorker } from './scan-pool.js';
 import { TopK } from './top-k.js';
 
 /** Options of {@link createEmbeddedVectorStore}. */
@@ -37,10 +39,20 @@ export interface EmbeddedVectorStoreOptions {
    * the log emptied, so reopening stays fast.
    */
   snapshotWalBytes?: number;
+  /**
+   * A search that reads at least this many stored floats (points × dimensions of the searched
+   * vector) is scored on a worker thread, so the thread serving every other request stays free;
+   * smaller ones run inline, where they cost less than the hand-off. `Infinity` keeps every
+   * search inline.
+   */
+  workerScanMinValues?: number;
 }
 
 export const EMBEDDED_STORE_DEFAULTS = {
   snapshotWalBytes: 64 * 1024 * 1024,
+  // About 8k points of 256 dimensions: below that a scan takes less than the worker's
+  // round trip is worth (tests/bench/RESULTS.md, "Vector store").
+  workerScanMinValues: 2_000_000,
 } as const;
 
 /** Safe as a file name on every platform, and accepted by Qdrant as a collection name. */
@@ -53,6 +65,18 @@ export class VectorStoreError extends TailorError {
   constructor(message: string, cause?: unknown) {
     super(message, { retriable: false, cause });
   }
+}
+
+/**
+ * Shared memory, so the scan worker reads the vectors where they are. A view of a
+ * SharedArrayBuffer reads as fast as one of an ArrayBuffer (measured in bench:vectors).
+ */
+function sharedFloats(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
+function sharedBytes(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
 }
 
 /** One named vector of every point, slot after slot in one typed array that grows. */
@@ -106,15 +130,66 @@ function fromOptional(text: string | null): Float32Array | null {
   return text === null ? null : fromBase64(text);
 }
 
-/** A copy of the payload with the selected top-level keys (all by default). */
+/**
+ * A copy of a JSON value (every stored payload is one: it went through JSON on the way in).
+ * Walking the tree by hand costs a fraction of structuredClone, which serializes and parses.
+ */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i += 1) out[i] = copyJson(value[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const item = copyJson((value as Record<string, unknown>)[key]);
+    // Assigning `__proto__` would set the copy's prototype instead of a key JSON gave it.
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[key] = item;
+  }
+  return out;
+}
+
+/**
+ * Freezes a stored payload all the way down, once: search hits share it with the store rather
+ * than copy it, and a frozen tree makes a caller's write throw instead of changing the store.
+ * The root is frozen last, so a frozen root means a frozen tree.
+ */
+function freezeDeep<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key]);
+  return Object.freeze(value);
+}
+
+/** A private copy of the payload with the selected top-level keys (all by default). */
 function selectPayload(payload: Payload, selection: PayloadSelection | undefined): Payload {
-  if (selection === undefined || selection === true) return structuredClone(payload);
+  if (selection === undefined || selection === true) return copyJson(payload) as Payload;
   const out: Payload = {};
   if (selection === false) return out;
   for (const key of selection) {
-    if (Object.hasOwn(payload, key)) out[key] = structuredClone(payload[key]);
+    if (Object.hasOwn(payload, key)) out[key] = copyJson(payload[key]);
   }
   return out;
+}
+
+const EMPTY_PAYLOAD: Payload = Object.freeze({});
+
+/** The payload of a search hit: the stored one, frozen and shared, or a frozen selection of it. */
+function sharePayload(payload: Payload, selection: PayloadSelection | undefined): Payload {
+  if (selection === undefined || selection === true) return freezeDeep(payload);
+  if (selection === false) return EMPTY_PAYLOAD;
+  const out: Payload = {};
+  for (const key of selection) {
+    if (Object.hasOwn(payload, key)) out[key] = freezeDeep(payload[key]);
+  }
+  return Object.freeze(out);
 }
 
 function jsonCopy<T>(value: T): T {
@@ -133,6 +208,11 @@ class Collection {
   readonly slots = new Map<string, number>();
   private capacity = MIN_CAPACITY;
   private sortedIds: string[] | null = null;
+  /**
+   * Counts every change to slots, vectors or payloads: a scan on the worker thread that saw a
+   * change happen meanwhile may have read a half-written vector, so its scores are thrown away.
+   */
+  version = 0;
 
   /** Sequence number of the last write-ahead record applied. */
   seq = 0;
@@ -156,8 +236,8 @@ class Collection {
           name,
           size,
           distance,
-          data: new Float32Array(MIN_CAPACITY * size),
-          present: new Uint8Array(MIN_CAPACITY),
+          data: sharedFloats(MIN_CAPACITY * size),
+          present: sharedBytes(MIN_CAPACITY),
         };
       });
   }
@@ -259,10 +339,10 @@ class Collection {
     let capacity = this.capacity;
     while (capacity < needed) capacity *= 2;
     for (const column of this.columns) {
-      const data = new Float32Array(capacity * column.size);
+      const data = sharedFloats(capacity * column.size);
       data.set(column.data.subarray(0, this.count * column.size));
       column.data = data;
-      const present = new Uint8Array(capacity);
+      const present = sharedBytes(capacity);
       present.set(column.present.subarray(0, this.count));
       column.present = present;
     }
@@ -270,6 +350,7 @@ class Collection {
   }
 
   applyUpsert(points: readonly Omit<PreparedPoint, 'payloadJson'>[]): void {
+    this.version += 1;
     for (const point of points) {
       let slot = this.slots.get(point.id);
       if (slot === undefined) {
@@ -298,6 +379,7 @@ class Collection {
 
   /** Sets the given vectors of points that exist; other ids are skipped. */
   applyVectors(updates: readonly PreparedUpdate[]): void {
+    this.version += 1;
     for (const update of updates) {
       const slot = this.slots.get(update.id);
       if (slot === undefined) continue;
@@ -309,6 +391,7 @@ class Collection {
   }
 
   applyDelete(ids: readonly string[]): void {
+    this.version += 1;
     for (const id of ids) {
       const slot = this.slots.get(id);
       if (slot === undefined) continue;
@@ -344,6 +427,7 @@ class Collection {
     return out;
   }
 
+  /** The point with a private copy of its payload, which the caller may change. */
   pointAt(slot: number, read: ReadOptions = {}): StoredPoint {
     const point: StoredPoint = {
       id: this.ids[slot]!,
@@ -351,6 +435,17 @@ class Collection {
     };
     if (read.withVectors === true) point.vectors = this.vectorsOf(slot);
     return point;
+  }
+
+  /** A search hit: the payload is shared with the store and frozen (see {@link sharePayload}). */
+  hitAt(slot: number, score: number, read: ReadOptions): ScoredPoint {
+    const hit: ScoredPoint = {
+      id: this.ids[slot]!,
+      payload: sharePayload(this.payloads[slot]!, read.withPayload),
+      score,
+    };
+    if (read.withVectors === true) hit.vectors = this.vectorsOf(slot);
+    return hit;
   }
 
   /**
@@ -501,12 +596,16 @@ class EmbeddedVectorStore implements VectorStore {
   private readonly collections = new Map<string, Collection>();
   private readonly creating = new Map<string, Promise<Collection>>();
   private closed = false;
+  private readonly worker: ScanWorker;
 
   constructor(
     private readonly dir: string,
     private readonly snapshotWalBytes: number,
+    private readonly workerScanMinValues: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.worker = new ScanWorker(log);
+  }
 
   async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
@@ -517,6 +616,7 @@ class EmbeddedVectorStore implements VectorStore {
       if (!COLLECTION_NAME.test(name)) continue;
       const collection = await this.load(name);
       this.collections.set(name, collection);
+      this.prestartWorker(collection);
       points += collection.count;
     }
     this.log.info({ collections: this.collections.size, points }, 'embedded vector store opened');
@@ -556,6 +656,14 @@ class EmbeddedVectorStore implements VectorStore {
       }
     }
     return collection;
+  }
+
+  /** Starts the scan worker once a collection is large enough for its searches to use it. */
+  private prestartWorker(collection: Collection): void {
+    const largest = Math.max(...collection.columns.map((c) => c.size));
+    if (collection.count * largest >= this.workerScanMinValues && collection.count > 0) {
+      this.worker.prestart();
+    }
   }
 
   private checkOpen(): void {
@@ -620,6 +728,7 @@ class EmbeddedVectorStore implements VectorStore {
     await this.appendWal(collection, line);
     apply();
     collection.seq = seq;
+    this.prestartWorker(collection);
     if (collection.walBytes > this.snapshotWalBytes) await this.snapshot(collection);
   }
 
@@ -726,23 +835,12 @@ class EmbeddedVectorStore implements VectorStore {
     return out;
   }
 
-  /** Slots that pass the filter, as a mask, or null when every slot does. */
-  private mask(collection: Collection, filter: Filter | undefined): Uint8Array | null {
-    if (filter === undefined) return null;
-    const predicate = compileFilter(filter);
-    const mask = new Uint8Array(collection.count);
-    for (let slot = 0; slot < collection.count; slot += 1) {
-      if (predicate(collection.ids[slot]!, collection.payloads[slot]!)) mask[slot] = 1;
-    }
-    return mask;
-  }
-
   async search(name: string, request: SearchRequest): Promise<ScoredPoint[]> {
     const collection = this.get(name);
     const column = collection.column(request.using);
     const limit = checkLimit(request.limit, 'limit');
     let query: Float32Array;
-    let skipSlot = -1;
+    let skipId: string | undefined;
     if (request.nearPoint === undefined) {
       query = collection.prepareVector(column, request.vector, 'the query');
     } else {
@@ -757,25 +855,66 @@ class EmbeddedVectorStore implements VectorStore {
         (slot + 1) * holderColumn.size,
       );
       query = collection.prepareVector(column, stored, `the vector of point ${JSON.stringify(id)}`);
-      skipSlot = collection.slots.get(id) ?? -1;
+      skipId = id;
     }
-    const mask = this.mask(collection, request.filter);
+    const predicate = request.filter === undefined ? null : compileFilter(request.filter);
+    if (limit === 0 || collection.count === 0) return [];
+
+    // Cosine vectors were normalized on write, and the query just now, so the dot product is
+    // the cosine.
+    if (collection.count * column.size >= this.workerScanMinValues) {
+      const version = collection.version;
+      const count = collection.count;
+      const scores = await this.worker.score(column, count, query).catch((err: unknown) => {
+        if (!this.closed) this.log.warn({ err, collection: name }, 'scan worker failed: inline');
+        return null;
+      });
+      // Scores of a scan that overlapped a write may mix old and new vectors: scan again inline.
+      if (scores !== null && collection.version === version && !this.closed) {
+        this.log.debug({ collection: name, points: count }, 'scanned on the worker thread');
+        const top = new TopK(Math.min(limit, count));
+        pickTopK(
+          scores,
+          count,
+          top,
+          this.skipSlot(collection, skipId),
+          this.accept(collection, predicate),
+        );
+        return this.hits(collection, top, request);
+      }
+      this.checkOpen();
+      if (scores !== null) {
+        this.log.debug({ collection: name }, 'a write overlapped the worker scan: scanning inline');
+      }
+    }
     const top = new TopK(Math.min(limit, collection.count));
-    const { data, size, present } = column;
-    const count = collection.count;
-    // The hot loop: a dot product per point over one contiguous array (cosine vectors were
-    // normalized on write, and the query just now, so the dot product is the cosine).
-    for (let slot = 0; slot < count; slot += 1) {
-      if ((mask !== null && mask[slot] === 0) || present[slot] === 0 || slot === skipSlot) continue;
-      const base = slot * size;
-      let score = 0;
-      for (let j = 0; j < size; j += 1) score += data[base + j]! * query[j]!;
-      top.push(score, slot);
-    }
-    return top.sorted().map(({ score, slot }) => ({
-      ...collection.pointAt(slot, request),
-      score,
-    }));
+    scanTopK(
+      column,
+      collection.count,
+      query,
+      top,
+      this.skipSlot(collection, skipId),
+      this.accept(collection, predicate),
+    );
+    return this.hits(collection, top, request);
+  }
+
+  private skipSlot(collection: Collection, id: string | undefined): number {
+    return id === undefined ? -1 : (collection.slots.get(id) ?? -1);
+  }
+
+  /** The filter as a test of a slot, asked only of slots good enough for the top-k. */
+  private accept(
+    collection: Collection,
+    predicate: ((id: string, payload: Payload) => boolean) | null,
+  ): ((slot: number) => boolean) | null {
+    if (predicate === null) return null;
+    const { ids, payloads } = collection;
+    return (slot) => predicate(ids[slot]!, payloads[slot]!);
+  }
+
+  private hits(collection: Collection, top: TopK, read: ReadOptions): ScoredPoint[] {
+    return top.sorted().map(({ score, slot }) => collection.hitAt(slot, score, read));
   }
 
   async readMany(name: string, reads: readonly BatchRead[]): Promise<BatchAnswer[]> {
@@ -821,10 +960,13 @@ class EmbeddedVectorStore implements VectorStore {
 
   async count(name: string, filter?: Filter): Promise<number> {
     const collection = this.get(name);
-    const mask = this.mask(collection, filter);
-    if (mask === null) return collection.count;
+    if (filter === undefined) return collection.count;
+    const predicate = compileFilter(filter);
+    const { ids, payloads } = collection;
     let count = 0;
-    for (let slot = 0; slot < mask.length; slot += 1) count += mask[slot]!;
+    for (let slot = 0; slot < ids.length; slot += 1) {
+      if (predicate(ids[slot]!, payloads[slot]!)) count += 1;
+    }
     return count;
   }
 
@@ -872,6 +1014,7 @@ class EmbeddedVectorStore implements VectorStore {
       await collection.wal?.close();
       collection.wal = null;
     }
+    await this.worker.close();
     this.log.info('embedded vector store closed');
   }
 }
@@ -882,7 +1025,9 @@ class EmbeddedVectorStore implements VectorStore {
  * write-ahead log per collection (`<dataDir>/vectors/<collection>.wal`, synced before a write
  * resolves) plus a binary snapshot (`<collection>.snapshot`) written atomically on close and
  * whenever the log passes `snapshotWalBytes`. Everything is held in memory: a collection of
- * 100k points of 256 dimensions takes about 100 MB of vectors and scores in tens of ms.
+ * 100k points of 256 dimensions takes about 100 MB of vectors. Vectors sit in shared memory so
+ * searches reading at least `workerScanMinValues` floats are scored on one worker thread while
+ * this thread stays free; search hits share their payloads frozen, reads copy them.
  */
 export async function createEmbeddedVectorStore(
   options: EmbeddedVectorStoreOptions,
@@ -898,9 +1043,17 @@ export async function createEmbeddedVectorStore(
       `snapshotWalBytes must be a whole number of bytes, got ${snapshotWalBytes}`,
     );
   }
+  const workerScanMinValues =
+    options.workerScanMinValues ?? EMBEDDED_STORE_DEFAULTS.workerScanMinValues;
+  if (!(workerScanMinValues >= 0)) {
+    throw new RangeError(
+      `workerScanMinValues must be a number of at least 0 (or Infinity), got ${workerScanMinValues}`,
+    );
+  }
   const store = new EmbeddedVectorStore(
     path.join(options.dataDir, 'vectors'),
     snapshotWalBytes,
+    workerScanMinValues,
     options.logger.child({ component: 'embedded-vector-store' }),
   );
   await store.open();
