@@ -7,6 +7,7 @@ import { DEMO_CATALOG_FILE, loadDemoCatalog } from '@tailor/catalog';
 import {
   consumeUserEvents,
   createAdapters,
+  type Logger,
   PROFILES_COLLECTION,
   publishUserEvents,
   silentLogger,
@@ -16,7 +17,14 @@ import {
   type UserEvent,
   type VectorStore,
 } from '@tailor/kit';
+import { type MeshConfig } from '@tailor/mesh';
 import { startProfiles } from '@tailor/profiles';
+import {
+  createTrainerMetrics,
+  InteractionStore,
+  TrainerService,
+  trainingSettings,
+} from '@tailor/trainer';
 
 import { benchConfig } from '../lib/config.js';
 import { runHeader } from '../lib/machine.js';
@@ -34,6 +42,8 @@ const USAGE = `usage: npm run bench:ingest -- [--events <n>] [--users <n>]
 Runs on the embedded bus, and on Kafka too when KAFKA_BROKERS is set (bash infra/kafka/start.sh).`;
 
 const SEED = 20261127;
+const UPDATER_STAGE = 'profile updater (startProfiles)';
+const UPDATER_WITH_MODEL_STAGE = 'profile updater, cf model published';
 const PARTITIONS = 4;
 const PUBLISH_CHUNK = 1_000;
 /** Longest any one stage may take before the bench gives up on it. */
@@ -79,10 +89,10 @@ function stage(
   };
 }
 
-/** Sum of `eventCount` over every stored profile, and how many profiles there are. */
-async function profileTotals(store: VectorStore): Promise<{ profiles: number; events: number }> {
+/** Sum of `eventCount` over every stored profile, and the profiles' ids. */
+async function profileTotals(store: VectorStore): Promise<{ ids: string[]; events: number }> {
   let cursor: string | undefined;
-  let profiles = 0;
+  const ids: string[] = [];
   let events = 0;
   do {
     const page = await store.scroll(PROFILES_COLLECTION, {
@@ -90,12 +100,43 @@ async function profileTotals(store: VectorStore): Promise<{ profiles: number; ev
       ...(cursor === undefined ? {} : { cursor }),
     });
     for (const point of page.points) {
-      profiles += 1;
+      ids.push(point.id);
       events += Number(point.payload.eventCount ?? 0);
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
-  return { profiles, events };
+  return { ids, events };
+}
+
+/**
+ * Trains the collaborative model on the events, as the trainer would from the bus, and
+ * publishes it into the store (item factors, then the model point). Returns the seconds taken.
+ */
+async function publishModel(
+  config: MeshConfig,
+  store: VectorStore,
+  events: readonly UserEvent[],
+  logger: Logger,
+): Promise<number> {
+  const started = process.hrtime.bigint();
+  const trainer = new TrainerService({
+    store,
+    interactions: InteractionStore.inMemory(logger),
+    settings: trainingSettings(config),
+    weights: config.PROFILE_EVENT_WEIGHTS,
+    logger,
+    metrics: createTrainerMetrics(),
+  });
+  await trainer.ensureCollections();
+  for (let from = 0; from < events.length; from += PUBLISH_CHUNK) {
+    await trainer.record(
+      events
+        .slice(from, from + PUBLISH_CHUNK)
+        .map((event, i) => ({ event, partition: 0, offset: String(from + i) })),
+    );
+  }
+  if ((await trainer.train('bench')) === undefined) throw new Error('no model was trained');
+  return msSince(started) / 1000;
 }
 
 async function measureBus(
@@ -109,7 +150,7 @@ async function measureBus(
     const qdrantPrefix = `bench-ingest-${randomUUID().slice(0, 8)}-`;
     const qdrantUrl = process.env.QDRANT_URL?.trim() ?? '';
     // The adapters the mesh would open for this configuration.
-    const config = benchConfig(dataDir, {
+    const settings: Record<string, string> = {
       EVENT_BUS: kind,
       BUS_PARTITIONS: String(PARTITIONS),
       KAFKA_CLIENT_ID: 'tailor-bench',
@@ -117,7 +158,8 @@ async function measureBus(
       ...(storeKind === 'qdrant'
         ? { VECTOR_STORE: 'qdrant', QDRANT_URL: qdrantUrl, QDRANT_COLLECTION_PREFIX: qdrantPrefix }
         : {}),
-    });
+    };
+    const config = benchConfig(dataDir, settings);
     const label = storeKind === 'qdrant' ? `${kind} bus, Qdrant` : kind;
     const adapters = await createAdapters(config, logger);
     const { store, embedder } = adapters;
@@ -181,25 +223,35 @@ async function measureBus(
         }),
       );
       // The profiles service exactly as the mesh starts it: its consumer, its updater, its store.
-      await consume('profile updater (startProfiles)', async () => {
-        const running = await startProfiles({
-          config,
-          logger,
-          bus,
-          store,
-          embedder,
-          host: '127.0.0.1',
-          port: 0,
+      const updater = async (name: string, groupId: string) => {
+        const groupConfig = benchConfig(dataDir, { ...settings, PROFILES_CONSUMER_GROUP: groupId });
+        await consume(name, async () => {
+          const running = await startProfiles({
+            config: groupConfig,
+            logger,
+            bus,
+            store,
+            embedder,
+            host: '127.0.0.1',
+            port: 0,
+          });
+          return { stop: () => running.close() };
         });
-        return { stop: () => running.close() };
-      });
-      const totals = await profileTotals(store);
-      if (totals.events !== n) {
-        throw new Error(`profiles hold ${totals.events} applied events, expected ${n}`);
-      }
-      say(
-        `${label}: ${grouped(totals.profiles)} profiles hold all ${grouped(totals.events)} events`,
-      );
+        const totals = await profileTotals(store);
+        if (totals.events !== n) {
+          throw new Error(`profiles hold ${totals.events} applied events, expected ${n}`);
+        }
+        say(`${label}: ${grouped(totals.ids.length)} profiles hold all ${grouped(n)} events`);
+        return totals.ids;
+      };
+      const ids = await updater(UPDATER_STAGE, 'bench-profiles');
+      // Once a collaborative model is published, every batch also folds in the cf vector of each
+      // user it changed (two exact least-squares solves): the updater's real work in production.
+      // The profiles go first, so this updater builds them again from the log.
+      const trainSeconds = await publishModel(config, store, events, logger);
+      say(`${label}: model trained on the events and published in ${fixed(trainSeconds, 1)} s`);
+      await store.delete(PROFILES_COLLECTION, { ids });
+      await updater(UPDATER_WITH_MODEL_STAGE, 'bench-profiles-cf');
       return results;
     } finally {
       await adapters.close();
@@ -275,10 +327,14 @@ async function main(): Promise<void> {
       r.stage.startsWith('publish') ? '' : `${fixed(r.eventsPerSecond / bare(r), 3)}x`,
     ]),
   );
+  // Named like `kafkaUpdaterToBareConsume`, `embeddedQdrantUpdaterWithModelToBareConsume`.
   const ratios = Object.fromEntries(
     results
-      .filter((r) => r.stage.startsWith('profile'))
-      .map((r) => [r.store === 'qdrant' ? `${r.bus}+qdrant` : r.bus, r.eventsPerSecond / bare(r)]),
+      .filter((r) => r.stage === UPDATER_STAGE || r.stage === UPDATER_WITH_MODEL_STAGE)
+      .map((r) => [
+        `${r.bus}${r.store === 'qdrant' ? 'Qdrant' : ''}Updater${r.stage === UPDATER_STAGE ? '' : 'WithModel'}ToBareConsume`,
+        Number((r.eventsPerSecond / bare(r)).toFixed(4)),
+      ]),
   );
   const totalSeconds = msSince(runStarted) / 1000;
   const file = writeResults('ingest', {
@@ -299,9 +355,7 @@ async function main(): Promise<void> {
       secondsFromSubscribe: Number(r.secondsFromSubscribe.toFixed(3)),
       meanBatchSize: Math.round(r.meanBatchSize),
     })),
-    profileUpdaterVsBareConsume: Object.fromEntries(
-      Object.entries(ratios).map(([kind, ratio]) => [kind, Number(ratio.toFixed(4))]),
-    ),
+    ratios,
     durationSeconds: Number(totalSeconds.toFixed(1)),
   });
   say();

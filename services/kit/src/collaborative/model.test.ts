@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { choleskySolveInPlace, dot } from './linalg.js';
-import { type FactorModelParams, foldIn, pairSignal, tasteVector } from './model.js';
+import { type FactorModelParams, foldIn, foldInBasis, pairSignal, tasteVector } from './model.js';
 
 /** Deterministic pseudo-random numbers in [-0.5, 0.5). */
 function random(seed: number): () => number {
@@ -99,6 +99,51 @@ describe('foldIn', () => {
       foldIn({ params: PARAMS, dimension: k, gram, otherSide: items.length, pairs: [] }),
       undefined,
     );
+  });
+});
+
+describe('foldIn through the basis of its model (λ the same for every row)', () => {
+  const k = 24;
+  const params: FactorModelParams = { ...PARAMS, frequencyScaled: false, unobservedWeight: 1 };
+  const items = factors(60, k, random(5));
+  const gram = gramOf(items, k);
+  const basis = foldInBasis(params, k, gram)!;
+  const input = (weights: readonly number[], withBasis: boolean) => ({
+    params,
+    dimension: k,
+    gram,
+    otherSide: items.length,
+    pairs: weights.map((weight, i) => ({ weight, factors: items[i * 3]! })),
+    ...(withBasis ? { basis } : {}),
+  });
+
+  it('is the least-squares solve: the gradient of the whole loss vanishes', () => {
+    const weights = [4, 2, -4, 1, 0.5, -1];
+    const x = foldIn(input(weights, true))!;
+    const gradient = new Float64Array(k);
+    items.forEach((y, index) => {
+      const weight = index % 3 === 0 ? weights[index / 3] : undefined;
+      const { preference, confidence } =
+        weight === undefined
+          ? { preference: 0, confidence: params.unobservedWeight }
+          : pairSignal(weight, params.alpha);
+      const residual = dot(x, y) - preference;
+      for (let d = 0; d < k; d += 1) gradient[d]! += confidence * residual * y[d]!;
+    });
+    for (let d = 0; d < k; d += 1) gradient[d]! += params.regularization * x[d]!;
+    assert.ok(Math.max(...gradient.map(Math.abs)) < 1e-9, `gradient ${gradient.join(', ')}`);
+  });
+
+  it('agrees with the direct solve, with few pairs and with many', () => {
+    for (const weights of [[3], [4, -2, 1, 5], Array.from({ length: 18 }, (_, i) => i - 6.5)]) {
+      const low = foldIn(input(weights, true))!;
+      const direct = foldIn(input(weights, false))!;
+      for (let d = 0; d < k; d += 1) assert.ok(Math.abs(low[d]! - direct[d]!) < 1e-10);
+    }
+  });
+
+  it('is not made for a frequency-scaled model, whose λ differs per row', () => {
+    assert.equal(foldInBasis({ ...params, frequencyScaled: true }, k, gram), undefined);
   });
 });
 

@@ -7,7 +7,13 @@ import {
   MODELS_COLLECTION,
 } from '../collections.js';
 import type { VectorStore } from '../ports/vector-store.js';
-import { type RecentTaste, tasteVector, type WeightedInteraction } from './model.js';
+import {
+  type FoldInBasis,
+  foldInBasis,
+  type RecentTaste,
+  tasteVector,
+  type WeightedInteraction,
+} from './model.js';
 
 /** The model in service as the store holds it: what folding a user in reads. */
 export interface PublishedModel {
@@ -46,6 +52,32 @@ export async function readPublishedModel(
 }
 
 /**
+ * The basis of the last model folded against: a reader re-reads the model every few seconds
+ * (a new object each time), and the basis costs k³ to compute. Keyed by the Gram matrix itself
+ * (k² compares), not by the version alone, which a hand-written model may reuse.
+ */
+let lastBasis: { gram: Float32Array; params: string; basis: FoldInBasis | undefined } | undefined;
+
+function basisOf(model: PublishedModel): FoldInBasis | undefined {
+  const { alpha, regularization, frequencyScaled, unobservedWeight, dimension } = model.payload;
+  const params = JSON.stringify([regularization, frequencyScaled, unobservedWeight, dimension]);
+  const same =
+    lastBasis !== undefined &&
+    lastBasis.params === params &&
+    lastBasis.gram.length === model.gram.length &&
+    lastBasis.gram.every((value, i) => value === model.gram[i]);
+  if (!same) {
+    const basis = foldInBasis(
+      { alpha, regularization, frequencyScaled, unobservedWeight },
+      dimension,
+      model.gram,
+    );
+    lastBasis = { gram: Float32Array.from(model.gram), params, basis };
+  }
+  return lastBasis!.basis;
+}
+
+/**
  * Folds users in against the published model: one retrieve of every item factor the users
  * need, then the exact solves of `tasteVector` per user (interactions newest first). A user none
  * of whose items has factors gets none.
@@ -70,6 +102,7 @@ export async function foldInUsers(
     }
   }
   const out = new Map<string, Float32Array>();
+  const basis = basisOf(model);
   for (const [userId, interactions] of users) {
     const pairs = interactions.flatMap((interaction) => {
       const itemFactors = factors.get(interaction.itemId);
@@ -84,6 +117,7 @@ export async function foldInUsers(
         gram: model.gram,
         otherSide: model.payload.items,
         pairs,
+        ...(basis === undefined ? {} : { basis }),
       },
       recent,
     );
