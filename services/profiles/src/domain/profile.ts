@@ -66,7 +66,8 @@ export interface ItemFacts {
   tagSpecificity?: ReadonlyMap<string, number>;
   /**
    * The item's content vector, with the profile's dimension. Absent when the item has none
-   * usable: the event then moves interests but not vectors.
+   * usable: the event then moves interests but not vectors. Not changed once given: its
+   * direction is remembered per vector object.
    */
   vector?: ArrayLike<number>;
 }
@@ -202,32 +203,57 @@ function offsetValue(offset: string): bigint {
   return BigInt(offset);
 }
 
-/** Weights by name, as a Map: tags are user-facing strings, and `__proto__` is a valid tag. */
-type Interests = Map<string, number>;
+/** Below this, the held weights of {@link Interests} are re-based before dividing by it. */
+const MIN_INTEREST_SCALE = 1e-150;
 
-function scaleInterests(interests: Interests, factor: number): void {
-  for (const [name, weight] of interests) {
-    const next = weight * factor;
-    if (next <= PROFILE_LIMITS.minInterestWeight) interests.delete(name);
-    else interests.set(name, next);
+/**
+ * Weights by name, decayed lazily: every held weight is multiplied by `scale`, so moving the
+ * reference time forward is one multiplication, not a write per name (with the 250 a profile
+ * may hold, that was most of applying an event). A Map: tags are user-facing strings, and
+ * `__proto__` is a valid tag. A weight that decays to the threshold is dropped when the
+ * weights are read out (`strongest`), not at the event that took it there.
+ */
+class Interests {
+  private readonly held: Map<string, number>;
+  private scale = 1;
+
+  constructor(weights: Record<string, number>) {
+    this.held = new Map(Object.entries(weights));
   }
-}
 
-/** Adds a signed amount; the floor is 0, and what falls to the threshold is dropped. */
-function addInterest(interests: Interests, name: string, amount: number): void {
-  if (name === '') return;
-  const next = (interests.get(name) ?? 0) + amount;
-  if (next <= PROFILE_LIMITS.minInterestWeight) interests.delete(name);
-  else interests.set(name, next);
-}
+  decay(factor: number): void {
+    this.scale *= factor;
+    if (this.scale < MIN_INTEREST_SCALE) this.rebase();
+  }
 
-/** The strongest `limit` entries (ties by name, so the cut is deterministic). */
-function strongest(interests: Interests, limit: number): Record<string, number> {
-  // Nothing is cut when all fit, and readers rank by weight themselves: sorting every user's
-  // interests on every batch was 6% of the updater's time.
-  if (interests.size <= limit) return Object.fromEntries(interests);
-  const entries = [...interests].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries.slice(0, limit));
+  /** Adds a signed amount; the floor is 0, and what falls to the threshold is dropped. */
+  add(name: string, amount: number): void {
+    if (name === '') return;
+    const next = (this.held.get(name) ?? 0) * this.scale + amount;
+    if (next <= PROFILE_LIMITS.minInterestWeight) this.held.delete(name);
+    else this.held.set(name, next / this.scale);
+  }
+
+  /** The strongest `limit` weights (ties by name, so the cut is deterministic). */
+  strongest(limit: number): Record<string, number> {
+    this.rebase();
+    // Nothing is cut when all fit, and readers rank by weight themselves: sorting every user's
+    // interests on every batch was 6% of the updater's time.
+    if (this.held.size <= limit) return Object.fromEntries(this.held);
+    const entries = [...this.held].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.slice(0, limit));
+  }
+
+  /** Folds the scale into the held weights, dropping those at or below the threshold. */
+  private rebase(): void {
+    if (this.scale === 1) return;
+    for (const [name, weight] of this.held) {
+      const next = weight * this.scale;
+      if (next <= PROFILE_LIMITS.minInterestWeight) this.held.delete(name);
+      else this.held.set(name, next);
+    }
+    this.scale = 1;
+  }
 }
 
 /** Newest first; an equal time goes before what was applied earlier. */
@@ -273,6 +299,22 @@ function rememberSeen(payload: StoredProfile, itemId: string, newest: boolean): 
   if (ids.length > PROFILE_LIMITS.seenItemIds) ids.length = PROFILE_LIMITS.seenItemIds;
 }
 
+/**
+ * unit() of each item vector, per vector object: a batch names the same items again and again,
+ * and a fresh vector per event was a good part of what the garbage collector had to do. Item
+ * facts are built per batch and not changed once given (see ItemFacts.vector).
+ */
+const directions = new WeakMap<ArrayLike<number>, Float64Array | null>();
+
+function directionOf(vector: ArrayLike<number>): Float64Array | null {
+  let direction = directions.get(vector);
+  if (direction === undefined) {
+    direction = unit(vector);
+    directions.set(vector, direction);
+  }
+  return direction;
+}
+
 interface Working {
   profile: Profile;
   categories: Interests;
@@ -287,8 +329,8 @@ function advanceTo(working: Working, at: number, settings: ProfileSettings): voi
   const longFactor = decayFactor(elapsed, settings.longHalfLifeMs);
   scaleInPlace(working.profile.long, longFactor);
   scaleInPlace(working.profile.short, decayFactor(elapsed, settings.shortHalfLifeMs));
-  scaleInterests(working.categories, longFactor);
-  scaleInterests(working.tags, longFactor);
+  working.categories.decay(longFactor);
+  working.tags.decay(longFactor);
   payload.updatedAt = at;
 }
 
@@ -314,7 +356,7 @@ function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettin
     // result is the same whatever order the events arrive in.
     const age = payload.updatedAt - event.timestamp;
     const longWeight = weight * decayFactor(age, settings.longHalfLifeMs);
-    const direction = input.item.vector === undefined ? null : unit(input.item.vector);
+    const direction = input.item.vector === undefined ? null : directionOf(input.item.vector);
     if (direction !== null) {
       addScaledInPlace(working.profile.long, direction, longWeight);
       addScaledInPlace(
@@ -323,9 +365,9 @@ function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettin
         weight * decayFactor(age, settings.shortHalfLifeMs),
       );
     }
-    addInterest(working.categories, input.item.category, longWeight);
+    working.categories.add(input.item.category, longWeight);
     for (const tag of new Set(input.item.tags)) {
-      addInterest(working.tags, tag, longWeight * (input.item.tagSpecificity?.get(tag) ?? 1));
+      working.tags.add(tag, longWeight * (input.item.tagSpecificity?.get(tag) ?? 1));
     }
   }
   if (weight > 0) payload.positiveEventCount += 1;
@@ -384,8 +426,8 @@ export function applyEventsInPlace(
   const payload = profile.payload;
   const working: Working = {
     profile,
-    categories: new Map(Object.entries(payload.categories)),
-    tags: new Map(Object.entries(payload.tags)),
+    categories: new Interests(payload.categories),
+    tags: new Interests(payload.tags),
   };
   const appliedIds = new Set(payload.recentEventIds);
   const outcomes: EventOutcome[] = [];
@@ -417,7 +459,7 @@ export function applyEventsInPlace(
   if (payload.recentEventIds.length > PROFILE_LIMITS.recentEventIds) {
     payload.recentEventIds.length = PROFILE_LIMITS.recentEventIds;
   }
-  payload.categories = strongest(working.categories, PROFILE_LIMITS.categories);
-  payload.tags = strongest(working.tags, PROFILE_LIMITS.tags);
+  payload.categories = working.categories.strongest(PROFILE_LIMITS.categories);
+  payload.tags = working.tags.strongest(PROFILE_LIMITS.tags);
   return { profile, outcomes, changed };
 }
