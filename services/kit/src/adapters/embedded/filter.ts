@@ -45,6 +45,19 @@ function anyValueAt(
   return anyValueAt((value as Record<string, unknown>)[segment], segments, depth + 1, test);
 }
 
+/**
+ * {@link anyValueAt} for a top-level key, the common case (`inStock`, `category`): one property
+ * read, no recursion, so a filtered scan pays little more per point than a hand-written check.
+ * Skipping the own-property check is safe here: what a payload inherits (functions, the
+ * prototype object) is never an array and satisfies no condition.
+ */
+function topValue(payload: Payload, key: string, test: (value: unknown) => boolean): boolean {
+  const value = payload[key];
+  if (!Array.isArray(value)) return value !== undefined && test(value);
+  for (let i = 0; i < value.length; i += 1) if (test(value[i])) return true;
+  return false;
+}
+
 /** The values a payload path reaches (see {@link anyValueAt} for the rules). */
 export function payloadValues(payload: Payload, key: string): unknown[] {
   const values: unknown[] = [];
@@ -80,8 +93,12 @@ function compileCondition(condition: Condition, path: string): PointPredicate {
       throw new FilterError(`${describePath(path)}.key must be a non-empty string`);
     }
     const segments = pathSegments(key);
-    const some = (payload: Payload, test: (value: unknown) => boolean) =>
-      anyValueAt(payload, segments, 0, test);
+    const top = segments.length === 1 ? segments[0]! : null;
+    const some =
+      top === null
+        ? (payload: Payload, test: (value: unknown) => boolean) =>
+            anyValueAt(payload, segments, 0, test)
+        : (payload: Payload, test: (value: unknown) => boolean) => topValue(payload, top, test);
     if ('match' in condition) {
       const match = condition.match as Record<string, unknown>;
       if ('value' in match) {

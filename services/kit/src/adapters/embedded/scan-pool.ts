@@ -3,23 +3,28 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logger.js';
 import type { ScanColumn } from './scan.js';
 
-/** What the store posts to the worker: views of shared memory, and the query (copied). */
+/** A scan for the worker: views of shared memory, and the query (copied). */
 export interface ScanRequest {
   id: number;
   column: ScanColumn;
   count: number;
   query: Float32Array;
-  /** One score per slot, written by the worker. */
-  scores: Float64Array;
+  limit: number;
+  skipSlot: number;
+  /** 1 for each slot that passes the search's filter; null without a filter. */
+  mask: Uint8Array | null;
 }
 
-interface ScanReply {
-  id: number;
-  error?: string;
+/** A slot and its score, best first. */
+export interface ScanHit {
+  score: number;
+  slot: number;
 }
+
+export type ScanReply = { id: number; hits: ScanHit[] } | { id: number; error: string };
 
 interface Pending {
-  resolve: () => void;
+  resolve: (hits: ScanHit[]) => void;
   reject: (err: Error) => void;
 }
 
@@ -44,27 +49,25 @@ export class ScanWorker {
   }
 
   /**
-   * The score of every slot of the column (-Infinity where absent), computed in the worker.
-   * Posted before the worker is up, the scan waits for it (messages queue until then).
+   * The top-k of a scan, computed in the worker. Posted before the worker is up, the scan waits
+   * for it (messages queue until then).
    */
-  score(column: ScanColumn, count: number, query: Float32Array): Promise<Float64Array> {
+  scan(request: Omit<ScanRequest, 'id'>): Promise<ScanHit[]> {
     if (this.closed) return Promise.reject(new Error('the vector store closed'));
     this.prestart();
     const worker = this.worker!;
-    const scores = new Float64Array(new SharedArrayBuffer(Math.max(1, count) * 8));
     const id = this.nextId;
     this.nextId += 1;
-    return new Promise<Float64Array>((resolve, reject) => {
-      this.pending.set(id, { resolve: () => resolve(scores), reject });
+    return new Promise<ScanHit[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      const request: ScanRequest = {
+      const { column } = request;
+      const message: ScanRequest = {
+        ...request,
         id,
         column: { data: column.data, present: column.present, size: column.size },
-        count,
-        query,
-        scores,
       };
-      worker.postMessage(request);
+      worker.postMessage(message);
     });
   }
 
@@ -76,7 +79,7 @@ export class ScanWorker {
       if (pending === undefined) return;
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
-      if (reply.error === undefined) pending.resolve();
+      if ('hits' in reply) pending.resolve(reply.hits);
       else pending.reject(new Error(`scan worker: ${reply.error}`));
     });
     worker.on('error', (err) => {

@@ -1,21 +1,27 @@
 /**
  * The worker thread of the embedded vector store's large scans (see scan-pool.ts). It reads the
- * collection's vectors where they are, in shared memory, and writes one score per slot into a
- * shared array; nothing is copied but the query.
+ * collection's vectors, and the filter's mask, where they are, in shared memory; nothing is
+ * copied but the query and the top-k it sends back.
  */
 import { parentPort } from 'node:worker_threads';
 
-import { scoreAll } from './scan.js';
-import type { ScanRequest } from './scan-pool.js';
+import { scanTopK } from './scan.js';
+import type { ScanReply, ScanRequest } from './scan-pool.js';
+import { TopK } from './top-k.js';
 
 const port = parentPort;
 if (port === null) throw new Error('scan-worker.js runs as a worker thread only');
 
 port.on('message', (request: ScanRequest) => {
+  let reply: ScanReply;
   try {
-    scoreAll(request.column, request.count, request.query, request.scores);
-    port.postMessage({ id: request.id });
+    const top = new TopK(request.limit);
+    const { mask } = request;
+    const accept = mask === null ? null : (slot: number) => mask[slot] === 1;
+    scanTopK(request.column, request.count, request.query, top, request.skipSlot, accept);
+    reply = { id: request.id, hits: top.sorted() };
   } catch (err) {
-    port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) });
+    reply = { id: request.id, error: err instanceof Error ? err.message : String(err) };
   }
+  port.postMessage(reply);
 });

@@ -32,10 +32,10 @@ export interface ScanColumn {
 }
 
 /**
- * Scores slots `[0, count)` against the query into `top`, skipping slots without the vector and
- * `skipSlot`. `accept` (the compiled filter) is asked only about a slot whose score would enter
- * the top-k: for a top-10 out of 100k points that is a few hundred calls instead of 100k, so a
- * filter costs next to nothing however its payload paths look.
+ * Scores slots `[0, count)` against the query into `top`, skipping slots without the vector,
+ * `skipSlot`, and slots `accept` (the compiled filter, or a mask of it) turns away. The filter
+ * goes first, as in a hand-written scan: a field check costs a fraction of a dot product, so a
+ * filter that passes one item in ten saves nine dot products in ten.
  */
 export function scanTopK(
   column: ScanColumn,
@@ -48,42 +48,7 @@ export function scanTopK(
   const { data, present, size } = column;
   for (let slot = 0; slot < count; slot += 1) {
     if (present[slot] === 0 || slot === skipSlot) continue;
-    const score = dotAt(data, slot * size, query, size);
-    if (score <= top.threshold) continue;
     if (accept !== null && !accept(slot)) continue;
-    top.push(score, slot);
-  }
-}
-
-/**
- * Writes the score of every slot in `[0, count)` into `scores`, -Infinity for slots without the
- * vector: the half of a search a worker thread does (see scan-worker.ts), so the thread that
- * serves requests only picks the top-k from the scores.
- */
-export function scoreAll(
-  column: ScanColumn,
-  count: number,
-  query: Float32Array,
-  scores: Float64Array,
-): void {
-  const { data, present, size } = column;
-  for (let slot = 0; slot < count; slot += 1) {
-    scores[slot] = present[slot] === 0 ? -Infinity : dotAt(data, slot * size, query, size);
-  }
-}
-
-/** {@link scanTopK} over scores {@link scoreAll} wrote. */
-export function pickTopK(
-  scores: Float64Array,
-  count: number,
-  top: TopK,
-  skipSlot: number,
-  accept: ((slot: number) => boolean) | null,
-): void {
-  for (let slot = 0; slot < count; slot += 1) {
-    const score = scores[slot]!;
-    if (score <= top.threshold || slot === skipSlot) continue;
-    if (accept !== null && !accept(slot)) continue;
-    top.push(score, slot);
+    top.push(dotAt(data, slot * size, query, size), slot);
   }
 }

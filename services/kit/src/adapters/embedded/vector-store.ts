@@ -24,8 +24,8 @@ import type {
   VectorUpdate,
 } from '../../ports/vector-store.js';
 import { splitLines, syncDirectory, writeAll, writeFileAtomic } from './files.js';
-import { compileFilter } from './filter.js';
-import { pickTopK, scanTopK } from './scan.js';
+import { compileFilter, type PointPredicate } from './filter.js';
+import { scanTopK } from './scan.js';
 import { ScanWorker } from './scan-pool.js';
 import { TopK } from './top-k.js';
 
@@ -865,25 +865,26 @@ class EmbeddedVectorStore implements VectorStore {
     if (collection.count * column.size >= this.workerScanMinValues) {
       const version = collection.version;
       const count = collection.count;
-      const scores = await this.worker.score(column, count, query).catch((err: unknown) => {
-        if (!this.closed) this.log.warn({ err, collection: name }, 'scan worker failed: inline');
-        return null;
-      });
-      // Scores of a scan that overlapped a write may mix old and new vectors: scan again inline.
-      if (scores !== null && collection.version === version && !this.closed) {
-        this.log.debug({ collection: name, points: count }, 'scanned on the worker thread');
-        const top = new TopK(Math.min(limit, count));
-        pickTopK(
-          scores,
+      const found = await this.worker
+        .scan({
+          column,
           count,
-          top,
-          this.skipSlot(collection, skipId),
-          this.accept(collection, predicate),
-        );
-        return this.hits(collection, top, request);
+          query,
+          limit: Math.min(limit, count),
+          skipSlot: this.skipSlot(collection, skipId),
+          mask: predicate === null ? null : this.mask(collection, predicate),
+        })
+        .catch((err: unknown) => {
+          if (!this.closed) this.log.warn({ err, collection: name }, 'scan worker failed: inline');
+          return null;
+        });
+      // A scan that overlapped a write may have read a half-written vector: scan again inline.
+      if (found !== null && collection.version === version && !this.closed) {
+        this.log.debug({ collection: name, points: count }, 'scanned on the worker thread');
+        return found.map(({ score, slot }) => collection.hitAt(slot, score, request));
       }
       this.checkOpen();
-      if (scores !== null) {
+      if (found !== null) {
         this.log.debug({ collection: name }, 'a write overlapped the worker scan: scanning inline');
       }
     }
@@ -894,27 +895,32 @@ class EmbeddedVectorStore implements VectorStore {
       query,
       top,
       this.skipSlot(collection, skipId),
-      this.accept(collection, predicate),
+      predicate === null ? null : this.accept(collection, predicate),
     );
-    return this.hits(collection, top, request);
+    return top.sorted().map(({ score, slot }) => collection.hitAt(slot, score, request));
+  }
+
+  /**
+   * The slots that pass the filter, in shared memory for the worker. Built here because the
+   * payloads live on this thread: one predicate call per point, allocating nothing per point.
+   */
+  private mask(collection: Collection, predicate: PointPredicate): Uint8Array {
+    const { ids, payloads } = collection;
+    const mask = new Uint8Array(new SharedArrayBuffer(Math.max(1, ids.length)));
+    for (let slot = 0; slot < ids.length; slot += 1) {
+      if (predicate(ids[slot]!, payloads[slot]!)) mask[slot] = 1;
+    }
+    return mask;
   }
 
   private skipSlot(collection: Collection, id: string | undefined): number {
     return id === undefined ? -1 : (collection.slots.get(id) ?? -1);
   }
 
-  /** The filter as a test of a slot, asked only of slots good enough for the top-k. */
-  private accept(
-    collection: Collection,
-    predicate: ((id: string, payload: Payload) => boolean) | null,
-  ): ((slot: number) => boolean) | null {
-    if (predicate === null) return null;
+  /** The filter as a test of a slot. */
+  private accept(collection: Collection, predicate: PointPredicate): (slot: number) => boolean {
     const { ids, payloads } = collection;
     return (slot) => predicate(ids[slot]!, payloads[slot]!);
-  }
-
-  private hits(collection: Collection, top: TopK, read: ReadOptions): ScoredPoint[] {
-    return top.sorted().map(({ score, slot }) => collection.hitAt(slot, score, read));
   }
 
   async readMany(name: string, reads: readonly BatchRead[]): Promise<BatchAnswer[]> {
