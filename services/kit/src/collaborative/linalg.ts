@@ -42,12 +42,8 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** `out = a v` for the k×k matrix `a`. */
 export function multiply(a: Float64Array, v: ArrayLike<number>, out: Float64Array): Float64Array {
   const k = out.length;
-  for (let r = 0; r < k; r += 1) {
-    let sum = 0;
-    const row = r * k;
-    for (let c = 0; c < k; c += 1) sum += a[row + c]! * v[c]!;
-    out[r] = sum;
-  }
+  const x = v instanceof Float64Array ? v : Float64Array.from(v);
+  for (let r = 0; r < k; r += 1) out[r] = dotRange(a, r * k, x, 0, k);
   return out;
 }
 

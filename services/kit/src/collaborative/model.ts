@@ -112,60 +112,83 @@ export function foldInBasis(
 const LOW_RANK_SHARE = 0.25;
 
 /**
- * The fold-in by the Woodbury identity: with B = w₀G + λI and uᵢ = √(cᵢ − w₀) yᵢ,
- * (B + U Uᵀ)⁻¹ b = B⁻¹b − Z (I + Uᵀ Z)⁻¹ Zᵀ b where Z = B⁻¹U. The same exact solve as the
- * direct one, up to rounding. Undefined when it does not apply (a pair's confidence below w₀).
+ * What the low-rank solves over a row's pairs share: uᵢ = √(cᵢ − w₀) yᵢ, Z = B⁻¹U (one k×k
+ * product per pair, most of the cost) and S = I + Uᵀ Z, each row i of them for pair i. A solve
+ * over the first m pairs (the recent-taste one) reuses the first m rows and S's leading block.
  */
-function lowRankFoldIn(input: FoldInInput, basis: FoldInBasis): Float64Array | undefined {
-  const { params, dimension: k, pairs } = input;
-  const w0 = params.unobservedWeight;
+interface LowRankTerms {
+  n: number;
+  z: Float64Array;
+  /** n×n, lower triangle. */
+  s: Float64Array;
+}
+
+/** Undefined when the low-rank route does not apply to this row (see {@link foldIn}). */
+function lowRankTerms(input: FoldInInput): LowRankTerms | undefined {
+  const { params, dimension: k, pairs, basis } = input;
   const n = pairs.length;
-  const b = new Float64Array(k);
+  if (basis === undefined || params.frequencyScaled || n === 0 || n > LOW_RANK_SHARE * k) {
+    return undefined;
+  }
+  const w0 = params.unobservedWeight;
   const u = new Float64Array(n * k);
   const z = new Float64Array(n * k);
   for (let i = 0; i < n; i += 1) {
     const pair = pairs[i]!;
-    const { preference, confidence } = pairSignal(pair.weight, params.alpha);
+    const { confidence } = pairSignal(pair.weight, params.alpha);
     if (confidence < w0) return undefined;
     const scale = Math.sqrt(confidence - w0);
     for (let d = 0; d < k; d += 1) u[i * k + d] = scale * pair.factors[d]!;
-    if (preference === 1) addScaled(b, pair.factors, confidence);
     multiply(basis.inverse, u.subarray(i * k, i * k + k), z.subarray(i * k, i * k + k));
   }
-  // S = I + Uᵀ Z (n×n, lower triangle) and t = Zᵀ b.
   const s = new Float64Array(n * n);
-  const t = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
     const ui = u.subarray(i * k, i * k + k);
     for (let j = 0; j <= i; j += 1) s[i * n + j] = dot(ui, z.subarray(j * k, j * k + k));
     s[i * n + i]! += 1;
+  }
+  return { n, z, s };
+}
+
+/**
+ * The fold-in over the first `count` pairs by the Woodbury identity: with B = w₀G + λI,
+ * (B + U Uᵀ)⁻¹ b = B⁻¹b − Z (I + Uᵀ Z)⁻¹ Zᵀ b. The same exact solve as the direct one, up to
+ * rounding.
+ */
+function lowRankSolve(
+  input: FoldInInput,
+  basis: FoldInBasis,
+  terms: LowRankTerms,
+  count: number,
+): Float64Array | undefined {
+  const { params, dimension: k, pairs } = input;
+  const { n, z } = terms;
+  const b = new Float64Array(k);
+  for (let i = 0; i < count; i += 1) {
+    const pair = pairs[i]!;
+    const { preference, confidence } = pairSignal(pair.weight, params.alpha);
+    if (preference === 1) addScaled(b, pair.factors, confidence);
+  }
+  const s = new Float64Array(count * count);
+  const t = new Float64Array(count);
+  for (let i = 0; i < count; i += 1) {
+    for (let j = 0; j <= i; j += 1) s[i * count + j] = terms.s[i * n + j]!;
     t[i] = dot(z.subarray(i * k, i * k + k), b);
   }
   const v = choleskySolveInPlace(s, t);
   if (v === undefined) return undefined;
   const x = multiply(basis.inverse, b, new Float64Array(k));
-  for (let i = 0; i < n; i += 1) {
+  for (let i = 0; i < count; i += 1) {
     const vi = v[i]!;
     for (let d = 0; d < k; d += 1) x[d]! -= vi * z[i * k + d]!;
   }
   return x;
 }
 
-/**
- * The exact least-squares row for fixed factors of the other side: minimizes
- * Σ_observed c (p − x·y)² + w₀ Σ_unobserved (x·y)² + λ‖x‖² by solving
- * (w₀G + Σ (c − w₀) y yᵀ + λI) x = Σ c p y with a Cholesky factorization.
- * Undefined when no pair has factors: nothing to fold.
- */
-export function foldIn(input: FoldInInput): Float64Array | undefined {
-  const { params, dimension: k, gram, pairs, basis } = input;
-  if (pairs.length === 0) return undefined;
-  if (basis !== undefined && !params.frequencyScaled && pairs.length <= LOW_RANK_SHARE * k) {
-    const x = lowRankFoldIn(input, basis);
-    if (x !== undefined) return x;
-  }
+/** The direct solve: the k×k system built (lower triangle) and factored. */
+function directFoldIn(input: FoldInInput): Float64Array | undefined {
+  const { params, dimension: k, gram, pairs } = input;
   const w0 = params.unobservedWeight;
-  // Only the lower triangle: all the Cholesky factorization reads.
   const a = new Float64Array(k * k);
   for (let r = 0; r < k; r += 1) {
     for (let c = 0; c <= r; c += 1) a[r * k + c] = w0 * gram[r * k + c]!;
@@ -179,6 +202,32 @@ export function foldIn(input: FoldInInput): Float64Array | undefined {
   const lambda = rowRegularization(params, pairs.length, input.otherSide);
   for (let d = 0; d < k; d += 1) a[d * k + d]! += lambda;
   return choleskySolveInPlace(a, b);
+}
+
+/** The fold-in over the first `count` pairs, through `terms` when they were made. */
+function foldFirst(
+  input: FoldInInput,
+  terms: LowRankTerms | undefined,
+  count: number,
+): Float64Array | undefined {
+  if (terms !== undefined && input.basis !== undefined) {
+    const x = lowRankSolve(input, input.basis, terms, count);
+    if (x !== undefined) return x;
+  }
+  return count === input.pairs.length
+    ? directFoldIn(input)
+    : foldIn({ ...input, pairs: input.pairs.slice(0, count) });
+}
+
+/**
+ * The exact least-squares row for fixed factors of the other side: minimizes
+ * Σ_observed c (p − x·y)² + w₀ Σ_unobserved (x·y)² + λ‖x‖² by solving
+ * (w₀G + Σ (c − w₀) y yᵀ + λI) x = Σ c p y with a Cholesky factorization.
+ * Undefined when no pair has factors: nothing to fold.
+ */
+export function foldIn(input: FoldInInput): Float64Array | undefined {
+  if (input.pairs.length === 0) return undefined;
+  return foldFirst(input, lowRankTerms(input), input.pairs.length);
 }
 
 /**
@@ -204,9 +253,12 @@ export const DEFAULT_RECENT_TASTE: Readonly<RecentTaste> = Object.freeze({ items
  * and the vector's is their weighted mean, still on the preference scale (1 = liked).
  */
 export function tasteVector(input: FoldInInput, recent: RecentTaste): Float64Array | undefined {
-  const whole = foldIn(input);
+  if (input.pairs.length === 0) return undefined;
+  // Both solves share the terms of the newest pairs when the low-rank route applies.
+  const terms = lowRankTerms(input);
+  const whole = foldFirst(input, terms, input.pairs.length);
   if (whole === undefined || recent.items === 0 || recent.weight === 0) return whole;
-  const newest = foldIn({ ...input, pairs: input.pairs.slice(0, recent.items) })!;
+  const newest = foldFirst(input, terms, Math.min(recent.items, input.pairs.length))!;
   const share = recent.weight / (1 + recent.weight);
   for (let d = 0; d < whole.length; d += 1) {
     whole[d] = (1 - share) * whole[d]! + share * newest[d]!;
