@@ -13,6 +13,8 @@ import {
 
 const SNAPSHOT = 'interactions.snapshot.jsonl';
 const JOURNAL = 'interactions.journal.jsonl';
+/** The snapshot is written in pieces of about this size, not a write per user. */
+const WRITE_CHUNK_CHARS = 1 << 20;
 
 /**
  * The trainer's own durable copy of who did what, so retraining never depends on the bus's
@@ -27,6 +29,12 @@ export class InteractionStore {
   private readonly journalPath: string;
   /** Journal lines since the last compaction. */
   private journalLines = 0;
+  /**
+   * Recording and compaction take turns: an event recorded while a compaction wrote the
+   * snapshot would be in neither the snapshot nor the journal it deletes, and its offset would
+   * be committed all the same.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly dir: string | undefined,
@@ -88,8 +96,18 @@ export class InteractionStore {
     return recordInteraction(user, event);
   }
 
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
   /** Records events and makes them durable; returns how many were new. */
-  async record(events: readonly RecordedEvent[]): Promise<number> {
+  record(events: readonly RecordedEvent[]): Promise<number> {
+    return this.inTurn(() => this.recordNow(events));
+  }
+
+  private async recordNow(events: readonly RecordedEvent[]): Promise<number> {
     const fresh = events.filter((event) => this.apply(event));
     if (fresh.length === 0 || this.dir === undefined) return fresh.length;
     await appendFile(this.journalPath, fresh.map((e) => `${JSON.stringify(e)}\n`).join(''));
@@ -115,14 +133,24 @@ export class InteractionStore {
    * user is left on disk. The new snapshot is renamed over the old one, so a crash leaves one
    * or the other, never half.
    */
-  async compact(): Promise<void> {
+  compact(): Promise<void> {
+    return this.inTurn(() => this.compactNow());
+  }
+
+  private async compactNow(): Promise<void> {
     if (this.dir === undefined) return;
     const temp = path.join(this.dir, `${SNAPSHOT}.tmp`);
     const handle = await open(temp, 'w');
     try {
+      let chunk = '';
       for (const [key, user] of this.users) {
-        await handle.write(`${JSON.stringify({ user: key, ...user })}\n`);
+        chunk += `${JSON.stringify({ user: key, ...user })}\n`;
+        if (chunk.length >= WRITE_CHUNK_CHARS) {
+          await handle.write(chunk);
+          chunk = '';
+        }
       }
+      await handle.write(chunk);
       await handle.sync();
     } finally {
       await handle.close();
