@@ -20,9 +20,9 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const JWT_SECRET = `e2e-jwt-secret-${'c'.repeat(32)}`;
 const GATEWAY_SECRET = `e2e-gateway-secret-${'d'.repeat(32)}`;
 
-const RETRAIN = `mutation {
-  retrainModel { users interactions model { version items dimension } }
-}`;
+const TRAINING = 'id state users interactions model { version items dimension }';
+const RETRAIN = `mutation { retrainModel { ${TRAINING} } }`;
+const TRAINING_BY_ID = `query($id: ID!) { modelTraining(id: $id) { ${TRAINING} } }`;
 const MODEL = `{ collaborativeModel { version trainedAt items } }`;
 const RECORD = `mutation($events: [UserEventInput!]!) { recordEvents(events: $events) { accepted } }`;
 const FIRST_ITEMS = `{ items(first: 6) { nodes { id } } }`;
@@ -35,12 +35,12 @@ async function bearer(sub: string, role?: 'service'): Promise<Record<string, str
   return { authorization: `Bearer ${jwt}` };
 }
 
-interface RetrainData {
-  retrainModel: {
-    users: number;
-    interactions: number;
-    model: { version: string; items: number; dimension: number } | null;
-  };
+interface Training {
+  id: string;
+  state: 'RUNNING' | 'PUBLISHED' | 'NOTHING_TO_TRAIN' | 'FAILED';
+  users: number | null;
+  interactions: number | null;
+  model: { version: string; items: number; dimension: number } | null;
 }
 
 describe('the collaborative model through the gateway', () => {
@@ -63,6 +63,19 @@ describe('the collaborative model through the gateway', () => {
   it('refuses a retrain from a user token, naming the code', async () => {
     const result = await graphql(url, RETRAIN, {}, await bearer('alice'));
     assert.equal(result.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const read = await graphql(url, TRAINING_BY_ID, { id: 'any' }, await bearer('alice'));
+    assert.equal(read.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+  });
+
+  it('reads null for a training id it never gave', async () => {
+    const result = await graphql<{ modelTraining: Training | null }>(
+      url,
+      TRAINING_BY_ID,
+      { id: 'no-such-training' },
+      service,
+    );
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    assert.equal(result.data?.modelTraining, null);
   });
 
   it('trains on what users did and serves the new model version', async () => {
@@ -85,17 +98,29 @@ describe('the collaborative model through the gateway', () => {
     );
     assert.equal(recorded.data?.recordEvents.accepted, events.length);
 
-    let trained: RetrainData['retrainModel'] | undefined;
+    let trained: Training | undefined;
     // The trainer reads the events from the bus: retrain until it has seen all three users.
     await waitFor(
       async () => {
-        const result = await graphql<RetrainData>(url, RETRAIN, {}, service);
-        assert.equal(result.errors, undefined, JSON.stringify(result.errors));
-        trained = result.data?.retrainModel;
+        const started = await graphql<{ retrainModel: Training }>(url, RETRAIN, {}, service);
+        assert.equal(started.errors, undefined, JSON.stringify(started.errors));
+        trained = started.data?.retrainModel;
+        // retrainModel answers before the training ends; modelTraining says when it has.
+        while (trained?.state === 'RUNNING') {
+          const polled = await graphql<{ modelTraining: Training | null }>(
+            url,
+            TRAINING_BY_ID,
+            { id: trained.id },
+            service,
+          );
+          assert.equal(polled.data?.modelTraining?.id, trained.id, JSON.stringify(polled));
+          trained = polled.data.modelTraining;
+        }
         return trained?.users === 3;
       },
       { description: 'a training over the three users' },
     );
+    assert.equal(trained?.state, 'PUBLISHED');
     assert.equal(trained?.interactions, events.length);
     assert.ok(trained?.model !== null && trained?.model !== undefined);
     assert.ok(trained.model.items >= 4);
@@ -133,8 +158,9 @@ describe('the collaborative model through the gateway', () => {
       '--token',
       token,
     ]);
-    const printed = JSON.parse(stdout) as RetrainData;
-    assert.ok(printed.retrainModel.model?.version);
+    const printed = JSON.parse(stdout) as Training;
+    assert.equal(printed.state, 'PUBLISHED');
+    assert.ok(printed.model?.version);
     await assert.rejects(run(process.execPath, [cli, 'retrain', '--url', url]), (err: Error) =>
       /retrain failed/.test(String((err as { stderr?: string }).stderr)),
     );

@@ -52,7 +52,11 @@ export {
   type TrainedModel,
   TrainerService,
   type TrainerServiceOptions,
+  type TrainingRun,
+  TRAININGS_KEPT,
+  type TrainingState,
 } from './trainer.service.js';
+export { type TrainingEngine, trainInWorker } from './training/train-in-worker.js';
 
 function schemaOf(trainer: TrainerService): Promise<GraphQLSchema> {
   const resolver = new ModelResolver(trainer);
@@ -106,7 +110,8 @@ export interface RunningTrainer {
  * Starts the trainer: records `user-events` (group TRAINER_CONSUMER_GROUP, from the
  * beginning) into its interaction store under DATA_DIR/trainer, trains on start when it has
  * data and no model is published, then every TRAINER_INTERVAL_MINUTES, and on demand.
- * Serves the trainer subgraph (`collaborativeModel`, `retrainModel`) and `/metrics`.
+ * Serves the trainer subgraph (`collaborativeModel`, `retrainModel`, `modelTraining`) and
+ * `/metrics`.
  */
 export async function startTrainer(
   deps: TrainerDeps & { host: string; port: number },
@@ -142,22 +147,19 @@ export async function startTrainer(
       recorded += await trainer.record(events);
       if (!published && recorded > 0) {
         published = true;
-        void train('first data');
+        train('first data');
       }
     },
   });
-  const train = (reason: string) =>
-    trainer.train(reason).catch((err: unknown) => {
-      logger.error({ err, reason }, 'training failed; the model in service stays');
-      return undefined;
-    });
+  // The service logs a failed training; the model in service stays.
+  const train = (reason: string) => trainer.start(reason);
   if (interactions.userCount > 0 && !published) {
     published = true;
-    void train('start');
+    train('start');
   }
   const interval =
     config.TRAINER_INTERVAL_MINUTES > 0
-      ? setInterval(() => void train('schedule'), config.TRAINER_INTERVAL_MINUTES * 60_000)
+      ? setInterval(() => train('schedule'), config.TRAINER_INTERVAL_MINUTES * 60_000)
       : undefined;
   interval?.unref();
 

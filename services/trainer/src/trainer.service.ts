@@ -17,18 +17,42 @@ import {
   type VectorStore,
 } from '@tailor/kit';
 
-import { trainFactors, type TrainingSettings } from './domain/ials.js';
+import type { TrainingSettings } from './domain/ials.js';
 import type { RecordedEvent } from './domain/interactions.js';
 import { trainingData } from './domain/interactions.js';
 import type { InteractionStore } from './interaction-store.js';
 import type { TrainerMetrics } from './metrics.js';
+import { type TrainingEngine, trainInWorker } from './training/train-in-worker.js';
 
 /** Items whose factors go to the store in one call. */
 const WRITE_CHUNK = 500;
 
+/** Finished trainings remembered for `training(id)`; older ones are forgotten. */
+export const TRAININGS_KEPT = 20;
+
+/** Where a training is. */
+export type TrainingState = 'running' | 'published' | 'nothing_to_train' | 'failed';
+
+/** One training, as asked for and as it went. */
+export interface TrainingRun {
+  id: string;
+  /** Why it ran: `retrainModel`, `schedule`, `start`, `first data`… */
+  reason: string;
+  state: TrainingState;
+  startedAt: number;
+  finishedAt?: number;
+  /** Known once the interactions are read, before the arithmetic starts. */
+  users?: number;
+  interactions?: number;
+  /** Set when `state` is `published`. */
+  model?: TrainedModel;
+}
+
 /** What one training came to. */
 export interface TrainedModel {
   modelVersion: string;
+  /** Length of every factor vector. */
+  dimension: number;
   users: number;
   items: number;
   interactions: number;
@@ -47,6 +71,8 @@ export interface TrainerServiceOptions {
   /** Users whose key is gone are forgotten: dropped before every training and compaction. */
   vault?: UserKeyVault;
   now?: () => number;
+  /** Fits the factors; by default in a worker thread, off the event loop. */
+  engine?: TrainingEngine;
 }
 
 /**
@@ -57,11 +83,15 @@ export interface TrainerServiceOptions {
 export class TrainerService {
   private readonly log: Logger;
   private readonly now: () => number;
-  private running: Promise<TrainedModel | undefined> | undefined;
+  private readonly engine: TrainingEngine;
+  private running: { run: TrainingRun; done: Promise<TrainedModel | undefined> } | undefined;
+  /** Newest last; the running one is in it too. */
+  private readonly runs: TrainingRun[] = [];
 
   constructor(private readonly options: TrainerServiceOptions) {
     this.log = options.logger.child({ component: 'trainer' });
     this.now = options.now ?? Date.now;
+    this.engine = options.engine ?? trainInWorker;
   }
 
   async ensureCollections(): Promise<void> {
@@ -121,19 +151,68 @@ export class TrainerService {
     return dropped;
   }
 
-  /** Trains and publishes; a call while a training runs waits for that one. */
-  train(reason: string): Promise<TrainedModel | undefined> {
-    this.running ??= this.trainNow(reason).finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+  /**
+   * Starts a training, or joins the one running, and answers at once with it: a training takes
+   * longer than any request should wait. `training(id)` says how it went.
+   */
+  start(reason: string): TrainingRun {
+    return this.begin(reason).run;
   }
 
-  private async trainNow(reason: string): Promise<TrainedModel | undefined> {
+  /** Trains and publishes; a call while a training runs waits for that one. */
+  train(reason: string): Promise<TrainedModel | undefined> {
+    return this.begin(reason).done;
+  }
+
+  /** A training of this process by id: running or among the last {@link TRAININGS_KEPT}. */
+  training(id: string): TrainingRun | undefined {
+    return this.runs.find((run) => run.id === id);
+  }
+
+  private begin(reason: string): { run: TrainingRun; done: Promise<TrainedModel | undefined> } {
+    if (this.running !== undefined) return this.running;
+    const run: TrainingRun = {
+      id: randomUUID(),
+      reason,
+      state: 'running',
+      startedAt: this.now(),
+    };
+    this.runs.push(run);
+    if (this.runs.length > TRAININGS_KEPT) this.runs.splice(0, this.runs.length - TRAININGS_KEPT);
+    const done = this.trainNow(run).then(
+      (model) => {
+        run.state = model === undefined ? 'nothing_to_train' : 'published';
+        if (model !== undefined) run.model = model;
+        return model;
+      },
+      (err: unknown) => {
+        run.state = 'failed';
+        throw err;
+      },
+    );
+    const running = {
+      run,
+      done: done.finally(() => {
+        run.finishedAt = this.now();
+        this.running = undefined;
+      }),
+    };
+    // Whoever started it may not wait (retrainModel does not); a failure is still logged.
+    running.done.catch((err: unknown) =>
+      this.log.error({ err, reason }, 'training failed; the model in service stays'),
+    );
+    this.running = running;
+    return running;
+  }
+
+  private async trainNow(run: TrainingRun): Promise<TrainedModel | undefined> {
+    const { reason } = run;
     const { settings, store, metrics, interactions } = this.options;
     const started = performance.now();
     await this.purgeForgotten();
     const data = trainingData(interactions.snapshot());
+    run.users = data.matrix.users;
+    run.interactions = data.matrix.byUser.index.length;
     if (data.matrix.users === 0 || data.matrix.items === 0) {
       this.log.info({ reason }, 'nothing to train on yet');
       return undefined;
@@ -142,8 +221,7 @@ export class TrainerService {
       { reason, users: data.matrix.users, items: data.matrix.items },
       'training the collaborative model',
     );
-    // Training is one synchronous computation; at MovieLens scale it takes seconds.
-    const model = trainFactors(data.matrix, settings, (epoch, loss) =>
+    const model = await this.engine(data.matrix, settings, (epoch, loss) =>
       this.log.debug({ epoch, loss }, 'epoch done'),
     );
     const trainedAt = this.now();
@@ -191,6 +269,7 @@ export class TrainerService {
     metrics.model.set({ version: modelVersion }, 1);
     const result: TrainedModel = {
       modelVersion,
+      dimension: k,
       users: data.matrix.users,
       items: data.matrix.items,
       interactions: data.matrix.byUser.index.length,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +24,7 @@ import { trainingData, type UserInteractions } from './domain/interactions.js';
 import { InteractionStore } from './interaction-store.js';
 import { createTrainerMetrics } from './metrics.js';
 import { TrainerService } from './trainer.service.js';
+import { type TrainingEngine, trainInWorker } from './training/train-in-worker.js';
 
 const SETTINGS: TrainingSettings = {
   dimension: 8,
@@ -110,7 +111,11 @@ describe('the trainer service', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function service(subdir: string, vault?: Awaited<ReturnType<typeof createUserKeyVault>>) {
+  async function service(
+    subdir: string,
+    vault?: Awaited<ReturnType<typeof createUserKeyVault>>,
+    engine?: TrainingEngine,
+  ) {
     const interactions = await InteractionStore.open(path.join(dir, subdir), logger);
     const trainer = new TrainerService({
       store,
@@ -120,6 +125,7 @@ describe('the trainer service', () => {
       logger,
       metrics: createTrainerMetrics(),
       ...(vault === undefined ? {} : { vault }),
+      ...(engine === undefined ? {} : { engine }),
     });
     await trainer.ensureCollections();
     return { trainer, interactions };
@@ -141,6 +147,35 @@ describe('the trainer service', () => {
         ['item-a', DEFAULT_EVENT_WEIGHTS.like],
       ],
     );
+  });
+
+  it('keeps an event recorded while a compaction rewrites the snapshot', async () => {
+    const { trainer, interactions } = await service('compacting');
+    for (let from = 0; from < 2_000; from += 500) {
+      await trainer.record(
+        Array.from({ length: 500 }, (_, i) =>
+          event(`user-${from + i}`, 'item-a', 'like', from + i),
+        ),
+      );
+    }
+    let compacted = false;
+    const compacting = interactions.compact().then(() => (compacted = true));
+    // Record once the new snapshot has its first user (user-0) written, or the compaction is done.
+    const temp = path.join(dir, 'compacting', 'interactions.snapshot.jsonl.tmp');
+    while (!compacted && !((await stat(temp).catch(() => undefined))?.size ?? 0)) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const late = trainer.record([event('user-0', 'item-b', 'purchase', 9_999)]);
+    await Promise.all([compacting, late]);
+    const reopened = await InteractionStore.open(path.join(dir, 'compacting'), logger);
+    assert.deepEqual(
+      reopened
+        .snapshot()
+        .get('user-0')
+        ?.affinities.map((a) => a.itemId),
+      ['item-b', 'item-a'],
+    );
+    assert.equal(reopened.userCount, 2_000);
   });
 
   it('publishes item factors and then the model, with a new version each training', async () => {
@@ -180,5 +215,80 @@ describe('the trainer service', () => {
     assert.deepEqual([...interactions.snapshot().keys()], ['dan']);
     const reopened = await InteractionStore.open(path.join(dir, 'forget'), logger);
     assert.deepEqual([...reopened.snapshot().keys()], ['dan']);
+  });
+
+  describe('when a training is asked for while it would take long', () => {
+    it('answers at once with a running training, joins it, and says when it published', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const slow: TrainingEngine = async (matrix, settings, onEpoch) => {
+        await gate;
+        return trainInWorker(matrix, settings, onEpoch);
+      };
+      const { trainer } = await service('slow', undefined, slow);
+      await trainer.record([event('ann', 'item-a', 'like', 1), event('bob', 'item-b', 'like', 2)]);
+      const started = trainer.start('test');
+      assert.equal(started.state, 'running');
+      assert.equal(trainer.start('again').id, started.id, 'a second ask joins the running one');
+      const before = await trainer.publishedVersion();
+      release();
+      const model = await trainer.train('waits for the same one');
+      const finished = trainer.training(started.id);
+      assert.equal(finished?.state, 'published');
+      assert.equal(finished?.model?.modelVersion, model?.modelVersion);
+      assert.equal(finished?.users, 2);
+      assert.ok(finished?.finishedAt !== undefined);
+      assert.notEqual(await trainer.publishedVersion(), before);
+      assert.notEqual(trainer.start('next').id, started.id, 'a later ask starts a new training');
+      await trainer.train('next');
+    });
+  });
+
+  describe('when the engine fails', () => {
+    it('marks the training failed and keeps the model in service', async () => {
+      const { trainer } = await service('fails', undefined, () =>
+        Promise.reject(new Error('out of memory')),
+      );
+      await trainer.record([event('ann', 'item-a', 'like', 1)]);
+      const before = await trainer.publishedVersion();
+      const run = trainer.start('test');
+      await assert.rejects(trainer.train('test'), /out of memory/);
+      assert.equal(trainer.training(run.id)?.state, 'failed');
+      assert.equal(await trainer.publishedVersion(), before);
+    });
+  });
+
+  describe('when nothing was recorded', () => {
+    it('ends without a model', async () => {
+      const { trainer } = await service('empty');
+      const run = trainer.start('test');
+      assert.equal(await trainer.train('test'), undefined);
+      assert.equal(trainer.training(run.id)?.state, 'nothing_to_train');
+      assert.equal(trainer.training('unknown'), undefined);
+    });
+  });
+});
+
+describe('the worker-thread engine', () => {
+  it('fits the same factors as training on the event loop', async () => {
+    const data = trainingData(twoTastes());
+    const epochs: number[] = [];
+    const inWorker = await trainInWorker(data.matrix, SETTINGS, (epoch) => epochs.push(epoch));
+    const inline = trainFactors(data.matrix, SETTINGS);
+    assert.deepEqual(inWorker.itemFactors, inline.itemFactors);
+    assert.deepEqual(inWorker.gram, inline.gram);
+    assert.deepEqual(inWorker.losses, inline.losses);
+    assert.deepEqual(
+      epochs,
+      Array.from({ length: SETTINGS.epochs }, (_, i) => i + 1),
+    );
+  });
+
+  it('rejects with the reason when the fit throws', async () => {
+    const data = trainingData(twoTastes());
+    await assert.rejects(
+      trainInWorker(data.matrix, { ...SETTINGS, dimension: -1 }),
+      /training failed/,
+    );
   });
 });

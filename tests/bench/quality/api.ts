@@ -20,7 +20,14 @@ const UPSERT_BATCH = 500;
 const STEP_TIMEOUT_MS = 900_000;
 
 const UPSERT = `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { upserted errors { index message } } }`;
-const RETRAIN = `mutation { retrainModel { users interactions model { version } } }`;
+const RETRAIN = `mutation { retrainModel { id state model { version } } }`;
+const TRAINING = `query($id: ID!) { modelTraining(id: $id) { id state model { version } } }`;
+
+interface Training {
+  id: string;
+  state: string;
+  model: { version: string } | null;
+}
 
 /** What the public-API run came to, beside the lists. */
 export interface ApiRun extends Pick<
@@ -77,9 +84,6 @@ export async function runThroughApi(options: {
       CATALOG_SEED_DEMO: 'false',
       MESH_SEED_DEMO_USERS: 'false',
       TRAINER_INTERVAL_MINUTES: '0',
-      // retrainModel answers when the model is published; on a full MovieLens history that is
-      // longer than the gateway's default 10 s budget for a request.
-      GATEWAY_REQUEST_TIMEOUT_MS: '600000',
     },
     dataDir,
   );
@@ -137,13 +141,25 @@ export async function runThroughApi(options: {
     );
     const appliedMs = msSince(started);
     started = process.hrtime.bigint();
-    const trained = await postGraphql<{ retrainModel: { model: { version: string } | null } }>(
-      url,
-      RETRAIN,
+    let training = (await postGraphql<{ retrainModel: Training }>(url, RETRAIN)).retrainModel;
+    await waitFor(
+      async () => {
+        const polled = await postGraphql<{ modelTraining: Training | null }>(url, TRAINING, {
+          id: training.id,
+        });
+        if (polled.modelTraining !== null) training = polled.modelTraining;
+        return training.state !== 'RUNNING';
+      },
+      {
+        description: 'the training retrainModel started',
+        timeoutMs: STEP_TIMEOUT_MS,
+        intervalMs: 500,
+      },
     );
     const trainMs = msSince(started);
-    const modelVersion = trained.retrainModel.model?.version;
-    if (modelVersion === undefined) throw new Error('retrainModel published no model');
+    const modelVersion = training.model?.version;
+    if (modelVersion === undefined)
+      throw new Error(`retrainModel's training ended ${training.state}`);
     await waitFor(
       async () =>
         (await t.mesh.adapters.store.count(PROFILES_COLLECTION, {
