@@ -30,6 +30,7 @@ describe('recommenderEnvShape', () => {
         RECOMMENDER_POPULARITY_HALF_LIFE_HOURS: 720,
         RECOMMENDER_MODEL_REFRESH_MS: 1000,
         RECOMMENDER_VECTOR_CACHE_ITEMS: 20000,
+        RECOMMENDER_FALLBACK_REFRESH_MS: 30000,
       });
     });
   });

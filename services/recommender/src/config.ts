@@ -56,6 +56,11 @@ export const recommenderEnvShape = {
   RECOMMENDER_MODEL_REFRESH_MS: env.int(1_000, 0, 60_000),
   /** Items whose vectors are kept in memory (least recently used go first; 0 keeps none). */
   RECOMMENDER_VECTOR_CACHE_ITEMS: env.int(20_000, 0, 1_000_000),
+  /**
+   * How often the fallback list (served while the vector store is down) is recomputed while
+   * the store answers; it is as old as this at most when the store goes away.
+   */
+  RECOMMENDER_FALLBACK_REFRESH_MS: env.int(30_000, 1_000, 3_600_000),
 };
 
 /** The parsed settings the recommender reads. */

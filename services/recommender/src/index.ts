@@ -112,6 +112,20 @@ export async function startRecommender(
   const metrics = createRecommenderMetrics();
   const { trending, recommendations } = createServices(deps, metrics);
   await trending.start();
+  // The fallback list is computed at start and kept fresh while the store answers; a refresh
+  // that fails (the store is down) keeps the list in hand.
+  const refreshFallback = () =>
+    recommendations
+      .refreshFallback()
+      .catch((err: unknown) =>
+        deps.logger.warn({ err }, 'could not refresh the fallback list; keeping the last one'),
+      );
+  await refreshFallback();
+  const fallbackTimer = setInterval(
+    () => void refreshFallback(),
+    deps.config.RECOMMENDER_FALLBACK_REFRESH_MS,
+  );
+  fallbackTimer.unref();
   try {
     const subgraph = await startSubgraph({
       name: 'recommender',
@@ -135,6 +149,7 @@ export async function startRecommender(
       port: subgraph.port,
       eventsRead: () => trending.countedEvents,
       close: async () => {
+        clearInterval(fallbackTimer);
         try {
           await subgraph.close();
         } finally {
@@ -144,6 +159,7 @@ export async function startRecommender(
       },
     };
   } catch (err) {
+    clearInterval(fallbackTimer);
     await trending.stop();
     throw err;
   }

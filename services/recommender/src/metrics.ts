@@ -4,7 +4,7 @@ import { SOURCE_NAMES } from './domain/sources.js';
 import { STORE_OPERATIONS } from './store-calls.js';
 
 /** Strategy label values: the GraphQL enum, lowercase. */
-export type StrategyLabel = 'personalized' | 'trending';
+export type StrategyLabel = 'personalized' | 'trending' | 'fallback';
 
 /** The recommender's own metrics; registered on the subgraph's registry at start. */
 export interface RecommenderMetrics {
@@ -71,7 +71,8 @@ export function createRecommenderMetrics(): RecommenderMetrics {
     registers: [],
   });
   // Every series exists from the start, so a rate over any reads 0 rather than nothing.
-  for (const strategy of ['personalized', 'trending'] as const) served.inc({ strategy }, 0);
+  for (const strategy of ['personalized', 'trending', 'fallback'] as const)
+    served.inc({ strategy }, 0);
   for (const source of SOURCE_NAMES) sources.inc({ source }, 0);
   for (const operation of STORE_OPERATIONS) storeCalls.inc({ operation }, 0);
   for (const reason of ['DEADLINE_EXCEEDED', 'REQUEST_CANCELLED']) stopped.inc({ reason }, 0);

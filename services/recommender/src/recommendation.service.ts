@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CURRENT_MODEL_ID,
   type EventBus,
+  isOutage,
   ITEM_VECTOR,
   ITEMS_COLLECTION,
   type Logger,
@@ -48,7 +49,7 @@ import {
   type SourceName,
   sourcePlan,
 } from './domain/sources.js';
-import { Strategy } from './domain/strategy.js';
+import { FallbackReason, Strategy } from './domain/strategy.js';
 import { ItemVectorCache } from './item-vectors.js';
 import type { RecommenderMetrics, StrategyLabel } from './metrics.js';
 import { collaborativeSource } from './sources/collaborative.source.js';
@@ -87,6 +88,16 @@ export interface RecommendationListResult {
   modelVersion: string | null;
   items: RecommendationResult[];
   generatedAt: Date;
+  /** Set when the list is the in-memory fallback rather than the usual pipeline's. */
+  fallback: RecommendationFallbackResult | null;
+}
+
+/** Why a list is the fallback one. */
+export interface RecommendationFallbackResult {
+  reason: FallbackReason;
+  message: string;
+  /** When the fallback list was computed, from the store while it answered. */
+  computedAt: Date;
 }
 
 export interface SimilarItemResult {
@@ -98,6 +109,25 @@ export interface SimilarItemResult {
 export interface TrendingItemResult {
   item: { id: string };
   score: number;
+}
+
+/**
+ * Length of the fallback list kept in memory: the largest `first` a list may have, so any
+ * request is served in full when no exclusion or category filter takes items out of it.
+ */
+export const FALLBACK_LIST_ITEMS = 50;
+
+/** A list as built, each pick with its item's category (the fallback list filters on it). */
+type BuiltList = Omit<RecommendationListResult, 'items'> & {
+  items: (RecommendationResult & { category: string })[];
+};
+
+/** One entry of the fallback list. */
+interface FallbackEntry {
+  itemId: string;
+  category: string;
+  score: number;
+  reasons: string[];
 }
 
 /** The sources whose evidence is the user's own; the stronger one's reason is given first. */
@@ -139,6 +169,8 @@ export class RecommendationService {
   private readonly vectors: ItemVectorCache;
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
   private readonly publishing = new Set<Promise<void>>();
+  /** The non-personalized list served while the store is down; refreshed while it answers. */
+  private fallbackList: { entries: FallbackEntry[]; at: Date } | null = null;
 
   constructor(private readonly options: RecommendationServiceOptions) {
     this.config = options.config;
@@ -163,17 +195,91 @@ export class RecommendationService {
     contextArgs?: RecommendationContextArgs | null,
     signal?: AbortSignal,
   ): Promise<RecommendationListResult> {
+    // Bad arguments are refused here, so what fails below is the store, not the caller.
+    const userId = checkId(userIdArg, 'userId');
+    checkFirst(first);
+    const context = parseContext(contextArgs);
     try {
-      return await this.build(userIdArg, first, contextArgs, signal);
+      return await this.build(userId, first, contextArgs, signal);
     } catch (err) {
       if (signal?.aborted === true) {
         const reason: unknown = signal.reason;
         this.metrics.stopped.inc({
           reason: reason instanceof RequestStopped ? reason.code : 'REQUEST_CANCELLED',
         });
+        throw err;
       }
-      throw err;
+      const fallback = this.fallbackList;
+      if (!isOutage(err) || fallback === null) throw err;
+      this.log.warn({ err, userId }, 'vector store unavailable; serving the fallback list');
+      return this.serveFallback(userId, first, context, fallback);
     }
+  }
+
+  /**
+   * Recomputes the fallback list: the cold-start pipeline (trending, popular, newest; in stock)
+   * for nobody in particular. Called on a timer while the store answers; a failure keeps the
+   * list in hand.
+   */
+  async refreshFallback(): Promise<void> {
+    const list = await this.build('', FALLBACK_LIST_ITEMS, null, undefined, true);
+    // Read the picks' facts whole once: the store adapter remembers items it read (see kit's
+    // guardedStore), so the catalog and generation in this process can still describe them
+    // while the store is down.
+    await this.store.retrieve(
+      ITEMS_COLLECTION,
+      list.items.map((pick) => pick.item.id),
+    );
+    this.fallbackList = {
+      at: list.generatedAt,
+      entries: list.items.map((pick) => ({
+        itemId: pick.item.id,
+        category: pick.category,
+        score: pick.score,
+        reasons: pick.reasons,
+      })),
+    };
+  }
+
+  /** The fallback list cut to the request: its exclusions and category, then `first`. */
+  private serveFallback(
+    userId: string,
+    first: number,
+    context: RecommendationContext,
+    fallback: { entries: FallbackEntry[]; at: Date },
+  ): RecommendationListResult {
+    const excluded = new Set(context.excludeItemIds);
+    const recommendationId = randomUUID();
+    const now = this.now();
+    const entries = fallback.entries
+      .filter((e) => !excluded.has(e.itemId))
+      .filter((e) => context.category === undefined || e.category === context.category)
+      .slice(0, first);
+    const list: RecommendationListResult = {
+      recommendationId,
+      userId,
+      strategy: Strategy.TRENDING,
+      modelVersion: null,
+      generatedAt: new Date(now),
+      fallback: {
+        reason: FallbackReason.VECTOR_STORE_UNAVAILABLE,
+        message:
+          'Personalized picks are unavailable for now; these are popular items, not chosen ' +
+          'for this user.',
+        computedAt: fallback.at,
+      },
+      items: entries.map((entry, index) => ({
+        recommendationId,
+        userId,
+        position: index + 1,
+        item: { id: entry.itemId },
+        score: entry.score,
+        reasons: entry.reasons,
+      })),
+    };
+    this.metrics.served.inc({ strategy: 'fallback' });
+    this.publishImpressions(list, context.surface, now);
+    return list;
   }
 
   /**
@@ -185,8 +291,10 @@ export class RecommendationService {
     first: number,
     contextArgs: RecommendationContextArgs | null | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<RecommendationListResult> {
-    const userId = checkId(userIdArg, 'userId');
+    forFallback = false,
+  ): Promise<BuiltList> {
+    // The fallback list is for nobody: no profile is read, nothing is counted or published.
+    const userId = forFallback ? userIdArg : checkId(userIdArg, 'userId');
     checkFirst(first);
     const context = parseContext(contextArgs);
     const started = process.hrtime.bigint();
@@ -201,10 +309,12 @@ export class RecommendationService {
       signal,
     );
 
-    const [[point], model] = await Promise.all([
-      store.retrieve(PROFILES_COLLECTION, [userId], { withVectors: true }),
-      this.currentModel(store),
-    ]);
+    const [[point], model] = forFallback
+      ? [[undefined], null]
+      : await Promise.all([
+          store.retrieve(PROFILES_COLLECTION, [userId], { withVectors: true }),
+          this.currentModel(store),
+        ]);
     const profile = readProfile(point, this.config.RECOMMENDER_SHORT_TERM_WEIGHT);
     this.noteModel(model);
     const cf = collaborativeUsable(profile.collaborative, model) ? profile.collaborative : null;
@@ -252,12 +362,13 @@ export class RecommendationService {
 
     const strategy = isPersonal(plan) ? Strategy.PERSONALIZED : Strategy.TRENDING;
     const recommendationId = randomUUID();
-    const list: RecommendationListResult = {
+    const list: BuiltList = {
       recommendationId,
       userId,
       strategy,
       modelVersion: cf === null ? null : cf.modelVersion,
       generatedAt: new Date(now),
+      fallback: null,
       items: chosen.map((pick, index) => {
         const evidence = strongestSource(pick.normalized, this.weights, PERSONAL_SOURCES);
         return {
@@ -265,6 +376,7 @@ export class RecommendationService {
           userId,
           position: index + 1,
           item: { id: pick.itemId },
+          category: pick.item.category,
           score: pick.score,
           reasons: pickReasons(
             {
@@ -285,6 +397,7 @@ export class RecommendationService {
         };
       }),
     };
+    if (forFallback) return list;
     const label: StrategyLabel = strategy === Strategy.PERSONALIZED ? 'personalized' : 'trending';
     this.metrics.duration.observe(
       { strategy: label },

@@ -4,17 +4,20 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   type BatchRead,
+  CircuitBreaker,
   DEFAULT_CF_DIMENSION,
   type EventBus,
   type EventType,
+  guardedStore,
   publishUserEvents,
   type ReadOptions,
   silentLogger,
+  TailorError,
   type VectorStore,
 } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 
-import { startRecommender } from './index.js';
+import { type RunningRecommender, startRecommender } from './index.js';
 import {
   type RecommenderUnderTest,
   startRecommenderUnderTest,
@@ -601,6 +604,73 @@ describe('recommender subgraph', () => {
       } finally {
         await recommender.close();
       }
+    });
+  });
+
+  describe('when the vector store stops answering', () => {
+    let t: RecommenderUnderTest;
+    let down = false;
+    let recommender: RunningRecommender;
+
+    before(async () => {
+      t = await startRecommenderUnderTest();
+      await t.putItems(ITEMS);
+      // A store that fails as a dead server does (retriable), behind the kit's breaker.
+      const dead = new Proxy(t.store, {
+        get(target, key) {
+          const value: unknown = Reflect.get(target, key);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) =>
+            down && key !== 'close'
+              ? Promise.reject(new TailorError('connection refused', { retriable: true }))
+              : (value as (...a: unknown[]) => unknown).apply(target, args);
+        },
+      });
+      recommender = await startRecommender({
+        config: testConfig(),
+        logger: silentLogger(),
+        bus: t.bus,
+        store: guardedStore(dead, {
+          breaker: new CircuitBreaker({ name: 'recommender-test-store', failureThreshold: 1 }),
+        }),
+        embedder: t.embedder,
+        host: '127.0.0.1',
+        port: 0,
+      });
+    });
+    after(async () => {
+      await recommender.close();
+      await t.close();
+    });
+
+    it('serves the in-memory fallback list, labelled with its reason', async () => {
+      const usual = await t.gql<ListAnswer & { recommendations: { fallback: unknown } }>(
+        `query($userId: ID!) { recommendations(userId: $userId, first: 3) { fallback { reason } items { item { id } } } }`,
+        { userId: 'hiker' },
+        recommender.url,
+      );
+      assert.equal(usual.errors, undefined, JSON.stringify(usual.errors));
+      assert.equal(usual.data!.recommendations.fallback, null);
+      down = true;
+      const answer = await t.gql<{
+        recommendations: {
+          strategy: string;
+          fallback: { reason: string; message: string } | null;
+          items: { item: { id: string }; reasons: string[] }[];
+        };
+      }>(
+        `query($userId: ID!) { recommendations(userId: $userId, first: 3, context: { excludeItemIds: ["${ITEMS[0]!.id}"] }) { strategy fallback { reason message } items { item { id } reasons } } }`,
+        { userId: 'hiker' },
+        recommender.url,
+      );
+      down = false;
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const list = answer.data!.recommendations;
+      assert.equal(list.fallback?.reason, 'VECTOR_STORE_UNAVAILABLE');
+      assert.equal(list.strategy, 'TRENDING');
+      assert.equal(list.items.length, 3);
+      assert.ok(!list.items.some((i) => i.item.id === ITEMS[0]!.id), 'exclusions still apply');
+      assert.ok(list.items.every((i) => i.reasons.length > 0));
     });
   });
 

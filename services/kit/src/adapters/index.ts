@@ -7,6 +7,7 @@ import {
   CF_VECTOR,
   DEFAULT_CF_DIMENSION,
   ITEM_VECTOR,
+  ITEMS_COLLECTION,
   MAX_CF_DIMENSION,
   MIN_CF_DIMENSION,
   PROFILE_LONG_VECTOR,
@@ -18,6 +19,9 @@ import type { Logger } from '../logger.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { VectorStore } from '../ports/vector-store.js';
+import { USER_KEYS_COLLECTION } from '../privacy/user-keys.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { guardedStore } from '../resilience/guarded-store.js';
 import {
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
@@ -260,7 +264,21 @@ async function createStore(config: AdapterConfig, logger: Logger): Promise<Vecto
       ...(config.QDRANT_API_KEY === undefined ? {} : { apiKey: config.QDRANT_API_KEY }),
       logger,
     });
-    return withCollectionPrefix(store, config.QDRANT_COLLECTION_PREFIX);
+    const log = logger.child({ component: 'vector-store-breaker' });
+    // A server the process talks to over the network can go away: behind a breaker, requests
+    // stop waiting on it, the recommender serves its fallback list, and what this process read
+    // before keeps answering: catalog facts, and the user keys that seal and open events, so
+    // ingest and the consumers go on for users already seen (see the kit's resilience module).
+    return guardedStore(withCollectionPrefix(store, config.QDRANT_COLLECTION_PREFIX), {
+      breaker: new CircuitBreaker({
+        name: 'vector-store',
+        onStateChange: (state) => {
+          if (state === 'open') log.warn({ state }, 'vector store unavailable; calls paused');
+          else log.info({ state }, 'vector store circuit changed');
+        },
+      }),
+      lastKnown: [ITEMS_COLLECTION, USER_KEYS_COLLECTION],
+    });
   }
   return createEmbeddedVectorStore({ dataDir: config.DATA_DIR, logger });
 }

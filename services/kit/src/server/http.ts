@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 import type { Logger } from '../logger.js';
+import { degradedDependencies } from '../resilience/circuit-breaker.js';
 
 /** Header carrying the request id from the edge to every subgraph. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -112,7 +113,16 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   });
   app.get('/readyz', async (_req, res) => {
     const ready = options.isReady === undefined ? true : await options.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+    if (!ready) {
+      res.status(503).json({ status: 'starting' });
+      return;
+    }
+    // Degraded still takes traffic: it answers with fallbacks rather than not at all, and
+    // every replica would be degraded alike. Liveness (/healthz) is not touched by it.
+    const degraded = degradedDependencies();
+    res
+      .status(200)
+      .json(degraded.length === 0 ? { status: 'ready' } : { status: 'degraded', degraded });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

@@ -48,7 +48,12 @@ export class UserResolver {
   }
 
   @FieldResolver(() => UserProfile, {
-    description: "What Tailor has learnt from the user's behaviour, weights decayed to now.",
+    nullable: true,
+    description:
+      "What Tailor has learnt from the user's behaviour, weights decayed to now. Null, with a " +
+      'SERVICE_UNAVAILABLE error carrying retryAfterSeconds, while the profiles cannot be read ' +
+      '(their store is down): the rest of the user (e.g. recommendations, then a labelled ' +
+      'fallback) still answers.',
   })
   async profile(@Root() user: User, @Ctx() context: RequestContext): Promise<UserProfile> {
     // Checked here too: the gateway may reach a User through another subgraph's field.

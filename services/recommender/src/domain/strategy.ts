@@ -5,3 +5,9 @@ export enum Strategy {
   /** Cold start: trending and popular items, filled with the newest. */
   TRENDING = 'TRENDING',
 }
+
+/** Why a list is the in-memory fallback instead of the usual pipeline's. */
+export enum FallbackReason {
+  /** The vector store (profiles, item vectors) does not answer. */
+  VECTOR_STORE_UNAVAILABLE = 'VECTOR_STORE_UNAVAILABLE',
+}

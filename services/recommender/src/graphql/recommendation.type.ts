@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-import { Strategy } from '../domain/strategy.js';
+import { FallbackReason, Strategy } from '../domain/strategy.js';
 import { Item } from './item.type.js';
 
 registerEnumType(Strategy, {
@@ -21,6 +21,36 @@ registerEnumType(Strategy, {
     },
   },
 });
+
+registerEnumType(FallbackReason, {
+  name: 'RecommendationFallbackReason',
+  description: 'Why a list is the fallback one.',
+  valuesConfig: {
+    VECTOR_STORE_UNAVAILABLE: {
+      description:
+        'The store holding profiles and item vectors does not answer; personalization resumes ' +
+        'by itself once it does.',
+    },
+  },
+});
+
+@ObjectType('RecommendationFallback', {
+  description:
+    'Says a list is not the usual one: a non-personalized list (trending, popular, newest) ' +
+    'kept in memory and served while a dependency is down.',
+})
+export class RecommendationFallback {
+  @Field(() => FallbackReason, { description: 'Why the fallback was served.' })
+  reason!: FallbackReason;
+
+  @Field(() => String, { description: 'The same, in words a page may show.' })
+  message!: string;
+
+  @Field(() => Date, {
+    description: 'When the fallback list was computed (while the dependency still answered).',
+  })
+  computedAt!: Date;
+}
 
 @ObjectType('Recommendation', {
   description: 'One recommended item for one user, in one served list.',
@@ -82,6 +112,15 @@ export class RecommendationList {
 
   @Field(() => Date, { description: 'When the list was made.' })
   generatedAt!: Date;
+
+  @Field(() => RecommendationFallback, {
+    nullable: true,
+    description:
+      'Null for the usual list. Set when the list is the fallback served while a dependency ' +
+      'is down: not personalized (no seen items are filtered out, no reasons about the user), ' +
+      'and the reason says why.',
+  })
+  fallback!: RecommendationFallback | null;
 }
 
 @ObjectType('SimilarItem', { description: 'An item close to another one in content.' })
