@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { TEMPLATE_CHOSEN_REASON } from '@tailor/generation';
 import { llmForTests, waitFor } from '@tailor/kit/testing';
 
 import { query, startTestMesh, type TestMesh } from './harness.js';
@@ -10,7 +11,9 @@ import { operation } from './operations.js';
  * The whole Home query through the gateway, with a real small model (SmolLM2-135M-Instruct on
  * llama.cpp's server, infra/llm/start.sh) writing descriptions and ads. The model is slower
  * than a request, so the first answers are the template's while it writes in the background;
- * the test asks again, a bounded number of times, until the model's own texts are served.
+ * the test asks again, a bounded number of times, until the model's own grounded texts have
+ * been weighed against the template's: served, or set aside for a template text that says more
+ * about the user (labelled so).
  * Skipped with the reason when no LLM server is configured, except in CI, which starts one.
  */
 
@@ -113,11 +116,13 @@ describe('the Home query with a real LLM writing the copy', () => {
 
   describe('when a demo user asks for Home again and again', () => {
     it(
-      'serves model-written descriptions and ads within a few requests, every text grounded, price-true and answered within the budget',
+      'weighs grounded model descriptions and ads against the template within a few requests, every text grounded, price-true, labelled and answered within the budget',
       { skip, timeout: 20 * 60_000 },
       async (test) => {
+        // Items whose model answer was grounded and then served or set aside for the template.
         const modelDescriptions = new Set<string>();
         const modelAds = new Set<string>();
+        const servedFromModel = { description: 0, ad: 0 };
         let requests = 0;
         while (requests < MAX_REQUESTS && (modelDescriptions.size === 0 || modelAds.size === 0)) {
           requests += 1;
@@ -150,8 +155,12 @@ describe('the Home query with a real LLM writing the copy', () => {
                 assert.equal(label.modelAnswerPending, label.fallbackReason === PENDING_REASON);
               }
             }
-            if (description.provider === OPENAI_PROVIDER) modelDescriptions.add(item.id);
-            if (ad.provider === OPENAI_PROVIDER) modelAds.add(item.id);
+            const weighed = (label: Label) =>
+              label.provider === OPENAI_PROVIDER || label.fallbackReason === TEMPLATE_CHOSEN_REASON;
+            if (weighed(description)) modelDescriptions.add(item.id);
+            if (weighed(ad)) modelAds.add(item.id);
+            if (description.provider === OPENAI_PROVIDER) servedFromModel.description += 1;
+            if (ad.provider === OPENAI_PROVIDER) servedFromModel.ad += 1;
           }
         }
         const metrics = await (await fetch(metricsUrl)).text();
@@ -159,7 +168,9 @@ describe('the Home query with a real LLM writing the copy', () => {
           metrics
             .split('\n')
             .filter((l) =>
-              /^tailor_generation_(fallbacks|background_jobs)_total\{.*\} [1-9]/.test(l),
+              /^tailor_generation_(fallbacks|background_jobs|grounded_answers)_total\{.*\} [1-9]/.test(
+                l,
+              ),
             )
             .join('; '),
         );
@@ -182,13 +193,18 @@ describe('the Home query with a real LLM writing the copy', () => {
           assert.ok(completion.mean <= 160, `${kind} answers average ${completion.mean} tokens`);
         }
         test.diagnostic(
-          `after ${requests} requests: model descriptions for ${modelDescriptions.size}, model ads for ${modelAds.size} of 5 items`,
+          `after ${requests} requests: grounded model descriptions weighed for ${modelDescriptions.size}, ads for ${modelAds.size} of 5 items; texts served from the model: ${servedFromModel.description} descriptions, ${servedFromModel.ad} ads`,
         );
         assert.ok(
           modelDescriptions.size > 0,
-          `no model-written description in ${requests} requests`,
+          `no grounded model description in ${requests} requests`,
         );
-        assert.ok(modelAds.size > 0, `no model-written ad in ${requests} requests`);
+        assert.ok(modelAds.size > 0, `no grounded model ad in ${requests} requests`);
+        // Each one weighed was counted, as served or set aside.
+        const weighedCount =
+          sample(metrics, 'tailor_generation_grounded_answers_total', 'served="model"') +
+          sample(metrics, 'tailor_generation_grounded_answers_total', 'served="template"');
+        assert.ok(weighedCount >= 2, `${weighedCount} grounded answers counted`);
       },
     );
   });

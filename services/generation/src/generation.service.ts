@@ -25,11 +25,12 @@ import { THUMBNAIL_VERSION } from './domain/thumbnail.js';
 import type { GenerationKind, GenerationMetrics } from './metrics.js';
 import type { ThumbnailResult, ThumbnailService } from './thumbnails/thumbnail.service.js';
 import { BackgroundQueue } from './writers/background-queue.js';
-import type {
-  CopyWriter,
-  LabelledAd,
-  LabelledDescription,
-  TemplateStandIn,
+import {
+  type CopyWriter,
+  type LabelledAd,
+  type LabelledDescription,
+  TEMPLATE_CHOSEN_REASON,
+  type TemplateStandIn,
 } from './writers/copy-writer.js';
 
 /** One thing a request asks for. `userId` is null for a thumbnail asked without a user. */
@@ -311,7 +312,11 @@ export class GenerationService {
       Date.now() + this.options.jobBudgetMs,
       this.log,
     );
-    const failed = 'fallbackReason' in answer && answer.fallbackReason !== null;
+    // The template chosen over a grounded model answer is a final answer, not a failure.
+    const failed =
+      'fallbackReason' in answer &&
+      answer.fallbackReason !== null &&
+      answer.fallbackReason !== TEMPLATE_CHOSEN_REASON;
     this.options.metrics.backgroundJob(failed ? 'failed' : 'written');
     const ttlMs = failed ? this.options.fallbackCacheTtlMs : this.options.cacheTtlMs;
     if (ttlMs > 0) this.cache.set(cacheKey, Promise.resolve(answer), { ttlMs });

@@ -21,7 +21,7 @@ import { z } from 'zod';
 
 import { type GenerationConfig, generationEnvShape } from './config.js';
 import { PROMPT_VERSION } from './domain/prompt.js';
-import { type RunningGeneration, startGeneration } from './index.js';
+import { type RunningGeneration, startGeneration, TEMPLATE_CHOSEN_REASON } from './index.js';
 import { type FakeChatServer, startFakeChatServer } from './testing/fake-chat-server.js';
 import { BOARD, CRAFTED, itemPayload, profilePayload, SHOES } from './testing/fixtures.js';
 import { pngSize } from './testing/png.js';
@@ -587,14 +587,18 @@ describe('generation subgraph with a model slower than the request budget', () =
           assert.equal(text.grounded, true);
           if (text.provider === 'template') assert.notEqual(text.fallbackReason, null);
         }
-        return texts.every((t) => t.provider === 'openai-compatible') && texts;
+        // Settled: the model's answer, or the template's chosen over it for saying more.
+        const settled = (t: (typeof texts)[number]) =>
+          t.provider === 'openai-compatible' || t.fallbackReason === TEMPLATE_CHOSEN_REASON;
+        return texts.every(settled) && texts;
       },
-      { description: 'every text written by the model', timeoutMs: 20_000 },
+      { description: 'every text written by the model and chosen', timeoutMs: 20_000 },
     );
-    for (const text of served) {
-      assert.equal(text.modelAnswerPending, false);
-      assert.equal(text.fallbackReason, null);
-    }
+    for (const text of served) assert.equal(text.modelAnswerPending, false);
+    assert.ok(
+      served.some((t) => t.provider === 'openai-compatible' && t.fallbackReason === null),
+      'no model answer served',
+    );
     // Each text was asked of the model once, however many requests wanted it meanwhile.
     assert.equal(chat.requests.length, 10);
   });

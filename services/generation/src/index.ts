@@ -43,7 +43,14 @@ export {
   STRUCTURED_OUTPUT_MODES,
   type StructuredOutputMode,
 } from './config.js';
-export { adText, chooseAd, chooseDescription, historyTitles } from './domain/chooser.js';
+export {
+  adText,
+  chooseAd,
+  chooseDescription,
+  historyTitles,
+  interestUsed,
+  personalScore,
+} from './domain/chooser.js';
 export { AD_FORMATS, AD_LIMITS, type AdFormat, DESCRIPTION_WORDS } from './domain/copy.js';
 export { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
 export { checkAd, checkDescription, type GroundingResult } from './domain/grounding.js';
@@ -70,7 +77,12 @@ export {
 } from './domain/thumbnail.js';
 export { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 export { THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
-export { CopyWriter, type LabelledAd, type LabelledDescription } from './writers/copy-writer.js';
+export {
+  CopyWriter,
+  type LabelledAd,
+  type LabelledDescription,
+  TEMPLATE_CHOSEN_REASON,
+} from './writers/copy-writer.js';
 export { FAILURE_REASONS, type FailureReason } from './writers/generation-failure.js';
 export {
   type LocalLlmServer,

@@ -15,6 +15,11 @@ export interface GenerationMetrics {
   fallback(reason: FailureReason): void;
   /** A background model answer was started, written (grounded), failed, or dropped (queue full). */
   backgroundJob(result: BackgroundJobResult): void;
+  /**
+   * A grounded model answer was set beside the template's best: which of the two was served
+   * (`template` when it said more about the user's interests, or as much).
+   */
+  groundedAnswerChosen(writer: 'model' | 'template'): void;
   /** The server's token counts of one LLM completion. */
   llmTokens(kind: 'description' | 'ad', promptTokens: number, completionTokens: number): void;
   /** Puts the metrics on a registry (the subgraph's). */
@@ -48,6 +53,12 @@ export function createGenerationMetrics(): GenerationMetrics {
     labelNames: ['result'],
     registers: [],
   });
+  const chosen = new Counter({
+    name: 'tailor_generation_grounded_answers_total',
+    help: "Grounded model answers by which text was served: the model's, or the template's when it said more about the user's interests (or as much).",
+    labelNames: ['served'],
+    registers: [],
+  });
   const tokenBuckets = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
   const promptTokens = new Histogram({
     name: 'tailor_generation_llm_prompt_tokens',
@@ -70,11 +81,13 @@ export function createGenerationMetrics(): GenerationMetrics {
     cache.inc({ kind, result: 'miss' }, 0);
   }
   for (const reason of FAILURE_REASONS) fallbacks.inc({ reason }, 0);
+  for (const served of ['model', 'template']) chosen.inc({ served }, 0);
   return {
     cacheLookup: (kind, result) => cache.inc({ kind, result }),
     providerDuration: (provider, seconds) => duration.observe({ provider }, seconds),
     fallback: (reason) => fallbacks.inc({ reason }),
     backgroundJob: (result) => jobs.inc({ result }),
+    groundedAnswerChosen: (served) => chosen.inc({ served }),
     llmTokens: (kind, prompt, completion) => {
       promptTokens.observe({ kind }, prompt);
       completionTokens.observe({ kind }, completion);
@@ -84,6 +97,7 @@ export function createGenerationMetrics(): GenerationMetrics {
       registry.registerMetric(duration);
       registry.registerMetric(fallbacks);
       registry.registerMetric(jobs);
+      registry.registerMetric(chosen);
       registry.registerMetric(promptTokens);
       registry.registerMetric(completionTokens);
     },

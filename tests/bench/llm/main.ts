@@ -1,33 +1,26 @@
 import { parseArgs } from 'node:util';
 
 import {
-  type ChatMessage,
   checkAd,
   checkDescription,
-  type Completion,
   CopyWriter,
   FAILURE_REASONS,
   type FailureReason,
-  generationEnvShape,
-  type GenerationMetrics,
   type GroundingResult,
   historyTitles,
   type InterestSummary,
   type ItemFacts,
   itemFactsFromPayload,
   llmLimits,
-  type LocalLlmServer,
-  OpenAiWriter,
   openAiWriterOptions,
-  type Prompt,
   PROMPT_VERSION,
-  startLocalLlmServer,
+  TEMPLATE_CHOSEN_REASON,
   type TokenUsage,
 } from '@tailor/generation';
-import { loadConfig, silentLogger } from '@tailor/kit';
+import { silentLogger } from '@tailor/kit';
 import { DEMO_USERS } from '@tailor/mesh';
-import { z } from 'zod';
 
+import { openBenchModel, recordingMetrics, RecordingWriter } from '../lib/llm.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, printTable, runBench, say } from '../lib/output.js';
 import { writeResults } from '../lib/paths.js';
@@ -55,7 +48,7 @@ interface Outcome {
   itemId: string;
   userId: string;
   /** The served text's writer: the model, or the template for this reason. */
-  served: 'model' | FailureReason;
+  served: 'model' | 'template-chosen' | FailureReason;
   /** The model's first parsed answer passed the grounding check; null when none parsed. */
   firstGrounded: boolean | null;
   /** Problems of the first answer, for the examples in the result file. */
@@ -64,36 +57,6 @@ interface Outcome {
   ms: number;
   completions: number;
   text: string;
-}
-
-/** Every parsed answer the writer returned, in order (a correction turn is a second one). */
-class RecordingWriter extends OpenAiWriter {
-  readonly answers: { value: unknown; ms: number }[] = [];
-
-  override async complete<T>(
-    prompt: Prompt<T>,
-    followUp: readonly ChatMessage[],
-    deadline: number,
-  ): Promise<Completion<T>> {
-    const started = performance.now();
-    const answer = await super.complete(prompt, followUp, deadline);
-    this.answers.push({ value: answer.value, ms: performance.now() - started });
-    return answer;
-  }
-}
-
-/** Metrics that remember the fallback reasons; the bench counts them per text. */
-function recordingMetrics(): GenerationMetrics & { fallbacks: FailureReason[] } {
-  const fallbacks: FailureReason[] = [];
-  return {
-    fallbacks,
-    cacheLookup: () => {},
-    providerDuration: () => {},
-    fallback: (reason) => fallbacks.push(reason),
-    backgroundJob: () => {},
-    llmTokens: () => {},
-    register: () => {},
-  };
 }
 
 interface Pair {
@@ -171,29 +134,9 @@ async function main(): Promise<void> {
   if (!(maxMinutes > 0 && maxMinutes <= 120))
     throw new Error(`--max-minutes must be from 0 to 120\n${USAGE}`);
 
-  // The shipped settings of GENERATION_PROVIDER=local, plus whatever the environment sets.
-  const config = loadConfig(z.object(generationEnvShape), {
-    ...process.env,
-    GENERATION_PROVIDER: 'local',
-  });
+  const model = await openBenchModel();
+  const { config, endpoint } = model;
   const limits = llmLimits(config);
-  const given =
-    process.env.LLM_BASE_URL?.trim() && process.env.LLM_MODEL?.trim()
-      ? { baseUrl: process.env.LLM_BASE_URL.trim(), model: process.env.LLM_MODEL.trim() }
-      : undefined;
-  let local: LocalLlmServer | undefined;
-  if (given === undefined) {
-    say('starting llama.cpp server (GENERATION_PROVIDER=local settings) …');
-    local = await startLocalLlmServer({
-      modelPath: config.GENERATION_LOCAL_MODEL_PATH,
-      venvDir: config.GENERATION_LOCAL_VENV,
-      threads: config.GENERATION_LOCAL_THREADS,
-      contextTokens: config.GENERATION_LOCAL_CONTEXT_TOKENS,
-      startTimeoutMs: config.GENERATION_LOCAL_START_TIMEOUT_MS,
-      logger: silentLogger(),
-    });
-  }
-  const endpoint = given ?? { baseUrl: local!.baseUrl, model: local!.model };
   const benchStarted = performance.now();
   try {
     const usages: TokenUsage[] = [];
@@ -240,7 +183,12 @@ async function main(): Promise<void> {
           kind,
           itemId: pair.facts.id,
           userId: pair.userId,
-          served: result.fallbackReason === null ? 'model' : (reason ?? 'connection'),
+          served:
+            result.fallbackReason === null
+              ? 'model'
+              : result.fallbackReason === TEMPLATE_CHOSEN_REASON
+                ? 'template-chosen'
+                : (reason ?? 'connection'),
           firstGrounded: verdict === undefined ? null : verdict.grounded,
           firstProblems: verdict?.problems.slice(0, 5) ?? [],
           ms,
@@ -273,6 +221,10 @@ async function main(): Promise<void> {
         ),
         firstAnswerUnreadable: share(texts.length - parsedFirst.length, texts.length),
         servedFromModel: share(texts.filter((o) => o.served === 'model').length, texts.length),
+        templateChosenOverGrounded: share(
+          texts.filter((o) => o.served === 'template-chosen').length,
+          texts.length,
+        ),
         fallbackRateByReason: Object.fromEntries(
           FAILURE_REASONS.map((reason) => [
             reason,
@@ -292,8 +244,7 @@ async function main(): Promise<void> {
     const results = {
       ...runHeader('llm'),
       model: endpoint.model,
-      server:
-        given === undefined ? 'started by the bench (GENERATION_PROVIDER=local)' : 'LLM_BASE_URL',
+      server: model.server,
       promptVersion: PROMPT_VERSION,
       settings: {
         threads: config.GENERATION_LOCAL_THREADS,
@@ -354,7 +305,7 @@ async function main(): Promise<void> {
     if (stoppedEarly) say(`stopped after ${maxMinutes} minutes: ${outcomes.length} texts written`);
     say(`results: ${writeResults('llm', results)}`);
   } finally {
-    await local?.stop();
+    await model.stop();
   }
 }
 

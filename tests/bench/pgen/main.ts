@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { AD_FORMATS } from '@tailor/generation';
 import type { ItemPayload, ProfilePayload } from '@tailor/kit';
 
+import { type BenchModel, openBenchModel } from '../lib/llm.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, printTable, runBench, say } from '../lib/output.js';
 import { REPO_ROOT, resolveFromCwd, writeResults } from '../lib/paths.js';
@@ -34,12 +35,20 @@ import {
   type JudgeName,
   JUDGES,
 } from './judge.js';
+import { type ModelRun, sampleItems, writeWithModel } from './model.js';
 import { foldHistory, tagCounts } from './profiles.js';
 import { type BenchWriter, type Format, writers } from './writers.js';
 
-const USAGE = `usage: npm run bench:pgen -- [--data <movielens dir>] [--samples <n>]
-  --data     a MovieLens release in CSV form (default ../shared/data/movielens-small)
-  --samples  sample texts per format printed and written for two users (default 2)
+const USAGE = `usage: npm run bench:pgen -- [--data <movielens dir>] [--samples <n>] [--llm [--llm-items <n>] [--llm-max-minutes <m>]] [--out <name>]
+  --data             a MovieLens release in CSV form (default ../shared/data/movielens-small)
+  --samples          sample texts per format printed and written for two users (default 2)
+  --llm              also the real model: rows llm-raw, served and served-ties-to-template, with
+                     the template on the same texts beside them (template@llm-sample); the model
+                     is LLM_BASE_URL/LLM_MODEL when set, else started as GENERATION_PROVIDER=local
+  --llm-items        probe items per cohort the model writes for, for every user, a description
+                     and a BANNER ad each (default 4: 136 completions, about 15 minutes on 1 thread)
+  --llm-max-minutes  no model text is started after this long (default 40)
+  --out              results file name under tests/bench/results (default pgen)
 Needs the judges: bash tests/bench/pgen/fetch-judges.sh (cache: PGEN_CACHE_DIR, default ~/.cache/tailor/pgen)`;
 
 const FORMATS: readonly Format[] = ['description', ...AD_FORMATS, 'tagline'];
@@ -175,8 +184,10 @@ function rowsFor(prepared: Prepared, written: readonly Written[], judges: readon
               const b = users[k]!;
               if (a.interests.join() === b.interests.join()) continue;
               if (group(cohort, item, a, b) !== wanted) continue;
-              const wa = byKey.get(`${writer}|${format}|${a.id}|${itemId}`)!;
-              const wb = byKey.get(`${writer}|${format}|${b.id}|${itemId}`)!;
+              const wa = byKey.get(`${writer}|${format}|${a.id}|${itemId}`);
+              const wb = byKey.get(`${writer}|${format}|${b.id}|${itemId}`);
+              // The model rows cover a sample, and a raw answer may be missing (unreadable).
+              if (wa === undefined || wb === undefined) continue;
               texts.set(`${a.id}|${itemId}`, wa);
               texts.set(`${b.id}|${itemId}`, wb);
               for (const judge of judges) {
@@ -353,6 +364,10 @@ async function main(): Promise<void> {
     options: {
       data: { type: 'string' },
       samples: { type: 'string' },
+      llm: { type: 'boolean' },
+      'llm-items': { type: 'string' },
+      'llm-max-minutes': { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -368,6 +383,18 @@ async function main(): Promise<void> {
   if (!Number.isInteger(sampleCount) || sampleCount < 0) {
     throw new Error(`--samples must be a whole number ≥ 0, got ${values.samples}`);
   }
+  const llmItems = Number(values['llm-items'] ?? 4);
+  const llmMinutes = Number(values['llm-max-minutes'] ?? 40);
+  if (!Number.isInteger(llmItems) || llmItems < 1 || llmItems > 100) {
+    throw new Error(`--llm-items must be a whole number from 1 to 100, got ${values['llm-items']}`);
+  }
+  if (!(llmMinutes > 0 && llmMinutes <= 240)) {
+    throw new Error(`--llm-max-minutes must be above 0 and at most 240, got ${llmMinutes}`);
+  }
+  const out = values.out ?? 'pgen';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(out)) {
+    throw new Error(`--out must be lowercase letters, digits and dashes, got ${out}`);
+  }
   const cacheDir = judgeCacheDir();
   const judges = JUDGES.map((j) => new Judge(j.name, j.runner, cacheDir));
   await withTempDir('pgen', async (scratch) => {
@@ -377,6 +404,8 @@ async function main(): Promise<void> {
     for (const prepared of cohorts) {
       for (const writer of writerList) written.push(...writeAll(prepared, writer));
     }
+    const modelRuns =
+      values.llm === true ? await modelRows(cohorts, written, llmItems, llmMinutes) : [];
     const allTexts = [
       ...written.map((w) => w.text),
       ...cohorts.flatMap((p) => [...p.descriptions.values()]),
@@ -451,7 +480,11 @@ async function main(): Promise<void> {
         say(`  ${e.writer} ${e.format}: ${e.problems.join('; ')} — "${e.text}"`);
     }
     const samples = cohorts.flatMap((p) => sampleTexts(written, p.cohort, sampleCount));
-    writeResults('pgen', {
+    if (modelRuns.length > 0) {
+      say();
+      for (const r of modelRuns) say(modelLine(r));
+    }
+    writeResults(out, {
       ...runHeader('pgen'),
       method: {
         judges: JUDGES,
@@ -469,6 +502,7 @@ async function main(): Promise<void> {
       },
       rows,
       dynamicPreferences: { from: DRIFT.from, to: DRIFT.to, rows: drifts },
+      ...(modelRuns.length > 0 ? { model: modelSummary(modelRuns, llmItems) } : {}),
       problemExamples: examples,
       samples,
     });
@@ -480,11 +514,6 @@ function sampleTexts(written: readonly Written[], cohort: Cohort, perFormat: num
   const [first, second] = [cohort.users[0]!, cohort.users[1]!];
   const carries = (id: string, interests: readonly string[]) =>
     cohort.interestsOf(cohort.items.get(id)!).some((i) => interests.includes(i));
-  // One item in the first user's interests, one in neither user's.
-  const items = [
-    cohort.probeItems.find((id) => carries(id, first.interests))!,
-    cohort.probeItems.find((id) => !carries(id, [...first.interests, ...second.interests]))!,
-  ];
   const out: {
     cohort: string;
     writer: string;
@@ -494,17 +523,21 @@ function sampleTexts(written: readonly Written[], cohort: Cohort, perFormat: num
     texts: Record<string, string>;
   }[] = [];
   for (const writer of [...new Set(written.map((w) => w.writer))]) {
+    const mine = written.filter((w) => w.cohort === cohort.name && w.writer === writer);
+    const find = (u: BenchUser, format: Format, itemId: string) =>
+      mine.find((w) => w.format === format && w.userId === u.id && w.itemId === itemId);
     for (const format of ['description', 'BANNER', 'tagline'] as Format[]) {
+      // One item in the first user's interests, one in neither user's, among those the
+      // writer wrote for both (the model rows cover a sample).
+      const both = cohort.probeItems.filter(
+        (id) => find(first, format, id) !== undefined && find(second, format, id) !== undefined,
+      );
+      const items = [
+        both.find((id) => carries(id, first.interests)),
+        both.find((id) => !carries(id, [...first.interests, ...second.interests])),
+      ].filter((id) => id !== undefined);
       for (const itemId of items.slice(0, perFormat)) {
-        const find = (u: BenchUser) =>
-          written.find(
-            (w) =>
-              w.cohort === cohort.name &&
-              w.writer === writer &&
-              w.format === format &&
-              w.userId === u.id &&
-              w.itemId === itemId,
-          )!;
+        const [a, b] = [find(first, format, itemId)!, find(second, format, itemId)!];
         out.push({
           cohort: cohort.name,
           writer,
@@ -512,14 +545,99 @@ function sampleTexts(written: readonly Written[], cohort: Cohort, perFormat: num
           itemId,
           title: cohort.items.get(itemId)!.title,
           texts: {
-            [first.interests.join('+')]: find(first).text,
-            [second.interests.join('+')]: find(second).text,
+            [first.interests.join('+')]: a.text,
+            [second.interests.join('+')]: b.text,
           },
         });
       }
     }
   }
   return out;
+}
+
+/** Per cohort, the model run with the cohort's name. */
+type CohortRun = ModelRun & { cohort: string; items: string[] };
+
+/**
+ * The real model's rows: it writes for every user and a sample of each cohort's probe items;
+ * the template's texts for the same (user, item, format) are copied into `template@llm-sample`,
+ * so the model's rows are set against the template on exactly the same pairs.
+ */
+async function modelRows(
+  cohorts: readonly Prepared[],
+  written: Written[],
+  itemsPerCohort: number,
+  maxMinutes: number,
+): Promise<CohortRun[]> {
+  const model: BenchModel = await openBenchModel();
+  const stopAt = Date.now() + maxMinutes * 60_000;
+  const runs: CohortRun[] = [];
+  try {
+    for (const prepared of cohorts) {
+      const { cohort } = prepared;
+      const items = sampleItems(cohort, itemsPerCohort);
+      const run = await writeWithModel(model, cohort, prepared.profiles, items, stopAt);
+      runs.push({ ...run, cohort: cohort.name, items });
+      const asked = new Set<string>();
+      for (const t of run.texts) {
+        const item = cohort.items.get(t.itemId)!;
+        const truth = prepared.truths.get(t.userId)!;
+        written.push({
+          cohort: cohort.name,
+          writer: t.writer,
+          format: t.format,
+          userId: t.userId,
+          itemId: t.itemId,
+          text: t.text,
+          interest: t.interest,
+          source: t.source,
+          ms: t.ms,
+          ...textProblems(t.text, item, truth, prepared.vocab),
+        });
+        if (t.writer === 'served') asked.add(`${t.format}|${t.userId}|${t.itemId}`);
+      }
+      for (const w of written.filter(
+        (w) =>
+          w.cohort === cohort.name &&
+          w.writer === 'template' &&
+          asked.has(`${w.format}|${w.userId}|${w.itemId}`),
+      )) {
+        written.push({ ...w, writer: 'template@llm-sample' });
+      }
+    }
+  } finally {
+    await model.stop();
+  }
+  return runs;
+}
+
+function modelSummary(runs: readonly CohortRun[], itemsPerCohort: number) {
+  return {
+    model: runs[0]?.model,
+    server: runs[0]?.server,
+    itemsPerCohort,
+    formats: ['description', 'BANNER'],
+    cohorts: runs.map((r) => ({
+      cohort: r.cohort,
+      items: r.items,
+      asked: r.asked,
+      parsedFirstAnswers: r.parsed,
+      groundedFirstAnswers: r.grounded,
+      servedFromModel: r.servedFromModel,
+      stoppedEarly: r.stoppedEarly,
+      promptTokensMean: round(mean(r.promptTokens), 1),
+      completionTokensMean: round(mean(r.completionTokens), 1),
+      secondsPerText: round(
+        mean(r.texts.filter((t) => t.writer === 'served').map((t) => t.ms / 1000)),
+        2,
+      ),
+    })),
+  };
+}
+
+function modelLine(r: CohortRun): string {
+  const served = r.texts.filter((t) => t.writer === 'served');
+  return `${r.cohort}: ${r.model} asked ${r.asked}, first answer parsed ${r.parsed}, grounded ${r.grounded}, served from the model ${r.servedFromModel}; ${fixed(mean(served.map((t) => t.ms / 1000)), 1)} s a text${r.stoppedEarly ? ' (stopped early)' : ''}`;
 }
 
 runBench(main);

@@ -42,6 +42,43 @@ describe('templateDescription', () => {
     });
   });
 
+  describe("when the item's category is also one of its tags", () => {
+    it('names the category once beside the other tags, never "comedy and comedy"', () => {
+      const fan = {
+        categories: [{ name: 'comedy', weight: 0.6 }],
+        tags: [{ name: 'drama', weight: 0.3 }],
+        recentlyLiked: [],
+      };
+      const texts: string[] = [];
+      // Enough items that every opener and body phrasing is drawn.
+      for (let i = 0; i < 24; i += 1) {
+        const film = itemFactsFromPayload(
+          itemPayload({
+            itemId: `movie-${i}`,
+            title: `Film ${i}`,
+            description: '',
+            category: 'comedy',
+            tags: ['comedy', 'drama', 'crime'],
+            attributes: { year: '2013' },
+          }),
+        );
+        for (const interests of [NO_INTERESTS, HIKER, fan]) {
+          texts.push(templateDescription(film, interests).text);
+          for (const format of AD_FORMATS) {
+            const ad = templateAd(film, interests, format);
+            texts.push(`${ad.headline}. ${ad.body}`);
+          }
+        }
+      }
+      for (const text of texts) {
+        assert.doesNotMatch(text, /\bcomedy(,| and| &) comedy\b/i, text);
+        assert.doesNotMatch(text, /\b(comedy|drama|crime), (comedy|drama|crime) and \1\b/i, text);
+      }
+      // The category is still named beside the tags it was listed with.
+      assert.ok(texts.some((t) => /comedy (and|with a focus on|tagged) drama/.test(t)));
+    });
+  });
+
   describe('for any user', () => {
     it('stays grounded and within 30 to 90 words', () => {
       for (const interests of [HIKER, RUNNER, NO_INTERESTS]) {

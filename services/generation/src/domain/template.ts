@@ -47,8 +47,14 @@ interface Emphasis {
   facts: ItemFacts;
   title: string;
   category: string;
-  /** Up to 3 tags, those matching an interest first. */
+  /**
+   * Up to 3 tags, those matching an interest first, without the category: the phrases name
+   * them beside it ("filed under comedy and drama"), where a tag that repeats the category
+   * would read "comedy and comedy" (MovieLens films carry their first genre as a tag too).
+   */
   tags: string[];
+  /** Up to 3 tags as hashtags, the category's own included. */
+  hashtags: string[];
   /** Up to 3 attributes, one matching an interest first. */
   attributes: ItemAttribute[];
   /** Empty when the item has no price (currency unknown): nothing is said of one then. */
@@ -85,11 +91,13 @@ function emphasis(
   const matched = new Set(matches.map((m) => m.interest));
   const connection = choice === undefined ? connectionsFor(facts, interests)[0] : choice.connection;
   const variant = choice?.variant ?? 0;
-  const tags = facts.tags
+  const ordered = facts.tags
     .map(normalizeTerm)
     .filter((tag, i, all) => tag !== '' && all.indexOf(tag) === i)
-    .sort((a, b) => Number(matched.has(b)) - Number(matched.has(a)))
-    .slice(0, MAX_TAGS);
+    .sort((a, b) => Number(matched.has(b)) - Number(matched.has(a)));
+  const category = categoryLabel(facts);
+  const tags = ordered.filter((tag) => tag !== category).slice(0, MAX_TAGS);
+  const hashtags = ordered.slice(0, MAX_TAGS);
   const attributes = [...facts.attributes]
     .sort(
       (a, b) =>
@@ -100,8 +108,9 @@ function emphasis(
   const e: Omit<Emphasis, 'contrastEvidence'> = {
     facts,
     title: facts.title === '' ? 'This item' : facts.title,
-    category: categoryLabel(facts) === '' ? 'catalog' : categoryLabel(facts),
+    category: category === '' ? 'catalog' : category,
     tags,
+    hashtags,
     attributes,
     price: facts.currency === '' ? '' : formatPrice(facts.price, facts.currency),
     connection,
@@ -389,7 +398,7 @@ function bodyParts(
             e.seed('body-price'),
           )
         : `Out of stock at ${e.price}.`;
-  const hashtags = e.tags
+  const hashtags = e.hashtags
     .filter((tag) => !tag.includes(' '))
     .slice(0, 2)
     .map((tag) => `#${tag}`)

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * How the local OpenAI-compatible test server answers:
- * - `normal`: a grounded answer built from the item facts in the prompt;
+ * - `normal`: a grounded answer built from the item facts in the prompt, naming the shopper's
+ *   likes it was given;
+ * - `impersonal`: the same answer without the shopper's likes (a model that ignores the user);
  * - `slow`: never answers (the client's timeout must end the wait);
  * - `error`: HTTP 500;
  * - `ungrounded`: an answer full of claims and numbers the facts do not hold;
@@ -13,7 +15,14 @@ import type { AddressInfo } from 'node:net';
  * - `gated`: a normal answer, held until {@link FakeChatServer.release}.
  */
 export type ChatServerMode =
-  'normal' | 'slow' | 'error' | 'ungrounded' | 'obey' | 'no-structured-output' | 'gated';
+  | 'normal'
+  | 'impersonal'
+  | 'slow'
+  | 'error'
+  | 'ungrounded'
+  | 'obey'
+  | 'no-structured-output'
+  | 'gated';
 
 /** One request the server received. */
 export interface ReceivedChatRequest {
@@ -45,6 +54,7 @@ interface PromptFacts {
   tags: string[];
   attributes: Record<string, string>;
   price_text: string;
+  likes: string[];
 }
 
 /** Lines of the data block that are not attributes of the item. */
@@ -68,7 +78,17 @@ function factsOf(request: ReceivedChatRequest): PromptFacts {
   });
   const get = (label: string) => lines.find(([name]) => name === label)?.[1] ?? '';
   const tags = get('Tags');
+  // The interest the task is written around ("for a shopper who likes camping: …") and the
+  // shopper's likes the item carries.
+  const angle = /a shopper who likes ([^:]+):/.exec(user)?.[1];
+  const likes = get('Shopper likes');
   return {
+    likes: [
+      ...new Set([
+        ...(angle === undefined ? [] : [angle]),
+        ...(likes === '' ? [] : likes.split(', ')),
+      ]),
+    ],
     title: get('Title'),
     category: get('Category'),
     tags: tags === '' ? [] : tags.split(', '),
@@ -82,8 +102,9 @@ function wantsAd(request: ReceivedChatRequest): boolean {
   return user.includes('"headline"');
 }
 
-function groundedAnswer(request: ReceivedChatRequest): object {
+function groundedAnswer(request: ReceivedChatRequest, personal = true): object {
   const facts = factsOf(request);
+  const likes = personal ? facts.likes : [];
   if (wantsAd(request)) {
     const words = facts.title.split(' ');
     let headline = '';
@@ -91,7 +112,7 @@ function groundedAnswer(request: ReceivedChatRequest): object {
       if (`${headline} ${word}`.trim().length <= 40) headline = `${headline} ${word}`.trim();
     return {
       headline,
-      body: `An item in ${facts.category} from the local test model. ${facts.price_text}.`,
+      body: `An item in ${facts.category} from the local test model. ${facts.price_text}.${likes.length > 0 ? ` For ${likes.join(' and ')}.` : ''}`,
       callToAction: 'See more',
     };
   }
@@ -102,6 +123,7 @@ function groundedAnswer(request: ReceivedChatRequest): object {
     `${facts.title} is an item in ${facts.category}${facts.tags.length > 0 ? ` with the tags ${facts.tags.join(', ')}` : ''}.`,
     attributes === '' ? '' : `Here ${attributes}.`,
     `It is listed at ${facts.price_text}.`,
+    likes.length > 0 ? `Picked for a shopper who likes ${likes.join(' and ')}.` : '',
     'This text was written by the local test model, which only repeats the facts it was given in a calm and plain way.',
   ]
     .filter((s) => s !== '')
@@ -205,6 +227,9 @@ export async function startFakeChatServer(
           return;
         case 'ungrounded':
           send(res, 200, completion(JSON.stringify(ungroundedAnswer(request)), request));
+          return;
+        case 'impersonal':
+          send(res, 200, completion(JSON.stringify(groundedAnswer(request, false)), request));
           return;
         case 'obey':
           send(res, 200, completion(JSON.stringify(obeyedAnswer(request)), request));

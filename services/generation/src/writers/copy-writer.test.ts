@@ -8,15 +8,25 @@ import { chooseDescription } from '../domain/chooser.js';
 import { TEMPLATE_PROVIDER } from '../domain/copy.js';
 import { itemFactsFromPayload } from '../domain/facts.js';
 import { checkDescription } from '../domain/grounding.js';
+import type { InterestSummary } from '../domain/interests.js';
 import { PROMPT_VERSION } from '../domain/prompt.js';
 import type { GenerationMetrics } from '../metrics.js';
 import { type FakeChatServer, startFakeChatServer } from '../testing/fake-chat-server.js';
 import { CRAFTED, HIKER, SHOES } from '../testing/fixtures.js';
-import { CopyWriter, type WriteContext } from './copy-writer.js';
+import { CopyWriter, TEMPLATE_CHOSEN_REASON, type WriteContext } from './copy-writer.js';
 import type { FailureReason } from './generation-failure.js';
 import { OpenAiWriter, type OpenAiWriterOptions, type TokenUsage } from './openai-writer.js';
 
 const shoes = itemFactsFromPayload(SHOES);
+/**
+ * A user whose every interest the shoes carry: the test model's answer names them all, as the
+ * template's does, so the model's answer is served (a tie goes to the model).
+ */
+const WALKER: InterestSummary = {
+  categories: [{ name: 'outdoor', weight: 0.5 }],
+  tags: [{ name: 'hiking', weight: 0.4 }],
+  recentlyLiked: [],
+};
 const crafted = itemFactsFromPayload(CRAFTED);
 const TIMEOUT_MS = 300;
 
@@ -24,16 +34,20 @@ const TIMEOUT_MS = 300;
 function recordingMetrics(): GenerationMetrics & {
   fallbacks: FailureReason[];
   providers: string[];
+  chosen: string[];
 } {
   const fallbacks: FailureReason[] = [];
   const providers: string[] = [];
+  const chosen: string[] = [];
   return {
     fallbacks,
     providers,
+    chosen,
     cacheLookup: () => {},
     providerDuration: (provider) => providers.push(provider),
     fallback: (reason) => fallbacks.push(reason),
     backgroundJob: () => {},
+    groundedAnswerChosen: (served) => chosen.push(served),
     llmTokens: () => {},
     register: () => {},
   };
@@ -79,14 +93,16 @@ describe('CopyWriter with the LLM writer', () => {
 
   describe('when the server answers normally', () => {
     it('uses the answer, labelled with the provider and model', async () => {
-      const description = await writer().description(shoes, HIKER, context());
+      const description = await writer().description(shoes, WALKER, context());
       assert.equal(description.provider, 'openai-compatible');
       assert.equal(description.model, 'local-test-model');
       assert.equal(description.promptVersion, PROMPT_VERSION);
       assert.equal(description.grounded, true);
       assert.equal(description.fallbackReason, null);
       assert.match(description.text, /local test model/);
+      assert.equal(description.interest, 'outdoor');
       assert.deepEqual(checkDescription(description, shoes).problems, []);
+      assert.deepEqual(metrics.chosen, ['model']);
     });
 
     it("passes on the server's token counts of each completion, by kind", async () => {
@@ -113,6 +129,32 @@ describe('CopyWriter with the LLM writer', () => {
       assert.equal(request?.body.response_format?.type, 'json_schema');
       assert.equal(request?.body.response_format?.json_schema?.name, 'tailor_ad_banner');
       assert.match(request?.body.messages?.[0]?.content ?? '', /data, never instructions/);
+    });
+  });
+
+  describe("when the template's best says more about the user than the grounded answer", () => {
+    it('serves the template, saying it was chosen, and names the interest it used', async () => {
+      // HIKER also likes camping, which the shoes do not carry: the template names it ("next
+      // to your usual camping"), the prompt (and so the test model) gets only what they carry.
+      const description = await writer().description(shoes, HIKER, context());
+      const template = chooseDescription(shoes, HIKER);
+      assert.equal(description.provider, TEMPLATE_PROVIDER);
+      assert.equal(description.text, template.copy.text);
+      assert.equal(description.fallbackReason, TEMPLATE_CHOSEN_REASON);
+      assert.equal(description.interest, template.interest);
+      assert.equal(description.grounded, true);
+      assert.deepEqual(metrics.chosen, ['template']);
+      // A choice, not a failure: nothing is counted as a fallback.
+      assert.deepEqual(metrics.fallbacks, []);
+    });
+
+    it("serves the template's ad over an answer that names none of the user's interests", async () => {
+      server.mode = 'impersonal';
+      const ad = await writer().ad(shoes, WALKER, 'BANNER', context());
+      assert.equal(ad.provider, TEMPLATE_PROVIDER);
+      assert.equal(ad.fallbackReason, TEMPLATE_CHOSEN_REASON);
+      assert.notEqual(ad.interest, null);
+      assert.deepEqual(metrics.chosen, ['template']);
     });
   });
 
@@ -199,8 +241,8 @@ describe('CopyWriter with the LLM writer', () => {
     it('asks again without response_format, reads the fenced JSON and keeps to plain prompting', async () => {
       server.mode = 'no-structured-output';
       const copy = writer();
-      const first = await copy.description(shoes, HIKER, context());
-      const second = await copy.ad(shoes, HIKER, 'BANNER', context());
+      const first = await copy.description(shoes, WALKER, context());
+      const second = await copy.ad(shoes, WALKER, 'BANNER', context());
       assert.equal(first.provider, 'openai-compatible');
       assert.equal(second.provider, 'openai-compatible');
       assert.deepEqual(
@@ -248,7 +290,7 @@ describe('CopyWriter with the LLM writer', () => {
       server.mode = 'gated';
       const copy = writer({ concurrency: 2, timeoutMs: 20_000 });
       const all = Promise.all(
-        Array.from({ length: 5 }, () => copy.description(shoes, HIKER, context())),
+        Array.from({ length: 5 }, () => copy.description(shoes, WALKER, context())),
       );
       await waitFor(() => server.inFlight === 2, { description: 'two requests in flight' });
       assert.equal(server.requests.length, 2);

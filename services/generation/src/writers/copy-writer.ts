@@ -9,6 +9,7 @@ import {
   type Chosen,
   historyTitles,
   interestUsed,
+  personalScore,
 } from '../domain/chooser.js';
 import {
   type AdCopy,
@@ -119,7 +120,8 @@ export class CopyWriter {
       descriptionPrompt(facts, interests),
       (copy) => checkDescription(copy, facts, options),
       () => chooseDescription(facts, interests, context.forbiddenTerms),
-      (copy) => interestUsed(copy.text, interests),
+      (copy) => copy.text,
+      interests,
       context,
     );
   }
@@ -138,7 +140,8 @@ export class CopyWriter {
       adPrompt(facts, interests, format),
       (copy) => checkAd(copy, format, facts, options),
       () => chooseAd(facts, interests, format, context.forbiddenTerms),
-      (copy) => interestUsed(adText(copy), interests),
+      adText,
+      interests,
       context,
     );
   }
@@ -179,7 +182,8 @@ export class CopyWriter {
     prompt: Prompt<T>,
     check: (copy: T) => GroundingResult,
     template: () => Chosen<T>,
-    interestOf: (copy: T) => string | null,
+    textOf: (copy: T) => string,
+    interests: InterestSummary,
     context: WriteContext,
   ): Promise<T & CopyLabel> {
     const llm = this.options.llm;
@@ -214,12 +218,24 @@ export class CopyWriter {
           throw ungrounded(verdict.problems.length);
         }
       }
+      // Generate, then choose: the grounded answer is one more candidate beside the template's
+      // best (both passed the same check: faithfulness first), and the one that says more
+      // about this user's interests is served; the model's on a tie.
+      const chosen = template();
+      if (
+        chosen.verdict.grounded &&
+        personalScore(textOf(chosen.copy), interests) > personalScore(textOf(value), interests)
+      ) {
+        this.options.metrics.groundedAnswerChosen('template');
+        return this.labelTemplate(chosen, TEMPLATE_CHOSEN_REASON);
+      }
+      this.options.metrics.groundedAnswerChosen('model');
       return {
         ...value,
         ...this.identity,
         grounded: true,
         fallbackReason: null,
-        interest: interestOf(value),
+        interest: interestUsed(textOf(value), interests),
         modelAnswerPending: false,
       };
     } catch (err) {
@@ -251,15 +267,22 @@ export class CopyWriter {
     context: Pick<WriteContext, 'log'>,
   ): T & CopyLabel {
     const started = performance.now();
-    const { copy: value, interest, verdict } = template();
+    const chosen = template();
     this.options.metrics.providerDuration(TEMPLATE_PROVIDER, (performance.now() - started) / 1_000);
-    if (!verdict.grounded) {
+    if (!chosen.verdict.grounded) {
       // A template that fails its own check is a bug to fix, not a reason to fail the query.
       context.log.error(
-        { problems: verdict.problems },
+        { problems: chosen.verdict.problems },
         'template output failed the grounding check',
       );
     }
+    return this.labelTemplate(chosen, fallbackReason);
+  }
+
+  private labelTemplate<T extends object>(
+    { copy: value, interest, verdict }: Chosen<T>,
+    fallbackReason: string | null,
+  ): T & CopyLabel {
     return {
       ...value,
       provider: TEMPLATE_PROVIDER,
@@ -272,6 +295,13 @@ export class CopyWriter {
     };
   }
 }
+
+/**
+ * The `fallbackReason` of a template text served over a grounded model answer that named less
+ * of the user's interests. The model did answer, so this is a final choice, cached like a model
+ * answer, not a failure to retry.
+ */
+export const TEMPLATE_CHOSEN_REASON = "the template's copy says more about the user's interests";
 
 function ungrounded(count: number): GenerationFailure {
   return new GenerationFailure(
