@@ -28,17 +28,37 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
+/*
+ * A list or map that is valid as stored is taken as it is, not rebuilt: the point is the
+ * caller's own copy (see profileFromPoint), and rebuilding every profile's maps on every read
+ * was a good part of what the updater allocated.
+ */
+
 function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  if (!Array.isArray(value)) return [];
+  const all = value.every((v) => typeof v === 'string');
+  return all ? (value as string[]) : value.filter((v): v is string => typeof v === 'string');
 }
 
-function numbers(value: unknown, accept: (n: number) => boolean): Record<string, number> {
+function numbers(
+  value: unknown,
+  accept: (n: number, key: string) => boolean,
+): Record<string, number> {
   if (!isRecord(value)) return {};
+  const valid = (key: string, n: unknown): n is number =>
+    typeof n === 'number' && Number.isFinite(n) && accept(n, key);
+  let all = true;
+  for (const key in value) {
+    if (!valid(key, value[key])) {
+      all = false;
+      break;
+    }
+  }
+  if (all && Object.getPrototypeOf(value) === Object.prototype) {
+    return value as Record<string, number>;
+  }
   return Object.fromEntries(
-    Object.entries(value).filter(
-      (entry): entry is [string, number] =>
-        typeof entry[1] === 'number' && Number.isFinite(entry[1]) && accept(entry[1]),
-    ),
+    Object.entries(value).filter((entry): entry is [string, number] => valid(...entry)),
   );
 }
 
@@ -80,7 +100,11 @@ function vectorOf(point: StoredPoint, name: string, dimension: number): Float64A
     : new Float64Array(dimension);
 }
 
-/** A `profiles` point as a profile; vectors not asked for (or of another size) read as zero. */
+/**
+ * A `profiles` point as a profile; vectors not asked for (or of another size) read as zero.
+ * The profile may share lists and maps with the point's payload: give it a point of your own
+ * (`retrieve` returns copies), not a shared search hit, when the profile is to be changed.
+ */
 export function profileFromPoint(
   point: StoredPoint,
   dimension: number,
@@ -95,10 +119,9 @@ export function profileFromPoint(
     eventCount: count(p.eventCount),
     impressionCount: count(p.impressionCount),
     positiveEventCount: count(p.positiveEventCount),
-    countsByType: Object.fromEntries(
-      Object.entries(numbers(p.countsByType, (n) => Number.isInteger(n) && n > 0)).filter(
-        ([type]) => EVENT_TYPE_SET.has(type),
-      ),
+    countsByType: numbers(
+      p.countsByType,
+      (n, type) => Number.isInteger(n) && n > 0 && EVENT_TYPE_SET.has(type),
     ),
     updatedAt: typeof p.updatedAt === 'number' && Number.isFinite(p.updatedAt) ? p.updatedAt : 0,
     categories: numbers(p.categories, (n) => n > 0),
