@@ -19,7 +19,10 @@ export type PayloadIndexKind = 'keyword' | 'integer' | 'float' | 'bool';
 export interface CollectionSpec {
   name: string;
   vectors: Record<string, VectorSpec>;
-  /** Payload keys that filters use often; Qdrant indexes them, the embedded store ignores this. */
+  /**
+   * Payload keys that filters use often. Qdrant indexes them; the embedded store keeps each
+   * top-level one as a column of values by slot, so a filter on it reads no payload.
+   */
   payloadIndexes?: Record<string, PayloadIndexKind>;
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { Filter, Payload } from '../../ports/vector-store.js';
-import { compileFilter, FilterError, payloadValues } from './filter.js';
+import { compileFilter, compileSlotFilter, FilterError, payloadValues } from './filter.js';
 
 const item: Payload = {
   category: 'shoes',
@@ -142,5 +142,80 @@ describe('compileFilter', () => {
         );
       }
     });
+  });
+});
+
+describe('compileSlotFilter', () => {
+  const payloads: Payload[] = [
+    item,
+    { category: 'hats', price: 5, inStock: false, tags: ['blue'] },
+    { category: 'shoes', price: 99, tags: [], brand: { name: 'zenith' } },
+    { price: '19.5', inStock: 'true', nothing: null },
+    JSON.parse('{"__proto__": {"category": "shoes"}, "category": ["hats", "shoes"]}') as Payload,
+  ];
+  const ids = payloads.map((_, i) => `p${i}`);
+  const filters: Filter[] = [
+    { must: [{ key: 'category', match: { value: 'shoes' } }] },
+    { must: [{ key: 'inStock', match: { value: true } }], must_not: [{ has_id: ['p0'] }] },
+    {
+      should: [
+        { key: 'tags', match: { any: ['blue', 'sale'] } },
+        { key: 'price', range: { gt: 50 } },
+      ],
+    },
+    {
+      must_not: [
+        { key: 'nothing', match: { value: 'x' } },
+        { key: 'constructor', match: { value: 'x' } },
+      ],
+    },
+    {
+      must: [
+        { key: 'brand.name', match: { any: ['acme', 'zenith'] } },
+        { must_not: [{ key: 'price', range: { lte: 10 } }] },
+      ],
+    },
+  ];
+
+  for (const withColumns of [false, true]) {
+    describe(
+      withColumns ? 'when top-level keys are kept as columns' : 'when no key is a column',
+      () => {
+        it('agrees with compileFilter on every point', () => {
+          const columns = new Map<string, unknown[]>();
+          for (const key of ['category', 'inStock', 'tags', 'price', 'nothing', 'constructor']) {
+            columns.set(
+              key,
+              payloads.map((p) => p[key]),
+            );
+          }
+          const source = {
+            ids,
+            payloads,
+            keyColumn: (key: string) => (withColumns ? columns.get(key) : undefined),
+          };
+          for (const filter of filters) {
+            const bySlot = compileSlotFilter(filter, source);
+            const byPoint = compileFilter(filter);
+            payloads.forEach((payload, slot) =>
+              assert.equal(
+                bySlot(slot),
+                byPoint(ids[slot]!, payload),
+                `${JSON.stringify(filter)} at ${slot}`,
+              ),
+            );
+          }
+        });
+      },
+    );
+  }
+
+  it('refuses what compileFilter refuses, with the same message', () => {
+    const bad = { must: [{ key: 'x', match: { text: 'y' } }] } as unknown as Filter;
+    const source = { ids, payloads, keyColumn: () => undefined };
+    assert.throws(
+      () => compileSlotFilter(bad, source),
+      /filter\.must\[0\]\.match must have value or any/,
+    );
   });
 });

@@ -6,7 +6,13 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 
 import { type Logger, silentLogger } from '../../logger.js';
-import type { Filter, Payload, PointInput, VectorStore } from '../../ports/vector-store.js';
+import type {
+  CollectionSpec,
+  Filter,
+  Payload,
+  PointInput,
+  VectorStore,
+} from '../../ports/vector-store.js';
 import { describeVectorStoreConformance, reopenable, tempDirs } from '../../testing/index.js';
 import { compileFilter } from './filter.js';
 import { createEmbeddedVectorStore } from './vector-store.js';
@@ -69,10 +75,16 @@ function randomPoints(count: number, dimension: number, seed: number): Case[] {
 }
 
 /** Collection `c` (dot product) holding the cases. */
-async function loadCases(store: VectorStore, points: readonly Case[], dimension: number) {
+async function loadCases(
+  store: VectorStore,
+  points: readonly Case[],
+  dimension: number,
+  payloadIndexes?: CollectionSpec['payloadIndexes'],
+) {
   await store.ensureCollection({
     name: 'c',
     vectors: { v: { size: dimension, distance: 'dot' } },
+    ...(payloadIndexes === undefined ? {} : { payloadIndexes }),
   });
   await store.upsert(
     'c',
@@ -110,67 +122,127 @@ describe('createEmbeddedVectorStore', () => {
     ['inline', Number.POSITIVE_INFINITY],
     ['on the worker thread', 0],
   ] as const) {
-    describe(`when a search is scored ${path}`, () => {
-      it('finds exactly what a plain scan finds, with and without filters', async () => {
-        const { logger, messages } = recordingLogger();
-        const store = await createEmbeddedVectorStore({
-          dataDir: tempDir(),
-          logger,
-          workerScanMinValues,
-        });
-        try {
-          const dimension = 37; // not a multiple of 4: the unrolled loop's tail counts too
-          const points = randomPoints(3_000, dimension, 11);
-          await loadCases(store, points, dimension);
-          const query = randomPoints(1, dimension, 99)[0]!.vector;
-          const search = (limit: number, filter?: Filter) =>
-            store.search('c', {
-              using: 'v',
-              vector: query,
-              limit,
-              ...(filter === undefined ? {} : { filter }),
-            });
-
-          assertSameHits(await search(10), exactTopK(points, query, 10));
-          assertSameHits(await search(5_000), exactTopK(points, query, 5_000));
-          // A filter most points pass, one few pass, and one none passes.
-          assertSameHits(
-            await search(10, { must_not: [{ key: 'bucket', match: { value: 3 } }] }),
-            exactTopK(points, query, 10, (p) => p.payload.bucket !== 3),
-          );
-          assertSameHits(
-            await search(25, {
-              must: [
-                { key: 'bucket', match: { value: 2 } },
-                { key: 'tags', match: { value: 'even-third' } },
-              ],
-            }),
-            exactTopK(
+    for (const indexed of [false, true]) {
+      describe(`when a search is scored ${path}${indexed ? ', filtering on payload columns' : ''}`, () => {
+        it('finds exactly what a plain scan finds, with and without filters', async () => {
+          const { logger, messages } = recordingLogger();
+          const store = await createEmbeddedVectorStore({
+            dataDir: tempDir(),
+            logger,
+            workerScanMinValues,
+          });
+          try {
+            const dimension = 37; // not a multiple of 4: the unrolled loop's tail counts too
+            let points = randomPoints(3_000, dimension, 11);
+            await loadCases(
+              store,
               points,
-              query,
-              25,
-              (p) => p.payload.bucket === 2 && p.payload.tags.includes('even-third'),
-            ),
-          );
-          assert.deepEqual(
-            await search(10, { must: [{ key: 'bucket', match: { value: 9 } }] }),
-            [],
-          );
-          const near = await store.search('c', { using: 'v', nearPoint: { id: 'p5' }, limit: 10 });
-          assertSameHits(
-            near,
-            exactTopK(points, points[5]!.vector, 10, (p) => p.id !== 'p5'),
-          );
+              dimension,
+              indexed ? { bucket: 'integer', tags: 'keyword' } : undefined,
+            );
+            if (indexed) {
+              // Deletes move points between slots and upserts replace payloads: the columns follow.
+              const gone = points.filter((_, i) => i % 7 === 0).map((p) => p.id);
+              await store.delete('c', { ids: gone });
+              points = points
+                .filter((_, i) => i % 7 !== 0)
+                .map((p, i) => (i % 11 === 0 ? { ...p, payload: { ...p.payload, bucket: 2 } } : p));
+              await store.upsert(
+                'c',
+                points
+                  .filter((_, i) => i % 11 === 0)
+                  .map((p) => ({ id: p.id, vectors: { v: p.vector }, payload: p.payload })),
+              );
+            }
+            const query = randomPoints(1, dimension, 99)[0]!.vector;
+            const search = (limit: number, filter?: Filter) =>
+              store.search('c', {
+                using: 'v',
+                vector: query,
+                limit,
+                ...(filter === undefined ? {} : { filter }),
+              });
 
-          const onWorker = messages().filter((m) => m === 'scanned on the worker thread').length;
-          assert.equal(onWorker, workerScanMinValues === 0 ? 6 : 0);
-          assert.ok(!messages().some((m) => m.startsWith('scan worker failed')));
-        } finally {
-          await store.close();
-        }
+            assertSameHits(await search(10), exactTopK(points, query, 10));
+            assertSameHits(await search(5_000), exactTopK(points, query, 5_000));
+            // A filter most points pass, one few pass, and one none passes.
+            assertSameHits(
+              await search(10, { must_not: [{ key: 'bucket', match: { value: 3 } }] }),
+              exactTopK(points, query, 10, (p) => p.payload.bucket !== 3),
+            );
+            assertSameHits(
+              await search(25, {
+                must: [
+                  { key: 'bucket', match: { value: 2 } },
+                  { key: 'tags', match: { value: 'even-third' } },
+                ],
+              }),
+              exactTopK(
+                points,
+                query,
+                25,
+                (p) => p.payload.bucket === 2 && p.payload.tags.includes('even-third'),
+              ),
+            );
+            assert.deepEqual(
+              await search(10, { must: [{ key: 'bucket', match: { value: 9 } }] }),
+              [],
+            );
+            const near = await store.search('c', {
+              using: 'v',
+              nearPoint: { id: 'p5' },
+              limit: 10,
+            });
+            assertSameHits(
+              near,
+              exactTopK(
+                points,
+                points.find((p) => p.id === 'p5')!.vector,
+                10,
+                (p) => p.id !== 'p5',
+              ),
+            );
+
+            const onWorker = messages().filter((m) => m === 'scanned on the worker thread').length;
+            assert.equal(onWorker, workerScanMinValues === 0 ? 6 : 0);
+            assert.ok(!messages().some((m) => m.startsWith('scan worker failed')));
+          } finally {
+            await store.close();
+          }
+        });
       });
-    });
+    }
   }
+
+  describe('when a collection with payload columns is reopened', () => {
+    it('filters on columns rebuilt from the snapshot and the log', async () => {
+      const dataDir = tempDir();
+      const points = randomPoints(200, 8, 21);
+      const first = await open(dataDir);
+      await loadCases(first, points.slice(0, 150), 8, { bucket: 'integer' });
+      await first.close();
+      const second = await open(dataDir);
+      // Crash-like: this upsert stays in the log only, and is replayed on the next open.
+      await second.upsert(
+        'c',
+        points.slice(150).map((p) => ({ id: p.id, vectors: { v: p.vector }, payload: p.payload })),
+      );
+      const crashed = tempDir();
+      fs.cpSync(dataDir, crashed, { recursive: true });
+      await second.close();
+      const third = await open(crashed);
+      try {
+        const query = randomPoints(1, 8, 4)[0]!.vector;
+        const filter: Filter = { must: [{ key: 'bucket', match: { any: [1, 4] } }] };
+        assertSameHits(
+          await third.search('c', { using: 'v', vector: query, limit: 20, filter }),
+          exactTopK(points, query, 20, (p) => [1, 4].includes(p.payload.bucket)),
+        );
+      } finally {
+        await third.close();
+      }
+    });
+  });
 
   describe('when writes land while the worker scans', () => {
     it('answers from the data before or after each write, never from a mix', async () => {

@@ -24,7 +24,7 @@ import type {
   VectorUpdate,
 } from '../../ports/vector-store.js';
 import { splitLines, syncDirectory, writeAll, writeFileAtomic } from './files.js';
-import { compileFilter, type PointPredicate } from './filter.js';
+import { compileFilter, compileSlotFilter, type SlotPredicate, type SlotSource } from './filter.js';
 import { scanTopK } from './scan.js';
 import { ScanWorker } from './scan-pool.js';
 import { TopK } from './top-k.js';
@@ -201,8 +201,14 @@ function jsonCopy<T>(value: T): T {
  * Deleting moves the last point into the freed slot so the columns stay dense and search is one
  * pass over contiguous memory.
  */
-class Collection {
+class Collection implements SlotSource {
   readonly columns: VectorColumn[];
+  /**
+   * The value of each top-level key the spec's `payloadIndexes` names, slot by slot, kept with
+   * every write: a filter reads `inStock` from here with one array read per point (see
+   * compileSlotFilter), where a lookup in each payload cost as much as half a dot product.
+   */
+  private readonly keyColumns = new Map<string, unknown[]>();
   ids: string[] = [];
   payloads: Payload[] = [];
   readonly slots = new Map<string, number>();
@@ -240,6 +246,13 @@ class Collection {
           present: sharedBytes(MIN_CAPACITY),
         };
       });
+    for (const key of Object.keys(spec.payloadIndexes ?? {})) {
+      if (/^[^.[\]]+$/.test(key)) this.keyColumns.set(key, []);
+    }
+  }
+
+  keyColumn(key: string): readonly unknown[] | undefined {
+    return this.keyColumns.get(key);
   }
 
   get name(): string {
@@ -363,6 +376,7 @@ class Collection {
       } else {
         this.payloads[slot] = point.payload;
       }
+      for (const [key, values] of this.keyColumns) values[slot] = point.payload[key];
       this.columns.forEach((column, i) => this.setVector(column, slot, point.vectors[i] ?? null));
     }
   }
@@ -400,6 +414,7 @@ class Collection {
         const moved = this.ids[last]!;
         this.ids[slot] = moved;
         this.payloads[slot] = this.payloads[last]!;
+        for (const values of this.keyColumns.values()) values[slot] = values[last];
         this.slots.set(moved, slot);
         for (const c of this.columns) {
           c.data.copyWithin(slot * c.size, last * c.size, (last + 1) * c.size);
@@ -408,6 +423,7 @@ class Collection {
       }
       this.ids.pop();
       this.payloads.pop();
+      for (const values of this.keyColumns.values()) values.pop();
       this.slots.delete(id);
       this.sortedIds = null;
     }
@@ -516,6 +532,10 @@ class Collection {
     }
     this.ids = header.ids;
     this.payloads = header.payloads;
+    for (const [key, values] of this.keyColumns) {
+      values.length = 0;
+      for (const payload of this.payloads) values.push(payload[key]);
+    }
     header.ids.forEach((id, slot) => this.slots.set(id, slot));
     this.seq = header.seq;
     this.snapshotSeq = header.seq;
@@ -857,7 +877,8 @@ class EmbeddedVectorStore implements VectorStore {
       query = collection.prepareVector(column, stored, `the vector of point ${JSON.stringify(id)}`);
       skipId = id;
     }
-    const predicate = request.filter === undefined ? null : compileFilter(request.filter);
+    const predicate =
+      request.filter === undefined ? null : compileSlotFilter(request.filter, collection);
     if (limit === 0 || collection.count === 0) return [];
 
     // Cosine vectors were normalized on write, and the query just now, so the dot product is
@@ -872,7 +893,7 @@ class EmbeddedVectorStore implements VectorStore {
           query,
           limit: Math.min(limit, count),
           skipSlot: this.skipSlot(collection, skipId),
-          mask: predicate === null ? null : this.mask(collection, predicate),
+          mask: predicate === null ? null : this.mask(collection.count, predicate),
         })
         .catch((err: unknown) => {
           if (!this.closed) this.log.warn({ err, collection: name }, 'scan worker failed: inline');
@@ -889,14 +910,7 @@ class EmbeddedVectorStore implements VectorStore {
       }
     }
     const top = new TopK(Math.min(limit, collection.count));
-    scanTopK(
-      column,
-      collection.count,
-      query,
-      top,
-      this.skipSlot(collection, skipId),
-      predicate === null ? null : this.accept(collection, predicate),
-    );
+    scanTopK(column, collection.count, query, top, this.skipSlot(collection, skipId), predicate);
     return top.sorted().map(({ score, slot }) => collection.hitAt(slot, score, request));
   }
 
@@ -904,23 +918,14 @@ class EmbeddedVectorStore implements VectorStore {
    * The slots that pass the filter, in shared memory for the worker. Built here because the
    * payloads live on this thread: one predicate call per point, allocating nothing per point.
    */
-  private mask(collection: Collection, predicate: PointPredicate): Uint8Array {
-    const { ids, payloads } = collection;
-    const mask = new Uint8Array(new SharedArrayBuffer(Math.max(1, ids.length)));
-    for (let slot = 0; slot < ids.length; slot += 1) {
-      if (predicate(ids[slot]!, payloads[slot]!)) mask[slot] = 1;
-    }
+  private mask(count: number, predicate: SlotPredicate): Uint8Array {
+    const mask = new Uint8Array(new SharedArrayBuffer(Math.max(1, count)));
+    for (let slot = 0; slot < count; slot += 1) if (predicate(slot)) mask[slot] = 1;
     return mask;
   }
 
   private skipSlot(collection: Collection, id: string | undefined): number {
     return id === undefined ? -1 : (collection.slots.get(id) ?? -1);
-  }
-
-  /** The filter as a test of a slot. */
-  private accept(collection: Collection, predicate: PointPredicate): (slot: number) => boolean {
-    const { ids, payloads } = collection;
-    return (slot) => predicate(ids[slot]!, payloads[slot]!);
   }
 
   async readMany(name: string, reads: readonly BatchRead[]): Promise<BatchAnswer[]> {
