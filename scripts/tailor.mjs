@@ -199,6 +199,7 @@ switch (command) {
       'quality',
       'ingest',
       'serve',
+      'overload',
       'generate',
       'pgen',
       'train',
