@@ -205,6 +205,7 @@ switch (command) {
       'train',
       'embed',
       'llm',
+      'vectors',
       ...Object.keys(entries),
     ];
     if (!benches.includes(name)) {

@@ -3,8 +3,10 @@ import type { TopK } from './top-k.js';
 /**
  * The dot product of `query` with the `size` floats of `data` from `base`. Four accumulators
  * instead of one: with a single running sum every multiply-add waits for the previous one, four
- * independent sums let the CPU overlap them (the scan was measured 1.2-1.6x faster this way; see
- * tests/bench/RESULTS.md, "Vector store"). The sums are doubles, as the serial loop's was.
+ * independent sums let the CPU overlap them (issue 14 measured the scan 1.57x faster at 100k;
+ * here 1.06x at 1k and 1.18x at 100k in a micro-run, and nothing at 100k in bench:vectors on a
+ * loaded machine, where the scan waits on memory: tests/bench/RESULTS.md, "Vector store"). The
+ * sums are doubles, as the serial loop's was.
  */
 export function dotAt(data: Float32Array, base: number, query: Float32Array, size: number): number {
   let a0 = 0;
