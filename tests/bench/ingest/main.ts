@@ -66,6 +66,12 @@ interface StageResult {
   secondsFromSubscribe: number;
   /** Messages per batch the bus handed to the handler, on average (publish: per call). */
   meanBatchSize: number;
+  /**
+   * CPU time of this process (every thread) from subscribing to the last batch handled, the
+   * service's start-up included; not the Kafka broker's. On a shared machine a stage's wall
+   * time also holds the time other processes had the cores; this does not.
+   */
+  cpuSeconds: number;
 }
 
 function stage(
@@ -75,7 +81,9 @@ function stage(
   events: number,
   subscribedAt: bigint,
   probe: BusProbe,
+  cpuAtSubscribe: NodeJS.CpuUsage,
 ): StageResult {
+  const cpu = process.cpuUsage(cpuAtSubscribe);
   const seconds = Number(process.hrtime.bigint() - (probe.firstBatchAt ?? subscribedAt)) / 1e9;
   return {
     bus,
@@ -86,6 +94,7 @@ function stage(
     eventsPerSecond: events / seconds,
     secondsFromSubscribe: msSince(subscribedAt) / 1000,
     meanBatchSize: events / Math.max(probe.batches, 1),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
 }
 
@@ -189,19 +198,21 @@ async function measureBus(
         eventsPerSecond: n / publishSeconds,
         secondsFromSubscribe: publishSeconds,
         meanBatchSize: PUBLISH_CHUNK,
+        cpuSeconds: Number.NaN,
       });
       say(`${label}: published ${grouped(n)} events in ${fixed(publishSeconds, 1)} s`);
 
       const consume = async (name: string, subscribe: () => Promise<Subscription>) => {
         probe.reset();
         const subscribedAt = process.hrtime.bigint();
+        const cpuAtSubscribe = process.cpuUsage();
         const subscription = await subscribe();
         try {
           await probe.until(n, STAGE_TIMEOUT_MS);
         } finally {
           await subscription.stop();
         }
-        const result = stage(kind, storeKind, name, n, subscribedAt, probe);
+        const result = stage(kind, storeKind, name, n, subscribedAt, probe, cpuAtSubscribe);
         results.push(result);
         say(`${label}: ${name}: ${grouped(result.eventsPerSecond)} events/s`);
       };
@@ -315,7 +326,17 @@ async function main(): Promise<void> {
       ?.eventsPerSecond ?? Number.NaN;
   say();
   printTable(
-    ['bus', 'store', 'stage', 'events/s', 'seconds', 'from subscribe s', 'per batch', 'vs bare'],
+    [
+      'bus',
+      'store',
+      'stage',
+      'events/s',
+      'seconds',
+      'from subscribe s',
+      'per batch',
+      'vs bare',
+      'CPU s',
+    ],
     results.map((r) => [
       r.bus,
       r.store,
@@ -325,6 +346,7 @@ async function main(): Promise<void> {
       fixed(r.secondsFromSubscribe, 2),
       grouped(r.meanBatchSize),
       r.stage.startsWith('publish') ? '' : `${fixed(r.eventsPerSecond / bare(r), 3)}x`,
+      Number.isNaN(r.cpuSeconds) ? '' : fixed(r.cpuSeconds, 2),
     ]),
   );
   // Named like `kafkaUpdaterToBareConsume`, `embeddedQdrantUpdaterWithModelToBareConsume`.
@@ -354,6 +376,7 @@ async function main(): Promise<void> {
       eventsPerSecond: Math.round(r.eventsPerSecond),
       secondsFromSubscribe: Number(r.secondsFromSubscribe.toFixed(3)),
       meanBatchSize: Math.round(r.meanBatchSize),
+      cpuSeconds: Number.isNaN(r.cpuSeconds) ? null : Number(r.cpuSeconds.toFixed(3)),
     })),
     ratios,
     durationSeconds: Number(totalSeconds.toFixed(1)),
