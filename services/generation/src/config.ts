@@ -76,6 +76,11 @@ export const generationEnvShape = {
   GENERATION_TIMEOUT_MS: optionalInt(50, 300_000),
   /** Further attempts after a timeout, connection error, 429 or 5xx. */
   GENERATION_MAX_RETRIES: env.int(2, 0, 10),
+  /**
+   * Connection or server errors in a row after which the LLM is not called until a probe (at
+   * most every 2 s) gets through; 0 never stops calling it.
+   */
+  GENERATION_LLM_CIRCUIT_FAILURES: env.int(3, 0, 1_000),
   /** First backoff delay; doubled on each retry, with jitter. */
   GENERATION_RETRY_INITIAL_DELAY_MS: env.int(250, 0, 60_000),
   /**
@@ -171,6 +176,7 @@ export function openAiWriterOptions(
     model: endpoint.model,
     timeoutMs: limits.timeoutMs,
     maxRetries: config.GENERATION_MAX_RETRIES,
+    circuitFailureThreshold: config.GENERATION_LLM_CIRCUIT_FAILURES,
     retryInitialDelayMs: config.GENERATION_RETRY_INITIAL_DELAY_MS,
     concurrency: limits.concurrency,
     structuredOutput: config.GENERATION_STRUCTURED_OUTPUT,

@@ -441,6 +441,8 @@ describe('generation subgraph with the LLM writer', () => {
         OPENAI_MODEL: 'local-test-model',
         GENERATION_TIMEOUT_MS: '300',
         GENERATION_MAX_RETRIES: '0',
+        // Each failure mode is checked request by request; the breaker has its own test.
+        GENERATION_LLM_CIRCUIT_FAILURES: '0',
         GENERATION_FALLBACK_CACHE_TTL_MS: '0',
         GENERATION_PUBLIC_BASE_URL: 'https://cdn.example.com/tailor/',
       }),

@@ -181,6 +181,19 @@ describe('CopyWriter with the LLM writer', () => {
     });
   });
 
+  describe('when the server keeps failing with 500', () => {
+    it('stops calling it after 3 failures and writes from the template at once', async () => {
+      server.mode = 'error';
+      const copy = writer({ maxRetries: 0 });
+      for (let i = 0; i < 3; i += 1) await copy.ad(shoes, HIKER, 'SOCIAL', context());
+      assert.equal(server.requests.length, 3);
+      const ad = await copy.ad(shoes, HIKER, 'SOCIAL', context());
+      assert.equal(server.requests.length, 3, 'the open circuit made no call');
+      assert.equal(ad.provider, TEMPLATE_PROVIDER);
+      assert.equal(ad.fallbackReason, 'LLM unavailable (circuit open)');
+    });
+  });
+
   describe('when the answer is not grounded', () => {
     it('asks once more with the problems named, then falls back to the template', async () => {
       server.mode = 'ungrounded';

@@ -1,4 +1,4 @@
-import type { Logger } from '@tailor/kit';
+import { CircuitBreaker, DependencyUnavailableError, type Logger } from '@tailor/kit';
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -22,6 +22,11 @@ export interface OpenAiWriterOptions {
   model: string;
   /** Longest wait for one attempt. */
   timeoutMs: number;
+  /**
+   * Connection or server errors in a row after which the endpoint is not called until a probe
+   * gets through (`GENERATION_LLM_CIRCUIT_FAILURES`); 0 never stops calling it. Default 3.
+   */
+  circuitFailureThreshold?: number;
   /** Further attempts after a retriable failure. */
   maxRetries: number;
   /** First backoff delay, doubled per retry, with jitter. */
@@ -77,6 +82,8 @@ export class OpenAiWriter {
   private readonly log: Logger;
   /** Lowered for good when the server refuses `response_format` with a 400. */
   private structuredOutput: StructuredOutputMode;
+  /** Stops calling an endpoint that keeps failing, and probes for its return; none when off. */
+  private readonly breaker: CircuitBreaker | undefined;
 
   constructor(private readonly options: OpenAiWriterOptions) {
     this.model = options.model;
@@ -92,6 +99,21 @@ export class OpenAiWriter {
       timeout: options.timeoutMs,
     });
     this.limiter = new ConcurrencyLimiter(options.concurrency);
+    const threshold = options.circuitFailureThreshold ?? 3;
+    this.breaker =
+      threshold === 0
+        ? undefined
+        : new CircuitBreaker({
+            name: 'llm',
+            failureThreshold: threshold,
+            // Only an endpoint that does not answer, or answers with a server error, is down; a slow
+            // model (timeouts) still writes in the background, and a bad answer is the model's.
+            countsAsOutage: (err) =>
+              err instanceof GenerationFailure &&
+              err.retriable &&
+              (err.reason === 'connection' || err.reason === 'http_error'),
+            onStateChange: (state) => this.log.warn({ state }, 'LLM circuit changed'),
+          });
     this.structuredOutput = options.structuredOutput;
     this.log = options.logger.child({ component: 'openai-writer', model: options.model });
   }
@@ -110,10 +132,25 @@ export class OpenAiWriter {
     for (let attempt = 0; attempt <= this.options.maxRetries; attempt += 1) {
       if (attempt > 0) await this.backoff(attempt, deadline, lastFailure);
       try {
-        return await this.attempt(prompt, followUp, deadline);
+        const attempt = async () => {
+          try {
+            return await this.attempt(prompt, followUp, deadline);
+          } catch (err) {
+            throw err instanceof GenerationFailure ? err : this.classify(err, deadline);
+          }
+        };
+        return await (this.breaker === undefined ? attempt() : this.breaker.run(attempt));
       } catch (err) {
+        if (err instanceof DependencyUnavailableError) {
+          // The server failed repeatedly and no probe has got through yet: the template
+          // stands in at once instead of each request waiting on a dead endpoint.
+          throw new GenerationFailure('connection', 'LLM unavailable (circuit open)', {
+            retriable: false,
+            cause: err,
+          });
+        }
         const failure = err instanceof GenerationFailure ? err : this.classify(err, deadline);
-        if (failure.reason === 'http_error' && this.refusedStructuredOutput(err)) {
+        if (failure.reason === 'http_error' && this.refusedStructuredOutput(failure.cause)) {
           this.log.warn(
             { mode: this.structuredOutput },
             'server refuses response_format; prompting for JSON instead',

@@ -21,6 +21,7 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { USER_KEYS_COLLECTION } from '../privacy/user-keys.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { guardedBus } from '../resilience/guarded-bus.js';
 import { guardedStore } from '../resilience/guarded-store.js';
 import {
   createEmbeddedEventBus,
@@ -248,7 +249,14 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
         ? {}
         : { replicationFactor: config.KAFKA_REPLICATION_FACTOR }),
     });
-    return withTopicPrefix(bus, config.KAFKA_NAME_PREFIX);
+    const log = logger.child({ component: 'bus-breaker' });
+    return guardedBus(
+      withTopicPrefix(bus, config.KAFKA_NAME_PREFIX),
+      new CircuitBreaker({
+        name: 'bus',
+        onStateChange: (state) => log.warn({ state }, 'event bus circuit changed'),
+      }),
+    );
   }
   return createEmbeddedEventBus({
     dataDir: config.DATA_DIR,

@@ -13,6 +13,12 @@ export interface CircuitBreakerOptions {
   now?: () => number;
   /** Told of every change of state, e.g. to log it. */
   onStateChange?: (state: CircuitState, name: string) => void;
+  /**
+   * Which failures say the dependency is down; by default retriable errors other than the
+   * caller's own abort ({@link isOutage}). A model writer, say, counts connection errors but
+   * not answers it could not use.
+   */
+  countsAsOutage?: (err: unknown) => boolean;
 }
 
 export const CIRCUIT_BREAKER_DEFAULTS = { failureThreshold: 3, openMs: 2_000 } as const;
@@ -102,7 +108,7 @@ export class CircuitBreaker {
       if (this.current !== 'closed') this.move('closed');
       return result;
     } catch (err) {
-      if (isOutage(err)) {
+      if ((this.options.countsAsOutage ?? isOutage)(err)) {
         this.failures += 1;
         if (probing || this.failures >= this.failureThreshold) {
           this.openedAt = this.now();

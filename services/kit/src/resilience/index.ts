@@ -1,2 +1,3 @@
 export * from './circuit-breaker.js';
+export * from './guarded-bus.js';
 export * from './guarded-store.js';

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { createEmbeddedVectorStore } from '../adapters/embedded/index.js';
 import { TailorError } from '../errors.js';
 import { silentLogger } from '../logger.js';
+import type { EventBus } from '../ports/event-bus.js';
 import type { VectorStore } from '../ports/vector-store.js';
 import { RequestStopped } from '../server/deadline.js';
 import {
@@ -14,6 +15,7 @@ import {
   degradedDependencies,
   DependencyUnavailableError,
 } from './circuit-breaker.js';
+import { guardedBus } from './guarded-bus.js';
 import { guardedStore } from './guarded-store.js';
 
 const down = () => new TailorError('server not answering', { retriable: true });
@@ -150,6 +152,36 @@ describe('guardedStore', () => {
         store.retrieve('items', ['a'], { withPayload: ['title'] }),
         DependencyUnavailableError,
       );
+    });
+  });
+});
+
+describe('guardedBus', () => {
+  describe('when the broker keeps refusing publishes', () => {
+    it('stops publishing to it after the threshold, failing at once and retriably', async () => {
+      let publishes = 0;
+      const broker: EventBus = {
+        ensureTopics: async () => undefined,
+        publish: async () => {
+          publishes += 1;
+          throw down();
+        },
+        subscribe: () => Promise.reject(new Error('not used')),
+        consumerLag: async () => 0,
+        close: async () => undefined,
+      };
+      const bus = guardedBus(broker, new CircuitBreaker({ name: 'test-bus', failureThreshold: 2 }));
+      try {
+        const message = [{ key: 'k', value: 'v' }];
+        await assert.rejects(bus.publish('t', message), /not answering/);
+        await assert.rejects(bus.publish('t', message), /not answering/);
+        await assert.rejects(bus.publish('t', message), (err: unknown) => {
+          return err instanceof DependencyUnavailableError && err.retriable;
+        });
+        assert.equal(publishes, 2);
+      } finally {
+        await bus.close();
+      }
     });
   });
 });
