@@ -61,7 +61,7 @@ const CASES: readonly SearchCase[] = [
   { name: 'top100', limit: 100, filter: undefined, plain: null },
 ];
 
-const VARIANTS = ['plain', 'plainSerial', 'storeInline', 'storeWorker'] as const;
+const VARIANTS = ['plain', 'plainSerial', 'storeInline', 'storeWorker', 'storeOneWorker'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 interface Catalog {
@@ -131,7 +131,7 @@ interface CaseResult {
   storePath: 'inline' | 'worker';
   ms: Record<Variant, LatencySummary>;
   /** Rounds where a store's ids differed from the plain scan's (ties aside, should be 0). */
-  mismatches: { storeInline: number; storeWorker: number };
+  mismatches: { storeInline: number; storeWorker: number; storeOneWorker: number };
 }
 
 interface SizeResult {
@@ -160,11 +160,18 @@ async function measureSize(items: number, dimension: number, rounds: number): Pr
       logger: silentLogger(),
       workerScanMinValues: 0,
     });
+    const oneWorker = await createEmbeddedVectorStore({
+      dataDir: `${dir}/one-worker`,
+      logger: silentLogger(),
+      workerScanMinValues: 0,
+      scanWorkers: 1,
+    });
     try {
       await load(inline, catalog);
       await load(worker, catalog);
+      await load(oneWorker, catalog);
       const samples = CASES.map(() => new Map<Variant, number[]>(VARIANTS.map((v) => [v, []])));
-      const mismatches = CASES.map(() => ({ storeInline: 0, storeWorker: 0 }));
+      const mismatches = CASES.map(() => ({ storeInline: 0, storeWorker: 0, storeOneWorker: 0 }));
       for (let round = 0; round < WARMUP_ROUNDS + rounds; round += 1) {
         const query = catalog.queries[round % catalog.queries.length]!;
         for (const [c, searchCase] of CASES.entries()) {
@@ -185,7 +192,8 @@ async function measureSize(items: number, dimension: number, rounds: number): Pr
               const scan = variant === 'plain' ? plainScan : plainScanSerial;
               answer = ids(scan(catalog.plain, query, searchCase.limit, searchCase.plain));
             } else {
-              const store = variant === 'storeInline' ? inline : worker;
+              const store =
+                variant === 'storeInline' ? inline : variant === 'storeWorker' ? worker : oneWorker;
               const hits = await store.search(COLLECTION, request);
               answer = hits.map((h) => h.id).join();
             }
@@ -195,6 +203,9 @@ async function measureSize(items: number, dimension: number, rounds: number): Pr
           }
           if (answers.get('storeInline') !== answers.get('plain')) mismatches[c]!.storeInline += 1;
           if (answers.get('storeWorker') !== answers.get('plain')) mismatches[c]!.storeWorker += 1;
+          if (answers.get('storeOneWorker') !== answers.get('plain')) {
+            mismatches[c]!.storeOneWorker += 1;
+          }
         }
       }
       const storePath =
@@ -216,6 +227,7 @@ async function measureSize(items: number, dimension: number, rounds: number): Pr
     } finally {
       await inline.close();
       await worker.close();
+      await oneWorker.close();
     }
   });
 }
@@ -347,7 +359,17 @@ async function main(): Promise<void> {
     const result = await measureSize(items, dimension, rounds);
     results.push(result);
     printTable(
-      ['case', 'path', 'plain ms', 'serial ms', 'inline ms', 'worker ms', 'store/plain', 'miss'],
+      [
+        'case',
+        'path',
+        'plain ms',
+        'serial ms',
+        'inline ms',
+        'workers ms',
+        '1 worker ms',
+        'store/plain',
+        'miss',
+      ],
       result.cases.map((c) => [
         c.case,
         c.storePath,
@@ -355,8 +377,9 @@ async function main(): Promise<void> {
         fixed(c.ms.plainSerial.p50, 3),
         fixed(c.ms.storeInline.p50, 3),
         fixed(c.ms.storeWorker.p50, 3),
+        fixed(c.ms.storeOneWorker.p50, 3),
         fixed(storeToPlain(c), 2),
-        c.mismatches.storeInline + c.mismatches.storeWorker,
+        c.mismatches.storeInline + c.mismatches.storeWorker + c.mismatches.storeOneWorker,
       ]),
     );
     say();
@@ -408,8 +431,9 @@ async function main(): Promise<void> {
     rounds,
     warmupRounds: WARMUP_ROUNDS,
     workerScanMinValues: EMBEDDED_STORE_DEFAULTS.workerScanMinValues,
+    scanWorkers: EMBEDDED_STORE_DEFAULTS.scanWorkers,
     method:
-      'Same process, same rounds: each round one query (16 seeded unit vectors, cycled) per case, every variant in turn, starting with another each round. plain = hand-written Float32Array scan, four running sums, own min-heap, filter as a field check before the dot product; plainSerial = the same with one running sum; storeInline / storeWorker = createEmbeddedVectorStore search with workerScanMinValues Infinity / 0; ratios use the store on its default path at that size. Figures are p50 ms.',
+      'Same process, same rounds: each round one query (16 seeded unit vectors, cycled) per case, every variant in turn, starting with another each round. plain = hand-written Float32Array scan, four running sums, own min-heap, filter as a field check before the dot product; plainSerial = the same with one running sum; storeInline / storeWorker / storeOneWorker = createEmbeddedVectorStore search with workerScanMinValues Infinity / 0 (default scanWorkers) / 0 with scanWorkers 1; ratios use the store on its default path at that size. Figures are p50 ms.',
     ratios: {
       storeToPlainScan: {
         items: largest.items,

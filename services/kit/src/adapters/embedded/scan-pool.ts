@@ -7,7 +7,9 @@ import type { ScanColumn } from './scan.js';
 export interface ScanRequest {
   id: number;
   column: ScanColumn;
-  count: number;
+  /** The slots `[from, to)` this worker scores. */
+  from: number;
+  to: number;
   query: Float32Array;
   limit: number;
   skipSlot: number;
@@ -103,5 +105,65 @@ export class ScanWorker {
     if (worker === null) return;
     this.stop(worker, new Error('the vector store closed'));
     await worker.terminate();
+  }
+}
+
+/** What the store asks of {@link ScanPool.scan}: a scan of slots `[0, count)`. */
+export interface PoolScan {
+  column: ScanColumn;
+  count: number;
+  query: Float32Array;
+  limit: number;
+  skipSlot: number;
+  mask: Uint8Array | null;
+}
+
+/** Below this many slots per worker, splitting a scan costs more hand-offs than it saves. */
+const MIN_SLOTS_PER_WORKER = 4_096;
+
+/**
+ * Scan workers that split a large scan between them: each scores a contiguous share of the
+ * slots into its own top-k, and the shares' hits are merged here (at most workers × limit).
+ */
+export class ScanPool {
+  private readonly workers: ScanWorker[];
+
+  constructor(size: number, log: Logger) {
+    this.workers = Array.from({ length: size }, () => new ScanWorker(log));
+  }
+
+  prestart(): void {
+    for (const worker of this.workers) worker.prestart();
+  }
+
+  async scan(request: PoolScan): Promise<ScanHit[]> {
+    const { count, limit } = request;
+    const parts = Math.max(
+      1,
+      Math.min(this.workers.length, Math.floor(count / MIN_SLOTS_PER_WORKER)),
+    );
+    const share = Math.ceil(count / parts);
+    const answers = await Promise.all(
+      this.workers.slice(0, parts).map((worker, i) =>
+        worker.scan({
+          column: request.column,
+          from: i * share,
+          to: Math.min(count, (i + 1) * share),
+          query: request.query,
+          limit,
+          skipSlot: request.skipSlot,
+          mask: request.mask,
+        }),
+      ),
+    );
+    if (answers.length === 1) return answers[0]!;
+    return answers
+      .flat()
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
   }
 }

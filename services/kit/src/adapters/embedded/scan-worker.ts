@@ -18,7 +18,8 @@ port.on('message', (request: ScanRequest) => {
     const top = new TopK(request.limit);
     const { mask } = request;
     const accept = mask === null ? null : (slot: number) => mask[slot] === 1;
-    scanTopK(request.column, request.count, request.query, top, request.skipSlot, accept);
+    const { column, from, to, query, skipSlot } = request;
+    scanTopK(column, from, to, query, top, skipSlot, accept);
     reply = { id: request.id, hits: top.sorted() };
   } catch (err) {
     reply = { id: request.id, error: err instanceof Error ? err.message : String(err) };

@@ -34,21 +34,22 @@ export interface ScanColumn {
 }
 
 /**
- * Scores slots `[0, count)` against the query into `top`, skipping slots without the vector,
+ * Scores slots `[from, to)` against the query into `top`, skipping slots without the vector,
  * `skipSlot`, and slots `accept` (the compiled filter, or a mask of it) turns away. The filter
  * goes first, as in a hand-written scan: a field check costs a fraction of a dot product, so a
  * filter that passes one item in ten saves nine dot products in ten.
  */
 export function scanTopK(
   column: ScanColumn,
-  count: number,
+  from: number,
+  to: number,
   query: Float32Array,
   top: TopK,
   skipSlot: number,
   accept: ((slot: number) => boolean) | null,
 ): void {
   const { data, present, size } = column;
-  for (let slot = 0; slot < count; slot += 1) {
+  for (let slot = from; slot < to; slot += 1) {
     if (present[slot] === 0 || slot === skipSlot) continue;
     if (accept !== null && !accept(slot)) continue;
     top.push(dotAt(data, slot * size, query, size), slot);

@@ -118,9 +118,11 @@ function assertSameHits(
 }
 
 describe('createEmbeddedVectorStore', () => {
-  for (const [path, workerScanMinValues] of [
-    ['inline', Number.POSITIVE_INFINITY],
-    ['on the worker thread', 0],
+  for (const [path, workerScanMinValues, scanWorkers] of [
+    ['inline', Number.POSITIVE_INFINITY, 1],
+    ['on the worker thread', 0, 1],
+    // 14k points split in three shares, whose top-k lists are merged.
+    ['on three worker threads', 0, 3],
   ] as const) {
     for (const indexed of [false, true]) {
       describe(`when a search is scored ${path}${indexed ? ', filtering on payload columns' : ''}`, () => {
@@ -130,10 +132,11 @@ describe('createEmbeddedVectorStore', () => {
             dataDir: tempDir(),
             logger,
             workerScanMinValues,
+            scanWorkers,
           });
           try {
             const dimension = 37; // not a multiple of 4: the unrolled loop's tail counts too
-            let points = randomPoints(3_000, dimension, 11);
+            let points = randomPoints(scanWorkers === 1 ? 3_000 : 14_000, dimension, 11);
             await loadCases(
               store,
               points,

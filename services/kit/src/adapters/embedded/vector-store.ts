@@ -26,7 +26,7 @@ import type {
 import { splitLines, syncDirectory, writeAll, writeFileAtomic } from './files.js';
 import { compileFilter, compileSlotFilter, type SlotPredicate, type SlotSource } from './filter.js';
 import { scanTopK } from './scan.js';
-import { ScanWorker } from './scan-pool.js';
+import { ScanPool } from './scan-pool.js';
 import { TopK } from './top-k.js';
 
 /** Options of {@link createEmbeddedVectorStore}. */
@@ -46,6 +46,12 @@ export interface EmbeddedVectorStoreOptions {
    * search inline.
    */
   workerScanMinValues?: number;
+  /**
+   * Worker threads a large scan is split across, each scoring its share of the slots. Default:
+   * one per core, at most 2, so a search uses the machine while the serving thread keeps its
+   * turn.
+   */
+  scanWorkers?: number;
 }
 
 export const EMBEDDED_STORE_DEFAULTS = {
@@ -53,6 +59,8 @@ export const EMBEDDED_STORE_DEFAULTS = {
   // About 8k points of 256 dimensions: below that a scan takes less than the worker's
   // round trip is worth (tests/bench/RESULTS.md, "Vector store").
   workerScanMinValues: 2_000_000,
+  /** One per core, at most 2. */
+  scanWorkers: Math.min(2, Math.max(1, os.availableParallelism())),
 } as const;
 
 /** Safe as a file name on every platform, and accepted by Qdrant as a collection name. */
@@ -617,15 +625,16 @@ class EmbeddedVectorStore implements VectorStore {
   private readonly collections = new Map<string, Collection>();
   private readonly creating = new Map<string, Promise<Collection>>();
   private closed = false;
-  private readonly worker: ScanWorker;
+  private readonly worker: ScanPool;
 
   constructor(
     private readonly dir: string,
     private readonly snapshotWalBytes: number,
     private readonly workerScanMinValues: number,
+    scanWorkers: number,
     private readonly log: Logger,
   ) {
-    this.worker = new ScanWorker(log);
+    this.worker = new ScanPool(scanWorkers, log);
   }
 
   async open(): Promise<void> {
@@ -911,7 +920,8 @@ class EmbeddedVectorStore implements VectorStore {
       }
     }
     const top = new TopK(Math.min(limit, collection.count));
-    scanTopK(column, collection.count, query, top, this.skipSlot(collection, skipId), predicate);
+    const skipSlot = this.skipSlot(collection, skipId);
+    scanTopK(column, 0, collection.count, query, top, skipSlot, predicate);
     return top.sorted().map(({ score, slot }) => collection.hitAt(slot, score, request));
   }
 
@@ -1062,10 +1072,15 @@ export async function createEmbeddedVectorStore(
       `workerScanMinValues must be a number of at least 0 (or Infinity), got ${workerScanMinValues}`,
     );
   }
+  const scanWorkers = options.scanWorkers ?? EMBEDDED_STORE_DEFAULTS.scanWorkers;
+  if (!Number.isInteger(scanWorkers) || scanWorkers < 1 || scanWorkers > 64) {
+    throw new RangeError(`scanWorkers must be a whole number from 1 to 64, got ${scanWorkers}`);
+  }
   const store = new EmbeddedVectorStore(
     path.join(options.dataDir, 'vectors'),
     snapshotWalBytes,
     workerScanMinValues,
+    scanWorkers,
     options.logger.child({ component: 'embedded-vector-store' }),
   );
   await store.open();
