@@ -118,8 +118,12 @@ export interface PoolScan {
   mask: Uint8Array | null;
 }
 
-/** Below this many slots per worker, splitting a scan costs more hand-offs than it saves. */
-const MIN_SLOTS_PER_WORKER = 4_096;
+/**
+ * Below this many slots per worker, splitting a scan costs more than it saves: on the shared
+ * 2-core machine two workers took 1.2 to 7 times one at 10k points, were mixed at 30k and took
+ * 0.8 to 0.9 times one at 100k (bench:vectors, 2026-12-04). So a scan splits from 32,768 slots.
+ */
+const MIN_SLOTS_PER_WORKER = 16_384;
 
 /**
  * Scan workers that split a large scan between them: each scores a contiguous share of the

@@ -121,7 +121,7 @@ describe('createEmbeddedVectorStore', () => {
   for (const [path, workerScanMinValues, scanWorkers] of [
     ['inline', Number.POSITIVE_INFINITY, 1],
     ['on the worker thread', 0, 1],
-    // 14k points split in three shares, whose top-k lists are merged.
+    // 50k points split in three shares, whose top-k lists are merged.
     ['on three worker threads', 0, 3],
   ] as const) {
     for (const indexed of [false, true]) {
@@ -136,7 +136,7 @@ describe('createEmbeddedVectorStore', () => {
           });
           try {
             const dimension = 37; // not a multiple of 4: the unrolled loop's tail counts too
-            let points = randomPoints(scanWorkers === 1 ? 3_000 : 14_000, dimension, 11);
+            let points = randomPoints(scanWorkers === 1 ? 3_000 : 50_000, dimension, 11);
             await loadCases(
               store,
               points,
