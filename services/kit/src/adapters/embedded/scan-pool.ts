@@ -121,7 +121,8 @@ export interface PoolScan {
 /**
  * Below this many slots per worker, splitting a scan costs more than it saves: on the shared
  * 2-core machine two workers took 1.2 to 7 times one at 10k points, were mixed at 30k and took
- * 0.8 to 0.9 times one at 100k (bench:vectors, 2026-12-04). So a scan splits from 32,768 slots.
+ * 0.73 to 0.90 times one at 100k for top-10 and top-100 (bench:vectors, 2026-12-04). So a scan
+ * splits from 32,768 slots.
  */
 const MIN_SLOTS_PER_WORKER = 16_384;
 
