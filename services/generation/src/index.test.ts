@@ -426,11 +426,12 @@ describe('generation subgraph with the LLM writer', () => {
     // scenario must reach the LLM rather than an earlier scenario's cached answer.
     store = await seededStore(
       dataDir,
-      ['user-llm', 'user-slow', 'user-error', 'user-ungrounded'].map((userId, i) =>
-        profilePayload({
-          userId,
-          tags: { [['hiking', 'camping', 'running', 'fiction'][i] ?? '']: 1 },
-        }),
+      ['user-llm', 'user-slow', 'user-error', 'user-ungrounded', 'user-impersonal'].map(
+        (userId, i) =>
+          profilePayload({
+            userId,
+            tags: { [['hiking', 'camping', 'running', 'fiction', 'trail'][i] ?? '']: 1 },
+          }),
       ),
     );
     chat = await startFakeChatServer();
@@ -479,6 +480,49 @@ describe('generation subgraph with the LLM writer', () => {
         chat.requests.every((r) => JSON.stringify(r.body).includes('user-llm')),
         false,
       );
+    });
+  });
+
+  describe("when the model's grounded answers name none of the user's interests", () => {
+    it('serves the template, says it was chosen, counts it, and keeps it like a model answer', async () => {
+      chat.mode = 'impersonal';
+      const baseUrl = generation.url.replace(/\/graphql$/, '');
+      const chosenBefore = await metric(baseUrl, 'tailor_generation_grounded_answers_total', {
+        served: 'template',
+      });
+      const first = (await recommendations(generation.url, 'user-impersonal')).flatMap((e) => [
+        e.description,
+        e.ad,
+      ]);
+      // Where the template's best names the user's interest it is served over the answer; where
+      // it names none either, the tie goes to the model.
+      const chosen = first.filter((t) => t.provider === 'template');
+      assert.ok(chosen.length > 0, 'no template text chosen');
+      for (const text of first) {
+        assert.equal(text.grounded, true);
+        assert.equal(text.modelAnswerPending, false);
+        if (text.provider === 'template') {
+          assert.equal(text.fallbackReason, TEMPLATE_CHOSEN_REASON);
+        } else assert.equal(text.fallbackReason, null);
+      }
+      assert.equal(
+        (await metric(baseUrl, 'tailor_generation_grounded_answers_total', {
+          served: 'template',
+        })) - chosenBefore,
+        chosen.length,
+      );
+      // A choice, not a failure: cached although the fallback TTL is 0, so the model is not
+      // asked again for the same texts.
+      const asked = chat.requests.length;
+      const again = (await recommendations(generation.url, 'user-impersonal')).flatMap((e) => [
+        e.description,
+        e.ad,
+      ]);
+      assert.deepEqual(
+        again.map((t) => t.fallbackReason),
+        first.map((t) => t.fallbackReason),
+      );
+      assert.equal(chat.requests.length, asked);
     });
   });
 
