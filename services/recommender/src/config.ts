@@ -1,7 +1,7 @@
 import { cfEnvShape, env } from '@tailor/kit';
 import { z } from 'zod';
 
-import type { SourceWeights } from './domain/blend.js';
+import type { SignalFloors, SourceWeights } from './domain/blend.js';
 import type { SourceName } from './domain/sources.js';
 
 /** Largest weight a source may get: weights are relative, this bounds typing mistakes. */
@@ -23,12 +23,22 @@ export const recommenderEnvShape = {
   RECOMMENDER_PORT: env.port(4004),
   /** α: share of the session (short-term) vector in the query vector; the rest is long-term. */
   RECOMMENDER_SHORT_TERM_WEIGHT: env.fraction(0.35),
-  /** Weight of the collaborative signal (dot of user and item `cf`, over the list's top). */
+  /**
+   * Weight of the collaborative signal: the dot of user and item `cf`, divided by the larger of
+   * the list's strongest dot and RECOMMENDER_COLLABORATIVE_FLOOR.
+   */
   RECOMMENDER_COLLABORATIVE_WEIGHT: weight(1),
+  /**
+   * The predicted preference (iALS fits dots to 0/1) that reads as full collaborative strength:
+   * a list whose best dot is below it keeps its dots that much weaker, so a model that knows the
+   * user (or anyone) little cannot outvote the content and popularity evidence. 0: always the
+   * list's best.
+   */
+  RECOMMENDER_COLLABORATIVE_FLOOR: env.number(0.01, 0, 10),
   /** Weight of the content signal (cosine of the item to the profile's query vector). */
-  RECOMMENDER_CONTENT_WEIGHT: weight(1),
+  RECOMMENDER_CONTENT_WEIGHT: weight(0.5),
   /** β: weight of the popularity signal (log-scaled popularity count, 0..1). */
-  RECOMMENDER_POPULARITY_WEIGHT: weight(0.1),
+  RECOMMENDER_POPULARITY_WEIGHT: weight(0.02),
   /** Weight of the trending signal (log-scaled trending count, 0..1); lists without history only. */
   RECOMMENDER_TRENDING_WEIGHT: weight(1),
   /** γ: weight of freshness (halves every 30 days of item age), the newest source's signal. */
@@ -40,7 +50,7 @@ export const recommenderEnvShape = {
   RECOMMENDER_TRENDING_CANDIDATES_PER_ITEM: perItem(10),
   RECOMMENDER_NEWEST_CANDIDATES_PER_ITEM: perItem(10),
   /** λ of MMR: 1 ranks by score alone, lower values trade score for variety. */
-  RECOMMENDER_MMR_LAMBDA: env.fraction(0.7),
+  RECOMMENDER_MMR_LAMBDA: env.fraction(1),
   /** Half-life of a behaviour event's weight in the trending counts. */
   RECOMMENDER_TRENDING_HALF_LIFE_HOURS: env.positive(24),
   /**
@@ -75,6 +85,11 @@ export function sourceWeights(config: RecommenderConfig): SourceWeights {
     trending: config.RECOMMENDER_TRENDING_WEIGHT,
     newest: config.RECOMMENDER_FRESHNESS_WEIGHT,
   };
+}
+
+/** The floors of the relative signals, from the settings. */
+export function signalFloors(config: RecommenderConfig): SignalFloors {
+  return { collaborative: config.RECOMMENDER_COLLABORATIVE_FLOOR };
 }
 
 /** Candidates per item asked for, per source, from the settings. */

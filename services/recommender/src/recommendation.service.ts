@@ -17,8 +17,19 @@ import {
   type VectorStore,
 } from '@tailor/kit';
 
-import { candidatesPerItem, type RecommenderConfig, sourceWeights } from './config.js';
-import { blend, type RawSignals, type SourceWeights, strongestSource } from './domain/blend.js';
+import {
+  candidatesPerItem,
+  type RecommenderConfig,
+  signalFloors,
+  sourceWeights,
+} from './config.js';
+import {
+  blend,
+  type RawSignals,
+  type SignalFloors,
+  type SourceWeights,
+  strongestSource,
+} from './domain/blend.js';
 import { readItem } from './domain/item.js';
 import { mmrSelect } from './domain/mmr.js';
 import { collaborativeUsable, type ModelView, readModel } from './domain/model.js';
@@ -161,6 +172,7 @@ export class RecommendationService {
   private readonly metrics: RecommenderMetrics;
   private readonly now: () => number;
   private readonly weights: SourceWeights;
+  private readonly floors: SignalFloors;
   private readonly perItem: Readonly<Record<SourceName, number>>;
   /** The model version last read, to move the model metric when it changes. */
   private modelVersion: string | null = null;
@@ -181,6 +193,7 @@ export class RecommendationService {
     this.metrics = options.metrics;
     this.now = options.now ?? Date.now;
     this.weights = sourceWeights(options.config);
+    this.floors = signalFloors(options.config);
     this.perItem = candidatesPerItem(options.config);
     this.vectors = new ItemVectorCache(options.config.RECOMMENDER_VECTOR_CACHE_ITEMS);
   }
@@ -354,6 +367,7 @@ export class RecommendationService {
         signals: signalsOf(candidate, sources, now),
       })),
       this.weights,
+      this.floors,
     );
     const lambda = mmrLambda(this.config.RECOMMENDER_MMR_LAMBDA, context.diversity);
     const chosen = mmrSelect(ranked, first, lambda);

@@ -484,6 +484,42 @@ describe('recommender subgraph', () => {
     });
   });
 
+  describe('when the model in service knows almost nothing (trained on a handful of users)', () => {
+    let t: RecommenderUnderTest;
+    // What a model fitted on a few demo users gives: its dots are ~1e-8, noise, not evidence.
+    const faint = (i: number) =>
+      Array.from({ length: DEFAULT_CF_DIMENSION }, (_, j) => (j === i ? 1e-4 : 0));
+
+    before(async () => {
+      t = await startRecommenderUnderTest();
+      await t.putItems(ITEMS);
+      await t.putModel('m-faint', { 'trail-boots': faint(0), cookbook: faint(0), pan: faint(0) });
+      await t.putProfile({
+        userId: 'faint-hiker',
+        interactions: [{ itemId: 'trail-boots', type: 'like', at: Date.now() }],
+        tags: { hiking: 3 },
+        cf: { vector: faint(0), modelVersion: 'm-faint' },
+      });
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('lets the content evidence lead instead of reading the faint guess as certain', async () => {
+      const list = await recommend(t, {
+        userId: 'faint-hiker',
+        first: 3,
+        context: { diversity: 0 },
+      });
+      assert.equal(list.modelVersion, 'm-faint');
+      const picked = ids(list.items);
+      assert.ok(!picked.includes('cookbook') && !picked.includes('pan'), picked.join());
+      for (const rec of list.items) {
+        assert.ok(!rec.reasons.some((r) => r.startsWith('People who liked')), rec.reasons.join());
+      }
+    });
+  });
+
   describe('when counting what the store is asked', () => {
     const axis = (i: number, scale = 1) =>
       Array.from({ length: DEFAULT_CF_DIMENSION }, (_, j) => (j === i ? scale : 0));

@@ -29,6 +29,34 @@ describe('normalizeSignals', () => {
     });
   });
 
+  describe('when the collaborative model predicts little for the whole list', () => {
+    it('divides by the floor instead of the list’s best, so its best guess stays weak', () => {
+      const normalized = normalizeSignals(
+        [{ signals: { collaborative: 0.05, content: 0.6 } }, { signals: { collaborative: 0.02 } }],
+        { collaborative: 0.25 },
+      );
+      assert.deepEqual(normalized, [{ collaborative: 0.2, content: 0.6 }, { collaborative: 0.08 }]);
+    });
+
+    it('still divides by the list’s best when that is above the floor', () => {
+      const normalized = normalizeSignals(
+        [{ signals: { collaborative: 0.5 } }, { signals: { collaborative: 0.25 } }],
+        { collaborative: 0.25 },
+      );
+      assert.deepEqual(normalized, [{ collaborative: 1 }, { collaborative: 0.5 }]);
+    });
+
+    it('lets content outrank a weak model’s top pick in the blend', () => {
+      const candidates = [
+        { id: 'cf-guess', signals: { collaborative: 0.03, content: 0.1 } },
+        { id: 'on-taste', signals: { collaborative: 0.01, content: 0.7 } },
+      ];
+      const weights = { ...WEIGHTS, content: 0.5 };
+      assert.equal(blend(candidates, weights)[0]!.id, 'cf-guess');
+      assert.equal(blend(candidates, weights, { collaborative: 0.3 })[0]!.id, 'on-taste');
+    });
+  });
+
   describe('when no candidate has a positive collaborative signal', () => {
     it('gives them all 0 rather than dividing by nothing', () => {
       const normalized = normalizeSignals([

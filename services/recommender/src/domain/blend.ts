@@ -4,10 +4,11 @@ import type { SourceName } from './sources.js';
  * How a source's raw signal becomes comparable with the others'.
  * - `bounded`: already on a fixed scale with 1 the strongest (cosine to the taste vector,
  *   popularity share, freshness), used as it is: it means the same in every list.
- * - `relative`: on a scale that changes with the model (dot products of collaborative factors
- *   grow and shrink with its regularization), so divided by the largest positive value among
- *   the list's candidates: the strongest collaborative candidate scores 1, no evidence 0, and a
- *   negative dot (a predicted dislike) stays negative.
+ * - `relative`: a prediction whose size varies from user to user (collaborative dot products
+ *   are small for a user the model knows little of), divided by the larger of the list's
+ *   strongest positive value and the source's floor ({@link SignalFloors}): the strongest
+ *   candidate scores 1 when the model is sure enough, less when it predicts little for anyone;
+ *   no evidence is 0, and a negative dot (a predicted dislike) stays negative.
  */
 export type Normalization = 'bounded' | 'relative';
 
@@ -25,6 +26,13 @@ export type RawSignals = Partial<Record<SourceName, number>>;
 /** Weight of each source's normalized signal in the blended score. */
 export type SourceWeights = Readonly<Record<SourceName, number>>;
 
+/**
+ * Per `relative` source, the raw value that reads as full strength however weak the list is.
+ * Without one, a model trained on a handful of users would have its best guess read as
+ * certain and outvote every other source; with an infinite one the signal is the raw value.
+ */
+export type SignalFloors = Readonly<Partial<Record<SourceName, number>>>;
+
 /** A candidate as the scorer reads it. */
 export interface BlendInput {
   signals: RawSignals;
@@ -38,8 +46,14 @@ export interface BlendParts {
 }
 
 /** Each signal normalized over the candidates as {@link SIGNAL_NORMALIZATION} says. */
-export function normalizeSignals(candidates: readonly BlendInput[]): RawSignals[] {
+export function normalizeSignals(
+  candidates: readonly BlendInput[],
+  floors: SignalFloors = {},
+): RawSignals[] {
   const top = new Map<SourceName, number>();
+  for (const [source, floor] of Object.entries(floors) as [SourceName, number][]) {
+    if (SIGNAL_NORMALIZATION[source] === 'relative' && floor > 0) top.set(source, floor);
+  }
   for (const { signals } of candidates) {
     for (const [source, value] of Object.entries(signals) as [SourceName, number][]) {
       if (SIGNAL_NORMALIZATION[source] === 'relative' && value > (top.get(source) ?? 0)) {
@@ -69,8 +83,9 @@ export function normalizeSignals(candidates: readonly BlendInput[]): RawSignals[
 export function blend<T extends BlendInput>(
   candidates: readonly T[],
   weights: SourceWeights,
+  floors: SignalFloors = {},
 ): (T & BlendParts)[] {
-  const normalized = normalizeSignals(candidates);
+  const normalized = normalizeSignals(candidates, floors);
   return candidates
     .map((candidate, i) => {
       const parts = normalized[i]!;
