@@ -9,11 +9,10 @@ import { DEMO_USERS } from '@tailor/mesh';
 import { z } from 'zod';
 
 import { startTestMesh } from '../../e2e/harness.js';
-import { postGraphql } from '../lib/graphql.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, printTable, runBench, say } from '../lib/output.js';
 import { REPO_ROOT, writeResults } from '../lib/paths.js';
-import { homeOperation } from '../serve/home.js';
+import { demoUsersPersonalized, homeOperation } from '../serve/home.js';
 import type { OverloadLoad, OverloadPlan, OverloadRun } from '../serve/overload-load.js';
 import type { FloodPlan, FloodRun } from './flood.js';
 
@@ -120,20 +119,7 @@ async function main(): Promise<void> {
     const { subgraphUrls } = mesh.mesh;
     gateway = await startGatewayProcess(subgraphUrls);
     const gatewayUrl = gateway.url;
-    await waitFor(
-      async () => {
-        for (const userId of userIds) {
-          const data = await postGraphql<{ user: { recommendations: { strategy: string } } }>(
-            gatewayUrl,
-            'query($userId: ID!) { user(id: $userId) { recommendations(first: 1) { strategy } } }',
-            { userId },
-          );
-          if (data.user.recommendations.strategy !== 'PERSONALIZED') return false;
-        }
-        return true;
-      },
-      { timeoutMs: 60_000, intervalMs: 200, description: 'the demo users personalized' },
-    );
+    await demoUsersPersonalized(gatewayUrl);
     const plan = (connections: number[], seconds: number, idleSeconds: number): OverloadPlan => ({
       gatewayUrl,
       userIds,

@@ -2,15 +2,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { gatewayOverloadShape } from '@tailor/graph';
-import { waitFor } from '@tailor/kit/testing';
 import { DEMO_USERS } from '@tailor/mesh';
 import { z } from 'zod';
 
 import { startTestMesh } from '../../e2e/harness.js';
-import { postGraphql } from '../lib/graphql.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, printTable, say } from '../lib/output.js';
-import { homeOperation } from './home.js';
+import { demoUsersPersonalized, homeOperation } from './home.js';
 import type { OverloadPlan, OverloadRun } from './overload-load.js';
 
 const LOAD_SCRIPT = fileURLToPath(new URL('./overload-load.js', import.meta.url));
@@ -93,20 +91,7 @@ async function measureMode(mode: Mode, options: OverloadOptions): Promise<Overlo
     const userIds = DEMO_USERS.map((user) => user.id);
     const operation = homeOperation();
     // Measure the steady state: every demo user's history consumed and personalized.
-    await waitFor(
-      async () => {
-        for (const userId of userIds) {
-          const data = await postGraphql<{ user: { recommendations: { strategy: string } } }>(
-            gatewayUrl,
-            'query($userId: ID!) { user(id: $userId) { recommendations(first: 1) { strategy } } }',
-            { userId },
-          );
-          if (data.user.recommendations.strategy !== 'PERSONALIZED') return false;
-        }
-        return true;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
+    await demoUsersPersonalized(gatewayUrl);
     say(`overload (${mode}): mesh up, ${options.connections.join(' and ')} connections`);
     const run = await runGenerator({
       gatewayUrl,
