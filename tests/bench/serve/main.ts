@@ -33,6 +33,7 @@ const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,
                  QDRANT_URL, e.g. from infra/qdrant/start.sh, and is left out with a note without it)
   --skip-scale   only the Home query loads
   --only-scale   only the scale curve (embedded: 1k, 10k, 30k, 100k items; qdrant: 1k, 10k, 100k)
+                 and its ratios; the other figures of results/serve.json stay
   --overload-connections  connections of the overload rows (default 128,512), Home with
                  generation past saturation, on a gateway without and with admission control
   --overload-duration     seconds of each overload load (default 10)
@@ -353,6 +354,25 @@ async function main(): Promise<void> {
     printOverload(overload);
   }
   const totalSeconds = msSince(runStarted) / 1000;
+  const scaleResults = {
+    what: "each vector store (embedded in process; qdrant: the server at QDRANT_URL over loopback), synthetic unit vectors; store search = the recommender's content candidate query for a top 10 (100 candidates, in stock, not seen); recommend = recommendations(first: 10) on the recommender subgraph over loopback",
+    repeats,
+    points: scale,
+  };
+  const ratioResults = {
+    what: 'recommend p50 of the scale curve: Qdrant over embedded at 1k items, and Qdrant at 100k over Qdrant at 1k, from this run (null where a row did not run)',
+    ...ratios,
+  };
+  if (values['only-scale']) {
+    // The Home and overload rows of an earlier run stay; the scale curve and its ratios are new.
+    const file = writeResults('serve', {
+      ...readResults('serve'),
+      scale: { ...scaleResults, measured: runHeader('serve') },
+      ratios: ratioResults,
+    });
+    say(`scale rows written to ${path.relative(REPO_ROOT, file)}`);
+    return;
+  }
   const file = writeResults('serve', {
     ...runHeader('serve'),
     load: {
@@ -375,15 +395,8 @@ async function main(): Promise<void> {
       p99: Number(o.p99.toFixed(3)),
       throughput: Number(o.throughput.toFixed(3)),
     })),
-    scale: {
-      what: "each vector store (embedded in process; qdrant: the server at QDRANT_URL over loopback), synthetic unit vectors; store search = the recommender's content candidate query for a top 10 (100 candidates, in stock, not seen); recommend = recommendations(first: 10) on the recommender subgraph over loopback",
-      repeats,
-      points: scale,
-    },
-    ratios: {
-      what: 'recommend p50 of the scale curve: Qdrant over embedded at 1k items, and Qdrant at 100k over Qdrant at 1k, from this run (null where a row did not run)',
-      ...ratios,
-    },
+    scale: scaleResults,
+    ratios: ratioResults,
     ...(overload.length === 0 ? {} : { overload: overloadResults(overloadOptions, overload) }),
     durationSeconds: Number(totalSeconds.toFixed(1)),
   });
