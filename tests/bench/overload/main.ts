@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { gatewayOverloadShape } from '@tailor/graph';
 import { waitFor } from '@tailor/kit/testing';
-import { DEMO_USERS } from '@tailor/mesh';
+import { DEMO_USERS, freePort } from '@tailor/mesh';
 import { z } from 'zod';
 
 import { startTestMesh } from '../../e2e/harness.js';
+import { runJsonChild } from '../lib/child.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, printTable, runBench, say } from '../lib/output.js';
 import { REPO_ROOT, writeResults } from '../lib/paths.js';
@@ -38,30 +38,6 @@ const ADMISSION = Object.fromEntries(
 );
 
 const FLOOD = { connections: 64, batchSize: 100, seconds: 15, users: 2_000 } as const;
-
-function runChild<T>(script: string, plan: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(plan)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${path.basename(script)} exited with ${code}`));
-      else resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as T);
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 /** The gateway as deployed: its own process, talking to the subgraphs over HTTP. */
 async function startGatewayProcess(
@@ -133,14 +109,14 @@ async function main(): Promise<void> {
     });
 
     say(`overload: ramp ${RAMP.join(', ')} connections, 5 s each`);
-    const ramp = await runChild<OverloadRun>(HOME_GENERATOR, plan(RAMP, 5, 5));
+    const ramp = await runJsonChild<OverloadRun>(HOME_GENERATOR, plan(RAMP, 5, 5));
     const best = Math.max(...ramp.loads.map((l) => l.goodputPerSecond));
     const saturating =
       ramp.loads.find((l) => l.goodputPerSecond >= SATURATED_SHARE * best)?.connections ??
       RAMP.at(-1)!;
     const loads = MULTIPLES.map((m) => m * saturating);
     say(`overload: saturation at ${saturating} connections; loads ${loads.join(' and ')}`);
-    const run = await runChild<OverloadRun>(HOME_GENERATOR, plan(loads, loadSeconds, 10));
+    const run = await runJsonChild<OverloadRun>(HOME_GENERATOR, plan(loads, loadSeconds, 10));
     const all: OverloadLoad[] = [...ramp.loads, ...run.loads];
     const peak = Math.max(
       run.idle.perSecond,
@@ -184,7 +160,7 @@ async function main(): Promise<void> {
       { length: 300 },
       (_, i) => `garden-${String((i % 50) + 1).padStart(3, '0')}`,
     );
-    const flood = await runChild<FloodRun>(FLOOD_GENERATOR, {
+    const flood = await runJsonChild<FloodRun>(FLOOD_GENERATOR, {
       eventsUrl: new URL('/v1/events', subgraphUrls.events).toString(),
       profilesMetricsUrl: profilesMetrics,
       ...FLOOD,

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -7,6 +6,7 @@ import { waitFor } from '@tailor/kit/testing';
 import { DEMO_USERS } from '@tailor/mesh';
 
 import { startTestMesh } from '../../e2e/harness.js';
+import { runJsonChild } from '../lib/child.js';
 import { postGraphql } from '../lib/graphql.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
@@ -48,25 +48,6 @@ interface HomeCheck {
     profile: { eventCount: number };
     recommendations: { strategy: string; items: { description?: { text: string } }[] };
   };
-}
-
-function runLoad(plan: LoadPlan): Promise<LoadRun[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOAD_SCRIPT, JSON.stringify(plan)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`load generator exited with ${code}`));
-        return;
-      }
-      const last = out.trim().split('\n').at(-1) ?? '{}';
-      resolve((JSON.parse(last) as { runs: LoadRun[] }).runs);
-    });
-  });
 }
 
 /** A load run of the Home query on one vector store. */
@@ -124,18 +105,17 @@ async function measureHome(
     );
     const runs: LoadRun[] = [];
     for (const connections of levels) {
-      runs.push(
-        ...(await runLoad({
-          durationSeconds,
-          warmupSeconds: 3,
-          connections,
-          gatewayUrl,
-          direct,
-          userIds,
-          first: FIRST,
-          operations: { withGeneration, withoutGeneration: lean },
-        })),
-      );
+      const plan: LoadPlan = {
+        durationSeconds,
+        warmupSeconds: 3,
+        connections,
+        gatewayUrl,
+        direct,
+        userIds,
+        first: FIRST,
+        operations: { withGeneration, withoutGeneration: lean },
+      };
+      runs.push(...(await runJsonChild<{ runs: LoadRun[] }>(LOAD_SCRIPT, plan)).runs);
     }
     return runs.map((run) => ({ ...run, store }));
   } finally {

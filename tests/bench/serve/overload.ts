@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { gatewayOverloadShape } from '@tailor/graph';
@@ -6,6 +5,7 @@ import { DEMO_USERS } from '@tailor/mesh';
 import { z } from 'zod';
 
 import { startTestMesh } from '../../e2e/harness.js';
+import { runJsonChild } from '../lib/child.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, printTable, say } from '../lib/output.js';
 import { demoUsersPersonalized, homeOperation } from './home.js';
@@ -51,21 +51,6 @@ export interface OverloadResult {
   };
 }
 
-function runGenerator(plan: OverloadPlan): Promise<OverloadRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOAD_SCRIPT, JSON.stringify(plan)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`overload generator exited with ${code}`));
-      else resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as OverloadRun);
-    });
-  });
-}
-
 const round3 = (value: number) => Number(value.toFixed(3));
 
 function ratiosOf(run: OverloadRun): OverloadResult['ratios'] {
@@ -93,7 +78,7 @@ async function measureMode(mode: Mode, options: OverloadOptions): Promise<Overlo
     // Measure the steady state: every demo user's history consumed and personalized.
     await demoUsersPersonalized(gatewayUrl);
     say(`overload (${mode}): mesh up, ${options.connections.join(' and ')} connections`);
-    const run = await runGenerator({
+    const run = await runJsonChild<OverloadRun>(LOAD_SCRIPT, {
       gatewayUrl,
       userIds,
       first: 5,
@@ -103,7 +88,7 @@ async function measureMode(mode: Mode, options: OverloadOptions): Promise<Overlo
       loadSeconds: options.loadSeconds,
       connections: [...options.connections],
       recoverySeconds: 2,
-    });
+    } satisfies OverloadPlan);
     return { mode, settings, run, ratios: ratiosOf(run) };
   } finally {
     await mesh.destroy();
