@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PNPM = 'pnpm@10.34.9';
+/** The services with a subgraph, each committing services/<name>/schema.graphql. */
+const SUBGRAPH_SERVICES = ['catalog', 'events', 'profiles', 'recommender', 'generation', 'trainer'];
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
@@ -221,6 +223,10 @@ switch (command) {
   case 'compose':
     ensureInstalled();
     build();
+    // Each service prints its SDL file from its classes, then graph/ composes those files.
+    for (const service of SUBGRAPH_SERVICES) {
+      must(process.execPath, [join(root, 'services', service, 'dist', 'schema-file.js'), ...rest]);
+    }
     must(process.execPath, [join(root, 'graph', 'dist', 'compose.js'), ...rest]);
     break;
   default:

@@ -1,29 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { composeServices } from '@apollo/composition';
-import { printSubgraphSchema } from '@apollo/subgraph';
-import { buildCatalogSchema, catalogEnvShape } from '@tailor/catalog';
-import { buildEventsSchema, eventsEnvShape } from '@tailor/events';
-import { buildGenerationSchema, generationEnvShape } from '@tailor/generation';
-import {
-  adapterEnvShape,
-  baseEnvShape,
-  createAdapters,
-  createLogger,
-  loadConfig,
-  silentLogger,
-} from '@tailor/kit';
-import { buildProfilesSchema, profilesEnvShape } from '@tailor/profiles';
-import { buildRecommenderSchema, recommenderEnvShape } from '@tailor/recommender';
-import { buildTrainerSchema, trainerEnvShape } from '@tailor/trainer';
+import { createLogger } from '@tailor/kit';
 import { parse } from 'graphql';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-import { DEFAULT_SUBGRAPH_URLS, DEFAULT_SUPERGRAPH_PATH, type SubgraphName } from './config.js';
+import { DEFAULT_SUPERGRAPH_PATH, SUBGRAPH_NAMES, type SubgraphName } from './config.js';
 
 /**
  * Composition hints we accept on purpose, by code. Anything else fails composition, so a new
@@ -31,52 +16,34 @@ import { DEFAULT_SUBGRAPH_URLS, DEFAULT_SUPERGRAPH_PATH, type SubgraphName } fro
  */
 export const ACCEPTED_HINT_CODES: ReadonlySet<string> = new Set([]);
 
+/** graph/supergraph.yaml: which subgraphs are composed, where they are routed, their SDL files. */
+export const SUPERGRAPH_CONFIG_PATH = fileURLToPath(new URL('../supergraph.yaml', import.meta.url));
+
 export interface SubgraphSdl {
   name: SubgraphName;
   url: string;
   sdl: string;
 }
 
-/** Prints every subgraph's SDL from its code, on embedded adapters in a throwaway directory. */
-export async function subgraphSdls(): Promise<SubgraphSdl[]> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tailor-compose-'));
-  const logger = silentLogger();
-  try {
-    const config = loadConfig(
-      z.object({
-        ...baseEnvShape,
-        ...adapterEnvShape,
-        ...catalogEnvShape,
-        ...eventsEnvShape,
-        ...profilesEnvShape,
-        ...recommenderEnvShape,
-        ...generationEnvShape,
-        ...trainerEnvShape,
-      }),
-      { DATA_DIR: dataDir },
-    );
-    const adapters = await createAdapters(config, logger);
-    try {
-      const deps = { config, logger, ...adapters };
-      const schemas: Record<SubgraphName, Awaited<ReturnType<typeof buildCatalogSchema>>> = {
-        catalog: await buildCatalogSchema(deps),
-        events: await buildEventsSchema(deps),
-        profiles: await buildProfilesSchema(deps),
-        recommender: await buildRecommenderSchema(deps),
-        generation: await buildGenerationSchema(deps),
-        trainer: await buildTrainerSchema(deps),
-      };
-      return (Object.keys(schemas) as SubgraphName[]).map((name) => ({
-        name,
-        url: DEFAULT_SUBGRAPH_URLS[name],
-        sdl: printSubgraphSchema(schemas[name]),
-      }));
-    } finally {
-      await adapters.close();
-    }
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
+const supergraphConfigSchema = z.object({
+  subgraphs: z.record(
+    z.enum(SUBGRAPH_NAMES),
+    z.object({ routing_url: z.url(), schema: z.object({ file: z.string().min(1) }) }),
+  ),
+});
+
+/**
+ * The subgraphs the config lists, each with its committed SDL. Reads files only: graph/ needs
+ * no service's code to compose, and a stale file is caught by that service's own test.
+ */
+export function subgraphSdls(configPath: string = SUPERGRAPH_CONFIG_PATH): SubgraphSdl[] {
+  const config = supergraphConfigSchema.parse(parseYaml(readFileSync(configPath, 'utf8')));
+  return SUBGRAPH_NAMES.flatMap((name) => {
+    const subgraph = config.subgraphs[name];
+    if (subgraph === undefined) return [];
+    const file = resolve(dirname(configPath), subgraph.schema.file);
+    return [{ name, url: subgraph.routing_url, sdl: readFileSync(file, 'utf8') }];
+  });
 }
 
 export type Composition = { ok: true; supergraphSdl: string } | { ok: false; problems: string[] };
@@ -101,7 +68,7 @@ export function compose(subgraphs: readonly SubgraphSdl[]): Composition {
 /** Composes and writes graph/supergraph.graphql, or with `--check` fails when it is stale. */
 async function main(argv: readonly string[]): Promise<number> {
   const log = createLogger({ name: 'compose', level: 'info' });
-  const composition = compose(await subgraphSdls());
+  const composition = compose(subgraphSdls());
   if (!composition.ok) {
     log.error({ problems: composition.problems }, 'composition failed');
     return 1;

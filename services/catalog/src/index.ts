@@ -7,6 +7,7 @@ import { loadDemoCatalog } from './demo/load.js';
 import type { CatalogDeps } from './deps.js';
 import { ItemLoaders, itemReferenceResolvers } from './graphql/item.reference.js';
 import { ItemResolver } from './graphql/item.resolver.js';
+import { CATALOG_SCHEMA_CLASSES } from './graphql/schema.js';
 import { ItemService } from './item.service.js';
 
 export { type CatalogConfig, catalogEnvShape, DEFAULT_CATALOG_MAX_BODY_BYTES } from './config.js';
@@ -29,7 +30,7 @@ function schemaOf(items: ItemService): Promise<GraphQLSchema> {
   const resolver = new ItemResolver(items, loaders);
   return buildFederatedSchema(
     {
-      resolvers: [ItemResolver],
+      ...CATALOG_SCHEMA_CLASSES,
       container: {
         get: (cls: unknown) => {
           if (cls === ItemResolver) return resolver;
@@ -39,11 +40,6 @@ function schemaOf(items: ItemService): Promise<GraphQLSchema> {
     },
     itemReferenceResolvers(loaders),
   );
-}
-
-/** The catalog subgraph schema (the supergraph compose script prints it). Touches no store. */
-export async function buildCatalogSchema(deps: CatalogDeps): Promise<GraphQLSchema> {
-  return schemaOf(new ItemService(deps));
 }
 
 /**

@@ -18,6 +18,7 @@ import type { EventsConfig } from './config.js';
 import { intakeLimits } from './domain/limits.js';
 import { EventIntakeService } from './event-intake.service.js';
 import { EventResolver } from './graphql/event.resolver.js';
+import { EVENTS_SCHEMA_CLASSES } from './graphql/schema.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
 import { mountEventsRoute } from './rest/events.route.js';
 
@@ -92,7 +93,7 @@ function createBackpressure(deps: EventsDeps, metrics: EventMetrics): IngestBack
 async function schemaOf(intake: EventIntakeService): Promise<GraphQLSchema> {
   const resolver = new EventResolver(intake);
   return buildFederatedSchema({
-    resolvers: [EventResolver],
+    ...EVENTS_SCHEMA_CLASSES,
     container: {
       get: (cls: unknown) => {
         if (cls === EventResolver) return resolver;
@@ -100,11 +101,6 @@ async function schemaOf(intake: EventIntakeService): Promise<GraphQLSchema> {
       },
     },
   });
-}
-
-/** The events subgraph schema (the supergraph compose script prints it). */
-export async function buildEventsSchema(deps: EventsDeps): Promise<GraphQLSchema> {
-  return schemaOf(createIntake(deps, createEventMetrics()));
 }
 
 /**

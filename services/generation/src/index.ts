@@ -20,10 +20,9 @@ import {
 import { GenerationService } from './generation.service.js';
 import { itemReferenceResolvers } from './graphql/item.reference.js';
 import { ItemResolver } from './graphql/item.resolver.js';
-import { Item } from './graphql/item.type.js';
 import { recommendationReferenceResolvers } from './graphql/recommendation.reference.js';
 import { RecommendationResolver } from './graphql/recommendation.resolver.js';
-import { Recommendation } from './graphql/recommendation.type.js';
+import { GENERATION_SCHEMA_CLASSES } from './graphql/schema.js';
 import { SettingsResolver, SettingsSource } from './graphql/settings.resolver.js';
 import { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 import { createResvgRenderer } from './thumbnails/renderer.js';
@@ -202,9 +201,7 @@ async function schemaOf(parts: Parts): Promise<GraphQLSchema> {
   ]);
   return buildFederatedSchema(
     {
-      resolvers: [RecommendationResolver, ItemResolver, SettingsResolver],
-      // Entities reached only through `_entities`, never from Query: type-graphql needs telling.
-      orphanedTypes: [Recommendation, Item],
+      ...GENERATION_SCHEMA_CLASSES,
       container: {
         get: (cls: unknown) => {
           const instance = instances.get(cls);
@@ -216,13 +213,6 @@ async function schemaOf(parts: Parts): Promise<GraphQLSchema> {
     },
     { ...recommendationReferenceResolvers(), ...itemReferenceResolvers() },
   );
-}
-
-/** The generation subgraph schema (the supergraph compose script prints it). */
-export async function buildGenerationSchema(deps: GenerationDeps): Promise<GraphQLSchema> {
-  // The schema does not depend on the writer: no local server is started for it.
-  const endpoint = chatEndpoint(deps.config);
-  return schemaOf(createParts(deps, createGenerationMetrics(), () => 'http://127.0.0.1', endpoint));
 }
 
 /**

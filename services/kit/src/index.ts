@@ -17,6 +17,7 @@ export * from './resilience/index.js';
 export * from './server/deadline.js';
 export * from './server/federation.js';
 export * from './server/http.js';
+export * from './server/schema-file.js';
 export * from './server/subgraph.js';
 export * from './service.js';
 export * from './text/plain-text.js';

@@ -15,6 +15,7 @@ import type { GraphQLSchema } from 'graphql';
 import { profileSettings } from './config.js';
 import type { ProfilesDeps } from './deps.js';
 import { UserProfileResolver } from './graphql/profile.resolver.js';
+import { PROFILES_SCHEMA_CLASSES } from './graphql/schema.js';
 import { userReferenceResolvers } from './graphql/user.reference.js';
 import { UserResolver } from './graphql/user.resolver.js';
 import { createProfileMetrics, type ProfileMetrics } from './metrics.js';
@@ -105,7 +106,7 @@ function schemaOf(profiles: ProfileService): Promise<GraphQLSchema> {
   const userProfiles = new UserProfileResolver();
   return buildFederatedSchema(
     {
-      resolvers: [UserResolver, UserProfileResolver],
+      ...PROFILES_SCHEMA_CLASSES,
       container: {
         get: (cls: unknown) => {
           if (cls === UserResolver) return users;
@@ -116,11 +117,6 @@ function schemaOf(profiles: ProfileService): Promise<GraphQLSchema> {
     },
     userReferenceResolvers(),
   );
-}
-
-/** The profiles subgraph schema (the supergraph compose script prints it). Touches no store. */
-export async function buildProfilesSchema(deps: ProfilesDeps): Promise<GraphQLSchema> {
-  return schemaOf(createService(deps, createProfileMetrics(), deps.logger));
 }
 
 /**

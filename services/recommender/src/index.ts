@@ -13,9 +13,9 @@ import type { GraphQLSchema } from 'graphql';
 
 import type { RecommenderDeps } from './deps.js';
 import { RecommendationResolver } from './graphql/recommendation.resolver.js';
+import { RECOMMENDER_SCHEMA_CLASSES } from './graphql/schema.js';
 import { userReferenceResolvers } from './graphql/user.reference.js';
 import { UserResolver } from './graphql/user.resolver.js';
-import { User } from './graphql/user.type.js';
 import { createRecommenderMetrics, type RecommenderMetrics } from './metrics.js';
 import { RecommendationService } from './recommendation.service.js';
 import { countingStore } from './store-calls.js';
@@ -73,9 +73,7 @@ function schemaOf(recommendations: RecommendationService): Promise<GraphQLSchema
   ]);
   return buildFederatedSchema(
     {
-      resolvers: [RecommendationResolver, UserResolver],
-      // Nothing here returns a User: it is reached through the gateway, so name it explicitly.
-      orphanedTypes: [User],
+      ...RECOMMENDER_SCHEMA_CLASSES,
       container: {
         get: (cls: unknown) => {
           const instance = instances.get(cls);
@@ -88,11 +86,6 @@ function schemaOf(recommendations: RecommendationService): Promise<GraphQLSchema
     },
     userReferenceResolvers(),
   );
-}
-
-/** The recommender subgraph schema (the supergraph compose script prints it). Touches no adapter. */
-export async function buildRecommenderSchema(deps: RecommenderDeps): Promise<GraphQLSchema> {
-  return schemaOf(createServices(deps, createRecommenderMetrics()).recommendations);
 }
 
 /**

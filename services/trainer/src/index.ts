@@ -19,6 +19,7 @@ import type { GraphQLSchema } from 'graphql';
 
 import { type TrainerConfig, trainingSettings } from './config.js';
 import { ModelResolver } from './graphql/model.resolver.js';
+import { TRAINER_SCHEMA_CLASSES } from './graphql/schema.js';
 import { InteractionStore } from './interaction-store.js';
 import { createTrainerMetrics } from './metrics.js';
 import { type TrainedModel, TrainerService } from './trainer.service.js';
@@ -61,7 +62,7 @@ export { type TrainingEngine, trainInWorker } from './training/train-in-worker.j
 function schemaOf(trainer: TrainerService): Promise<GraphQLSchema> {
   const resolver = new ModelResolver(trainer);
   return buildFederatedSchema({
-    resolvers: [ModelResolver],
+    ...TRAINER_SCHEMA_CLASSES,
     container: {
       get: (cls: unknown) => {
         if (cls === ModelResolver) return resolver;
@@ -69,19 +70,6 @@ function schemaOf(trainer: TrainerService): Promise<GraphQLSchema> {
       },
     },
   });
-}
-
-/** The trainer subgraph schema (the supergraph compose script prints it). Touches no store. */
-export async function buildTrainerSchema(deps: Pick<TrainerDeps, 'config' | 'logger' | 'store'>) {
-  const trainer = new TrainerService({
-    store: deps.store,
-    interactions: InteractionStore.inMemory(deps.logger),
-    settings: trainingSettings(deps.config),
-    weights: deps.config.PROFILE_EVENT_WEIGHTS,
-    logger: deps.logger,
-    metrics: createTrainerMetrics(),
-  });
-  return schemaOf(trainer);
 }
 
 /** What the trainer needs. Adapters are owned by the caller. */

@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+
+import { fileURLToPath } from 'node:url';
+
+import { writeSchemaFile } from '@tailor/kit';
+
+import { CATALOG_SCHEMA_CLASSES } from './graphql/schema.js';
+
+/** Where the catalog subgraph's SDL is committed; graph/ composes the supergraph from it. */
+export const CATALOG_SCHEMA_FILE = fileURLToPath(new URL('../schema.graphql', import.meta.url));
+
+// `node dist/schema-file.js` rewrites the file; `--check` fails when it is stale.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await writeSchemaFile(CATALOG_SCHEMA_FILE, CATALOG_SCHEMA_CLASSES);
+}
