@@ -98,3 +98,36 @@ export function collaborativeLists(
   }
   return lists;
 }
+
+/** One step of {@link modelAblation}: what the collaborative model gives with one more part. */
+export interface AblationStep {
+  name: string;
+  description: string;
+  lists: Map<string, UserLists>;
+}
+
+/**
+ * The pipeline's collaborative parts on their own, in process, at the run's settings (the
+ * shipped ones were chosen on validation): the model's exact fold-in over the whole history,
+ * then with the newest interactions weighed again. Read beside the full pipeline's row it says which part of the
+ * product a gap to a peer comes from; nothing is chosen from it.
+ */
+export function modelAblation(
+  splits: readonly UserSplit[],
+  settings: TrainingSettings,
+  recent: RecentTaste,
+): AblationStep[] {
+  const fit = fitCollaborative(splits, settings);
+  return [
+    {
+      name: 'model',
+      description: 'the collaborative model alone: exact fold-in over the whole history',
+      lists: collaborativeLists(fit, splits, { items: 0, weight: 0 }),
+    },
+    {
+      name: 'model+recent',
+      description: `the model with the newest ${recent.items} interactions weighed again (× ${recent.weight})`,
+      lists: collaborativeLists(fit, splits, recent),
+    },
+  ];
+}

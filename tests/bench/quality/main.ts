@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { profileSettings } from '@tailor/profiles';
+import { trainingSettings } from '@tailor/trainer';
+
+import { benchConfig } from '../lib/config.js';
 import { runHeader } from '../lib/machine.js';
 import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { REPO_ROOT, resolveFromCwd, writeResults } from '../lib/paths.js';
@@ -9,6 +13,7 @@ import { msSince, rounded, summarize } from '../lib/stats.js';
 import { withTempDir, withTempDirSync } from '../lib/temp.js';
 import { runThroughApi } from './api.js';
 import { type Baseline, ItemKnn, MostPopular, trainingData } from './baselines.js';
+import { modelAblation } from './collaborative.js';
 import { QualityAccumulator, type QualityFigures, type UserLists } from './metrics.js';
 import { DEFAULT_DATA_DIR, loadMovieLens } from './movielens.js';
 import { chooseSetting, ensurePeerPython, type PeerResult, tuneAndRunPeers } from './peers.js';
@@ -137,6 +142,19 @@ async function main(): Promise<void> {
   );
 
   const empty: UserLists = { top10: [], top20: [], top50: [] };
+  // The run's settings as the trainer and the profiles read them, --env included (DATA_DIR is
+  // only parsed here, nothing is written to it).
+  const serviceConfig = benchConfig(dataDir, settings);
+  const ablation = values['only-baselines']
+    ? []
+    : modelAblation(
+        splits,
+        trainingSettings(serviceConfig),
+        profileSettings(serviceConfig, serviceConfig.EMBEDDING_DIMENSION).recentTaste,
+      ).map((step) => ({
+        ...evaluate(step.name, (u) => step.lists.get(u) ?? empty, splits, catalogSize, 0),
+        description: step.description,
+      }));
   const rows: Row[] = [];
   if (tailor !== undefined && tailorTimes !== undefined) {
     rows.push(
@@ -205,6 +223,14 @@ async function main(): Promise<void> {
       ratios.map((ratio) => [ratio.name, ...METRICS.map((m) => `${fixed(ratio[m], 2)}x`)]),
     );
   }
+  if (ablation.length > 0) {
+    say();
+    say("ablation (in process, at the run's settings; the model fitted on the same history):");
+    printTable(
+      ['part', ...METRICS],
+      ablation.map((row) => [row.name, ...METRICS.map((m) => fixed(row[m], 4))]),
+    );
+  }
   say();
   if ('skipped' in peers) say(`EASE and iALS not run: ${peers.skipped}`);
   else {
@@ -258,6 +284,11 @@ async function main(): Promise<void> {
       rows: rows.map((row) => rounded(row, 4)),
       ratios: ratios.map((ratio) => rounded(ratio, 3)),
       fingerprint,
+      ablation: ablation.map(({ name, description, ...figures }) => ({
+        name,
+        description,
+        ...rounded(Object.fromEntries(METRICS.map((m) => [m, figures[m]])), 4),
+      })),
       peers:
         'skipped' in peers
           ? { skipped: peers.skipped }
