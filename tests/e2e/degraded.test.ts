@@ -16,6 +16,7 @@ import { freePort } from '@tailor/mesh';
 
 import { graphql, query, startTestMesh, type TestMesh } from './harness.js';
 import { operation } from './operations.js';
+import { sigkill } from './processes.js';
 
 const HOME = operation('Home');
 const RECORD_EVENTS = operation('RecordEvents');
@@ -82,10 +83,7 @@ class QdrantServer {
   async kill(): Promise<void> {
     const child = this.process;
     this.process = null;
-    if (child === null || child.exitCode !== null) return;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGKILL');
-    await exited;
+    await sigkill(child);
   }
 }
 

@@ -9,6 +9,8 @@ import { waitFor } from '@tailor/kit/testing';
 import { freePort } from '@tailor/mesh';
 import { Kafka, logLevel } from 'kafkajs';
 
+import { sigkill } from '../processes.js';
+
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
 /** The broker jars' classpath, which infra/kafka/start.sh resolves with Maven on its first run. */
 const CLASSPATH_FILE = join(REPO_ROOT, 'infra', 'kafka', '.cache', 'classpath.txt');
@@ -127,9 +129,6 @@ export class KillableBroker {
   async kill(): Promise<void> {
     const child = this.process;
     this.process = null;
-    if (child === null || child.exitCode !== null) return;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGKILL');
-    await exited;
+    await sigkill(child);
   }
 }
