@@ -164,5 +164,10 @@ describe('the collaborative model through the gateway', () => {
     await assert.rejects(run(process.execPath, [cli, 'retrain', '--url', url]), (err: Error) =>
       /retrain failed/.test(String((err as { stderr?: string }).stderr)),
     );
+    await assert.rejects(
+      run(process.execPath, [cli, 'retrain', '--url', url, '--token', token, '--timeout', 'x']),
+      (err: Error & { code?: number; stderr?: string }) =>
+        err.code === 2 && /--timeout must be a positive number/.test(String(err.stderr)),
+    );
   });
 });

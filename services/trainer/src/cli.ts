@@ -57,10 +57,17 @@ async function main(): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const timeoutSeconds = Number(values.timeout);
-  if (values.help === true || positionals[0] !== 'retrain' || !(timeoutSeconds > 0)) {
+  if (values.help === true || positionals[0] !== 'retrain') {
     print(values.help === true ? process.stdout : process.stderr, USAGE);
     return values.help === true ? 0 : 2;
+  }
+  const timeoutSeconds = Number(values.timeout);
+  if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) {
+    print(
+      process.stderr,
+      `retrain: --timeout must be a positive number of seconds, got ${JSON.stringify(values.timeout)}`,
+    );
+    return 2;
   }
   const token = values.token ?? process.env.TAILOR_TOKEN;
   let training = (await post<{ retrainModel: Training }>(values.url, token, RETRAIN)).retrainModel;
