@@ -1,17 +1,6 @@
-import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
-
-import { printSubgraphSdl } from '@tailor/kit';
+import { describeSchemaFile } from '@tailor/kit/testing';
 
 import { EVENTS_SCHEMA_CLASSES } from './graphql/schema.js';
 import { EVENTS_SCHEMA_FILE } from './schema-file.js';
 
-describe('services/events/schema.graphql', () => {
-  it('is what the resolver classes print (run `npm run compose` when it is not)', async () => {
-    assert.equal(
-      readFileSync(EVENTS_SCHEMA_FILE, 'utf8'),
-      await printSubgraphSdl(EVENTS_SCHEMA_CLASSES),
-    );
-  });
-});
+describeSchemaFile('events', EVENTS_SCHEMA_FILE, EVENTS_SCHEMA_CLASSES);

@@ -1,17 +1,6 @@
-import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
-
-import { printSubgraphSdl } from '@tailor/kit';
+import { describeSchemaFile } from '@tailor/kit/testing';
 
 import { TRAINER_SCHEMA_CLASSES } from './graphql/schema.js';
 import { TRAINER_SCHEMA_FILE } from './schema-file.js';
 
-describe('services/trainer/schema.graphql', () => {
-  it('is what the resolver classes print (run `npm run compose` when it is not)', async () => {
-    assert.equal(
-      readFileSync(TRAINER_SCHEMA_FILE, 'utf8'),
-      await printSubgraphSdl(TRAINER_SCHEMA_CLASSES),
-    );
-  });
-});
+describeSchemaFile('trainer', TRAINER_SCHEMA_FILE, TRAINER_SCHEMA_CLASSES);
