@@ -208,6 +208,7 @@ switch (command) {
       'embed',
       'llm',
       'vectors',
+      'loop',
       ...Object.keys(entries),
     ];
     if (!benches.includes(name)) {

@@ -60,6 +60,41 @@ export {
   NO_INTERESTS,
   summarizeInterests,
 } from './domain/interests.js';
+export { type Angle, ANGLES, isAngle } from './domain/loop/angles.js';
+export {
+  type ArmChoice,
+  type ArmStats,
+  type BanditSettings,
+  type BetaParameters,
+  BetaPosteriors,
+  checkBanditSettings,
+  chooseArm,
+  DEFAULT_BANDIT_SETTINGS,
+  drawIndex,
+} from './domain/loop/bandit.js';
+export { betaSample, gammaSample } from './domain/loop/beta.js';
+export { type ChoiceContext, contextBucket, MAX_BUCKET_PART_CHARS } from './domain/loop/context.js';
+export {
+  adCreativeFormat,
+  type CreativeFormat,
+  creativeId,
+  type CreativeKey,
+} from './domain/loop/creative.js';
+export {
+  type Interval,
+  type LoggedDecision,
+  type OffPolicyEstimate,
+  offPolicyEstimate,
+  type TargetPolicy,
+  within,
+  Z_95,
+} from './domain/loop/off-policy.js';
+export {
+  checkRewardWeights,
+  DEFAULT_REWARD_WEIGHTS,
+  impressionReward,
+  type RewardWeights,
+} from './domain/loop/rewards.js';
 export {
   adPrompt,
   type ChatMessage,

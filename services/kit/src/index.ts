@@ -13,6 +13,7 @@ export * from './logger.js';
 export * from './metrics.js';
 export type * from './ports/index.js';
 export * from './privacy/index.js';
+export * from './random.js';
 export * from './resilience/index.js';
 export * from './server/deadline.js';
 export * from './server/federation.js';

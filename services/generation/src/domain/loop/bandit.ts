@@ -1,0 +1,201 @@
+import type { RandomSource } from '@tailor/kit';
+
+import { betaSample } from './beta.js';
+
+/** What is known of one arm in one context bucket. */
+export interface ArmStats {
+  /** Times the arm was shown. */
+  impressions: number;
+  /** Sum of the rewards attributed to those impressions, each in [0, 1]. */
+  reward: number;
+}
+
+/** A Beta distribution's two parameters. */
+export interface BetaParameters {
+  alpha: number;
+  beta: number;
+}
+
+/** How the bandit explores. Every field is a setting of the service (see its README). */
+export interface BanditSettings {
+  /**
+   * The least probability any available arm is chosen with, however sure the posteriors are
+   * (capped at 1/arms). It keeps every arm's estimate alive when tastes drift, and it bounds
+   * inverse-propensity weights at 1/floor, which is what makes off-policy estimates from the
+   * log usable.
+   */
+  minArmProbability: number;
+  /**
+   * Posterior draws per choice. Thompson sampling chooses an arm with the probability that its
+   * draw is the highest; that probability has no closed form for Beta posteriors, so it is
+   * estimated from this many joint draws (see {@link chooseArm}).
+   */
+  propensityDraws: number;
+  /**
+   * Pseudo-observations a bucket borrows from the same arm across all buckets, at most. A new
+   * bucket (a surface or category never seen) then starts from what works elsewhere instead of
+   * from a flat prior; once its own counts grow past this, they dominate.
+   */
+  priorStrength: number;
+}
+
+export const DEFAULT_BANDIT_SETTINGS: Readonly<BanditSettings> = Object.freeze({
+  minArmProbability: 0.02,
+  propensityDraws: 64,
+  priorStrength: 20,
+});
+
+/** Checks settings the way the service's config does, naming the field that is wrong. */
+export function checkBanditSettings(settings: BanditSettings): BanditSettings {
+  const { minArmProbability, propensityDraws, priorStrength } = settings;
+  if (!(minArmProbability >= 0 && minArmProbability <= 0.5))
+    throw new RangeError(`minArmProbability must be from 0 to 0.5, got ${minArmProbability}`);
+  if (!(Number.isInteger(propensityDraws) && propensityDraws >= 1 && propensityDraws <= 100_000))
+    throw new RangeError(`propensityDraws must be an integer from 1 to 100000`);
+  if (!(priorStrength >= 0 && Number.isFinite(priorStrength)))
+    throw new RangeError(`priorStrength must be a finite number ≥ 0, got ${priorStrength}`);
+  return settings;
+}
+
+/** One choice and the probability it was made with. */
+export interface ArmChoice<A extends string> {
+  arm: A;
+  /** The probability the policy gave the chosen arm in this context: what the log must keep. */
+  propensity: number;
+  /** The probability of every available arm (they sum to 1). */
+  probabilities: ReadonlyMap<A, number>;
+}
+
+/**
+ * Beta posteriors of a Bernoulli-like reward, per (context bucket, arm). Rewards are in [0, 1]
+ * (weights per event type, see rewards.ts) and update the posterior fractionally: an impression
+ * adds one trial, its reward r adds r to alpha and 1 − r to beta. An impression counts as a
+ * failure until its reward arrives, the usual handling of delayed feedback.
+ *
+ * A bucket's prior is Beta(1, 1) plus the arm's pooled evidence over every bucket, shrunk to
+ * at most `priorStrength` pseudo-observations: partial pooling, so sparse buckets lean on the
+ * whole population and full ones speak for themselves.
+ */
+export class BetaPosteriors<A extends string> {
+  private readonly buckets = new Map<string, Map<A, ArmStats>>();
+  private readonly pooled = new Map<A, ArmStats>();
+
+  constructor(private readonly priorStrength: number = DEFAULT_BANDIT_SETTINGS.priorStrength) {}
+
+  recordImpression(bucket: string, arm: A): void {
+    this.add(bucket, arm, 1, 0);
+  }
+
+  /** Adds a reward (clamped to [0, 1]) to an impression of `arm` already recorded. */
+  recordReward(bucket: string, arm: A, reward: number): void {
+    const clamped = Math.min(1, Math.max(0, reward));
+    if (clamped > 0) this.add(bucket, arm, 0, clamped);
+  }
+
+  /** The counts of one arm in one bucket (zeros when never shown there). */
+  stats(bucket: string, arm: A): ArmStats {
+    const stats = this.buckets.get(bucket)?.get(arm);
+    return stats === undefined ? { impressions: 0, reward: 0 } : { ...stats };
+  }
+
+  /** The counts of one arm over every bucket. */
+  pooledStats(arm: A): ArmStats {
+    const stats = this.pooled.get(arm);
+    return stats === undefined ? { impressions: 0, reward: 0 } : { ...stats };
+  }
+
+  /** Every bucket with counts, for snapshots and stats. */
+  bucketNames(): string[] {
+    return [...this.buckets.keys()];
+  }
+
+  posterior(bucket: string, arm: A): BetaParameters {
+    const own = this.stats(bucket, arm);
+    const all = this.pooledStats(arm);
+    // The pooled evidence minus the bucket's own, so a bucket's counts are not counted twice.
+    const otherTrials = all.impressions - own.impressions;
+    const otherReward = all.reward - own.reward;
+    const weight = otherTrials > 0 ? Math.min(this.priorStrength, otherTrials) : 0;
+    const otherMean = otherTrials > 0 ? Math.min(1, Math.max(0, otherReward / otherTrials)) : 0;
+    return {
+      alpha: 1 + weight * otherMean + own.reward,
+      beta: 1 + weight * (1 - otherMean) + Math.max(0, own.impressions - own.reward),
+    };
+  }
+
+  private add(bucket: string, arm: A, impressions: number, reward: number): void {
+    let arms = this.buckets.get(bucket);
+    if (arms === undefined) {
+      arms = new Map();
+      this.buckets.set(bucket, arms);
+    }
+    for (const [map, key] of [
+      [arms, arm],
+      [this.pooled, arm],
+    ] as const) {
+      const stats = map.get(key) ?? { impressions: 0, reward: 0 };
+      stats.impressions += impressions;
+      stats.reward += reward;
+      map.set(key, stats);
+    }
+  }
+}
+
+/**
+ * Thompson sampling with an exploration floor, and the exact propensity of the choice.
+ *
+ * Plain Thompson sampling draws once from each posterior and shows the arm with the highest
+ * draw. The probability of that choice, P(arm's draw is the highest), is an integral over the
+ * Beta densities with no closed form, and off-policy estimates need it in the log. So the
+ * choice is made in two steps: `propensityDraws` joint draws give a Monte-Carlo estimate q of
+ * Thompson sampling's choice probabilities (the share of draws each arm wins); the floor mixes
+ * in the uniform choice, p = f·K·(1/K) + (1 − f·K)·q with f = min(minArmProbability, 1/K);
+ * then the arm is drawn from p. The logged propensity p(arm) is then the exact probability the
+ * arm was chosen with, not an estimate of it: the Monte-Carlo error only makes the policy a
+ * slightly noisier Thompson sampler (with M draws q is off by about √(q(1−q)/M)), it never
+ * biases an inverse-propensity estimate. Every arm keeps at least f, so weights stay ≤ 1/f.
+ */
+export function chooseArm<A extends string>(
+  posteriors: BetaPosteriors<A>,
+  bucket: string,
+  arms: readonly A[],
+  settings: BanditSettings,
+  random: RandomSource,
+): ArmChoice<A> {
+  if (arms.length === 0) throw new RangeError('chooseArm needs at least one arm');
+  if (new Set(arms).size !== arms.length) throw new RangeError('chooseArm needs distinct arms');
+  const parameters = arms.map((arm) => posteriors.posterior(bucket, arm));
+  const wins = new Array<number>(arms.length).fill(0);
+  for (let draw = 0; draw < settings.propensityDraws; draw += 1) {
+    let best = 0;
+    let bestValue = -1;
+    for (let i = 0; i < parameters.length; i += 1) {
+      const { alpha, beta } = parameters[i]!;
+      const value = betaSample(alpha, beta, random);
+      if (value > bestValue) {
+        best = i;
+        bestValue = value;
+      }
+    }
+    wins[best]! += 1;
+  }
+  const floor = Math.min(settings.minArmProbability, 1 / arms.length);
+  const explore = floor * arms.length;
+  const probabilities = wins.map((won) => floor + (1 - explore) * (won / settings.propensityDraws));
+  const chosen = drawIndex(probabilities, random);
+  return {
+    arm: arms[chosen]!,
+    propensity: probabilities[chosen]!,
+    probabilities: new Map(arms.map((arm, i) => [arm, probabilities[i]!])),
+  };
+}
+
+/** An index drawn with the given probabilities (they should sum to 1; the last takes any rest). */
+export function drawIndex(probabilities: readonly number[], random: RandomSource): number {
+  let at = random();
+  for (let i = 0; i < probabilities.length; i += 1) {
+    at -= probabilities[i]!;
+    if (at < 0) return i;
+  }
+  return probabilities.length - 1;
+}
