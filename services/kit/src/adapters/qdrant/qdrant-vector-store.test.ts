@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import diagnostics from 'node:diagnostics_channel';
+import { Agent as HttpAgent, type ClientRequest, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 
 import { QdrantClient } from '@qdrant/js-client-rest';
-import { Agent, type Dispatcher } from 'undici';
 
 import { TailorError } from '../../errors.js';
 import { silentLogger } from '../../logger.js';
@@ -63,7 +63,8 @@ interface RecordedRequest {
   body: unknown;
 }
 
-type Reply = { status?: number; body: unknown };
+/** An answer of the stub; `hang` never answers, as a stalled server would not. */
+type Reply = { status?: number; body: unknown; hang?: boolean };
 
 /**
  * A stand-in for Qdrant's REST API that records each request and answers from `reply`: what the
@@ -88,6 +89,7 @@ async function stubQdrant(reply: (request: RecordedRequest) => Reply | undefined
           ? { body: { title: 'qdrant - stub', version: '1.15.0' } }
           : (reply(request) ?? { status: 404, body: { status: { error: 'Not found: no stub' } } });
       if (request.path !== '/') requests.push(request);
+      if (answer.hang === true) return;
       res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer.body));
     });
@@ -97,7 +99,11 @@ async function stubQdrant(reply: (request: RecordedRequest) => Reply | undefined
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -250,7 +256,7 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
   });
 
   describe('when choosing how requests travel', () => {
-    it('sends every call through undici request on the store dispatcher, never through fetch', async () => {
+    it('sends every call through node:http on the store agent, never through fetch or undici', async () => {
       const stored = { id: toQdrantId('p1'), payload: { _tailorId: 'p1' } };
       let exists = false;
       const stub = await stubQdrant((r) => {
@@ -272,23 +278,30 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
         if (r.path === '/collections/items/points/delete') return updated;
         return undefined;
       });
-      const dispatched: string[] = [];
-      const record: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
-        dispatched.push(`${opts.method} ${opts.path.split('?')[0]}`);
-        return dispatch(opts, handler);
+      // Node publishes every answer its http client gets, and undici (Node's own fetch included)
+      // every request it creates, on these channels: what travels where, seen by construction.
+      const agent = new HttpAgent({ keepAlive: true });
+      const onAgent: string[] = [];
+      const elsewhere: string[] = [];
+      const onHttp = (message: unknown) => {
+        const { request } = message as { request: ClientRequest };
+        const line = `${request.method} ${request.path.split('?')[0]}`;
+        const ours = Object.values(agent.sockets).some((sockets) =>
+          sockets?.includes(request.socket as Socket),
+        );
+        (ours ? onAgent : elsewhere).push(line);
       };
-      const agent = new Agent();
-      const realFetch = globalThis.fetch;
-      const fetched: string[] = [];
-      globalThis.fetch = (input, init) => {
-        fetched.push(String(input));
-        return realFetch(input, init);
+      const onUndici = (message: unknown) => {
+        const { request } = message as { request: { origin: unknown; path: string } };
+        elsewhere.push(`undici ${String(request.origin)}${request.path}`);
       };
+      diagnostics.subscribe('http.client.response.finish', onHttp);
+      diagnostics.subscribe('undici:request:create', onUndici);
       try {
         const store = await createQdrantVectorStore({
           url: stub.url,
           logger: silentLogger(),
-          dispatcher: agent.compose(record),
+          agent,
         });
         await store.ensureCollection({
           name: 'items',
@@ -303,7 +316,7 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
         await store.count('items');
         await store.delete('items', { ids: ['p1'] });
         await store.close();
-        assert.deepEqual(dispatched, [
+        assert.deepEqual(onAgent, [
           'GET /',
           'GET /collections/items/exists',
           'PUT /collections/items',
@@ -318,10 +331,11 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
           'POST /collections/items/points/count',
           'POST /collections/items/points/delete',
         ]);
-        assert.deepEqual(fetched, [], 'no call goes through fetch');
+        assert.deepEqual(elsewhere, [], 'no call goes through fetch, undici or another agent');
       } finally {
-        globalThis.fetch = realFetch;
-        await agent.close();
+        diagnostics.unsubscribe('http.client.response.finish', onHttp);
+        diagnostics.unsubscribe('undici:request:create', onUndici);
+        agent.destroy();
         await stub.close();
       }
     });
@@ -414,6 +428,29 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
           store.count('items'),
           (err: unknown) => err instanceof TailorError && err.retriable,
         );
+      } finally {
+        await stub.close();
+      }
+    });
+
+    it('gives up on a call Qdrant does not answer within requestTimeoutMs, as retriable', async () => {
+      const stub = await stubQdrant((r) =>
+        r.path === '/collections/items/points/count' ? { body: null, hang: true } : undefined,
+      );
+      try {
+        const store = await createQdrantVectorStore({
+          url: stub.url,
+          logger: silentLogger(),
+          requestTimeoutMs: 50,
+        });
+        await assert.rejects(
+          store.count('items'),
+          (err: unknown) =>
+            err instanceof TailorError &&
+            err.retriable &&
+            err.message === 'Qdrant: counting in collection items failed: no answer within 50 ms',
+        );
+        await store.close();
       } finally {
         await stub.close();
       }

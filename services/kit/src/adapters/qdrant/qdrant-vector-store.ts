@@ -1,5 +1,6 @@
+import type { Agent } from 'node:http';
+
 import type { Schemas } from '@qdrant/js-client-rest';
-import type { Dispatcher } from 'undici';
 
 import { CollectionLayoutError, TailorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -39,10 +40,11 @@ export interface QdrantVectorStoreOptions {
   /** Deadline of one request to Qdrant. */
   requestTimeoutMs?: number;
   /**
-   * The undici dispatcher every call goes through; by default an Agent the store owns and
-   * closes. The Qdrant client's `fetch` is never used (see transport.ts for why).
+   * The keep-alive `node:http` Agent every call goes through (an `https.Agent` for an `https:`
+   * URL); by default one the store owns and closes. Neither the Qdrant client's `fetch` nor
+   * undici is used (see transport.ts for why).
    */
-  dispatcher?: Dispatcher;
+  agent?: Agent;
 }
 
 export const QDRANT_STORE_DEFAULTS = {
@@ -200,7 +202,7 @@ export async function createQdrantVectorStore(
     baseUrl: url.toString().replace(/\/$/, ''),
     requestTimeoutMs,
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+    ...(options.agent === undefined ? {} : { agent: options.agent }),
   });
   const collectionPath = (collection: string, rest = '') =>
     `/collections/${encodeURIComponent(collection)}${rest}`;

@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import http from 'node:http';
+import https from 'node:https';
 
 /**
  * Thrown for a non-2xx answer, with the fields {@link qdrantError} reads (`status`, `data`), so
@@ -16,13 +17,16 @@ export class QdrantHttpError extends Error {
 
 /** Options of {@link createQdrantTransport}. */
 export interface QdrantTransportOptions {
-  /** Base URL of the REST API, without a trailing slash. */
+  /** Base URL of the REST API (`http:` or `https:`), without a trailing slash. */
   baseUrl: string;
   apiKey?: string;
-  /** Deadline for the answer's headers, and again for its body. */
+  /** Deadline of one exchange, from sending the request to the answer's last byte. */
   requestTimeoutMs: number;
-  /** Where requests go; the transport owns (and closes) an Agent of its own when absent. */
-  dispatcher?: Dispatcher;
+  /**
+   * The keep-alive Agent requests go through (an `https.Agent` for an `https:` URL); the
+   * transport owns (and destroys) one of its own when absent.
+   */
+  agent?: http.Agent;
 }
 
 export type QdrantMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -33,49 +37,126 @@ export interface QdrantTransport {
   close(): Promise<void>;
 }
 
+/** Most connections kept open to one Qdrant; concurrent calls beyond it wait for one. */
+const MAX_SOCKETS = 32;
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
 /**
- * Every call to Qdrant, on undici's `request` over an Agent from the same undici, never on
- * `fetch`. Two reasons, both measured (figures in the README's Qdrant section): every `fetch` on
- * Node 20 (the built-in one with no dispatcher, which is what a dispatcher matching Node's own
- * undici amounts to, and the client's, which hands an undici 7 Agent to Node's undici 6 fetch)
- * stalls ~40 ms on some answers of a few tens of kB, and `request` does not; and `request` with
- * its own Agent does not depend on the undici inside Node at all, so a Node upgrade cannot
- * mismatch it (on Node 26 the client's mismatch fails every request).
+ * Every call to Qdrant, on Node's own `http` client over a keep-alive Agent, never on `fetch`
+ * or undici. Measured on one Qdrant 1.19 (figures in the README's Qdrant section): every
+ * `fetch` on Node 20 stalls ~40 ms on some answers of a few tens of kB, and undici's `request`,
+ * which does not stall, still costs ~1.2 ms more than `http.request` on every call, a tiny one
+ * included, which is most of what a recommendation spends on the wire. `node:http` is part of
+ * Node itself, so no Node upgrade can pair it with a mismatched HTTP library (on Node 26 the
+ * client's own undici mismatch fails every request).
  */
 export function createQdrantTransport(options: QdrantTransportOptions): QdrantTransport {
-  const owned = options.dispatcher === undefined ? new Agent({ connections: 32 }) : undefined;
-  const dispatcher = options.dispatcher ?? (owned as Agent);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json',
-  };
-  if (options.apiKey !== undefined) headers['api-key'] = options.apiKey;
+  const base = new URL(options.baseUrl);
+  const secure = base.protocol === 'https:';
+  if (!secure && base.protocol !== 'http:') {
+    throw new Error(`Qdrant URL must be http: or https:, got ${base.protocol}`);
+  }
+  const client = secure ? https : http;
+  const owned =
+    options.agent === undefined
+      ? new client.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS })
+      : undefined;
+  const agent = options.agent ?? (owned as http.Agent);
+  const prefix = options.baseUrl.slice(base.origin.length);
+  const baseHeaders: Record<string, string> = { accept: 'application/json' };
+  if (options.apiKey !== undefined) baseHeaders['api-key'] = options.apiKey;
+
+  const exchange = (
+    method: QdrantMethod,
+    path: string,
+    body: string | undefined,
+    mayRetry = true,
+  ): Promise<Answer> =>
+    new Promise<Answer>((resolve, reject) => {
+      let answered = false;
+      const headers =
+        body === undefined
+          ? baseHeaders
+          : {
+              ...baseHeaders,
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(body)),
+            };
+      const req = client.request(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          path: `${prefix}${path}`,
+          method,
+          headers,
+          agent,
+        },
+        (res) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', fail);
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        req.destroy(
+          Object.assign(new Error(`no answer within ${options.requestTimeoutMs} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        );
+      }, options.requestTimeoutMs);
+      function fail(err: Error) {
+        clearTimeout(timer);
+        // A kept-alive connection the server closed as this request left it: the request never
+        // reached Qdrant, so sending it once more on a fresh connection is safe.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (
+          mayRetry &&
+          !answered &&
+          req.reusedSocket &&
+          (code === 'ECONNRESET' || code === 'EPIPE')
+        ) {
+          exchange(method, path, body, false).then(resolve, reject);
+          return;
+        }
+        reject(err);
+      }
+      req.on('error', fail);
+      req.end(body);
+    });
+
   return {
     send: async <T>(method: QdrantMethod, path: string, body?: unknown): Promise<T> => {
-      const response = await request(`${options.baseUrl}${path}`, {
+      const answer = await exchange(
         method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        dispatcher,
-        headersTimeout: options.requestTimeoutMs,
-        bodyTimeout: options.requestTimeoutMs,
-      });
-      const text = await response.body.text();
+        path,
+        body === undefined ? undefined : JSON.stringify(body),
+      );
       let data: unknown;
       try {
-        data = text === '' ? undefined : JSON.parse(text);
+        data = answer.text === '' ? undefined : JSON.parse(answer.text);
       } catch {
-        data = text;
+        data = answer.text;
       }
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        throw new QdrantHttpError(response.statusCode, data);
+      if (answer.status < 200 || answer.status >= 300) {
+        throw new QdrantHttpError(answer.status, data);
       }
       // Qdrant wraps answers in `result`, all but the root's version answer.
       if (typeof data === 'object' && data !== null && 'result' in data) return data.result as T;
       return data as T;
     },
-    close: async () => {
-      await owned?.close();
+    close: () => {
+      owned?.destroy();
+      return Promise.resolve();
     },
   };
 }
