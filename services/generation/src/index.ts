@@ -69,6 +69,7 @@ export {
   BetaPosteriors,
   checkBanditSettings,
   chooseArm,
+  type ContextPath,
   DEFAULT_BANDIT_SETTINGS,
   drawIndex,
 } from './domain/loop/bandit.js';

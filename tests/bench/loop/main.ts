@@ -22,10 +22,10 @@ import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { writeResults } from '../lib/paths.js';
 import { msSince } from '../lib/stats.js';
 
-const USAGE = `usage: npm run bench:loop -- [--users n] [--horizon n] [--cohesion c] [--sensitivity c,c] [--seed n]
+const USAGE = `usage: npm run bench:loop -- [--users n] [--horizon n] [--cohesion c] [--sensitivity c,c] [--seed n] [--per-user]
   Simulates shoppers with hidden preferences over the copy's angles and a known click model,
   and runs the generation service's bandit against a uniform random choice and an oracle that
-  knows each shopper's best angle. Writes tests/bench/results/loop.json.`;
+  knows each shopper's best angle (--per-user: also the bandit with a per-shopper level). Writes tests/bench/results/loop.json.`;
 
 const CATEGORIES = ['outdoor', 'kitchen', 'garden', 'tech', 'books', 'fashion'] as const;
 /** Surfaces and how often a visit comes from each. */
@@ -158,16 +158,20 @@ function run(world: World, policy: Policy, seed: number, checkpoints: number): R
   };
 }
 
-function banditPolicy(settings: BanditSettings, seed: number): Policy {
+function banditPolicy(settings: BanditSettings, seed: number, perUser: boolean): Policy {
   const random = seededRandom(seed);
   const posteriors = new BetaPosteriors<Angle>(settings.priorStrength);
+  let current: readonly string[] = [];
   return {
-    name: 'bandit',
-    choose: (_visit, _shopper, bucket) => chooseArm(posteriors, bucket, ANGLES, settings, random),
-    learn(bucket, arm, clicked) {
-      posteriors.recordImpression(bucket, arm);
+    name: perUser ? 'bandit-user' : 'bandit',
+    choose: (visit, _shopper, bucket) => {
+      current = perUser ? [bucket, String(visit.shopper)] : [bucket];
+      return chooseArm(posteriors, current, ANGLES, settings, random);
+    },
+    learn(_bucket, arm, clicked) {
+      posteriors.recordImpression(current, arm);
       // The service's own reward of an impression whose only attributed event is a click.
-      if (clicked) posteriors.recordReward(bucket, arm, impressionReward(['click'], REWARDS));
+      if (clicked) posteriors.recordReward(current, arm, impressionReward(['click'], REWARDS));
     },
   };
 }
@@ -197,6 +201,8 @@ function round(value: number, decimals: number): number {
 interface Comparison {
   cohesion: number;
   bandit: RunResult;
+  /** The same bandit with a per-shopper level under the bucket (ContextPath [bucket, user]). */
+  banditUser: RunResult | undefined;
   uniform: RunResult;
   oracle: RunResult;
 }
@@ -207,12 +213,16 @@ function compare(
   cohesion: number,
   seed: number,
   settings: BanditSettings,
+  withPerUser: boolean,
 ): Comparison {
   const world = makeWorld(users, horizon, cohesion, seed);
   const clickSeed = seed + 1;
   return {
     cohesion,
-    bandit: run(world, banditPolicy(settings, seed + 2), clickSeed, 20),
+    bandit: run(world, banditPolicy(settings, seed + 2, false), clickSeed, 20),
+    banditUser: withPerUser
+      ? run(world, banditPolicy(settings, seed + 2, true), clickSeed, 20)
+      : undefined,
     uniform: run(world, uniformPolicy(seed + 3), clickSeed, 20),
     oracle: run(world, oraclePolicy, clickSeed, 20),
   };
@@ -253,6 +263,7 @@ async function main(): Promise<void> {
       cohesion: { type: 'string' },
       sensitivity: { type: 'string', default: '0.5,1' },
       seed: { type: 'string' },
+      'per-user': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -274,19 +285,21 @@ async function main(): Promise<void> {
     `${grouped(users)} shoppers, ${grouped(horizon)} impressions, ${ANGLES.length} angles, ` +
       `${SURFACES.length * CATEGORIES.length} context buckets, cohesion ${cohesion}`,
   );
-  const main = compare(users, horizon, cohesion, seed, settings);
+  const main = compare(users, horizon, cohesion, seed, settings, values['per-user'] === true);
   const mainRatios = ratios(main);
   printTable(
     ['policy', 'impressions', 'clicks', 'CTR', 'expected CTR', 'regret', 'seconds'],
-    [main.bandit, main.uniform, main.oracle].map((r) => [
-      r.policy,
-      grouped(r.impressions),
-      grouped(r.clicks),
-      fixed(r.ctr, 4),
-      fixed(r.expectedCtr, 4),
-      fixed(r.regret.at(-1)?.cumulative ?? 0, 1),
-      fixed(r.seconds, 2),
-    ]),
+    [main.bandit, main.banditUser, main.uniform, main.oracle]
+      .flatMap((r) => (r === undefined ? [] : [r]))
+      .map((r) => [
+        r.policy,
+        grouped(r.impressions),
+        grouped(r.clicks),
+        fixed(r.ctr, 4),
+        fixed(r.expectedCtr, 4),
+        fixed(r.regret.at(-1)?.cumulative ?? 0, 1),
+        fixed(r.seconds, 2),
+      ]),
   );
   say(
     `bandit / uniform CTR ${fixed(mainRatios.banditToUniformCtr, 3)} (goal ≥ 1.2), ` +
@@ -328,7 +341,7 @@ async function main(): Promise<void> {
   );
 
   const sensitivityRows = sensitivity.map((c) => {
-    const comparison = compare(users, horizon, c, seed, settings);
+    const comparison = compare(users, horizon, c, seed, settings, false);
     return { cohesion: c, ...ratios(comparison), oracleCtr: round(comparison.oracle.ctr, 5) };
   });
   if (sensitivityRows.length > 0) {
@@ -369,8 +382,17 @@ async function main(): Promise<void> {
       context: 'surface | top category (contextBucket)',
     },
     ratios: mainRatios,
+    perUserLevel:
+      main.banditUser === undefined
+        ? null
+        : {
+            note: 'the same bandit with a per-shopper level under the bucket; not the shipped policy',
+            toUniformCtr: round(main.banditUser.ctr / main.uniform.ctr, 4),
+            toOracleCtr: round(main.banditUser.ctr / main.oracle.ctr, 4),
+          },
     policies: {
       bandit: summary(main.bandit),
+      banditPerUser: main.banditUser === undefined ? null : summary(main.banditUser),
       uniform: summary(main.uniform),
       oracle: summary(main.oracle),
     },

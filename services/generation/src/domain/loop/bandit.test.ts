@@ -9,6 +9,7 @@ import {
   BetaPosteriors,
   checkBanditSettings,
   chooseArm,
+  type ContextPath,
   DEFAULT_BANDIT_SETTINGS,
 } from './bandit.js';
 
@@ -17,7 +18,7 @@ const SETTINGS: BanditSettings = { ...DEFAULT_BANDIT_SETTINGS, minArmProbability
 /** Shows `arm` `impressions` times in `bucket`, `rewarded` of them with reward 1. */
 function observe(
   posteriors: BetaPosteriors<Angle>,
-  bucket: string,
+  bucket: string | ContextPath,
   arm: Angle,
   impressions: number,
   rewarded: number,
@@ -232,5 +233,27 @@ describe('BetaPosteriors', () => {
     assert.deepEqual(posteriors.stats('b', 'value'), { impressions: 2, reward: 1.5 });
     assert.deepEqual(posteriors.posterior('b', 'value'), { alpha: 2.5, beta: 1.5 });
     assert.deepEqual(posteriors.posterior('b', 'novelty'), { alpha: 1, beta: 1 });
+  });
+});
+
+describe('BetaPosteriors along a context path', () => {
+  it('gives a user the bucket’s posterior until their own evidence says otherwise', () => {
+    const random = seededRandom(11);
+    const posteriors = new BetaPosteriors<Angle>(20);
+    observe(posteriors, 'home|outdoor', 'value', 2000, 200);
+    for (const angle of ['interest', 'popularity', 'novelty'] as const)
+      observe(posteriors, 'home|outdoor', angle, 2000, 40);
+    const newcomer = chooseArm(posteriors, ['home|outdoor', 'u-1'], ANGLES, SETTINGS, random);
+    assert.ok(
+      (newcomer.probabilities.get('value') ?? 0) > 0.7,
+      'a newcomer gets the bucket’s best',
+    );
+
+    observe(posteriors, ['home|outdoor', 'u-2'], 'value', 200, 0);
+    observe(posteriors, ['home|outdoor', 'u-2'], 'novelty', 200, 60);
+    const known = chooseArm(posteriors, ['home|outdoor', 'u-2'], ANGLES, SETTINGS, random);
+    assert.ok((known.probabilities.get('novelty') ?? 0) > 0.9, 'a user’s own clicks win');
+    const bucket = chooseArm(posteriors, 'home|outdoor', ANGLES, SETTINGS, random);
+    assert.ok((bucket.probabilities.get('value') ?? 0) > 0.7, 'and do not turn the bucket');
   });
 });

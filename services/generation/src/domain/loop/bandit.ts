@@ -67,78 +67,95 @@ export interface ArmChoice<A extends string> {
 }
 
 /**
- * Beta posteriors of a Bernoulli-like reward, per (context bucket, arm). Rewards are in [0, 1]
+ * Where a choice is made, coarse to fine: `[bucket]`, or `[bucket, user]` to learn each user's
+ * own taste on top of their bucket's. Every level's counts are kept, so the posterior of a
+ * fine context leans on the coarser ones until it has evidence of its own.
+ */
+export type ContextPath = readonly string[];
+
+const NO_STATS: Readonly<ArmStats> = Object.freeze({ impressions: 0, reward: 0 });
+
+/**
+ * Beta posteriors of a Bernoulli-like reward, per (context, arm). Rewards are in [0, 1]
  * (weights per event type, see rewards.ts) and update the posterior fractionally: an impression
  * adds one trial, its reward r adds r to alpha and 1 − r to beta. An impression counts as a
  * failure until its reward arrives, the usual handling of delayed feedback.
  *
- * A bucket's prior is Beta(1, 1) plus the arm's pooled evidence over every bucket, shrunk to
- * at most `priorStrength` pseudo-observations: partial pooling, so sparse buckets lean on the
- * whole population and full ones speak for themselves.
+ * Partial pooling down the context path: the arm's evidence over all contexts, minus the
+ * bucket's, is the bucket's prior, shrunk to at most `priorStrength` pseudo-observations; the
+ * bucket's evidence minus the user's is the user's prior, shrunk the same way. Sparse contexts
+ * lean on the population, full ones speak for themselves, and no count is used twice.
  */
 export class BetaPosteriors<A extends string> {
-  private readonly buckets = new Map<string, Map<A, ArmStats>>();
-  private readonly pooled = new Map<A, ArmStats>();
+  /** Counts per context prefix (joined with NUL; '' is every context) and arm. */
+  private readonly nodes = new Map<string, Map<A, ArmStats>>();
 
   constructor(private readonly priorStrength: number = DEFAULT_BANDIT_SETTINGS.priorStrength) {}
 
-  recordImpression(bucket: string, arm: A): void {
-    this.add(bucket, arm, 1, 0);
+  recordImpression(context: string | ContextPath, arm: A): void {
+    this.add(pathOf(context), arm, 1, 0);
   }
 
   /** Adds a reward (clamped to [0, 1]) to an impression of `arm` already recorded. */
-  recordReward(bucket: string, arm: A, reward: number): void {
+  recordReward(context: string | ContextPath, arm: A, reward: number): void {
     const clamped = Math.min(1, Math.max(0, reward));
-    if (clamped > 0) this.add(bucket, arm, 0, clamped);
+    if (clamped > 0) this.add(pathOf(context), arm, 0, clamped);
   }
 
-  /** The counts of one arm in one bucket (zeros when never shown there). */
-  stats(bucket: string, arm: A): ArmStats {
-    const stats = this.buckets.get(bucket)?.get(arm);
-    return stats === undefined ? { impressions: 0, reward: 0 } : { ...stats };
+  /** The counts of one arm in one context, its finer contexts included (zeros when never shown). */
+  stats(context: string | ContextPath, arm: A): ArmStats {
+    return { ...this.counts(pathOf(context), arm) };
   }
 
-  /** The counts of one arm over every bucket. */
+  /** The counts of one arm over every context. */
   pooledStats(arm: A): ArmStats {
-    const stats = this.pooled.get(arm);
-    return stats === undefined ? { impressions: 0, reward: 0 } : { ...stats };
+    return this.stats([], arm);
   }
 
-  /** Every bucket with counts, for snapshots and stats. */
-  bucketNames(): string[] {
-    return [...this.buckets.keys()];
-  }
-
-  posterior(bucket: string, arm: A): BetaParameters {
-    const own = this.stats(bucket, arm);
-    const all = this.pooledStats(arm);
-    // The pooled evidence minus the bucket's own, so a bucket's counts are not counted twice.
-    const otherTrials = all.impressions - own.impressions;
-    const otherReward = all.reward - own.reward;
-    const weight = otherTrials > 0 ? Math.min(this.priorStrength, otherTrials) : 0;
-    const otherMean = otherTrials > 0 ? Math.min(1, Math.max(0, otherReward / otherTrials)) : 0;
-    return {
-      alpha: 1 + weight * otherMean + own.reward,
-      beta: 1 + weight * (1 - otherMean) + Math.max(0, own.impressions - own.reward),
-    };
-  }
-
-  private add(bucket: string, arm: A, impressions: number, reward: number): void {
-    let arms = this.buckets.get(bucket);
-    if (arms === undefined) {
-      arms = new Map();
-      this.buckets.set(bucket, arms);
+  posterior(context: string | ContextPath, arm: A): BetaParameters {
+    const path = pathOf(context);
+    let mean = 0;
+    let evidence = 0;
+    for (let level = 0; ; level += 1) {
+      const here = this.counts(path.slice(0, level), arm);
+      const finer = level < path.length ? this.counts(path.slice(0, level + 1), arm) : NO_STATS;
+      // This level's evidence without the finer context's own, which comes in below.
+      const trials = Math.max(0, here.impressions - finer.impressions);
+      const reward = Math.min(trials, Math.max(0, here.reward - finer.reward));
+      // The flat Beta(1, 1) only where nothing coarser is known: at rates of a few percent its
+      // two pseudo-counts would otherwise pull every context's mean toward one half.
+      const weight = Math.min(this.priorStrength, evidence);
+      const flat = weight > 0 ? 0 : 1;
+      const alpha = flat + weight * mean + reward;
+      const beta = flat + weight * (1 - mean) + (trials - reward);
+      if (level === path.length) return { alpha, beta };
+      mean = alpha / (alpha + beta);
+      evidence = weight + trials;
     }
-    for (const [map, key] of [
-      [arms, arm],
-      [this.pooled, arm],
-    ] as const) {
-      const stats = map.get(key) ?? { impressions: 0, reward: 0 };
+  }
+
+  private counts(path: ContextPath, arm: A): Readonly<ArmStats> {
+    return this.nodes.get(path.join('\u0000'))?.get(arm) ?? NO_STATS;
+  }
+
+  private add(path: ContextPath, arm: A, impressions: number, reward: number): void {
+    for (let level = 0; level <= path.length; level += 1) {
+      const key = path.slice(0, level).join('\u0000');
+      let arms = this.nodes.get(key);
+      if (arms === undefined) {
+        arms = new Map();
+        this.nodes.set(key, arms);
+      }
+      const stats = arms.get(arm) ?? { impressions: 0, reward: 0 };
       stats.impressions += impressions;
       stats.reward += reward;
-      map.set(key, stats);
+      arms.set(arm, stats);
     }
   }
+}
+
+function pathOf(context: string | ContextPath): ContextPath {
+  return typeof context === 'string' ? [context] : context;
 }
 
 /**
@@ -157,14 +174,14 @@ export class BetaPosteriors<A extends string> {
  */
 export function chooseArm<A extends string>(
   posteriors: BetaPosteriors<A>,
-  bucket: string,
+  context: string | ContextPath,
   arms: readonly A[],
   settings: BanditSettings,
   random: RandomSource,
 ): ArmChoice<A> {
   if (arms.length === 0) throw new RangeError('chooseArm needs at least one arm');
   if (new Set(arms).size !== arms.length) throw new RangeError('chooseArm needs distinct arms');
-  const parameters = arms.map((arm) => posteriors.posterior(bucket, arm));
+  const parameters = arms.map((arm) => posteriors.posterior(context, arm));
   const wins = new Array<number>(arms.length).fill(0);
   for (let draw = 0; draw < settings.propensityDraws; draw += 1) {
     let best = 0;
