@@ -33,7 +33,12 @@ import {
 import { readItem } from './domain/item.js';
 import { mmrSelect } from './domain/mmr.js';
 import { collaborativeUsable, type ModelView, readModel } from './domain/model.js';
-import { type Interaction, type ProfileView, readProfile } from './domain/profile.js';
+import {
+  type Interaction,
+  PROFILE_READ_KEYS,
+  type ProfileView,
+  readProfile,
+} from './domain/profile.js';
 import {
   type CitedInteraction,
   interactionVerb,
@@ -325,7 +330,10 @@ export class RecommendationService {
     const [[point], model] = forFallback
       ? [[undefined], null]
       : await Promise.all([
-          store.retrieve(PROFILES_COLLECTION, [userId], { withVectors: true }),
+          store.retrieve(PROFILES_COLLECTION, [userId], {
+            withVectors: true,
+            withPayload: PROFILE_READ_KEYS,
+          }),
           this.currentModel(store),
         ]);
     const profile = readProfile(point, this.config.RECOMMENDER_SHORT_TERM_WEIGHT);
@@ -334,7 +342,7 @@ export class RecommendationService {
     const plan = sourcePlan({ content: profile.queryVector !== null, collaborative: cf !== null });
     const sources = plan.map((planned) => ({
       planned,
-      source: this.sourceOf(store, planned, profile),
+      source: this.sourceOf(store, planned, userId, profile),
     }));
     const excluded = new Set([...profile.seenItemIds, ...context.excludeItemIds]);
     const citable = isPersonal(plan) ? citableInteractions(profile.recent) : [];
@@ -497,11 +505,12 @@ export class RecommendationService {
   private sourceOf(
     store: VectorStore,
     planned: PlannedSource,
+    userId: string,
     profile: ProfileView,
   ): CandidateSource {
     switch (planned.source) {
       case 'collaborative':
-        return collaborativeSource(profile.collaborative!.vector);
+        return collaborativeSource(userId, profile.collaborative!.vector);
       case 'content':
         return contentSource(profile.queryVector!);
       case 'popular':

@@ -4,11 +4,13 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   type BatchRead,
+  CF_VECTOR,
   CircuitBreaker,
   DEFAULT_CF_DIMENSION,
   type EventBus,
   type EventType,
   guardedStore,
+  PROFILES_COLLECTION,
   publishUserEvents,
   type ReadOptions,
   silentLogger,
@@ -577,6 +579,22 @@ describe('recommender subgraph', () => {
           asked.filter(readsVectors).map((call) => call.args[0]),
           ['profiles'],
           "only the user's own vectors are read",
+        );
+        const [, batch] = listCalls[1]!.args as [string, BatchRead[]];
+        const cfSearch = batch.find(
+          (read) => read.kind === 'search' && read.request.using === CF_VECTOR,
+        );
+        assert.ok(cfSearch?.kind === 'search', 'the list searched the collaborative factors');
+        assert.equal(cfSearch.request.vector, undefined, "the user's factors are not sent back");
+        assert.deepEqual(cfSearch.request.nearPoint, {
+          id: 'counted',
+          collection: PROFILES_COLLECTION,
+          using: CF_VECTOR,
+        });
+        const profileRead = listCalls[0]!.args[2] as ReadOptions;
+        assert.ok(
+          Array.isArray(profileRead.withPayload),
+          'the profile is read by named keys, not whole',
         );
 
         const metricsUrl = t.recommender.url.replace(/\/graphql$/, '/metrics');

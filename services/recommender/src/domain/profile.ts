@@ -14,6 +14,18 @@ export const TOP_TAGS_FOR_REASONS = 10;
 /** How many of the newest interactions reasons look through for "Because you …". */
 export const RECENT_FOR_REASONS = 20;
 
+/**
+ * The payload keys {@link readProfile} reads: a list asks for these only, not for the whole
+ * profile (its category weights and counts are the profile subgraph's, not the recommender's).
+ */
+export const PROFILE_READ_KEYS = [
+  'positiveEventCount',
+  'recentItems',
+  'cfModelVersion',
+  'seenItemIds',
+  'tags',
+] as const satisfies readonly (keyof ProfilePayload)[];
+
 /** A remembered interaction; `value` is read when the profile keeps it (a rating's stars). */
 export type Interaction = RecentInteraction & { value?: number };
 

@@ -1,4 +1,4 @@
-import { ITEM_VECTOR } from '@tailor/kit';
+import { ITEM_VECTOR, type PointReference } from '@tailor/kit';
 
 import { candidateFilter } from '../domain/request.js';
 import type { SourceName } from '../domain/sources.js';
@@ -7,12 +7,13 @@ import { type BatchedSource, type Candidate, ITEM_FACT_KEYS, toFound } from './s
 
 /**
  * A source that searches `items` over one named vector with the user's vector, the filters
- * applied by the store. Only the facts come back: scores and MMR use cached vectors.
+ * applied by the store. Only the facts come back: scores and MMR use cached vectors. `query` is
+ * the vector itself, or the stored point that holds it, so that it need not cross the wire.
  */
 export function searchSource(
   name: SourceName,
   using: string,
-  vector: Float32Array,
+  query: Float32Array | PointReference,
   signal: (candidate: Candidate) => number | undefined,
 ): BatchedSource {
   return {
@@ -25,7 +26,7 @@ export function searchSource(
           kind: 'search',
           request: {
             using,
-            vector,
+            ...(query instanceof Float32Array ? { vector: query } : { nearPoint: query }),
             limit: limit + extra,
             withPayload: ITEM_FACT_KEYS,
             filter: candidateFilter({

@@ -6,10 +6,10 @@ import type { SourceName } from '../domain/sources.js';
 
 /**
  * The payload keys the recommender reads of an item: its facts, and `updatedAt`, which keys the
- * item's vectors in the vector cache. Sources ask for these only, never for vectors.
+ * item's vectors in the vector cache. Sources ask for these only, never for vectors. Not
+ * `itemId`: the catalog stores each item under its id, so the point's id is the item's.
  */
 export const ITEM_FACT_KEYS = [
-  'itemId',
   'title',
   'category',
   'tags',
