@@ -22,3 +22,4 @@ export * from './server/schema-file.js';
 export * from './server/subgraph.js';
 export * from './service.js';
 export * from './text/plain-text.js';
+export * from './vectors.js';

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   type ConsumedEvent,
+  cosine,
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
   createHashedEmbedder,
@@ -15,6 +16,7 @@ import {
   type Embedder,
   type EventBus,
   type EventType,
+  isZero,
   type ItemPayload,
   ITEMS_COLLECTION,
   itemsCollectionSpec,
@@ -30,7 +32,6 @@ import {
 import { waitFor } from '@tailor/kit/testing';
 
 import { type ProfilesConfig, profileSettings } from './config.js';
-import { cosine, isZero } from './domain/vectors.js';
 import { type RunningProfiles, startProfiles } from './index.js';
 import { createProfileMetrics } from './metrics.js';
 import { ProfileService } from './profile.service.js';

@@ -28,17 +28,6 @@ export function addOuterLowerInPlace(a: Float64Array, v: ArrayLike<number>, scal
   }
 }
 
-/** `out += scale × v`, in place. */
-export function addScaled(out: Float64Array, v: ArrayLike<number>, scale: number): void {
-  for (let i = 0; i < out.length; i += 1) out[i]! += scale * v[i]!;
-}
-
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i += 1) sum += a[i]! * b[i]!;
-  return sum;
-}
-
 /** `out = a v` for the k×k matrix `a`. */
 export function multiply(a: Float64Array, v: ArrayLike<number>, out: Float64Array): Float64Array {
   const k = out.length;

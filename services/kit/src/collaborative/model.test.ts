@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { choleskySolveInPlace, dot } from './linalg.js';
+import { dot } from '../vectors.js';
+import { choleskySolveInPlace } from './linalg.js';
 import { type FactorModelParams, foldIn, foldInBasis, pairSignal, tasteVector } from './model.js';
 
 /** Deterministic pseudo-random numbers in [-0.5, 0.5). */

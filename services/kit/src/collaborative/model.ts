@@ -1,10 +1,9 @@
+import { addScaledInPlace, dot } from '../vectors.js';
 import {
   addOuterLowerInPlace,
-  addScaled,
   choleskyFactorInPlace,
   choleskySolveInPlace,
   choleskySubstitute,
-  dot,
   multiply,
 } from './linalg.js';
 
@@ -167,7 +166,7 @@ function lowRankSolve(
   for (let i = 0; i < count; i += 1) {
     const pair = pairs[i]!;
     const { preference, confidence } = pairSignal(pair.weight, params.alpha);
-    if (preference === 1) addScaled(b, pair.factors, confidence);
+    if (preference === 1) addScaledInPlace(b, pair.factors, confidence);
   }
   const s = new Float64Array(count * count);
   const t = new Float64Array(count);
@@ -197,7 +196,7 @@ function directFoldIn(input: FoldInInput): Float64Array | undefined {
   for (const pair of pairs) {
     const { preference, confidence } = pairSignal(pair.weight, params.alpha);
     addOuterLowerInPlace(a, pair.factors, confidence - w0);
-    if (preference === 1) addScaled(b, pair.factors, confidence);
+    if (preference === 1) addScaledInPlace(b, pair.factors, confidence);
   }
   const lambda = rowRegularization(params, pairs.length, input.otherSide);
   for (let d = 0; d < k; d += 1) a[d * k + d]! += lambda;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import type { Embedder } from '../ports/embedder.js';
+import { dot, norm } from '../vectors.js';
 
 /** Options of {@link describeEmbedderConformance}. */
 export interface EmbedderConformanceOptions {
@@ -20,12 +21,6 @@ export interface EmbedderConformanceOptions {
 
 /** Vectors from one batch and from another may differ by float rounding, never by more. */
 const SAME_VECTOR_EPSILON = 1e-4;
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i += 1) sum += a[i]! * b[i]!;
-  return sum;
-}
 
 function assertSameVector(a: Float32Array, b: Float32Array, what: string): void {
   assert.equal(a.length, b.length, `${what}: length`);
@@ -80,7 +75,7 @@ export function describeEmbedderConformance(
           assert.ok(v instanceof Float32Array, `vector ${i} is a Float32Array`);
           assert.equal(v.length, embedder.dimension, `vector ${i} length`);
           assert.ok(v.every(Number.isFinite), `vector ${i} is finite`);
-          assert.ok(Math.abs(Math.sqrt(dot(v, v)) - 1) < 1e-3, `vector ${i} has unit length`);
+          assert.ok(Math.abs(norm(v) - 1) < 1e-3, `vector ${i} has unit length`);
         }
       },
     );

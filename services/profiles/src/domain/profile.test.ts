@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { cosine } from '@tailor/kit';
+
 import {
   axis,
   close,
@@ -26,7 +28,6 @@ import {
   PROFILE_LIMITS,
   type ProfileEvent,
 } from './profile.js';
-import { cosine } from './vectors.js';
 
 const DAY = 24 * MS_PER_HOUR;
 

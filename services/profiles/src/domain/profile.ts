@@ -1,16 +1,19 @@
 import {
+  addScaledInPlace,
   type EventType,
   eventWeight,
   type EventWeights,
+  isZero,
   type ItemAffinity,
   type ProfilePayload,
   type RecentInteraction,
   type RecentTaste,
+  scaleInPlace,
+  unit,
   type UserEvent,
 } from '@tailor/kit';
 
 import { decayFactor } from './decay.js';
-import { addScaledInPlace, isZero, scaleInPlace, unit } from './vectors.js';
 
 /** Every bound a stored profile keeps, so a profile's size does not grow with its history. */
 export const PROFILE_LIMITS = Object.freeze({

@@ -1,6 +1,4 @@
-import type { Vector } from '@tailor/kit';
-
-import { cosine } from './vectors.js';
+import { cosine, type Vector } from '@tailor/kit';
 
 /** What MMR needs of a candidate. */
 export interface MmrCandidate {

@@ -1,5 +1,6 @@
 import {
   CF_VECTOR,
+  isZero,
   PROFILE_LONG_VECTOR,
   PROFILE_SHORT_VECTOR,
   type ProfilePayload,
@@ -7,7 +8,7 @@ import {
   type StoredPoint,
 } from '@tailor/kit';
 
-import { blendQueryVector, isZero } from './vectors.js';
+import { blendQueryVector } from './query-vector.js';
 
 /** How many of the user's strongest tags reasons compare picks with. */
 export const TOP_TAGS_FOR_REASONS = 10;

@@ -1,7 +1,6 @@
-import type { Vector } from '@tailor/kit';
+import { cosine, dot, type Vector } from '@tailor/kit';
 
 import type { Interaction } from './profile.js';
-import { cosine, dot } from './vectors.js';
 
 /** Thresholds of the reasons; documented in the service README. */
 export const REASON_LIMITS = {

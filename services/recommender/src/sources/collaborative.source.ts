@@ -1,6 +1,5 @@
-import { CF_VECTOR, PROFILES_COLLECTION } from '@tailor/kit';
+import { CF_VECTOR, dot, PROFILES_COLLECTION } from '@tailor/kit';
 
-import { dot } from '../domain/vectors.js';
 import { searchSource } from './content.source.js';
 import type { BatchedSource } from './source.js';
 

@@ -1,8 +1,7 @@
-import { ITEM_VECTOR, type PointReference } from '@tailor/kit';
+import { cosine, ITEM_VECTOR, type PointReference } from '@tailor/kit';
 
 import { candidateFilter } from '../domain/request.js';
 import type { SourceName } from '../domain/sources.js';
-import { cosine } from '../domain/vectors.js';
 import { type BatchedSource, type Candidate, ITEM_FACT_KEYS, toFound } from './source.js';
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { describeEmbedderConformance } from '../../testing/embedder-conformance.js';
+import { cosine, norm } from '../../vectors.js';
 import { createHashedEmbedder, tokenize } from './hashed-embedder.js';
 
 describeEmbedderConformance(
@@ -11,16 +12,6 @@ describeEmbedderConformance(
     dimension: 256,
   },
 );
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i += 1) dot += a[i]! * b[i]!;
-  return dot;
-}
-
-function norm(v: Float32Array): number {
-  return Math.sqrt(cosine(v, v));
-}
 
 describe('createHashedEmbedder', () => {
   const embedder = createHashedEmbedder({ dimension: 256 });

@@ -1,4 +1,5 @@
 import type { Embedder } from '../../ports/embedder.js';
+import { normalizeInPlace } from '../../vectors.js';
 import { fnv1a32, mix32 } from './hash.js';
 
 /** Options of {@link createHashedEmbedder}. */
@@ -79,12 +80,8 @@ function embedOne(text: string, dimension: number): Float32Array {
     const index = hash % dimension;
     vector[index] = vector[index]! + sign * weightOf(feature) * (1 + Math.log(tf));
   }
-  let norm = 0;
-  for (let i = 0; i < dimension; i += 1) norm += vector[i]! * vector[i]!;
-  norm = Math.sqrt(norm);
   // Features can cancel out in one bucket only in contrived texts; a zero vector stays zero.
-  if (norm > 0) for (let i = 0; i < dimension; i += 1) vector[i] = vector[i]! / norm;
-  return vector;
+  return normalizeInPlace(vector);
 }
 
 /**

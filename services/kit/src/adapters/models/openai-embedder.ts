@@ -1,4 +1,5 @@
 import type { Embedder } from '../../ports/embedder.js';
+import { normalizeInPlace } from '../../vectors.js';
 
 /** Options of {@link createOpenAiEmbedder}. */
 export interface OpenAiEmbedderOptions {
@@ -27,14 +28,6 @@ export class EmbeddingApiError extends Error {
     super(message, options);
     this.name = 'EmbeddingApiError';
   }
-}
-
-function normalize(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const x of vector) norm += x * x;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < vector.length; i += 1) vector[i] = vector[i]! / norm;
-  return vector;
 }
 
 /**
@@ -96,7 +89,7 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
       ) {
         throw new EmbeddingApiError(`embeddings API answered a malformed embedding`, false);
       }
-      vectors[index] = normalize(Float32Array.from(embedding as number[]));
+      vectors[index] = normalizeInPlace(Float32Array.from(embedding as number[]));
     });
     return vectors;
   };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { blendQueryVector, cosine, isZero, unit } from './vectors.js';
+import { blendQueryVector } from './query-vector.js';
 
 const close = (actual: ArrayLike<number>, expected: number[]) => {
   assert.equal(actual.length, expected.length);
@@ -42,23 +42,6 @@ describe('blendQueryVector', () => {
     it('returns null (cold start)', () => {
       assert.equal(blendQueryVector([0, 0], [0, 0], 0.35), null);
       assert.equal(blendQueryVector(undefined, undefined, 0.35), null);
-    });
-  });
-});
-
-describe('vector helpers', () => {
-  describe('when a vector has no direction', () => {
-    it('has no unit vector, is zero, and has cosine 0 with anything', () => {
-      assert.equal(unit([0, 0]), null);
-      assert.equal(isZero(new Float32Array(3)), true);
-      assert.equal(isZero([0, 1e-9]), false);
-      assert.equal(cosine([0, 0], [1, 0]), 0);
-    });
-  });
-
-  describe('when vectors differ in length', () => {
-    it('refuses to compare them', () => {
-      assert.throws(() => cosine([1, 0], [1, 0, 0]), RangeError);
     });
   });
 });
