@@ -184,6 +184,8 @@ export class RecommendationService {
   /** The model point last read, and when (monotonic ms), reused for RECOMMENDER_MODEL_REFRESH_MS. */
   private modelRead: { model: ModelView | null; at: number } | undefined;
   private readonly vectors: ItemVectorCache;
+  /** The background read of a stale model, while one is in flight; `drain` waits for it. */
+  private modelRefresh: Promise<void> | undefined;
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
   private readonly publishing = new Set<Promise<void>>();
   /** The non-personalized list served while the store is down; refreshed while it answers. */
@@ -496,9 +498,9 @@ export class RecommendationService {
       .map((entry) => ({ item: { id: entry.itemId }, score: entry.score }));
   }
 
-  /** Resolves once every impression publish started so far has settled. */
+  /** Resolves once every impression publish and model read started so far has settled. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.publishing]);
+    await Promise.allSettled([...this.publishing, this.modelRefresh]);
   }
 
   /** The source module of a planned source, for this user. */
@@ -606,12 +608,35 @@ export class RecommendationService {
    * The model in service: read from `models` at most every RECOMMENDER_MODEL_REFRESH_MS. A
    * retrain rewrites every item's `cf` before it moves `current`, so lists already meet
    * factors of two trainings for as long as that takes; the refresh adds at most its period.
+   * Only the first list (and every list with a period of 0) waits for the read: later ones use
+   * the model in hand while a stale one is read again beside them, so a list's own store calls
+   * stay the profile and the batch.
    */
   private async currentModel(store: VectorStore): Promise<ModelView | null> {
-    const at = performance.now();
     const refresh = this.config.RECOMMENDER_MODEL_REFRESH_MS;
-    if (this.modelRead !== undefined && at - this.modelRead.at < refresh)
-      return this.modelRead.model;
+    const read = this.modelRead;
+    if (read === undefined || refresh === 0) return this.readCurrentModel(store);
+    if (performance.now() - read.at >= refresh && this.modelRefresh === undefined) {
+      const refreshing = this.readCurrentModel(this.store)
+        .then(
+          (model) => {
+            this.noteModel(model);
+          },
+          (err: unknown) => {
+            // The model in hand stays; the next list past the period tries again.
+            this.log.warn({ err }, 'could not read the model in service; keeping the last one');
+          },
+        )
+        .finally(() => {
+          this.modelRefresh = undefined;
+        });
+      this.modelRefresh = refreshing;
+    }
+    return read.model;
+  }
+
+  private async readCurrentModel(store: VectorStore): Promise<ModelView | null> {
+    const at = performance.now();
     const [point] = await store.retrieve(MODELS_COLLECTION, [CURRENT_MODEL_ID]);
     const model = readModel(point);
     this.modelRead = { model, at };

@@ -121,6 +121,20 @@ interface TrendingAnswer {
   trendingItems: { item: { id: string }; score: number }[];
 }
 
+async function metricsOf(t: RecommenderUnderTest): Promise<string> {
+  return (await fetch(t.recommender.url.replace(/\/graphql$/, '/metrics'))).text();
+}
+
+/** Personalized lists that took at most `le` store calls, from the recommender's histogram. */
+function storeCallsBucket(text: string, le: string): number {
+  const bound = le.replace('+', '\\+');
+  return Number(
+    new RegExp(
+      `tailor_recommendation_store_calls_bucket\\{(?=[^}]*le="${bound}")(?=[^}]*strategy="personalized")[^}]*\\} (\\d+)`,
+    ).exec(text)?.[1],
+  );
+}
+
 async function recommend(
   t: RecommenderUnderTest,
   variables: Record<string, unknown>,
@@ -597,20 +611,54 @@ describe('recommender subgraph', () => {
           'the profile is read by named keys, not whole',
         );
 
-        const metricsUrl = t.recommender.url.replace(/\/graphql$/, '/metrics');
-        const text = await (await fetch(metricsUrl)).text();
-        const bucket = (le: string) =>
-          Number(
-            new RegExp(
-              `tailor_recommendation_store_calls_bucket\\{(?=[^}]*le="${le}")(?=[^}]*strategy="personalized")[^}]*\\} (\\d+)`,
-            ).exec(text)?.[1],
-          );
+        const text = await metricsOf(t);
+        const bucket = (le: string) => storeCallsBucket(text, le);
         assert.equal(bucket('2'), 1, 'the warm list took two calls');
         assert.equal(bucket('4'), 2, 'the cold one also read the model and the item vectors');
         assert.match(
           text,
           /tailor_recommender_store_calls_total\{[^}]*operation="readMany"[^}]*\} 2/,
         );
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
+  describe('when the model in hand is past its refresh period', () => {
+    const axis = (i: number) =>
+      Array.from({ length: DEFAULT_CF_DIMENSION }, (_, j) => (j === i ? 1 : 0));
+
+    it('reads the model again beside the lists, each keeping to its two store calls', async () => {
+      const t = await startRecommenderUnderTest({ config: { RECOMMENDER_MODEL_REFRESH_MS: 1 } });
+      try {
+        await t.putItems(ITEMS);
+        const factors = { 'trail-boots': axis(0), cookbook: axis(0), tent: axis(1) };
+        await t.putModel('m-1', factors);
+        const profile = {
+          userId: 'refreshed',
+          interactions: [{ itemId: 'trail-boots', type: 'like' as const, at: Date.now() }],
+          tags: { hiking: 3 },
+        };
+        await t.putProfile({ ...profile, cf: { vector: axis(0), modelVersion: 'm-1' } });
+        assert.equal((await recommend(t, { userId: 'refreshed', first: 3 })).modelVersion, 'm-1');
+
+        await t.putModel('m-2', factors);
+        await t.putProfile({ ...profile, cf: { vector: axis(0), modelVersion: 'm-2' } });
+        await waitFor(
+          async () =>
+            (await recommend(t, { userId: 'refreshed', first: 3 })).modelVersion === 'm-2',
+          { timeoutMs: 10_000, intervalMs: 5 },
+        );
+
+        const text = await metricsOf(t);
+        const bucket = (le: string) => storeCallsBucket(text, le);
+        const lists = storeCallsBucket(text, '+Inf');
+        assert.ok(lists >= 3, `lists served: ${lists}`);
+        // The first list read the model and every item vector; the first on m-2 read the items'
+        // new factors. No list waited for the model again, though nearly every one found it stale.
+        assert.equal(bucket('2'), lists - 2, 'every other list took two calls');
+        assert.equal(bucket('3'), lists - 1, 'the first list on m-2 took three');
       } finally {
         await t.close();
       }
