@@ -532,13 +532,14 @@ describe('events subgraph with the bus down', () => {
   });
 
   describe('when POST /v1/events cannot publish', () => {
-    it('answers 503 without an accepted count', async () => {
-      const { status, json } = await post(
+    it('answers 503 with Retry-After and without an accepted count', async () => {
+      const { status, headers, json } = await post(
         harness.events,
         JSON.stringify([{ userId: 'down-user', itemId: 'sku-1', type: 'view' }]),
       );
       assert.equal(status, 503);
       assert.equal(json.error?.code, 'SERVICE_UNAVAILABLE');
+      assert.ok(Number(headers.get('retry-after')) > 0, 'a producer is told when to come back');
       assert.equal(json.accepted, undefined);
     });
   });

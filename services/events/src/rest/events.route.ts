@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   carriesGatewaySecret,
   currentRequestId,
+  DEPENDENCY_RETRY_AFTER_SECONDS,
   GATEWAY_SECRET_HEADER,
   type Logger,
   type SubgraphOptions,
@@ -122,6 +123,7 @@ export function mountEventsRoute(app: App, options: EventsRouteOptions): void {
           },
         });
       } else if (err instanceof EventsUnavailableError) {
+        res.setHeader('retry-after', String(DEPENDENCY_RETRY_AFTER_SECONDS));
         sendError(res, 503, 'SERVICE_UNAVAILABLE', err.message);
       } else {
         log.error({ err, requestId: currentRequestId(req) }, 'recording events failed');

@@ -139,6 +139,12 @@ export const adapterEnvShape = {
    */
   KAFKA_SESSION_TIMEOUT_MS: env.int(30_000, 6_000, 300_000),
   /**
+   * Longest wait for a publish before producers are told to retry (SERVICE_UNAVAILABLE): kept
+   * below the gateway's request deadline so a dead broker opens the bus breaker instead of
+   * timing requests out.
+   */
+  KAFKA_PUBLISH_TIMEOUT_MS: env.int(3_000, 100, 60_000),
+  /**
    * `EVENT_BUS=kafka`: put before every topic and consumer group name (`staging.` makes
    * `staging.user-events` and the group `staging.profiles`), so deployments sharing a cluster
    * never meet. Every service of one deployment, and its outside producers, use the same.
@@ -245,6 +251,7 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
       logger,
       defaultPartitions: config.BUS_PARTITIONS,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
       ...(config.KAFKA_REPLICATION_FACTOR === undefined
         ? {}
         : { replicationFactor: config.KAFKA_REPLICATION_FACTOR }),

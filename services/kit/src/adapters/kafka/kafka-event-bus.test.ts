@@ -132,6 +132,19 @@ describe('createKafkaEventBus', () => {
         (err: unknown) => err instanceof TailorError && /retryMaxDelayMs/.test(err.message),
       );
     });
+
+    it('rejects a publish timeout that is not a positive whole number of ms', async () => {
+      await assert.rejects(
+        createKafkaEventBus({
+          brokers: ['127.0.0.1:9092'],
+          clientId: 'x',
+          logger: silentLogger(),
+          publishTimeoutMs: 0,
+        }),
+        (err: unknown) =>
+          err instanceof TailorError && /publishTimeoutMs must be a positive/.test(err.message),
+      );
+    });
   });
 });
 

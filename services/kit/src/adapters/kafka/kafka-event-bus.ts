@@ -52,6 +52,15 @@ export interface KafkaEventBusOptions {
    * broker allows 6 s to 300 s by default (`group.min/max.session.timeout.ms`).
    */
   sessionTimeoutMs?: number;
+  /**
+   * Longest wait for one publish before it fails as retriable. kafkajs retries a dead broker
+   * for longer than a request may wait, so without this bound the caller's deadline ends the
+   * request first, as an abort the bus breaker does not count; with it the failures count, the
+   * breaker opens and producers are told to come back at once. A publish that lands after its
+   * bound is a duplicate the event's id makes harmless, so it is set below the gateway's
+   * deadline, with room for the request's other work.
+   */
+  publishTimeoutMs?: number;
 }
 
 export const KAFKA_BUS_DEFAULTS = {
@@ -59,6 +68,7 @@ export const KAFKA_BUS_DEFAULTS = {
   retryMaxDelayMs: 30_000,
   defaultPartitions: 4,
   sessionTimeoutMs: 30_000,
+  publishTimeoutMs: 3_000,
 } as const;
 
 /** Replication factor of the default when the cluster has at least this many brokers. */
@@ -175,6 +185,24 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
     await sleep(ms, undefined, { signal });
   } catch (err) {
     if (!signal.aborted) throw err;
+  }
+}
+
+/**
+ * `work`, or a failure once `deadline` aborts first. The work itself goes on (kafkajs cannot
+ * cancel a send); only the wait for it ends.
+ */
+async function withinDeadline<T>(work: Promise<T>, deadline: AbortSignal, why: string): Promise<T> {
+  if (deadline.aborted) throw new Error(why);
+  let onAbort: (() => void) | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Error(why));
+    deadline.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    deadline.removeEventListener('abort', onAbort!);
   }
 }
 
@@ -448,6 +476,11 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
     options.sessionTimeoutMs,
     KAFKA_BUS_DEFAULTS.sessionTimeoutMs,
   );
+  const publishTimeoutMs = positiveInteger(
+    'publishTimeoutMs',
+    options.publishTimeoutMs,
+    KAFKA_BUS_DEFAULTS.publishTimeoutMs,
+  );
   const configuredReplication =
     options.replicationFactor === undefined
       ? undefined
@@ -537,9 +570,14 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
     async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
       assertOpen();
       checkTopic(topic);
+      const deadline = AbortSignal.timeout(publishTimeoutMs);
       for (const request of requests(messages)) {
         try {
-          await producer.send({ topic, acks: -1, messages: request });
+          await withinDeadline(
+            producer.send({ topic, acks: -1, messages: request }),
+            deadline,
+            `no broker acknowledged the publish within ${publishTimeoutMs} ms`,
+          );
         } catch (err) {
           throw kafkaError(`publishing ${request.length} messages to ${topic}`, err);
         }
