@@ -106,4 +106,35 @@ describe('Admission', () => {
       assert.equal(admission.inflight, 0);
     });
   });
+
+  describe('when the queue already holds more waiting than the timeout', () => {
+    /** An admission with one slot whose requests have held it 150 ms (slow: it stays at 1). */
+    function withServiceTime(queueTimeoutMs: number) {
+      let clock = 0;
+      const admission = new Admission({ ...options, floor: 1, queueTimeoutMs, now: () => clock });
+      const warm = admitted(admission.acquire());
+      assert.ok(warm.admitted);
+      clock += 150;
+      warm.permit.release();
+      const busy = admitted(admission.acquire());
+      assert.ok(busy.admitted);
+      return { admission, busy: busy.permit };
+    }
+
+    it('refuses at once with queue_wait instead of letting the request time out', () => {
+      const { admission, busy } = withServiceTime(50);
+      assert.deepEqual(admitted(admission.acquire()), { admitted: false, reason: 'queue_wait' });
+      assert.equal(admission.queued, 0);
+      assert.equal(admission.refusing, 'queue_wait', 'so the cheap early refusal applies too');
+      busy.release();
+    });
+
+    it('still queues a request whose expected wait fits in the timeout', async () => {
+      const { admission, busy } = withServiceTime(500);
+      const waiting = admission.acquire();
+      assert.ok(waiting instanceof Promise);
+      busy.release();
+      assert.equal((await waiting).admitted, true);
+    });
+  });
 });

@@ -130,7 +130,7 @@ export function gatewayOverload(
   gauge('gateway_queued_requests', 'GraphQL requests waiting for a slot.', (a) => a.queued);
   const shed = new Counter({
     name: 'gateway_shed_requests_total',
-    help: 'GraphQL requests refused with 503 OVERLOADED, by why (queue_full, queue_timeout).',
+    help: 'GraphQL requests refused with 503 OVERLOADED, by why (queue_full, queue_wait, queue_timeout).',
     labelNames: ['class', 'reason'] as const,
     registers: [registry],
   });
@@ -148,8 +148,9 @@ export function gatewayOverload(
   const shedEarly = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST' || req.headers.authorization !== undefined) return false;
     if (!(req.url === '/graphql' || req.url?.startsWith('/graphql?') === true)) return false;
-    if (!classes.default.full) return false;
-    shed.inc({ class: 'default', reason: 'queue_full' });
+    const reason = classes.default.refusing;
+    if (reason === undefined) return false;
+    shed.inc({ class: 'default', reason });
     res.writeHead(503, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(refusalBody),
