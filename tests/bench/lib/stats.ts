@@ -1,3 +1,5 @@
+import { seededRandom } from './random.js';
+
 /** Summary of a sample of durations, in the sample's unit. */
 export interface LatencySummary {
   count: number;
@@ -48,4 +50,62 @@ export function rounded<T extends object>(summary: T, decimals = 3): T {
 /** Milliseconds since `start` (from `process.hrtime.bigint()`). */
 export function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** A ratio of two means with its bootstrap interval. */
+export interface RatioInterval {
+  /** mean(candidate) / mean(base) over the whole sample. */
+  ratio: number;
+  /** Lower and upper percentile bounds of that ratio over the resamples. */
+  low: number;
+  high: number;
+}
+
+/** Options of {@link pairedRatioInterval}. */
+export interface BootstrapOptions {
+  /** Resamples drawn. */
+  resamples: number;
+  /** Share of resampled ratios inside [low, high]. */
+  level: number;
+  /** Seed of the resampling, so a run's choice is the same on every machine. */
+  seed: number;
+}
+
+export const DEFAULT_BOOTSTRAP: BootstrapOptions = { resamples: 1000, level: 0.95, seed: 7 };
+
+/**
+ * How much `candidate` beats `base` on the same units (per user, say), as a ratio of means with
+ * a percentile-bootstrap interval: units are resampled with replacement and both sides read at
+ * the same units, so what the two share (a hard user is hard for both) cancels out.
+ */
+export function pairedRatioInterval(
+  candidate: readonly number[],
+  base: readonly number[],
+  options: BootstrapOptions = DEFAULT_BOOTSTRAP,
+): RatioInterval {
+  if (candidate.length !== base.length) {
+    throw new RangeError(`paired samples differ in size: ${candidate.length} and ${base.length}`);
+  }
+  if (candidate.length === 0) throw new RangeError('paired samples are empty');
+  const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+  const random = seededRandom(options.seed);
+  const n = candidate.length;
+  const ratios: number[] = [];
+  for (let r = 0; r < options.resamples; r += 1) {
+    let top = 0;
+    let bottom = 0;
+    for (let i = 0; i < n; i += 1) {
+      const at = Math.floor(random() * n);
+      top += candidate[at]!;
+      bottom += base[at]!;
+    }
+    ratios.push(top / bottom);
+  }
+  ratios.sort((a, b) => a - b);
+  const tail = ((1 - options.level) / 2) * 100;
+  return {
+    ratio: sum(candidate) / sum(base),
+    low: percentile(ratios, tail),
+    high: percentile(ratios, 100 - tail),
+  };
 }
