@@ -4,6 +4,7 @@ import {
   type ItemPayload,
   ITEMS_COLLECTION,
   publishUserEvents,
+  seededRandom,
   type UserEvent,
   type UserKeyVault,
   type VectorStore,
@@ -40,18 +41,6 @@ const HISTORY: readonly EventType[] = [
   'like',
 ];
 
-/** A small deterministic PRNG (mulberry32) so demo histories are the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 async function itemsByCategory(store: VectorStore): Promise<Map<string, string[]>> {
   const byCategory = new Map<string, string[]>();
   let cursor: string | undefined;
@@ -79,7 +68,8 @@ async function itemsByCategory(store: VectorStore): Promise<Map<string, string[]
  */
 export async function demoEvents(store: VectorStore, now: number): Promise<UserEvent[]> {
   const byCategory = await itemsByCategory(store);
-  const random = prng(20261127);
+  // Seeded, so demo histories are the same on every machine.
+  const random = seededRandom(20261127);
   const events: UserEvent[] = [];
   for (const user of DEMO_USERS) {
     let n = 0;

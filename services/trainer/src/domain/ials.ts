@@ -1,4 +1,11 @@
-import { dot, type FactorModelParams, foldIn, pairSignal, rowRegularization } from '@tailor/kit';
+import {
+  dot,
+  type FactorModelParams,
+  foldIn,
+  pairSignal,
+  rowRegularization,
+  seededRandom,
+} from '@tailor/kit';
 
 /** The interaction matrix in compressed rows, both ways: users × items and items × users. */
 export interface InteractionMatrix {
@@ -101,18 +108,6 @@ function gramOf(factors: Float64Array, rows: number, k: number): Float64Array {
   }
   for (let i = 0; i < k; i += 1) for (let j = 0; j < i; j += 1) gram[i * k + j] = gram[j * k + i]!;
   return gram;
-}
-
-/** A small seeded generator (mulberry32): the initial factors must not depend on Math.random. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**
@@ -235,7 +230,8 @@ export function trainFactors(
   onEpoch?: (epoch: number, loss: number) => void,
 ): TrainedFactors {
   const k = settings.dimension;
-  const next = seeded(settings.seed);
+  // Seeded: the initial factors, and so the model, are the same on every run.
+  const next = seededRandom(settings.seed);
   // Rendle et al. 2021: small normal-ish initial values, scaled by 1/√k.
   const scale = 0.1 / Math.sqrt(k);
   const init = (rows: number) =>
