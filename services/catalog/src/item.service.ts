@@ -1,18 +1,18 @@
 import {
+  ArgumentError,
+  checkFirst,
   type Embedder,
   ITEM_VECTOR,
   ITEMS_COLLECTION,
   itemsCollectionSpec,
   type Logger,
   type PointInput,
-  TailorError,
   type VectorStore,
 } from '@tailor/kit';
 
 import { isBatchTooLarge, type ItemInputError, validateBatch } from './domain/batch.js';
 import { ITEM_LIMITS } from './domain/item.js';
 import {
-  checkFirst,
   checkSearchText,
   decodeCursor,
   encodeCursor,
@@ -27,12 +27,12 @@ import {
 } from './domain/stored-item.js';
 
 /** A batch holds more items than the limit; nothing of it was stored. */
-export class BatchTooLargeError extends TailorError {
+export class BatchTooLargeError extends ArgumentError {
   constructor(
     readonly size: number,
     readonly maxBatchSize: number,
   ) {
-    super(`a batch may hold at most ${maxBatchSize} items, got ${size}`, { retriable: false });
+    super('items', `a batch may hold at most ${maxBatchSize} items, got ${size}`);
   }
 }
 
@@ -161,7 +161,7 @@ export class ItemService {
     return new Map(points.map((point) => [point.id, fromItemPayload(point.payload)]));
   }
 
-  /** One page of items in the store's stable order. Throws `QueryArgumentError` on bad args. */
+  /** One page of items in the store's stable order. Throws `ArgumentError` on bad args. */
   async list(args: {
     first: number;
     after?: string | null;
@@ -188,7 +188,7 @@ export class ItemService {
     };
   }
 
-  /** Items nearest to the embedded text, best first. Throws `QueryArgumentError` on bad args. */
+  /** Items nearest to the embedded text, best first. Throws `ArgumentError` on bad args. */
   async search(args: {
     text: string;
     first: number;

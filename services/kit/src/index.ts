@@ -1,4 +1,5 @@
 export * from './adapters/index.js';
+export * from './arguments.js';
 export * from './auth/index.js';
 export * from './collaborative/index.js';
 export * from './collections.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  checkFirst,
   CURRENT_MODEL_ID,
   type EventBus,
   isOutage,
@@ -51,10 +52,10 @@ import {
   candidateFilter,
   candidateLimit,
   checkCategory,
-  checkFirst,
-  checkId,
+  checkTrimmedId,
   mmrLambda,
   parseContext,
+  RECOMMENDATION_LIMITS,
   type RecommendationContext,
   type RecommendationContextArgs,
 } from './domain/request.js';
@@ -206,7 +207,7 @@ export class RecommendationService {
   }
 
   /**
-   * A list of `first` items for the user. Throws `RecommendationArgumentError` on bad
+   * A list of `first` items for the user. Throws `ArgumentError` on bad
    * arguments. Impressions go out after the list is built; a failure there is logged, not thrown.
    */
   async recommend(
@@ -216,8 +217,8 @@ export class RecommendationService {
     signal?: AbortSignal,
   ): Promise<RecommendationListResult> {
     // Bad arguments are refused here, so what fails below is the store, not the caller.
-    const userId = checkId(userIdArg, 'userId');
-    checkFirst(first);
+    const userId = checkTrimmedId(userIdArg, 'userId');
+    checkFirst(first, RECOMMENDATION_LIMITS.maxFirst);
     const context = parseContext(contextArgs);
     try {
       return await this.build(userId, first, contextArgs, signal);
@@ -314,8 +315,8 @@ export class RecommendationService {
     forFallback = false,
   ): Promise<BuiltList> {
     // The fallback list is for nobody: no profile is read, nothing is counted or published.
-    const userId = forFallback ? userIdArg : checkId(userIdArg, 'userId');
-    checkFirst(first);
+    const userId = forFallback ? userIdArg : checkTrimmedId(userIdArg, 'userId');
+    checkFirst(first, RECOMMENDATION_LIMITS.maxFirst);
     const context = parseContext(contextArgs);
     const started = process.hrtime.bigint();
     const now = this.now();
@@ -446,8 +447,8 @@ export class RecommendationService {
 
   /** Items nearest to the given one, in stock, without it. NOT_FOUND when it is unknown. */
   async similarItems(itemIdArg: string, first: number): Promise<SimilarItemResult[]> {
-    const itemId = checkId(itemIdArg, 'itemId');
-    checkFirst(first);
+    const itemId = checkTrimmedId(itemIdArg, 'itemId');
+    checkFirst(first, RECOMMENDATION_LIMITS.maxFirst);
     // One round trip, no vector on the wire: the item's facts, and its neighbours found by its
     // own stored vector (a search by a point never returns that point).
     const [known, near] = await this.store.readMany(ITEMS_COLLECTION, [
@@ -478,7 +479,7 @@ export class RecommendationService {
 
   /** The most talked-about in-stock items now, optionally of one category. */
   async trendingItems(first: number, categoryArg?: string | null): Promise<TrendingItemResult[]> {
-    checkFirst(first);
+    checkFirst(first, RECOMMENDATION_LIMITS.maxFirst);
     const category =
       categoryArg === null || categoryArg === undefined
         ? undefined

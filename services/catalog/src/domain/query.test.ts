@@ -1,51 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import {
-  checkFirst,
-  checkSearchText,
-  decodeCursor,
-  encodeCursor,
-  itemFilter,
-  QUERY_LIMITS,
-  QueryArgumentError,
-} from './query.js';
+import { ArgumentError } from '@tailor/kit';
+
+import { checkSearchText, decodeCursor, encodeCursor, itemFilter, QUERY_LIMITS } from './query.js';
 
 function argumentOf(run: () => unknown): string {
   try {
     run();
   } catch (err) {
-    assert.ok(err instanceof QueryArgumentError);
+    assert.ok(err instanceof ArgumentError);
     return err.argument;
   }
-  assert.fail('expected a QueryArgumentError');
+  assert.fail('expected an ArgumentError');
 }
-
-describe('checkFirst', () => {
-  describe('when first is outside 1..max', () => {
-    it('names first', () => {
-      assert.equal(
-        argumentOf(() => checkFirst(0, 100)),
-        'first',
-      );
-      assert.equal(
-        argumentOf(() => checkFirst(101, 100)),
-        'first',
-      );
-      assert.equal(
-        argumentOf(() => checkFirst(-5, 100)),
-        'first',
-      );
-    });
-  });
-
-  describe('when first is within bounds', () => {
-    it('returns it', () => {
-      assert.equal(checkFirst(1, 100), 1);
-      assert.equal(checkFirst(100, 100), 100);
-    });
-  });
-});
 
 describe('checkSearchText', () => {
   describe('when the text is blank or too long', () => {

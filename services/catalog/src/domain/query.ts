@@ -1,4 +1,4 @@
-import type { Condition, Filter } from '@tailor/kit';
+import { ArgumentError, type Condition, type Filter } from '@tailor/kit';
 
 import { normalizeCategory } from './item.js';
 
@@ -13,33 +13,11 @@ export const QUERY_LIMITS = {
   cursorMaxLength: 1_024,
 } as const;
 
-/** A query argument the client got wrong; `argument` names it. */
-export class QueryArgumentError extends Error {
-  constructor(
-    readonly argument: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'QueryArgumentError';
-  }
-}
-
-/** Checks a `first` argument against 1..max. */
-export function checkFirst(first: number, max: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw new QueryArgumentError(
-      'first',
-      `first must be a whole number from 1 to ${max}, got ${first}`,
-    );
-  }
-  return first;
-}
-
 /** Trims a search text and checks its length. */
 export function checkSearchText(text: string): string {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.length > QUERY_LIMITS.searchTextMaxLength) {
-    throw new QueryArgumentError(
+    throw new ArgumentError(
       'text',
       `text must be 1 to ${QUERY_LIMITS.searchTextMaxLength} characters after trimming, got ${trimmed.length}`,
     );
@@ -59,7 +37,7 @@ export function encodeCursor(storeCursor: string): string {
 
 /** The store's page token inside `after`; throws naming `after` when it is not ours. */
 export function decodeCursor(after: string): string {
-  const invalid = () => new QueryArgumentError('after', 'after is not a cursor returned by items');
+  const invalid = () => new ArgumentError('after', 'after is not a cursor returned by items');
   if (after.length > QUERY_LIMITS.cursorMaxLength || !/^[A-Za-z0-9_-]+$/.test(after))
     throw invalid();
   const decoded = Buffer.from(after, 'base64url').toString('utf8');

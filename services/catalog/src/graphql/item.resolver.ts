@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 
-import { authorizeService, BadUserInputError, type RequestContext } from '@tailor/kit';
+import { authorizeService, clientErrors, type RequestContext } from '@tailor/kit';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 
 import { ITEM_LIMITS } from '../domain/item.js';
-import { QUERY_LIMITS, QueryArgumentError } from '../domain/query.js';
-import { BatchTooLargeError, ItemService } from '../item.service.js';
+import { QUERY_LIMITS } from '../domain/query.js';
+import { ItemService } from '../item.service.js';
 import { ItemsArgs, SearchItemsArgs } from './item.args.js';
 import { ItemInput } from './item.input.js';
 import { ItemLoaders } from './item.reference.js';
@@ -18,17 +18,6 @@ import {
 } from './item.type.js';
 
 const Q = QUERY_LIMITS;
-
-/** Turns the domain's argument errors into client errors naming the argument. */
-async function clientErrors<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof QueryArgumentError) throw new BadUserInputError(err.message, err.argument);
-    if (err instanceof BatchTooLargeError) throw new BadUserInputError(err.message, 'items');
-    throw err;
-  }
-}
 
 @Resolver(() => Item)
 export class ItemResolver {

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Arg, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 
 import { SUMMARY_LIMITS } from '../domain/summary.js';
-import { checkFirst, LIST_DEFAULTS } from './arguments.js';
+import { LIST_DEFAULTS, listLength } from './arguments.js';
 import { RecentInteraction, UserProfile, WeightedInterest } from './profile.type.js';
 
 const firstDescription = (what: string) => `How many ${what}, 1 to ${SUMMARY_LIMITS.maxFirst}.`;
@@ -22,7 +22,7 @@ export class UserProfileResolver {
     })
     first: number | null,
   ): WeightedInterest[] {
-    return profile.categories.slice(0, checkFirst(first, LIST_DEFAULTS.topCategories));
+    return profile.categories.slice(0, listLength(first, LIST_DEFAULTS.topCategories));
   }
 
   @FieldResolver(() => [WeightedInterest], {
@@ -37,7 +37,7 @@ export class UserProfileResolver {
     })
     first: number | null,
   ): WeightedInterest[] {
-    return profile.tags.slice(0, checkFirst(first, LIST_DEFAULTS.topTags));
+    return profile.tags.slice(0, listLength(first, LIST_DEFAULTS.topTags));
   }
 
   @FieldResolver(() => [RecentInteraction], {
@@ -52,6 +52,6 @@ export class UserProfileResolver {
     })
     first: number | null,
   ): RecentInteraction[] {
-    return profile.interactions.slice(0, checkFirst(first, LIST_DEFAULTS.recentItems));
+    return profile.interactions.slice(0, listLength(first, LIST_DEFAULTS.recentItems));
   }
 }

@@ -5,7 +5,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 
 import type { ProfileSummary } from '../domain/summary.js';
 import type { ProfileEraser, ProfileReader } from '../profile.service.js';
-import { checkUserId } from './arguments.js';
+import { userIdArgument } from './arguments.js';
 import { UserProfile } from './profile.type.js';
 import { ForgetUserResult, User } from './user.type.js';
 
@@ -42,7 +42,7 @@ export class UserResolver {
     @Arg('id', () => ID, { description: 'The id events carry as userId.' }) id: string,
     @Ctx() context: RequestContext,
   ): User {
-    const userId = checkUserId(id, 'id');
+    const userId = userIdArgument(id, 'id');
     authorizeUser(context.viewer, userId, 'read the data');
     return { id: userId };
   }
@@ -70,7 +70,7 @@ export class UserResolver {
     @Arg('userId', () => ID, { description: 'The user to forget.' }) userId: string,
     @Ctx() context: RequestContext,
   ): Promise<ForgetUserResult> {
-    authorizeUser(context.viewer, checkUserId(userId, 'userId'), 'erase the data');
+    authorizeUser(context.viewer, userIdArgument(userId, 'userId'), 'erase the data');
     const forgotten = await this.profiles.forget(userId);
     return { userId, forgotten };
   }

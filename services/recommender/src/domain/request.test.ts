@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { type Condition, itemsCollectionSpec } from '@tailor/kit';
+import { ArgumentError, type Condition, itemsCollectionSpec } from '@tailor/kit';
 
 import {
   candidateFilter,
   candidateLimit,
-  checkFirst,
-  checkId,
+  checkTrimmedId,
   mmrLambda,
   parseContext,
-  RecommendationArgumentError,
 } from './request.js';
 
 const namesArgument = (argument: string) => (err: unknown) =>
-  err instanceof RecommendationArgumentError && err.argument === argument;
+  err instanceof ArgumentError && err.argument === argument;
 
 describe('candidateFilter', () => {
   it('filters only on payload keys the items collection indexes', () => {
@@ -60,22 +58,12 @@ describe('candidateLimit', () => {
   });
 });
 
-describe('checkFirst', () => {
-  describe('when first is outside 1..50 or not whole', () => {
-    it('refuses it naming first', () => {
-      for (const bad of [0, 51, -1, 2.5])
-        assert.throws(() => checkFirst(bad), namesArgument('first'));
-      assert.equal(checkFirst(50), 50);
-    });
-  });
-});
-
-describe('checkId', () => {
+describe('checkTrimmedId', () => {
   describe('when the id is empty or longer than 128 characters', () => {
     it('refuses it naming the argument', () => {
-      assert.throws(() => checkId('  ', 'userId'), namesArgument('userId'));
-      assert.throws(() => checkId('x'.repeat(129), 'itemId'), namesArgument('itemId'));
-      assert.equal(checkId(` ${'x'.repeat(128)} `, 'userId'), 'x'.repeat(128));
+      assert.throws(() => checkTrimmedId('  ', 'userId'), namesArgument('userId'));
+      assert.throws(() => checkTrimmedId('x'.repeat(129), 'itemId'), namesArgument('itemId'));
+      assert.equal(checkTrimmedId(` ${'x'.repeat(128)} `, 'userId'), 'x'.repeat(128));
     });
   });
 });

@@ -1,11 +1,11 @@
-import type { Condition, Filter } from '@tailor/kit';
+import { ArgumentError, checkId, type Condition, EVENT_LIMITS, type Filter } from '@tailor/kit';
 
 /** Bounds of the recommender's arguments and searches; documented in the service README. */
 export const RECOMMENDATION_LIMITS = {
   defaultFirst: 10,
   maxFirst: 50,
-  /** Same bound as ids in the event contract. */
-  idMaxLength: 128,
+  /** The event contract's bound: ids asked about came in through events. */
+  idMaxLength: EVENT_LIMITS.idMaxLength,
   maxExcludeItemIds: 200,
   /** Same bound as categories in the catalog. */
   categoryMaxLength: 64,
@@ -22,45 +22,16 @@ const L = RECOMMENDATION_LIMITS;
 /** Where impressions say a list was shown when the client does not tell. */
 export const DEFAULT_SURFACE = 'api';
 
-/** An argument the client got wrong; `argument` names it (e.g. `context.diversity`). */
-export class RecommendationArgumentError extends Error {
-  constructor(
-    readonly argument: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RecommendationArgumentError';
-  }
-}
-
-/** Checks a `first` argument against 1..max. */
-export function checkFirst(first: number, max: number = L.maxFirst): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw new RecommendationArgumentError(
-      'first',
-      `first must be a whole number from 1 to ${max}, got ${first}`,
-    );
-  }
-  return first;
-}
-
-/** Checks an id argument: 1 to 128 characters once trimmed. Returns it trimmed. */
-export function checkId(value: string, argument: string): string {
-  const id = value.trim();
-  if (id === '' || id.length > L.idMaxLength) {
-    throw new RecommendationArgumentError(
-      argument,
-      `${argument} must be 1 to ${L.idMaxLength} characters, got ${id.length}`,
-    );
-  }
-  return id;
+/** Checks an id argument once trimmed (kit's id bound). Returns it trimmed. */
+export function checkTrimmedId(value: string, argument: string): string {
+  return checkId(value.trim(), argument);
 }
 
 /** Normalizes a category the way the catalog stores them (trimmed, lowercase). */
 export function checkCategory(value: string, argument: string): string {
   const category = value.trim().toLowerCase();
   if (category === '' || category.length > L.categoryMaxLength) {
-    throw new RecommendationArgumentError(
+    throw new ArgumentError(
       argument,
       `${argument} must be 1 to ${L.categoryMaxLength} characters, got ${category.length}`,
     );
@@ -98,18 +69,18 @@ export function parseContext(
   }
   const excluded = args.excludeItemIds ?? [];
   if (excluded.length > L.maxExcludeItemIds) {
-    throw new RecommendationArgumentError(
+    throw new ArgumentError(
       'context.excludeItemIds',
       `context.excludeItemIds may hold at most ${L.maxExcludeItemIds} ids, got ${excluded.length}`,
     );
   }
   context.excludeItemIds = [
-    ...new Set(excluded.map((id) => checkId(id, 'context.excludeItemIds'))),
+    ...new Set(excluded.map((id) => checkTrimmedId(id, 'context.excludeItemIds'))),
   ];
   if (args.surface !== null && args.surface !== undefined) {
     const surface = args.surface.trim();
     if (surface === '' || surface.length > L.surfaceMaxLength) {
-      throw new RecommendationArgumentError(
+      throw new ArgumentError(
         'context.surface',
         `context.surface must be 1 to ${L.surfaceMaxLength} characters, got ${surface.length}`,
       );
@@ -119,7 +90,7 @@ export function parseContext(
   if (args.diversity !== null && args.diversity !== undefined) {
     const d = args.diversity;
     if (!Number.isFinite(d) || d < 0 || d > 1) {
-      throw new RecommendationArgumentError(
+      throw new ArgumentError(
         'context.diversity',
         `context.diversity must be a number from 0 to 1, got ${d}`,
       );

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 
-import { authorizeUser, type RequestContext } from '@tailor/kit';
+import { authorizeUser, clientErrors, type RequestContext } from '@tailor/kit';
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 
 import { RECOMMENDATION_LIMITS } from '../domain/request.js';
 import { RecommendationService } from '../recommendation.service.js';
-import { clientErrors } from './client-errors.js';
 import { RecommendationContextInput } from './recommendation.input.js';
 import { RecommendationList, SimilarItem, TrendingItem } from './recommendation.type.js';
 
