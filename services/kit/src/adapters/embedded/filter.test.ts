@@ -191,7 +191,7 @@ describe('compileSlotFilter', () => {
           }
           const source = {
             ids,
-            payloads,
+            payloadAt: (slot: number) => payloads[slot]!,
             keyColumn: (key: string) => (withColumns ? columns.get(key) : undefined),
           };
           for (const filter of filters) {
@@ -212,7 +212,11 @@ describe('compileSlotFilter', () => {
 
   it('refuses what compileFilter refuses, with the same message', () => {
     const bad = { must: [{ key: 'x', match: { text: 'y' } }] } as unknown as Filter;
-    const source = { ids, payloads, keyColumn: () => undefined };
+    const source = {
+      ids,
+      payloadAt: (slot: number) => payloads[slot]!,
+      keyColumn: () => undefined,
+    };
     assert.throws(
       () => compileSlotFilter(bad, source),
       /filter\.must\[0\]\.match must have value or any/,

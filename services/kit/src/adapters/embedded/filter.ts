@@ -215,7 +215,8 @@ export function compileFilter(filter: Filter | undefined): PointPredicate {
 /** The points a slot filter reads: by slot, with per-slot values of some top-level keys. */
 export interface SlotSource {
   ids: readonly string[];
-  payloads: readonly Payload[];
+  /** The payload at a slot, as stored: read, never changed. */
+  payloadAt(slot: number): Payload;
   /** The value of `key` at every slot, when the store keeps that key as a column. */
   keyColumn(key: string): readonly unknown[] | undefined;
 }
@@ -225,7 +226,7 @@ export type SlotPredicate = (slot: number) => boolean;
 
 function slotCondition(condition: Condition, path: string, source: SlotSource): SlotPredicate {
   checkObject(condition, path);
-  const { ids, payloads } = source;
+  const { ids } = source;
   if ('has_id' in condition) {
     const wanted = hasIdSet(condition, path);
     return (slot) => wanted.has(ids[slot]!);
@@ -235,7 +236,7 @@ function slotCondition(condition: Condition, path: string, source: SlotSource): 
     const column = segments.length === 1 ? source.keyColumn(key) : undefined;
     if (column !== undefined) return (slot) => valuesPass(column[slot], test);
     const point = compileCondition(condition, path);
-    return (slot) => point(ids[slot]!, payloads[slot]!);
+    return (slot) => point(ids[slot]!, source.payloadAt(slot));
   }
   return slotFilterAt(condition, path, source);
 }

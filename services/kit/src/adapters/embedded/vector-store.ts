@@ -101,10 +101,13 @@ interface VectorColumn {
 /** A point checked and converted for storage: payload as JSON, vectors in column order. */
 interface PreparedPoint {
   id: string;
-  /** The store's own copy, parsed from `payloadJson`, so no caller holds a reference into it. */
-  payload: Payload;
-  /** The payload serialized once, for the copy and for the write-ahead log alike. */
+  /**
+   * The payload serialized once: the store's own copy (parsed only when a read needs the
+   * object) and the write-ahead log's alike, so no caller holds a reference into the store.
+   */
   payloadJson: string;
+  /** The value of each key column's key, copied out of the payload (see Collection.keyColumns). */
+  keyValues: unknown[];
   /** Null where the point lacks that vector. */
   vectors: (Float32Array | null)[];
 }
@@ -177,17 +180,6 @@ function freezeDeep<T>(value: T): T {
   return Object.freeze(value);
 }
 
-/** A private copy of the payload with the selected top-level keys (all by default). */
-function selectPayload(payload: Payload, selection: PayloadSelection | undefined): Payload {
-  if (selection === undefined || selection === true) return copyJson(payload) as Payload;
-  const out: Payload = {};
-  if (selection === false) return out;
-  for (const key of selection) {
-    if (Object.hasOwn(payload, key)) out[key] = copyJson(payload[key]);
-  }
-  return out;
-}
-
 const EMPTY_PAYLOAD: Payload = Object.freeze({});
 
 /** The payload of a search hit: the stored one, frozen and shared, or a frozen selection of it. */
@@ -219,7 +211,14 @@ class Collection implements SlotSource {
    */
   private readonly keyColumns = new Map<string, unknown[]>();
   ids: string[] = [];
-  payloads: Payload[] = [];
+  /**
+   * Each slot's payload as an object, parsed from `payloadJsons` when first needed: a point is
+   * often written again before anything reads its payload (a profile, once per batch), and
+   * parsing every write was a third of the cost of one.
+   */
+  private payloads: (Payload | undefined)[] = [];
+  /** Each slot's payload as written; undefined for payloads read back from a snapshot. */
+  private payloadJsons: (string | undefined)[] = [];
   readonly slots = new Map<string, number>();
   private capacity = MIN_CAPACITY;
   private sortedIds: string[] | null = null;
@@ -262,6 +261,20 @@ class Collection implements SlotSource {
 
   keyColumn(key: string): readonly unknown[] | undefined {
     return this.keyColumns.get(key);
+  }
+
+  /** The stored payload itself (callers copy or freeze it before it leaves the store). */
+  payloadAt(slot: number): Payload {
+    let payload = this.payloads[slot];
+    if (payload === undefined) {
+      payload = JSON.parse(this.payloadJsons[slot]!) as Payload;
+      this.payloads[slot] = payload;
+    }
+    return payload;
+  }
+
+  private payloadJsonAt(slot: number): string {
+    return this.payloadJsons[slot] ?? JSON.stringify(this.payloads[slot]);
   }
 
   get name(): string {
@@ -347,11 +360,12 @@ class Collection implements SlotSource {
     ) {
       throw new VectorStoreError(`Collection ${this.name}: payload of ${what} must be an object`);
     }
-    const payloadJson = JSON.stringify(point.payload);
+    const keyValues: unknown[] = [];
+    for (const key of this.keyColumns.keys()) keyValues.push(copyJson(point.payload[key]));
     return {
       id: point.id,
-      payload: JSON.parse(payloadJson) as Payload,
-      payloadJson,
+      payloadJson: JSON.stringify(point.payload),
+      keyValues,
       vectors: this.prepareVectors(point.vectors, what),
     };
   }
@@ -371,7 +385,12 @@ class Collection implements SlotSource {
     this.capacity = capacity;
   }
 
-  applyUpsert(points: readonly Omit<PreparedPoint, 'payloadJson'>[]): void {
+  /** Upserts points given as prepared (a write) or as parsed payloads (replaying the log). */
+  applyUpsert(
+    points: readonly (
+      PreparedPoint | { id: string; payload: Payload; vectors: (Float32Array | null)[] }
+    )[],
+  ): void {
     this.version += 1;
     for (const point of points) {
       let slot = this.slots.get(point.id);
@@ -379,13 +398,19 @@ class Collection implements SlotSource {
         slot = this.count;
         this.grow(slot + 1);
         this.ids.push(point.id);
-        this.payloads.push(point.payload);
         this.slots.set(point.id, slot);
         this.sortedIds = null;
+      }
+      if ('payloadJson' in point) {
+        this.payloads[slot] = undefined;
+        this.payloadJsons[slot] = point.payloadJson;
+        let i = 0;
+        for (const values of this.keyColumns.values()) values[slot] = point.keyValues[i++];
       } else {
         this.payloads[slot] = point.payload;
+        this.payloadJsons[slot] = undefined;
+        for (const [key, values] of this.keyColumns) values[slot] = point.payload[key];
       }
-      for (const [key, values] of this.keyColumns) values[slot] = point.payload[key];
       this.columns.forEach((column, i) => this.setVector(column, slot, point.vectors[i] ?? null));
     }
   }
@@ -422,7 +447,8 @@ class Collection implements SlotSource {
       if (slot !== last) {
         const moved = this.ids[last]!;
         this.ids[slot] = moved;
-        this.payloads[slot] = this.payloads[last]!;
+        this.payloads[slot] = this.payloads[last];
+        this.payloadJsons[slot] = this.payloadJsons[last];
         for (const values of this.keyColumns.values()) values[slot] = values[last];
         this.slots.set(moved, slot);
         for (const c of this.columns) {
@@ -432,6 +458,7 @@ class Collection implements SlotSource {
       }
       this.ids.pop();
       this.payloads.pop();
+      this.payloadJsons.pop();
       for (const values of this.keyColumns.values()) values.pop();
       this.slots.delete(id);
       this.sortedIds = null;
@@ -452,11 +479,38 @@ class Collection implements SlotSource {
     return out;
   }
 
+  /** A private copy of the slot's payload with the selected top-level keys (all by default). */
+  private selectPayload(slot: number, selection: PayloadSelection | undefined): Payload {
+    if (selection === undefined || selection === true) {
+      const json = this.payloadJsons[slot];
+      return json === undefined
+        ? (copyJson(this.payloads[slot]) as Payload)
+        : (JSON.parse(json) as Payload);
+    }
+    if (selection === false) return {};
+    // Keys kept as columns are read from there, so a point not yet parsed stays so.
+    const columns = selection.map((key) => this.keyColumns.get(key));
+    if (this.payloads[slot] === undefined && columns.every((c) => c !== undefined)) {
+      const out: Payload = {};
+      selection.forEach((key, i) => {
+        const value = columns[i]![slot];
+        if (value !== undefined) out[key] = copyJson(value);
+      });
+      return out;
+    }
+    const payload = this.payloadAt(slot);
+    const out: Payload = {};
+    for (const key of selection) {
+      if (Object.hasOwn(payload, key)) out[key] = copyJson(payload[key]);
+    }
+    return out;
+  }
+
   /** The point with a private copy of its payload, which the caller may change. */
   pointAt(slot: number, read: ReadOptions = {}): StoredPoint {
     const point: StoredPoint = {
       id: this.ids[slot]!,
-      payload: selectPayload(this.payloads[slot]!, read.withPayload),
+      payload: this.selectPayload(slot, read.withPayload),
     };
     if (read.withVectors === true) point.vectors = this.vectorsOf(slot);
     return point;
@@ -466,7 +520,7 @@ class Collection implements SlotSource {
   hitAt(slot: number, score: number, read: ReadOptions): ScoredPoint {
     const hit: ScoredPoint = {
       id: this.ids[slot]!,
-      payload: sharePayload(this.payloads[slot]!, read.withPayload),
+      payload: sharePayload(this.payloadAt(slot), read.withPayload),
       score,
     };
     if (read.withVectors === true) hit.vectors = this.vectorsOf(slot);
@@ -478,18 +532,18 @@ class Collection implements SlotSource {
    * (version 2) each column's presence bytes.
    */
   snapshotChunks(): Uint8Array[] {
-    const header = Buffer.from(
-      JSON.stringify({
-        version: 2,
-        spec: this.spec,
-        seq: this.seq,
-        count: this.count,
-        columns: this.columns.map((c) => c.name),
-        ids: this.ids,
-        payloads: this.payloads,
-      }),
-      'utf8',
-    );
+    const rest = JSON.stringify({
+      version: 2,
+      spec: this.spec,
+      seq: this.seq,
+      count: this.count,
+      columns: this.columns.map((c) => c.name),
+      ids: this.ids,
+    });
+    // The payloads as they were written, not serialized again.
+    const payloads: string[] = [];
+    for (let slot = 0; slot < this.count; slot += 1) payloads.push(this.payloadJsonAt(slot));
+    const header = Buffer.from(`${rest.slice(0, -1)},"payloads":[${payloads.join(',')}]}`, 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length);
     const chunks: Uint8Array[] = [SNAPSHOT_MAGIC, length, header];
@@ -541,9 +595,10 @@ class Collection implements SlotSource {
     }
     this.ids = header.ids;
     this.payloads = header.payloads;
+    this.payloadJsons = new Array<string | undefined>(header.count).fill(undefined);
     for (const [key, values] of this.keyColumns) {
       values.length = 0;
-      for (const payload of this.payloads) values.push(payload[key]);
+      for (const payload of header.payloads) values.push(payload[key]);
     }
     header.ids.forEach((id, slot) => this.slots.set(id, slot));
     this.seq = header.seq;
@@ -973,7 +1028,7 @@ class EmbeddedVectorStore implements VectorStore {
     for (; index < sorted.length; index += 1) {
       const id = sorted[index]!;
       const slot = collection.slots.get(id)!;
-      if (!predicate(id, collection.payloads[slot]!)) continue;
+      if (!predicate(id, collection.payloadAt(slot))) continue;
       if (points.length === limit) return { points, nextCursor: id };
       points.push(collection.pointAt(slot, request));
     }
@@ -984,10 +1039,10 @@ class EmbeddedVectorStore implements VectorStore {
     const collection = this.get(name);
     if (filter === undefined) return collection.count;
     const predicate = compileFilter(filter);
-    const { ids, payloads } = collection;
+    const { ids } = collection;
     let count = 0;
     for (let slot = 0; slot < ids.length; slot += 1) {
-      if (predicate(ids[slot]!, payloads[slot]!)) count += 1;
+      if (predicate(ids[slot]!, collection.payloadAt(slot))) count += 1;
     }
     return count;
   }
@@ -1008,7 +1063,7 @@ class EmbeddedVectorStore implements VectorStore {
           ? [...new Set((selector as { ids: readonly string[] }).ids)].filter((id) =>
               collection.slots.has(id),
             )
-          : collection.ids.filter((id, slot) => predicate(id, collection.payloads[slot]!));
+          : collection.ids.filter((id, slot) => predicate(id, collection.payloadAt(slot)));
       if (ids.length === 0) return;
       const record: WalRecord = { s: collection.seq + 1, op: 'delete', ids };
       await this.write(collection, record.s, JSON.stringify(record), () =>
