@@ -114,6 +114,8 @@ export interface ProfilePayload {
    * has none. A profile whose version is older than the current model is folded in again.
    */
   cfModelVersion?: string;
+  /** Stamped by the profiles service on every write (see PROFILE_REVISION_KEY). */
+  revision?: string;
   /**
    * Per item, the summed weight of the user's events on it (newest touched first, bounded):
    * what the `cf` vector is folded in from, the same signal the trainer learns from.
@@ -130,6 +132,12 @@ export interface ItemAffinity {
   at: number;
 }
 
+/**
+ * Payload key of a `profiles` point holding the revision its writer stamped on it: a profiles
+ * service checks it before using a profile it holds in memory from its own last write.
+ */
+export const PROFILE_REVISION_KEY = 'revision';
+
 export function profilesCollectionSpec(
   dimension: number,
   cfDimension: number = DEFAULT_CF_DIMENSION,
@@ -142,7 +150,9 @@ export function profilesCollectionSpec(
       [PROFILE_SHORT_VECTOR]: { size: dimension, distance: 'dot' },
       [CF_VECTOR]: { size: cfDimension, distance: 'dot' },
     },
-    payloadIndexes: { userId: 'keyword' },
+    // The revision is read on every batch (see PROFILE_REVISION_KEY): kept as a key column by
+    // the embedded store, so that read parses no payload.
+    payloadIndexes: { userId: 'keyword', [PROFILE_REVISION_KEY]: 'keyword' },
   };
 }
 

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import {
   type ConsumedEvent,
   EVENT_LIMITS,
@@ -7,6 +9,7 @@ import {
   type Logger,
   modelsCollectionSpec,
   type PointInput,
+  PROFILE_REVISION_KEY,
   PROFILES_COLLECTION,
   profilesCollectionSpec,
   type PublishedModel,
@@ -59,10 +62,21 @@ export interface ProfileServiceOptions {
    * model reaches batches at most this late. Default {@link MODEL_CHECK_MS}.
    */
   modelCheckMs?: number;
+  /**
+   * Profiles kept in memory between batches, the most recently written; 0 keeps none. Default
+   * {@link HOT_PROFILES}. See {@link ProfileService}.
+   */
+  hotProfiles?: number;
 }
 
 /** Default of {@link ProfileServiceOptions.modelCheckMs}. */
 export const MODEL_CHECK_MS = 5_000;
+/**
+ * Default of {@link ProfileServiceOptions.hotProfiles}. A profile at every list's limit holds
+ * about 130 KB in memory and a typical one a few KB, so this bounds the cache at a few hundred
+ * MB in the worst case.
+ */
+export const HOT_PROFILES = 10_000;
 /** Profiles re-folded per store page when a new model comes. */
 const REFOLD_PAGE_SIZE = 200;
 
@@ -77,13 +91,31 @@ export interface BatchOutcome {
   written: number;
 }
 
+/** A profile as this service last wrote it, and the revision it wrote it with. */
+interface HotProfile {
+  profile: Profile;
+  revision: string;
+}
+
 /**
  * Keeps the `profiles` collection: applies batches of user events and forgets users. Every
  * change to a user's profile is a read-modify-write under that user's lock.
+ *
+ * The profiles it wrote last stay in memory (up to `hotProfiles`), so a user's next batch reads
+ * only the stored revision, not the profile: every write stamps the payload with a revision
+ * unique to this service instance and write, and a profile held here is used only while the
+ * stored revision is still the one it wrote. Any other write in between (another replica after
+ * a rebalance, an older version, a hand edit) changes or drops the revision, so the profile is
+ * read again. Writes are not deferred: a batch's profiles are written before the batch is
+ * committed, exactly as without the cache, so a crash loses nothing the log cannot redeliver.
  */
 export class ProfileService implements ProfileReader, ProfileEraser {
   private readonly log: Logger;
   private readonly lock = new KeyedLock();
+  /** In least recently written order (a Map keeps insertion order). */
+  private readonly hot = new Map<string, HotProfile>();
+  private readonly writer = randomUUID();
+  private writes = 0;
   private readonly now: () => number;
   private readonly tagStats: TagStats;
   private model: { read: PublishedModel | undefined; at: number } | undefined;
@@ -176,8 +208,7 @@ export class ProfileService implements ProfileReader, ProfileEraser {
             (p) => p.payload.cfModelVersion !== model.payload.modelVersion,
           );
           await this.foldIn(profiles, model);
-          if (profiles.length > 0)
-            await store.upsert(PROFILES_COLLECTION, profiles.map(profileToPoint));
+          await this.write(profiles);
           return profiles.length;
         });
       }
@@ -212,10 +243,10 @@ export class ProfileService implements ProfileReader, ProfileEraser {
     const userIds = [...byUser.keys()];
 
     return this.lock.run(userIds, async () => {
-      const { store, settings, metrics } = this.options;
+      const { settings, metrics } = this.options;
       // A batch opened just before its user was forgotten must not bring the profile back.
       for (const userId of await this.forgottenAmong(byUser)) byUser.delete(userId);
-      const profiles = await this.loadProfiles(userIds, true);
+      const profiles = await this.loadForChange(userIds);
       const items = await this.loadItems(events);
       const changed: Profile[] = [];
       const appliedTypes: string[] = [];
@@ -250,9 +281,8 @@ export class ProfileService implements ProfileReader, ProfileEraser {
       }
       const model = await this.currentModel();
       if (model !== undefined && changed.length > 0) await this.foldIn(changed, model);
-      const writes: PointInput[] = changed.map(profileToPoint);
-      if (writes.length > 0) await store.upsert(PROFILES_COLLECTION, writes);
-      outcome.written = writes.length;
+      await this.write(changed);
+      outcome.written = changed.length;
 
       // Counted only once written: a failed write is retried and must not count twice.
       for (const type of appliedTypes) metrics.applied.inc({ type });
@@ -274,6 +304,7 @@ export class ProfileService implements ProfileReader, ProfileEraser {
   async forget(userId: string): Promise<boolean> {
     return this.lock.run([userId], async () => {
       const { store, vault } = this.options;
+      this.hot.delete(userId);
       const profile = (await this.loadProfiles([userId], true)).get(userId);
       const hadKey = vault === undefined ? false : await vault.forget(userId);
       if (vault !== undefined) {
@@ -320,6 +351,66 @@ export class ProfileService implements ProfileReader, ProfileEraser {
       userId,
     )?.payload;
     return summarizeProfile(userId, payload, this.now(), longHalfLifeMs);
+  }
+
+  /**
+   * The users' profiles to change and write: those held in memory whose stored revision is still
+   * the one written from here, the others read from the store. Each leaves the cache until it is
+   * written again (see {@link write}), so a batch that fails half-way leaves nothing changed in
+   * memory that the store does not hold.
+   */
+  private async loadForChange(userIds: readonly string[]): Promise<Map<string, Profile>> {
+    const profiles = new Map<string, Profile>();
+    const held = userIds.filter((id) => this.hot.has(id));
+    if (held.length > 0) {
+      const stamps = await this.options.store.retrieve(PROFILES_COLLECTION, held, {
+        withPayload: [PROFILE_REVISION_KEY],
+        withVectors: false,
+      });
+      const stored = new Map(
+        stamps.map((point) => [point.id, point.payload[PROFILE_REVISION_KEY]]),
+      );
+      for (const id of held) {
+        const entry = this.hot.get(id)!;
+        this.hot.delete(id);
+        if (stored.get(id) === entry.revision) profiles.set(id, entry.profile);
+      }
+    }
+    const missing = userIds.filter((id) => !profiles.has(id));
+    if (missing.length > 0) {
+      for (const [id, profile] of await this.loadProfiles(missing, true)) profiles.set(id, profile);
+    }
+    return profiles;
+  }
+
+  /**
+   * Writes the profiles (one store call), each stamped with a new revision, then keeps them in
+   * memory as written. The store copies what it is given, so changing a held profile later
+   * does not reach what it stored.
+   */
+  private async write(profiles: readonly Profile[]): Promise<void> {
+    if (profiles.length === 0) return;
+    const points: PointInput[] = [];
+    const revisions: string[] = [];
+    for (const profile of profiles) {
+      this.hot.delete(profile.payload.userId);
+      const point = profileToPoint(profile);
+      this.writes += 1;
+      const revision = `${this.writer}.${this.writes}`;
+      point.payload[PROFILE_REVISION_KEY] = revision;
+      points.push(point);
+      revisions.push(revision);
+    }
+    await this.options.store.upsert(PROFILES_COLLECTION, points);
+    const capacity = this.options.hotProfiles ?? HOT_PROFILES;
+    if (capacity === 0) return;
+    profiles.forEach((profile, i) => {
+      this.hot.set(profile.payload.userId, { profile, revision: revisions[i]! });
+    });
+    for (const id of this.hot.keys()) {
+      if (this.hot.size <= capacity) break;
+      this.hot.delete(id);
+    }
   }
 
   private async loadProfiles(
