@@ -143,6 +143,29 @@ describe('foldIn through the basis of its model (λ the same for every row)', ()
     }
   });
 
+  it('gives the same vectors when it reuses the products of counterparts it has met', () => {
+    const shared = foldInBasis(params, k, gram)!;
+    const named = (weights: readonly number[], at: (i: number) => Float64Array) => ({
+      ...input(weights, false),
+      pairs: weights.map((weight, i) => ({ weight, factors: at(i), id: `item-${i}` })),
+      basis: shared,
+    });
+    const weights = [4, -2, 1, 5];
+    const fresh = foldIn(input(weights, true))!;
+    for (let round = 0; round < 2; round += 1) {
+      const reused = foldIn(named(weights, (i) => items[i * 3]!))!;
+      for (let d = 0; d < k; d += 1) assert.ok(Math.abs(reused[d]! - fresh[d]!) < 1e-12);
+    }
+    assert.equal(shared.projections.size, weights.length);
+    // The same ids with other factors (a new model under the same gram): nothing stale is used.
+    const moved = foldIn(named(weights, (i) => items[i * 3 + 1]!))!;
+    const expected = foldIn({
+      ...input(weights, false),
+      pairs: weights.map((weight, i) => ({ weight, factors: items[i * 3 + 1]! })),
+    })!;
+    for (let d = 0; d < k; d += 1) assert.ok(Math.abs(moved[d]! - expected[d]!) < 1e-10);
+  });
+
   it('is not made for a frequency-scaled model, whose λ differs per row', () => {
     assert.equal(foldInBasis({ ...params, frequencyScaled: true }, k, gram), undefined);
   });

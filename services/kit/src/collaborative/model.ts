@@ -62,8 +62,11 @@ export interface FoldInInput {
   gram: ArrayLike<number>;
   /** Rows of the other side in the model (for the frequency-scaled λ). */
   otherSide: number;
-  /** The row's pairs with the other side's factors; pairs without factors are left out. */
-  pairs: readonly { weight: number; factors: ArrayLike<number> }[];
+  /**
+   * The row's pairs with the other side's factors; pairs without factors are left out. `id`
+   * names the counterpart, so its B⁻¹y can be reused from the basis (see FoldInBasis).
+   */
+  pairs: readonly { weight: number; factors: ArrayLike<number>; id?: string }[];
   /** What every row folded against this model shares (see {@link foldInBasis}), if computed. */
   basis?: FoldInBasis;
 }
@@ -76,6 +79,38 @@ export interface FoldInInput {
 export interface FoldInBasis {
   /** k×k, row-major. */
   inverse: Float64Array;
+  /**
+   * B⁻¹y of counterparts already met, by id, with the factors y it was computed from: every row
+   * with that counterpart needs the same product, and it was most of a low-rank solve's cost.
+   * Used only while the factors given are those very numbers. At most
+   * {@link PROJECTIONS_KEPT} entries.
+   */
+  projections: Map<string, { factors: Float64Array; projected: Float64Array }>;
+}
+
+/** Bound of {@link FoldInBasis.projections}: 10,000 × 2k doubles (20 MB at k = 128). */
+export const PROJECTIONS_KEPT = 10_000;
+
+function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** B⁻¹y for the pair's factors, from the basis's cache when it holds the same factors. */
+function projectionOf(
+  basis: FoldInBasis,
+  pair: { factors: ArrayLike<number>; id?: string },
+  k: number,
+): Float64Array {
+  const cached = pair.id === undefined ? undefined : basis.projections.get(pair.id);
+  if (cached !== undefined && sameNumbers(cached.factors, pair.factors)) return cached.projected;
+  const projected = multiply(basis.inverse, pair.factors, new Float64Array(k));
+  if (pair.id !== undefined) {
+    if (basis.projections.size >= PROJECTIONS_KEPT) basis.projections.clear();
+    basis.projections.set(pair.id, { factors: Float64Array.from(pair.factors), projected });
+  }
+  return projected;
 }
 
 /**
@@ -101,7 +136,7 @@ export function foldInBasis(
     const column = choleskySubstitute(a, unit);
     for (let r = 0; r < k; r += 1) inverse[r * k + c] = column[r]!;
   }
-  return { inverse };
+  return { inverse, projections: new Map() };
 }
 
 /**
@@ -112,7 +147,8 @@ const LOW_RANK_SHARE = 0.25;
 
 /**
  * What the low-rank solves over a row's pairs share: uᵢ = √(cᵢ − w₀) yᵢ, Z = B⁻¹U (one k×k
- * product per pair, most of the cost) and S = I + Uᵀ Z, each row i of them for pair i. A solve
+ * product per counterpart, kept in the basis for the next rows) and S = I + Uᵀ Z, each row i of
+ * them for pair i. A solve
  * over the first m pairs (the recent-taste one) reuses the first m rows and S's leading block.
  */
 interface LowRankTerms {
@@ -137,8 +173,12 @@ function lowRankTerms(input: FoldInInput): LowRankTerms | undefined {
     const { confidence } = pairSignal(pair.weight, params.alpha);
     if (confidence < w0) return undefined;
     const scale = Math.sqrt(confidence - w0);
-    for (let d = 0; d < k; d += 1) u[i * k + d] = scale * pair.factors[d]!;
-    multiply(basis.inverse, u.subarray(i * k, i * k + k), z.subarray(i * k, i * k + k));
+    // B⁻¹(s y) = s B⁻¹y: the product per counterpart, not per row and pair.
+    const projected = projectionOf(basis, pair, k);
+    for (let d = 0; d < k; d += 1) {
+      u[i * k + d] = scale * pair.factors[d]!;
+      z[i * k + d] = scale * projected[d]!;
+    }
   }
   const s = new Float64Array(n * n);
   for (let i = 0; i < n; i += 1) {

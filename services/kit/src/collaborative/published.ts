@@ -108,7 +108,7 @@ export async function foldInUsers(
       const itemFactors = factors.get(interaction.itemId);
       return itemFactors === undefined
         ? []
-        : [{ weight: interaction.weight, factors: itemFactors }];
+        : [{ weight: interaction.weight, factors: itemFactors, id: interaction.itemId }];
     });
     const vector = tasteVector(
       {
