@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '@tailor/kit';
 import { z } from 'zod';
 
 import { generationEnvShape, llmLimits } from './config.js';
+import { DEFAULT_REWARD_WEIGHTS } from './domain/loop/rewards.js';
 
 const schema = z.object(generationEnvShape);
 
@@ -70,6 +71,44 @@ describe('generationEnvShape', () => {
       });
       assert.deepEqual(llmLimits(told), { timeoutMs: 9_000, concurrency: 2 });
       assert.deepEqual(llmLimits(loadConfig(schema, {})), { timeoutMs: 8_000, concurrency: 4 });
+    });
+  });
+
+  describe('the variants and the bandit', () => {
+    it('are on by default, with the domain defaults', () => {
+      const config = loadConfig(schema, {});
+      assert.equal(config.GENERATION_VARIANTS, true);
+      assert.equal(config.GENERATION_BANDIT_MIN_ARM_PROBABILITY, 0.02);
+      assert.equal(config.GENERATION_BANDIT_SEED, undefined);
+      assert.deepEqual(config.GENERATION_REWARD_WEIGHTS, DEFAULT_REWARD_WEIGHTS);
+    });
+
+    it('read reward weights per event type', () => {
+      const config = loadConfig(schema, { GENERATION_REWARD_WEIGHTS: 'click=0.2, purchase=1' });
+      assert.deepEqual(config.GENERATION_REWARD_WEIGHTS, { click: 0.2, purchase: 1 });
+    });
+
+    for (const bad of ['click=2', 'clack=0.5', 'click', 'click=0.5=1', 'click=']) {
+      it(`refuse GENERATION_REWARD_WEIGHTS=${bad}, naming the variable and the form`, () => {
+        assert.throws(
+          () => loadConfig(schema, { GENERATION_REWARD_WEIGHTS: bad }),
+          (err: unknown) =>
+            err instanceof ConfigError &&
+            err.issues.some(
+              (issue) =>
+                issue.variable === 'GENERATION_REWARD_WEIGHTS' && /type=weight/.test(issue.problem),
+            ),
+        );
+      });
+    }
+
+    it('refuse a floor above one half', () => {
+      assert.throws(
+        () => loadConfig(schema, { GENERATION_BANDIT_MIN_ARM_PROBABILITY: '0.6' }),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.issues.some((issue) => issue.variable === 'GENERATION_BANDIT_MIN_ARM_PROBABILITY'),
+      );
     });
   });
 });

@@ -1,9 +1,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-import { baseEnvShape, env } from '@tailor/kit';
+import { baseEnvShape, env, EVENT_TYPES, type EventType } from '@tailor/kit';
 import { z } from 'zod';
 
+import { DEFAULT_BANDIT_SETTINGS } from './domain/loop/bandit.js';
+import { DEFAULT_REWARD_WEIGHTS, type RewardWeights } from './domain/loop/rewards.js';
 import type { OpenAiWriterOptions } from './writers/openai-writer.js';
 
 /** Default port of the generation subgraph. */
@@ -36,6 +38,36 @@ const optionalText = (what: string) =>
     .optional()
     .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
     .describe(what);
+
+const REWARD_WEIGHTS_FORM =
+  'expected type=weight pairs separated by commas, e.g. click=0.5,purchase=1, each weight from 0 to 1';
+
+/**
+ * `click=0.5,purchase=1`: the reward each event type earns the variant it is attributed to.
+ * Types not listed earn 0; unset, the defaults of `DEFAULT_REWARD_WEIGHTS`.
+ */
+const rewardWeights = z
+  .string()
+  .optional()
+  .transform((value, ctx): RewardWeights => {
+    if (value === undefined || value.trim() === '') return DEFAULT_REWARD_WEIGHTS;
+    const weights: Partial<Record<EventType, number>> = {};
+    for (const pair of value.split(',')) {
+      const [type = '', weight = '', ...rest] = pair.split('=').map((part) => part.trim());
+      const number = Number(weight);
+      if (
+        rest.length > 0 ||
+        !(EVENT_TYPES as readonly string[]).includes(type) ||
+        weight === '' ||
+        !(number >= 0 && number <= 1)
+      ) {
+        ctx.addIssue({ code: 'custom', message: `${REWARD_WEIGHTS_FORM} (got "${pair.trim()}")` });
+        return z.NEVER;
+      }
+      weights[type as EventType] = number;
+    }
+    return Object.freeze(weights);
+  });
 
 /** Environment of the generation subgraph. */
 export const generationEnvShape = {
@@ -129,6 +161,27 @@ export const generationEnvShape = {
   GENERATION_IMAGE_DIR: optionalText('local image directory'),
   /** Absolute base of thumbnail URLs, e.g. https://cdn.example.com; the service's own address by default. */
   GENERATION_PUBLIC_BASE_URL: env.url().optional(),
+  /**
+   * Several variants per item and format, one per angle the item offers, chosen by the bandit;
+   * false serves the interest-led copy only (what the service wrote before variants).
+   */
+  GENERATION_VARIANTS: env.bool(true),
+  /** The least probability any offered angle is chosen with (capped at 1/angles). */
+  GENERATION_BANDIT_MIN_ARM_PROBABILITY: env.number(
+    DEFAULT_BANDIT_SETTINGS.minArmProbability,
+    0,
+    0.5,
+  ),
+  /** Posterior draws per choice, from which the choice's propensity is estimated. */
+  GENERATION_BANDIT_PROPENSITY_DRAWS: env.int(DEFAULT_BANDIT_SETTINGS.propensityDraws, 1, 100_000),
+  /** Pseudo-observations a context bucket borrows from the same angle in the other buckets. */
+  GENERATION_BANDIT_PRIOR_STRENGTH: env.number(DEFAULT_BANDIT_SETTINGS.priorStrength, 0, 1_000_000),
+  /** Seed of the bandit's draws, for reproducible runs; random at each start when unset. */
+  GENERATION_BANDIT_SEED: optionalInt(0, 4_294_967_295),
+  /** How long a user keeps the variant chosen for an item and format; 0 chooses every time. */
+  GENERATION_VARIANT_STICKY_MS: env.int(1_800_000, 0, 2_592_000_000),
+  /** Reward of each event type attributed to a variant (see {@link rewardWeights}). */
+  GENERATION_REWARD_WEIGHTS: rewardWeights,
   /** Read here too: thumbnails live under it unless GENERATION_THUMBNAIL_DIR says otherwise. */
   DATA_DIR: baseEnvShape.DATA_DIR,
 };

@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
-import { AD_FORMATS } from './domain/copy.js';
+import { chooseAd, chooseDescription } from './domain/chooser.js';
+import { AD_FORMATS, DESCRIPTION_WORDS } from './domain/copy.js';
 import { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
 import { checkAd, checkDescription } from './domain/grounding.js';
 import { type InterestSummary, matchInterests, NO_INTERESTS } from './domain/interests.js';
+import { type Angle, ANGLES } from './domain/loop/angles.js';
 import { templateAd, templateDescription } from './domain/template.js';
+import { chooseTagline, TAGLINE_MAX_CHARS } from './domain/thumbnail.js';
+import { availableAngles } from './domain/variants.js';
 
 /** The demo catalog the catalog service seeds, in its import form (one JSON object a line). */
 const DEMO_CATALOG = new URL('../../catalog/data/demo-catalog.jsonl', import.meta.url);
@@ -112,6 +116,53 @@ describe('the template writer over the demo catalog', () => {
       });
     });
   }
+
+  describe('writing variants by angle', () => {
+    for (const [name, interests] of [
+      ['an outdoorsy user', OUTDOORSY],
+      ['a cook', COOK],
+      ['a user without a profile', NO_INTERESTS],
+    ] as const) {
+      it(`serves grounded copy from every angle an item offers ${name}, each its own`, () => {
+        const failures: string[] = [];
+        const offered = new Map<Angle, number>();
+        for (const facts of items) {
+          const angles = availableAngles(facts, interests);
+          const texts = new Set<string>();
+          for (const angle of angles) {
+            offered.set(angle, (offered.get(angle) ?? 0) + 1);
+            const description = chooseDescription(facts, interests, [], angle);
+            const words = description.copy.text.split(/\s+/).length;
+            if (!description.verdict.grounded)
+              failures.push(`${facts.id} ${angle}: ${description.verdict.problems.join('; ')}`);
+            if (words < DESCRIPTION_WORDS.min || words > DESCRIPTION_WORDS.max)
+              failures.push(`${facts.id} ${angle}: ${words} words`);
+            texts.add(description.copy.text);
+            for (const format of AD_FORMATS) {
+              const ad = chooseAd(facts, interests, format, [], angle);
+              if (!ad.verdict.grounded)
+                failures.push(`${facts.id} ${angle} ${format}: ${ad.verdict.problems.join('; ')}`);
+            }
+            const badge = chooseTagline(facts, interests, angle);
+            if (badge.text.length > TAGLINE_MAX_CHARS)
+              failures.push(`${facts.id} ${angle} badge: ${badge.text}`);
+          }
+          if (texts.size !== angles.length)
+            failures.push(`${facts.id}: ${angles.length} angles, ${texts.size} distinct texts`);
+        }
+        assert.deepEqual(failures, []);
+        assert.ok((offered.get('value') ?? 0) > items.length / 2, 'most items have a price');
+        if (interests !== NO_INTERESTS)
+          assert.ok((offered.get('novelty') ?? 0) > 0, 'some items are new ground');
+        else assert.equal(offered.get('novelty'), undefined, 'nothing is new without a profile');
+        assert.equal(
+          ANGLES.filter((a) => offered.has(a)).length >= 2,
+          true,
+          'more than one angle is on offer',
+        );
+      });
+    }
+  });
 
   it('writes different descriptions for the two users wherever an item carries an interest of either', () => {
     const same = items

@@ -21,7 +21,11 @@ import {
   NO_INTERESTS,
   summarizeInterests,
 } from './domain/interests.js';
+import type { Angle } from './domain/loop/angles.js';
+import { adCreativeFormat, type CreativeFormat } from './domain/loop/creative.js';
 import { THUMBNAIL_VERSION } from './domain/thumbnail.js';
+import { availableAngles } from './domain/variants.js';
+import type { CreativeLoop } from './loop/creative-loop.js';
 import type { GenerationKind, GenerationMetrics } from './metrics.js';
 import type { ThumbnailResult, ThumbnailService } from './thumbnails/thumbnail.service.js';
 import { BackgroundQueue } from './writers/background-queue.js';
@@ -33,13 +37,39 @@ import {
   type TemplateStandIn,
 } from './writers/copy-writer.js';
 
-/** One thing a request asks for. `userId` is null for a thumbnail asked without a user. */
+/**
+ * One thing a request asks for. `userId` is null for a thumbnail asked without a user;
+ * `recommendationId` is the served list it is shown in, null outside one (an Item field).
+ */
 export type GenerationRequest =
-  | { kind: 'description'; itemId: string; userId: string }
-  | { kind: 'ad'; itemId: string; userId: string; format: AdFormat }
-  | { kind: 'thumbnail'; itemId: string; userId: string | null; width: number; height: number };
+  | { kind: 'description'; itemId: string; userId: string; recommendationId: string | null }
+  | {
+      kind: 'ad';
+      itemId: string;
+      userId: string;
+      format: AdFormat;
+      recommendationId: string | null;
+    }
+  | {
+      kind: 'thumbnail';
+      itemId: string;
+      userId: string | null;
+      width: number;
+      height: number;
+      recommendationId: string | null;
+    };
+
+/** A request with the angle its variant is written from. */
+type VariantRequest = GenerationRequest & { angle: Angle };
 
 type Generated = LabelledDescription | LabelledAd | ThumbnailResult;
+
+/** Which variant an answer is: its angle and its stable creative id. */
+export interface VariantLabel {
+  angle: Angle;
+  creativeId: string;
+}
+type Served = Generated & VariantLabel;
 
 /** Options of {@link GenerationService}. */
 export interface GenerationServiceOptions {
@@ -62,6 +92,8 @@ export interface GenerationServiceOptions {
   concurrency: number;
   /** Model answers waiting for a writer; past it new work is dropped. */
   queueMaxJobs: number;
+  /** Chooses each slot's variant and logs the choice. */
+  loop: CreativeLoop;
 }
 
 /** What a request whose model answer is not ready gets told, and the metric label of each. */
@@ -118,10 +150,7 @@ interface BatchInputs {
  */
 export class GenerationService {
   private readonly cache: LruCache<string, Promise<Generated>>;
-  private readonly loaders = new WeakMap<
-    object,
-    DataLoader<GenerationRequest, Generated, string>
-  >();
+  private readonly loaders = new WeakMap<object, DataLoader<GenerationRequest, Served, string>>();
   private readonly log: Logger;
   private readonly jobs: BackgroundQueue<Generated>;
 
@@ -150,12 +179,14 @@ export class GenerationService {
     log: Logger,
     itemId: string,
     userId: string,
-  ): Promise<LabelledDescription> {
+    recommendationId: string | null = null,
+  ): Promise<LabelledDescription & VariantLabel> {
     return this.loader(scope, log).load({
       kind: 'description',
       itemId,
       userId,
-    }) as Promise<LabelledDescription>;
+      recommendationId,
+    }) as Promise<LabelledDescription & VariantLabel>;
   }
 
   ad(
@@ -164,13 +195,15 @@ export class GenerationService {
     itemId: string,
     userId: string,
     format: AdFormat,
-  ): Promise<LabelledAd> {
+    recommendationId: string | null = null,
+  ): Promise<LabelledAd & VariantLabel> {
     return this.loader(scope, log).load({
       kind: 'ad',
       itemId,
       userId,
       format,
-    }) as Promise<LabelledAd>;
+      recommendationId,
+    }) as Promise<LabelledAd & VariantLabel>;
   }
 
   thumbnail(
@@ -180,22 +213,24 @@ export class GenerationService {
     userId: string | null,
     width: number,
     height: number,
-  ): Promise<ThumbnailResult> {
+    recommendationId: string | null = null,
+  ): Promise<ThumbnailResult & VariantLabel> {
     return this.loader(scope, log).load({
       kind: 'thumbnail',
       itemId,
       userId,
       width,
       height,
-    }) as Promise<ThumbnailResult>;
+      recommendationId,
+    }) as Promise<ThumbnailResult & VariantLabel>;
   }
 
-  private loader(scope: object, log: Logger): DataLoader<GenerationRequest, Generated, string> {
+  private loader(scope: object, log: Logger): DataLoader<GenerationRequest, Served, string> {
     let loader = this.loaders.get(scope);
     if (loader === undefined) {
       // The budget starts with the request's first generation and covers all of them.
       const deadline = Date.now() + this.options.requestBudgetMs;
-      loader = new DataLoader<GenerationRequest, Generated, string>(
+      loader = new DataLoader<GenerationRequest, Served, string>(
         (keys) => this.batch(keys, deadline, log),
         {
           cacheKeyFn: (key) => JSON.stringify(key),
@@ -210,7 +245,7 @@ export class GenerationService {
     keys: readonly GenerationRequest[],
     deadline: number,
     log: Logger,
-  ): Promise<(Generated | Error)[]> {
+  ): Promise<(Served | Error)[]> {
     const inputs = await this.readInputs(keys, log);
     log.debug(
       { component: 'generation', batch: keys.length, items: inputs.items.size },
@@ -224,11 +259,15 @@ export class GenerationService {
         const interests =
           key.userId === null ? NO_INTERESTS : (inputs.interests.get(key.userId) ?? NO_INTERESTS);
         try {
-          if (key.kind !== 'thumbnail' && this.options.writer.usesModel)
-            return await this.modelAnswer(key, facts, interests, deadline, log);
-          return await this.cached(key, facts, interests, () =>
-            this.generate(key, facts, interests, deadline, log),
-          );
+          const variant = this.variantOf(key, facts, interests);
+          const request: VariantRequest = { ...key, angle: variant.angle };
+          const answer =
+            request.kind !== 'thumbnail' && this.options.writer.usesModel
+              ? await this.modelAnswer(request, facts, interests, deadline, log)
+              : await this.cached(request, facts, interests, () =>
+                  this.generate(request, facts, interests, deadline, log),
+                );
+          return { ...answer, ...variant };
         } catch (err) {
           log.error({ err, kind: key.kind, itemId: key.itemId }, 'generation failed');
           return err instanceof Error ? err : new Error(String(err));
@@ -237,8 +276,40 @@ export class GenerationService {
     );
   }
 
-  private generate(
+  /**
+   * The variant this slot shows: chosen by the loop among the angles the item offers this user
+   * (and logged there), or the interest angle for a thumbnail asked without a user, which is
+   * no one's impression to learn from.
+   */
+  private variantOf(
     key: GenerationRequest,
+    facts: ItemFacts,
+    interests: InterestSummary,
+  ): VariantLabel {
+    const format: CreativeFormat =
+      key.kind === 'description'
+        ? 'DESCRIPTION'
+        : key.kind === 'ad'
+          ? adCreativeFormat(key.format)
+          : 'THUMBNAIL';
+    const loop = this.options.loop;
+    if (key.userId === null)
+      return { angle: 'interest', creativeId: loop.creativeIdOf(facts.id, 'interest', format) };
+    const decision = loop.choose(
+      {
+        userId: key.userId,
+        itemId: facts.id,
+        format,
+        recommendationId: key.recommendationId,
+        topCategory: interests.categories[0]?.name,
+      },
+      availableAngles(facts, interests),
+    );
+    return { angle: decision.angle, creativeId: decision.creativeId };
+  }
+
+  private generate(
+    key: VariantRequest,
     facts: ItemFacts,
     interests: InterestSummary,
     deadline: number,
@@ -247,11 +318,11 @@ export class GenerationService {
     const context = { deadline, forbiddenTerms: key.userId === null ? [] : [key.userId], log };
     switch (key.kind) {
       case 'description':
-        return this.options.writer.description(facts, interests, context);
+        return this.options.writer.description(facts, interests, context, key.angle);
       case 'ad':
-        return this.options.writer.ad(facts, interests, key.format, context);
+        return this.options.writer.ad(facts, interests, key.format, context, key.angle);
       case 'thumbnail':
-        return this.options.thumbnails.prepare(facts, interests, key.width, key.height);
+        return this.options.thumbnails.prepare(facts, interests, key.width, key.height, key.angle);
     }
   }
 
@@ -263,7 +334,7 @@ export class GenerationService {
    * and interests gets it. Only what passed the grounding check is ever labelled as the model's.
    */
   private async modelAnswer(
-    key: Exclude<GenerationRequest, { kind: 'thumbnail' }>,
+    key: Exclude<VariantRequest, { kind: 'thumbnail' }>,
     facts: ItemFacts,
     interests: InterestSummary,
     deadline: number,
@@ -300,7 +371,7 @@ export class GenerationService {
   /** One model answer written with its own budget, then cached for the requests to come. */
   private async backgroundAnswer(
     cacheKey: string,
-    key: Exclude<GenerationRequest, { kind: 'thumbnail' }>,
+    key: Exclude<VariantRequest, { kind: 'thumbnail' }>,
     facts: ItemFacts,
     interests: InterestSummary,
   ): Promise<Generated> {
@@ -324,7 +395,7 @@ export class GenerationService {
   }
 
   private standIn(
-    key: Exclude<GenerationRequest, { kind: 'thumbnail' }>,
+    key: Exclude<VariantRequest, { kind: 'thumbnail' }>,
     facts: ItemFacts,
     interests: InterestSummary,
     log: Logger,
@@ -332,11 +403,11 @@ export class GenerationService {
   ): Generated {
     const context = { forbiddenTerms: [key.userId], log };
     return key.kind === 'description'
-      ? this.options.writer.templateDescription(facts, interests, stand, context)
-      : this.options.writer.templateAd(facts, interests, key.format, stand, context);
+      ? this.options.writer.templateDescription(facts, interests, stand, context, key.angle)
+      : this.options.writer.templateAd(facts, interests, key.format, stand, context, key.angle);
   }
 
-  private cacheKey(key: GenerationRequest, facts: ItemFacts, interests: InterestSummary): string {
+  private cacheKey(key: VariantRequest, facts: ItemFacts, interests: InterestSummary): string {
     const writer = this.options.writer.identity;
     const [format, provider, model, version] =
       key.kind === 'thumbnail'
@@ -353,6 +424,7 @@ export class GenerationService {
       interestKey(interests),
       key.kind,
       format,
+      key.angle,
       provider,
       model,
       version,
@@ -364,7 +436,7 @@ export class GenerationService {
    * failed LLM call is kept only briefly, so the LLM gets another chance soon.
    */
   private async cached(
-    key: GenerationRequest,
+    key: VariantRequest,
     facts: ItemFacts,
     interests: InterestSummary,
     produce: () => Promise<Generated>,

@@ -20,8 +20,16 @@ import { waitFor } from '@tailor/kit/testing';
 import { z } from 'zod';
 
 import { type GenerationConfig, generationEnvShape } from './config.js';
+import { type Angle, ANGLES } from './domain/loop/angles.js';
+import { creativeId } from './domain/loop/creative.js';
 import { PROMPT_VERSION } from './domain/prompt.js';
-import { type RunningGeneration, startGeneration, TEMPLATE_CHOSEN_REASON } from './index.js';
+import { THUMBNAIL_VERSION } from './domain/thumbnail.js';
+import {
+  MemoryDecisionSink,
+  type RunningGeneration,
+  startGeneration,
+  TEMPLATE_CHOSEN_REASON,
+} from './index.js';
 import { type FakeChatServer, startFakeChatServer } from './testing/fake-chat-server.js';
 import { BOARD, CRAFTED, itemPayload, profilePayload, SHOES } from './testing/fixtures.js';
 import { pngSize } from './testing/png.js';
@@ -200,7 +208,9 @@ describe('generation subgraph', () => {
     store = await seededStore(dataDir, PROFILES);
     counting = countingStore(store);
     generation = await startGeneration({
-      config: configFor(dataDir),
+      // These tests pin the interest-led copy, as served before variants: the variants have
+      // their own suite below.
+      config: configFor(dataDir, { GENERATION_VARIANTS: 'false' }),
       logger: silentLogger(),
       store: counting,
       host: '127.0.0.1',
@@ -647,5 +657,166 @@ describe('generation subgraph with a model slower than the request budget', () =
     );
     // Each text was asked of the model once, however many requests wanted it meanwhile.
     assert.equal(chat.requests.length, 10);
+  });
+});
+
+describe('generation subgraph with variants', () => {
+  const VARIANT_FIELDS = `
+    ... on Recommendation {
+      recommendationId
+      item { id }
+      description { text grounded promptVersion creativeId angle interest }
+      ad(format: BANNER) { headline body grounded promptVersion creativeId angle }
+      thumbnail(width: 320, height: 180) { badge creativeId angle }
+    }`;
+  interface VariantEntity {
+    recommendationId: string;
+    item: { id: string };
+    description: {
+      text: string;
+      grounded: boolean;
+      promptVersion: string;
+      creativeId: string;
+      angle: string;
+      interest: string | null;
+    };
+    ad: {
+      headline: string;
+      grounded: boolean;
+      promptVersion: string;
+      creativeId: string;
+      angle: string;
+    };
+    thumbnail: { badge: string; creativeId: string; angle: string };
+  }
+  let dataDir: string;
+  let store: VectorStore;
+  let generation: RunningGeneration;
+  let sink: MemoryDecisionSink;
+
+  async function served(url: string, userId: string, listId: string): Promise<VariantEntity[]> {
+    const reps = ITEMS.map((item) => ({
+      __typename: 'Recommendation',
+      recommendationId: listId,
+      userId,
+      item: { id: item.itemId },
+    }));
+    const answer = await post(
+      url,
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ${VARIANT_FIELDS} } }`,
+      { reps },
+    );
+    assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+    return (answer.data?._entities ?? []) as VariantEntity[];
+  }
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tailor-'));
+    store = await seededStore(dataDir, PROFILES);
+    sink = new MemoryDecisionSink();
+    generation = await startGeneration({
+      // Choosing afresh for every list, so the choices can be watched.
+      config: configFor(dataDir, {
+        GENERATION_VARIANT_STICKY_MS: '0',
+        GENERATION_BANDIT_SEED: '16',
+      }),
+      logger: silentLogger(),
+      store,
+      host: '127.0.0.1',
+      port: 0,
+      decisions: sink,
+    });
+  });
+  after(async () => {
+    await generation.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe('when a user is served a list', () => {
+    it('labels each description, ad and thumbnail with its angle and stable creative id', async () => {
+      const entities = await served(generation.url, 'user-hiker', 'rec-variants-1');
+      assert.equal(entities.length, ITEMS.length);
+      for (const entity of entities) {
+        const formats = [
+          ['DESCRIPTION', entity.description, entity.description.promptVersion],
+          ['AD_BANNER', entity.ad, entity.ad.promptVersion],
+          ['THUMBNAIL', entity.thumbnail, THUMBNAIL_VERSION],
+        ] as const;
+        for (const [format, variant, promptVersion] of formats) {
+          assert.ok(ANGLES.map((a) => a.toUpperCase()).includes(variant.angle), variant.angle);
+          const angle = variant.angle.toLowerCase() as Angle;
+          assert.equal(
+            variant.creativeId,
+            creativeId({ itemId: entity.item.id, angle, format, promptVersion }),
+            `${entity.item.id} ${format}`,
+          );
+        }
+        assert.equal(entity.description.grounded, true, entity.description.text);
+        assert.equal(entity.ad.grounded, true, entity.ad.headline);
+        assert.notEqual(entity.description.interest, null, 'every angle still names an interest');
+      }
+    });
+
+    it('logs every choice with the probability it was made with', async () => {
+      const before = sink.decisions.length;
+      const entities = await served(generation.url, 'user-runner', 'rec-variants-2');
+      const decisions = sink.decisions.slice(before);
+      assert.equal(decisions.length, ITEMS.length * 3, 'one per description, ad and thumbnail');
+      for (const decision of decisions) {
+        assert.equal(decision.recommendationId, 'rec-variants-2');
+        const total = Object.values(decision.probabilities).reduce((a, b) => a + (b ?? 0), 0);
+        assert.ok(Math.abs(total - 1) < 1e-9, `probabilities sum to ${total}`);
+        assert.equal(decision.propensity, decision.probabilities[decision.angle]);
+        assert.ok(decision.propensity > 0 && decision.propensity <= 1);
+        assert.doesNotMatch(JSON.stringify(decision), /user-runner/, 'no user id in the log');
+      }
+      const servedIds = entities.flatMap((e) => [
+        e.description.creativeId,
+        e.ad.creativeId,
+        e.thumbnail.creativeId,
+      ]);
+      assert.deepEqual(new Set(decisions.map((d) => d.creativeId)), new Set(servedIds));
+    });
+  });
+
+  describe('when lists are served again and again', () => {
+    it('shows more than one angle of the same item, each grounded', async () => {
+      const angles = new Set<string>();
+      for (let list = 0; list < 12; list += 1) {
+        const [shoes] = await served(generation.url, 'user-hiker', `rec-again-${list}`);
+        assert.equal(shoes?.description.grounded, true, shoes?.description.text);
+        angles.add(shoes?.description.angle ?? '');
+      }
+      assert.ok(angles.size >= 2, `angles seen: ${[...angles].join(', ')}`);
+    });
+  });
+
+  describe('when variants are sticky', () => {
+    it('shows a user the same variant of an item in the next list, logging no new choice', async () => {
+      const replicaDir = mkdtempSync(join(tmpdir(), 'tailor-'));
+      const own = new MemoryDecisionSink();
+      const sticky = await startGeneration({
+        config: configFor(replicaDir),
+        logger: silentLogger(),
+        store,
+        host: '127.0.0.1',
+        port: 0,
+        decisions: own,
+      });
+      try {
+        const first = await served(sticky.url, 'user-hiker', 'rec-sticky-1');
+        const logged = own.decisions.length;
+        const second = await served(sticky.url, 'user-hiker', 'rec-sticky-2');
+        assert.deepEqual(
+          second.map((e) => [e.description.creativeId, e.ad.creativeId, e.thumbnail.creativeId]),
+          first.map((e) => [e.description.creativeId, e.ad.creativeId, e.thumbnail.creativeId]),
+        );
+        assert.equal(own.decisions.length, logged);
+      } finally {
+        await sticky.close();
+        rmSync(replicaDir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 
+import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 
 import {
   buildFederatedSchema,
   type GatewayTrustConfig,
   type Logger,
+  seededRandom,
   startSubgraph,
   type VectorStore,
 } from '@tailor/kit';
@@ -17,6 +19,7 @@ import {
   llmLimits,
   openAiWriterOptions,
 } from './config.js';
+import { checkBanditSettings } from './domain/loop/bandit.js';
 import { GenerationService } from './generation.service.js';
 import { itemReferenceResolvers } from './graphql/item.reference.js';
 import { ItemResolver } from './graphql/item.resolver.js';
@@ -24,6 +27,7 @@ import { recommendationReferenceResolvers } from './graphql/recommendation.refer
 import { RecommendationResolver } from './graphql/recommendation.resolver.js';
 import { GENERATION_SCHEMA_CLASSES } from './graphql/schema.js';
 import { SettingsResolver, SettingsSource } from './graphql/settings.resolver.js';
+import { CreativeLoop, type DecisionSink, LogDecisionSink } from './loop/creative-loop.js';
 import { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 import { createResvgRenderer } from './thumbnails/renderer.js';
 import { mountThumbnailRoute, THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
@@ -110,6 +114,13 @@ export {
   THUMBNAIL_LIMITS,
   thumbnailTagline,
 } from './domain/thumbnail.js';
+export {
+  CreativeLoop,
+  type DecisionSink,
+  LogDecisionSink,
+  MemoryDecisionSink,
+  type VariantDecision,
+} from './loop/creative-loop.js';
 export { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 export { THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
 export {
@@ -143,6 +154,8 @@ export interface GenerationDeps {
    * URLs point at this service itself.
    */
   publicBaseUrl?: () => string;
+  /** Where variant decisions are logged; the service's log (debug) when absent. */
+  decisions?: DecisionSink;
 }
 
 /** A running generation subgraph. */
@@ -212,6 +225,20 @@ function createParts(
     // Called per request, long after `generation` below exists.
     itemFacts: (itemId) => generation.itemFacts(itemId),
   });
+  const loop = new CreativeLoop({
+    enabled: config.GENERATION_VARIANTS,
+    settings: checkBanditSettings({
+      minArmProbability: config.GENERATION_BANDIT_MIN_ARM_PROBABILITY,
+      propensityDraws: config.GENERATION_BANDIT_PROPENSITY_DRAWS,
+      priorStrength: config.GENERATION_BANDIT_PRIOR_STRENGTH,
+    }),
+    random: seededRandom(config.GENERATION_BANDIT_SEED ?? randomInt(2 ** 32)),
+    promptVersion: writer.identity.promptVersion,
+    stickyMs: config.GENERATION_VARIANT_STICKY_MS,
+    stickyMaxEntries: config.GENERATION_CACHE_MAX_ENTRIES,
+    sink: deps.decisions ?? new LogDecisionSink(logger),
+    logger,
+  });
   const generation: GenerationService = new GenerationService({
     store: deps.store,
     writer,
@@ -225,6 +252,7 @@ function createParts(
     jobBudgetMs: config.GENERATION_JOB_BUDGET_MS,
     concurrency: llmLimits(config).concurrency,
     queueMaxJobs: config.GENERATION_QUEUE_MAX_JOBS,
+    loop,
   });
   return { generation, settings: new SettingsSource(writer.identity), store, thumbnails };
 }

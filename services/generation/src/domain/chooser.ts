@@ -3,6 +3,7 @@ import type { AdCopy, AdFormat, DescriptionCopy } from './copy.js';
 import type { ItemFacts } from './facts.js';
 import { checkAd, checkDescription, type GroundingResult } from './grounding.js';
 import { type InterestSummary, rankedInterests } from './interests.js';
+import type { Angle } from './loop/angles.js';
 import { templateAd, templateDescription } from './template.js';
 import { wordsOf } from './text.js';
 
@@ -91,23 +92,25 @@ function choose<T>(
 function choices(
   facts: ItemFacts,
   summary: InterestSummary,
-): { connection: Connection | undefined; variant: number }[] {
+  angle: Angle,
+): { connection: Connection | undefined; variant: number; angle: Angle }[] {
   const connections: (Connection | undefined)[] = connectionsFor(facts, summary);
   if (connections.length === 0) connections.push(undefined);
   return connections.flatMap((connection) =>
-    Array.from({ length: TEMPLATE_VARIANTS }, (_, variant) => ({ connection, variant })),
+    Array.from({ length: TEMPLATE_VARIANTS }, (_, variant) => ({ connection, variant, angle })),
   );
 }
 
-/** The best grounded template description for this user. */
+/** The best grounded template description for this user, led by `angle`. */
 export function chooseDescription(
   facts: ItemFacts,
   summary: InterestSummary,
   forbiddenTerms: readonly string[] = [],
+  angle: Angle = 'interest',
 ): Chosen<DescriptionCopy> {
   const options = { forbiddenTerms, historyTitles: historyTitles(summary) };
   return choose(
-    choices(facts, summary).map((choice) => ({
+    choices(facts, summary, angle).map((choice) => ({
       copy: templateDescription(facts, summary, choice),
       connection: choice.connection,
     })),
@@ -117,16 +120,17 @@ export function chooseDescription(
   );
 }
 
-/** The best grounded template ad in one format for this user. */
+/** The best grounded template ad in one format for this user, led by `angle`. */
 export function chooseAd(
   facts: ItemFacts,
   summary: InterestSummary,
   format: AdFormat,
   forbiddenTerms: readonly string[] = [],
+  angle: Angle = 'interest',
 ): Chosen<AdCopy> {
   const options = { forbiddenTerms, historyTitles: historyTitles(summary) };
   return choose(
-    choices(facts, summary).map((choice) => ({
+    choices(facts, summary, angle).map((choice) => ({
       copy: templateAd(facts, summary, format, choice),
       connection: choice.connection,
     })),

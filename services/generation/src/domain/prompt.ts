@@ -11,6 +11,8 @@ import {
 } from './copy.js';
 import { categoryLabel, formatPrice, type ItemFacts } from './facts.js';
 import { type InterestSummary, matchInterests } from './interests.js';
+import type { Angle } from './loop/angles.js';
+import { novelTerms, popularityTerm } from './variants.js';
 
 /**
  * Version of the prompts below; part of cache keys and of every LLM answer's label. v3 made it
@@ -80,6 +82,29 @@ function angle(facts: ItemFacts, interests: InterestSummary): string {
     : `a shopper who likes ${name}: say plainly it is something new next to ${name}, not that it is ${name}`;
 }
 
+/**
+ * What a variant leads with, as one more sentence of the task; nothing for the interest angle,
+ * whose prompt is the one written before angles existed.
+ */
+function lead(facts: ItemFacts, interests: InterestSummary, angle: Angle): string {
+  switch (angle) {
+    case 'interest':
+      return '';
+    case 'value':
+      return ' Lead with its price and its concrete facts.';
+    case 'popularity': {
+      const term = popularityTerm(facts);
+      return term === undefined ? '' : ` Lead with the fact that it is marked ${term}.`;
+    }
+    case 'novelty': {
+      const novel = novelTerms(facts, interests);
+      return novel.length === 0
+        ? ''
+        : ` Lead with what is new for this shopper: ${novel.join(' and ')}.`;
+    }
+  }
+}
+
 function dataBlock(facts: ItemFacts, interests: InterestSummary): string {
   const lines = [
     line('Title', facts.title),
@@ -100,8 +125,9 @@ function dataBlock(facts: ItemFacts, interests: InterestSummary): string {
 export function descriptionPrompt(
   facts: ItemFacts,
   interests: InterestSummary,
+  variant: Angle = 'interest',
 ): Prompt<DescriptionCopy> {
-  const task = `Write a product description of 40 to 60 words, two or three sentences, for ${angle(facts, interests)}.`;
+  const task = `Write a product description of 40 to 60 words, two or three sentences, for ${angle(facts, interests)}.${lead(facts, interests, variant)}`;
   return {
     kind: 'description',
     messages: [
@@ -145,10 +171,11 @@ export function adPrompt(
   facts: ItemFacts,
   interests: InterestSummary,
   format: AdFormat,
+  variant: Angle = 'interest',
 ): Prompt<AdCopy> {
   const limits = AD_LIMITS[format];
   const task = [
-    `Write ${FORMAT_BRIEFS[format]} for ${angle(facts, interests)}.`,
+    `Write ${FORMAT_BRIEFS[format]} for ${angle(facts, interests)}.${lead(facts, interests, variant)}`,
     `Headline at most ${limits.headlineChars} characters, body one sentence of at most ${limits.bodyChars}, call to action at most ${limits.callToActionChars}.`,
   ].join(' ');
   const text = (maxLength: number, what: string) => ({

@@ -16,6 +16,7 @@ import {
   matchInterests,
   rankedInterests,
 } from './interests.js';
+import type { Angle } from './loop/angles.js';
 import {
   capitalize,
   listPhrase,
@@ -26,6 +27,7 @@ import {
   stableHash,
   wordCount,
 } from './text.js';
+import { novelTerms, popularityTerm } from './variants.js';
 
 /**
  * The deterministic writer. Every choice of phrasing hangs on a stable hash of the item, the
@@ -40,6 +42,8 @@ import {
 export interface TemplateChoice {
   connection: Connection | undefined;
   variant: number;
+  /** What the copy leads with; `interest` when absent (see variants.ts for when each fits). */
+  angle?: Angle;
 }
 
 /** What a template sees of an item, ordered by the user's interests. */
@@ -71,6 +75,11 @@ interface Emphasis {
   /** A title of the user's picks that shows the contrast interest. */
   contrastEvidence: string | undefined;
   personalised: boolean;
+  angle: Angle;
+  /** The item's own word for being popular, for the popularity angle. */
+  popular: string | undefined;
+  /** The item's category and tags outside the user's interests, for the novelty angle. */
+  novel: string[];
   seed: (slot: string) => number;
 }
 
@@ -104,7 +113,9 @@ function emphasis(
         Number(matched.has(normalizeTerm(b.value))) - Number(matched.has(normalizeTerm(a.value))),
     )
     .slice(0, MAX_ATTRIBUTES);
-  const base = `${facts.id}|${interestKey(interests)}|${kind}|${variant}`;
+  const angle = choice?.angle ?? 'interest';
+  // The interest angle keeps the seeds it had before angles existed, so its texts stay the same.
+  const base = `${facts.id}|${interestKey(interests)}|${kind}|${variant}${angle === 'interest' ? '' : `|${angle}`}`;
   const e: Omit<Emphasis, 'contrastEvidence'> = {
     facts,
     title: facts.title === '' ? 'This item' : facts.title,
@@ -122,6 +133,9 @@ function emphasis(
             (name) => !connection.alsoCarried.includes(name),
           ),
     personalised: hasInterests(interests),
+    angle,
+    popular: popularityTerm(facts),
+    novel: novelTerms(facts, interests),
     seed: (slot) => stableHash(`${base}|${slot}`),
   };
   return {
@@ -264,6 +278,45 @@ function fillerSentences(e: Emphasis): string[] {
   );
 }
 
+/** The first sentence of a variant that leads with something other than the interest. */
+function angleLead(e: Emphasis): string | undefined {
+  const tagged = e.tags.length > 0 ? ` tagged ${listPhrase(e.tags)}` : '';
+  switch (e.angle) {
+    case 'interest':
+      return undefined;
+    case 'value':
+      return e.price === ''
+        ? undefined
+        : pick(
+            [
+              `For ${e.price}, ${e.title} is ${article(e.category)} ${e.category} pick${tagged}.`,
+              `${e.title} sells for ${e.price}: ${article(e.category)} ${e.category} pick${tagged}.`,
+            ],
+            e.seed('lead'),
+          );
+    case 'popularity':
+      return e.popular === undefined
+        ? undefined
+        : pick(
+            [
+              `${e.title} is marked ${e.popular} in the ${e.category} range.`,
+              `Marked ${e.popular} in the ${e.category} range: ${e.title}.`,
+            ],
+            e.seed('lead'),
+          );
+    case 'novelty':
+      return e.novel.length === 0
+        ? undefined
+        : pick(
+            [
+              `New for you: ${e.title} brings ${listPhrase(e.novel)}, which your picks have not covered yet.`,
+              `Something new for you: ${e.title} is about ${listPhrase(e.novel)}, away from what you usually pick.`,
+            ],
+            e.seed('lead'),
+          );
+  }
+}
+
 /** A 30–90 word description naming the user's matching interest when the item carries one. */
 export function templateDescription(
   facts: ItemFacts,
@@ -277,14 +330,17 @@ export function templateDescription(
     fillers: number,
   ) => {
     const fragment = withFragment ? descriptionFragment(e) : undefined;
-    const sentences = [
-      openerSentence(e),
-      interestSentence(e),
-      fragment,
-      detailSentence(e, attributes),
-      priceSentence(e),
-      ...fillerSentences(e).slice(0, fillers),
-    ];
+    const lead = angleLead(e);
+    const detail = detailSentence(e, attributes);
+    // Every angle keeps the sentence on the user's interest: a variant changes what the copy
+    // leads with, never whether it is written for this user.
+    const sentences =
+      e.angle === 'value'
+        ? [lead ?? openerSentence(e), detail, interestSentence(e), fragment]
+        : [lead ?? openerSentence(e), interestSentence(e), fragment, detail];
+    // The value lead states the price itself.
+    if (!(e.angle === 'value' && lead !== undefined)) sentences.push(priceSentence(e));
+    sentences.push(...fillerSentences(e).slice(0, fillers));
     return sentences.filter((s): s is string => s !== undefined).join(' ');
   };
   // From the richest text down: the first that fits the word bounds wins.
@@ -337,7 +393,63 @@ function headlineOptions(e: Emphasis, format: AdFormat): string[] {
             `We picked ${t} for you`,
             `${t} is waiting for you`,
           ];
-  return [...rotate(led, e.seed('headline-led')), ...rotate(plain, e.seed('headline'))];
+  return [
+    ...rotate(angleHeadlines(e), e.seed('headline-angle')),
+    ...rotate(led, e.seed('headline-led')),
+    ...rotate(plain, e.seed('headline')),
+  ];
+}
+
+/** Headlines that lead with the variant's angle; none for the interest angle. */
+function angleHeadlines(e: Emphasis): string[] {
+  const t = e.title;
+  const attribute = e.attributes[0];
+  switch (e.angle) {
+    case 'interest':
+      return [];
+    case 'value':
+      return e.price !== ''
+        ? [`${t}, ${e.price}`, `${t} for ${e.price}`]
+        : attribute === undefined
+          ? []
+          : [`${t}: ${attribute.value}`];
+    case 'popularity':
+      return e.popular === undefined
+        ? []
+        : [`${capitalize(e.popular)}: ${t}`, `${t}, ${e.popular}`];
+    case 'novelty':
+      return e.novel.length === 0 ? [] : [`New for you: ${t}`, `Something new: ${t}`];
+  }
+}
+
+/** Ad bodies that lead with the variant's angle, longest first; none for the interest angle. */
+function angleBodies(e: Emphasis, parts: ReturnType<typeof bodyParts>): (string | undefined)[][] {
+  switch (e.angle) {
+    case 'interest':
+      return [];
+    case 'value':
+      return [
+        [parts.price, parts.feature, parts.interestShort],
+        [parts.price, parts.feature],
+      ];
+    case 'popularity': {
+      if (e.popular === undefined) return [];
+      const lead = `Marked ${e.popular}.`;
+      return [
+        [lead, parts.interest, parts.price],
+        [lead, parts.interestShort, parts.price],
+        [lead, parts.price],
+      ];
+    }
+    case 'novelty': {
+      if (e.novel.length === 0) return [];
+      const lead = `New for you: ${listPhrase(e.novel)}.`;
+      return [
+        [lead, parts.interestShort, parts.price],
+        [lead, parts.price],
+      ];
+    }
+  }
 }
 
 function bodyParts(
@@ -451,7 +563,7 @@ function adBody(e: Emphasis, format: AdFormat, maxChars: number): string {
           [parts.feature, parts.price],
           [parts.price],
         ];
-  for (const attempt of attempts) {
+  for (const attempt of [...angleBodies(e, parts), ...attempts]) {
     const body = attempt.filter((p): p is string => p !== undefined).join(' ');
     if (body !== '' && [...body].length <= maxChars) return body;
   }

@@ -2,7 +2,9 @@ import { personalScore } from './chooser.js';
 import { connectionsFor, otherInterests } from './connection.js';
 import { categoryLabel, formatPrice, type ItemFacts } from './facts.js';
 import { hasInterests, type InterestSummary, rankedInterests } from './interests.js';
+import type { Angle } from './loop/angles.js';
 import { capitalize, pick, stableHash } from './text.js';
+import { novelTerms, popularityTerm, priceText } from './variants.js';
 
 /** Bounds of a thumbnail side, in pixels. */
 export const THUMBNAIL_LIMITS = { minSide: 64, maxSide: 2_048 } as const;
@@ -333,12 +335,51 @@ export function taglineCandidates(
 }
 
 /**
+ * The badge of a variant that leads with something other than the interest, when the item's
+ * facts allow it and it fits {@link TAGLINE_MAX_CHARS}; it names no interest of the user.
+ */
+function angleTagline(
+  facts: ItemFacts,
+  interests: InterestSummary,
+  angle: Angle,
+): TaglineCandidate | undefined {
+  const price = priceText(facts);
+  const popular = popularityTerm(facts);
+  const novel = novelTerms(facts, interests, 1)[0];
+  const attribute = facts.attributes[0];
+  const options =
+    angle === 'value'
+      ? price !== ''
+        ? [`Yours for ${price}`]
+        : attribute === undefined
+          ? []
+          : [capitalize(attribute.value)]
+      : angle === 'popularity'
+        ? popular === undefined
+          ? []
+          : [capitalize(popular)]
+        : angle === 'novelty'
+          ? novel === undefined
+            ? []
+            : [`New for you: ${novel}`, 'Something new for you']
+          : [];
+  const text = options.find((option) => option.length <= TAGLINE_MAX_CHARS);
+  return text === undefined ? undefined : { text, interest: null };
+}
+
+/**
  * The badge: generate, then choose. Of the candidates that fit {@link TAGLINE_MAX_CHARS}, the
  * one that names most of this user's interests, by strength, wins; the template's order breaks
  * ties. Badges name only interests and new ground, never a fact beyond the item's tags and
  * category, so there is nothing else to check them for.
  */
-export function chooseTagline(facts: ItemFacts, interests: InterestSummary): TaglineCandidate {
+export function chooseTagline(
+  facts: ItemFacts,
+  interests: InterestSummary,
+  angle: Angle = 'interest',
+): TaglineCandidate {
+  const led = angleTagline(facts, interests, angle);
+  if (led !== undefined) return led;
   const candidates = taglineCandidates(facts, interests);
   const fitting = candidates.filter((c) => c.text.length <= TAGLINE_MAX_CHARS);
   let best = fitting[0] ?? candidates[0]!;

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { AD_FORMATS, type AdFormat } from '../domain/copy.js';
+import { type Angle, ANGLES } from '../domain/loop/angles.js';
 
 /** The ad formats as a GraphQL enum (names and values are the domain's). */
 export const AdFormatValue = Object.fromEntries(AD_FORMATS.map((f) => [f, f])) as {
@@ -24,6 +25,34 @@ registerEnumType(AdFormatValue, {
     },
   },
 });
+
+/** The angles as a GraphQL enum, values upper case (`interest` → `INTEREST`). */
+export const CreativeAngleValue = Object.fromEntries(ANGLES.map((a) => [a.toUpperCase(), a])) as {
+  [A in Angle as Uppercase<A>]: A;
+};
+
+registerEnumType(CreativeAngleValue, {
+  name: 'CreativeAngle',
+  description:
+    'What a variant of generated copy leads with. Each item offers the angles its facts can back; a bandit chooses which one a user sees.',
+  valuesConfig: {
+    INTEREST: {
+      description: "The user's interest the item carries, or the new ground next to it.",
+    },
+    VALUE: { description: 'The price and the concrete facts of the item.' },
+    POPULARITY: {
+      description: 'That the item is marked popular (a bestseller tag, say); offered only then.',
+    },
+    NOVELTY: {
+      description: "What the item brings that the user's interests do not cover yet.",
+    },
+  },
+});
+
+const CREATIVE_ID_DESCRIPTION =
+  'Stable id of this variant: the same for the same item, angle, format and prompt version on every replica. Send it as context.creativeId with the events it earns (click, like, add_to_cart, purchase) so they are credited to it.';
+const ANGLE_DESCRIPTION =
+  'The angle this variant leads with, chosen for this user by the bandit among those the item offers.';
 
 @ObjectType('GeneratedText', {
   description: 'A text written for one user about one item, labelled with who wrote it.',
@@ -69,6 +98,12 @@ export class GeneratedText {
       "True when the configured LLM is still writing this text in the background: this answer is the template's, standing in (see fallbackReason), and a later request for the same item and interests gets the model's once it is written and has passed the grounding check. False for a model answer, a cached answer, or when no LLM is configured.",
   })
   modelAnswerPending!: boolean;
+
+  @Field(() => ID, { description: CREATIVE_ID_DESCRIPTION })
+  creativeId!: string;
+
+  @Field(() => CreativeAngleValue, { description: ANGLE_DESCRIPTION })
+  angle!: Angle;
 }
 
 @ObjectType('Ad', {
@@ -124,6 +159,12 @@ export class Ad {
       "True when the configured LLM is still writing this ad in the background: this answer is the template's, standing in (see fallbackReason), and a later request for the same item and interests gets the model's once it is written and has passed the grounding check. False for a model answer, a cached answer, or when no LLM is configured.",
   })
   modelAnswerPending!: boolean;
+
+  @Field(() => ID, { description: CREATIVE_ID_DESCRIPTION })
+  creativeId!: string;
+
+  @Field(() => CreativeAngleValue, { description: ANGLE_DESCRIPTION })
+  angle!: Angle;
 }
 
 @ObjectType('Thumbnail', { description: 'A personalised product card picture (PNG).' })
@@ -155,6 +196,12 @@ export class Thumbnail {
       'The user\'s interest the badge was written around, in words (e.g. "camping"); null when it names none (no user, or no profile yet).',
   })
   interest!: string | null;
+
+  @Field(() => ID, { description: CREATIVE_ID_DESCRIPTION })
+  creativeId!: string;
+
+  @Field(() => CreativeAngleValue, { description: ANGLE_DESCRIPTION })
+  angle!: Angle;
 }
 
 @ObjectType('GenerationSettings', {

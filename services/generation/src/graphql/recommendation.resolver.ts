@@ -28,6 +28,7 @@ export class RecommendationResolver {
       context.log,
       recommendation.item.id,
       recommendation.userId,
+      recommendation.recommendationId,
     );
   }
 
@@ -50,6 +51,7 @@ export class RecommendationResolver {
       recommendation.item.id,
       recommendation.userId,
       format,
+      recommendation.recommendationId,
     );
   }
 
@@ -73,6 +75,7 @@ export class RecommendationResolver {
       recommendation.userId,
       width,
       height,
+      recommendation.recommendationId,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { ItemFacts } from '../domain/facts.js';
 import { type InterestSummary, NO_INTERESTS } from '../domain/interests.js';
+import type { Angle } from '../domain/loop/angles.js';
 import { chooseTagline, composeThumbnail } from '../domain/thumbnail.js';
 import { localImageDataUri } from './local-image.js';
 import { THUMBNAILS_ROUTE } from './thumbnail.route.js';
@@ -50,8 +51,9 @@ export class ThumbnailService {
     interests: InterestSummary,
     width: number,
     height: number,
+    angle: Angle = 'interest',
   ): Promise<ThumbnailResult> {
-    const { text: tagline, interest } = chooseTagline(facts, interests);
+    const { text: tagline, interest } = chooseTagline(facts, interests, angle);
     const { svg, altText } = await this.compose(facts, {
       itemId: facts.id,
       width,

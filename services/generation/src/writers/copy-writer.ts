@@ -22,6 +22,7 @@ import {
 import type { ItemFacts } from '../domain/facts.js';
 import { checkAd, checkDescription, type GroundingResult } from '../domain/grounding.js';
 import type { InterestSummary } from '../domain/interests.js';
+import type { Angle } from '../domain/loop/angles.js';
 import { adPrompt, correctionMessages, descriptionPrompt, type Prompt } from '../domain/prompt.js';
 import type { GenerationMetrics } from '../metrics.js';
 import { GenerationFailure } from './generation-failure.js';
@@ -111,15 +112,16 @@ export class CopyWriter {
     facts: ItemFacts,
     interests: InterestSummary,
     context: WriteContext,
+    angle: Angle = 'interest',
   ): Promise<LabelledDescription> {
     const options = {
       forbiddenTerms: context.forbiddenTerms,
       historyTitles: historyTitles(interests),
     };
     return this.write(
-      descriptionPrompt(facts, interests),
+      descriptionPrompt(facts, interests, angle),
       (copy) => checkDescription(copy, facts, options),
-      () => chooseDescription(facts, interests, context.forbiddenTerms),
+      () => chooseDescription(facts, interests, context.forbiddenTerms, angle),
       (copy) => copy.text,
       interests,
       context,
@@ -131,15 +133,16 @@ export class CopyWriter {
     interests: InterestSummary,
     format: AdFormat,
     context: WriteContext,
+    angle: Angle = 'interest',
   ): Promise<LabelledAd> {
     const options = {
       forbiddenTerms: context.forbiddenTerms,
       historyTitles: historyTitles(interests),
     };
     return this.write(
-      adPrompt(facts, interests, format),
+      adPrompt(facts, interests, format, angle),
       (copy) => checkAd(copy, format, facts, options),
-      () => chooseAd(facts, interests, format, context.forbiddenTerms),
+      () => chooseAd(facts, interests, format, context.forbiddenTerms, angle),
       adText,
       interests,
       context,
@@ -152,8 +155,9 @@ export class CopyWriter {
     interests: InterestSummary,
     stand: TemplateStandIn,
     context: StandInContext,
+    angle: Angle = 'interest',
   ): LabelledDescription {
-    const template = () => chooseDescription(facts, interests, context.forbiddenTerms);
+    const template = () => chooseDescription(facts, interests, context.forbiddenTerms, angle);
     return this.standIn(template, stand, context);
   }
 
@@ -164,8 +168,9 @@ export class CopyWriter {
     format: AdFormat,
     stand: TemplateStandIn,
     context: StandInContext,
+    angle: Angle = 'interest',
   ): LabelledAd {
-    const template = () => chooseAd(facts, interests, format, context.forbiddenTerms);
+    const template = () => chooseAd(facts, interests, format, context.forbiddenTerms, angle);
     return this.standIn(template, stand, context);
   }
 

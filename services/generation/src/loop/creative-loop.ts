@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Logger, RandomSource } from '@tailor/kit';
+
+import { LruCache } from '../cache/lru-cache.js';
+import type { Angle } from '../domain/loop/angles.js';
+import { type BanditSettings, BetaPosteriors, chooseArm } from '../domain/loop/bandit.js';
+import { contextBucket } from '../domain/loop/context.js';
+import { type CreativeFormat, creativeId } from '../domain/loop/creative.js';
+import { THUMBNAIL_VERSION } from '../domain/thumbnail.js';
+
+/**
+ * One choice of a variant, as it is logged: enough to credit it with a reward later (by
+ * creative id and recommendation id) and to evaluate another policy on it (bucket, the
+ * available angles' probabilities, the chosen one's propensity). No user id: the log outlives
+ * a user's right to be forgotten, and nothing in it needs to name them.
+ */
+export interface VariantDecision {
+  decisionId: string;
+  /** Epoch ms of the choice. */
+  at: number;
+  /** The served list the variant was chosen for; null outside a recommendation. */
+  recommendationId: string | null;
+  itemId: string;
+  format: CreativeFormat;
+  /** The context bucket of the choice: format, surface and the user's top category. */
+  bucket: string;
+  angle: Angle;
+  creativeId: string;
+  /** The probability the policy gave the chosen angle. */
+  propensity: number;
+  /** Every available angle's probability (summing to 1). */
+  probabilities: Partial<Record<Angle, number>>;
+  /** Whether the bandit chose (false: variants are off and `interest` was shown). */
+  explored: boolean;
+}
+
+/** Where decisions go once made (a topic, a test's array). */
+export interface DecisionSink {
+  record(decision: VariantDecision): void;
+}
+
+/** What a slot's variant is chosen for. */
+export interface VariantSlot {
+  userId: string;
+  itemId: string;
+  format: CreativeFormat;
+  recommendationId: string | null;
+  /** The user's strongest category, from their interest summary. */
+  topCategory: string | undefined;
+}
+
+/** Options of {@link CreativeLoop}. */
+export interface CreativeLoopOptions {
+  /** When false, every slot gets the `interest` angle (the copy written before variants). */
+  enabled: boolean;
+  settings: BanditSettings;
+  random: RandomSource;
+  /** The configured writer's prompt version: part of every creative id. */
+  promptVersion: string;
+  /**
+   * How long a user keeps seeing the variant chosen for an (item, format): a refreshed feed
+   * shows the same card, and one choice is one trial for the bandit, however often it is seen.
+   */
+  stickyMs: number;
+  /** Sticky choices kept in memory (least recently used evicted first). */
+  stickyMaxEntries: number;
+  sink: DecisionSink;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Chooses which variant a user sees: Thompson sampling over the angles an item offers, per
+ * context bucket, with the propensity of each choice logged. Holds the posteriors of this
+ * process; rewards come in through {@link reward}.
+ */
+export class CreativeLoop {
+  readonly posteriors: BetaPosteriors<Angle>;
+  private readonly sticky: LruCache<string, VariantDecision>;
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly options: CreativeLoopOptions) {
+    this.posteriors = new BetaPosteriors<Angle>(options.settings.priorStrength);
+    this.now = options.now ?? Date.now;
+    this.sticky = new LruCache({ maxEntries: options.stickyMaxEntries, now: this.now });
+    this.log = options.logger.child({ component: 'creative-loop' });
+  }
+
+  get enabled(): boolean {
+    return this.options.enabled;
+  }
+
+  /**
+   * The creative id of an angle on an item in a format: with the configured writer's prompt
+   * version for copy, the composition's version for thumbnails (no writer draws those).
+   */
+  creativeIdOf(itemId: string, angle: Angle, format: CreativeFormat): string {
+    const promptVersion = format === 'THUMBNAIL' ? THUMBNAIL_VERSION : this.options.promptVersion;
+    return creativeId({ itemId, angle, format, promptVersion });
+  }
+
+  /**
+   * The variant of this slot: the user's sticky choice for the item and format while it lasts
+   * and its angle is still on offer, else a new choice among `angles`, logged.
+   */
+  choose(slot: VariantSlot, angles: readonly Angle[]): VariantDecision {
+    const stickyKey = JSON.stringify([slot.userId, slot.itemId, slot.format]);
+    const held = this.sticky.get(stickyKey);
+    if (held !== undefined && angles.includes(held.angle)) return held;
+    const bucket = `${slot.format.toLowerCase()}|${contextBucket({ topCategory: slot.topCategory })}`;
+    const offered: readonly Angle[] = this.options.enabled ? angles : ['interest'];
+    const choice = chooseArm(
+      this.posteriors,
+      bucket,
+      offered,
+      this.options.settings,
+      this.options.random,
+    );
+    const decision: VariantDecision = {
+      decisionId: randomUUID(),
+      at: this.now(),
+      recommendationId: slot.recommendationId,
+      itemId: slot.itemId,
+      format: slot.format,
+      bucket,
+      angle: choice.arm,
+      creativeId: this.creativeIdOf(slot.itemId, choice.arm, slot.format),
+      propensity: choice.propensity,
+      probabilities: Object.fromEntries(choice.probabilities),
+      explored: this.options.enabled,
+    };
+    this.posteriors.recordImpression(bucket, choice.arm);
+    if (this.options.stickyMs > 0)
+      this.sticky.set(stickyKey, decision, { ttlMs: this.options.stickyMs });
+    try {
+      this.options.sink.record(decision);
+    } catch (err) {
+      // A lost log line costs an off-policy sample, never the user's answer.
+      this.log.warn({ err, decisionId: decision.decisionId }, 'variant decision not logged');
+    }
+    return decision;
+  }
+
+  /** Credits a decision's angle in its bucket with a reward in [0, 1]. */
+  reward(decision: Pick<VariantDecision, 'bucket' | 'angle'>, reward: number): void {
+    this.posteriors.recordReward(decision.bucket, decision.angle, reward);
+  }
+}
+
+/** Decisions kept in memory, newest last, at most `max`: for tests and the graph's stats. */
+export class MemoryDecisionSink implements DecisionSink {
+  readonly decisions: VariantDecision[] = [];
+  constructor(private readonly max = 10_000) {}
+  record(decision: VariantDecision): void {
+    this.decisions.push(decision);
+    if (this.decisions.length > this.max)
+      this.decisions.splice(0, this.decisions.length - this.max);
+  }
+}
+
+/**
+ * Decisions as structured debug lines of the service's log: the log collector keeps them when
+ * nothing else is configured.
+ */
+export class LogDecisionSink implements DecisionSink {
+  private readonly log: Logger;
+  constructor(logger: Logger) {
+    this.log = logger.child({ component: 'variant-decisions' });
+  }
+  record(decision: VariantDecision): void {
+    this.log.debug({ decision }, 'variant chosen');
+  }
+}
