@@ -449,6 +449,8 @@ describe('generation subgraph with the LLM writer', () => {
       config: configFor(dataDir, {
         GENERATION_PROVIDER: 'openai',
         OPENAI_BASE_URL: chat.baseUrl,
+        // The LLM writer's paths on the interest-led copy; the variants' prompts have unit tests.
+        GENERATION_VARIANTS: 'false',
         OPENAI_MODEL: 'local-test-model',
         GENERATION_TIMEOUT_MS: '300',
         GENERATION_MAX_RETRIES: '0',
@@ -582,6 +584,8 @@ describe('generation subgraph with a model slower than the request budget', () =
       config: configFor(dataDir, {
         GENERATION_PROVIDER: 'openai',
         OPENAI_BASE_URL: chat.baseUrl,
+        // The LLM writer's paths on the interest-led copy; the variants' prompts have unit tests.
+        GENERATION_VARIANTS: 'false',
         OPENAI_MODEL: 'slow-test-model',
         GENERATION_REQUEST_BUDGET_MS: '100',
         GENERATION_TIMEOUT_MS: '60000',

@@ -129,3 +129,32 @@ describe('correctionMessages', () => {
     assert.match(user?.content ?? '', /- text: claim "free"/);
   });
 });
+
+describe('the prompts of variants', () => {
+  const popular = itemFactsFromPayload(
+    itemPayload({ itemId: 'outdoor-009', tags: ['hiking', 'bestseller'] }),
+  );
+
+  it('leave the interest angle’s prompt as it was', () => {
+    assert.deepEqual(descriptionPrompt(shoes, HIKER, 'interest'), descriptionPrompt(shoes, HIKER));
+    assert.deepEqual(
+      adPrompt(shoes, HIKER, 'BANNER', 'interest'),
+      adPrompt(shoes, HIKER, 'BANNER'),
+    );
+  });
+
+  it('tell the model what each other angle leads with, from the item’s own facts', () => {
+    const task = (angle: 'value' | 'popularity' | 'novelty', item = popular) =>
+      descriptionPrompt(item, HIKER, angle).messages[1]?.content.split('\n')[0] ?? '';
+    assert.match(task('value'), /Lead with its price and its concrete facts\.$/);
+    assert.match(task('popularity'), /Lead with the fact that it is marked bestseller\.$/);
+    assert.match(
+      task('novelty', shoes),
+      /Lead with what is new for this shopper: running and trail\.$/,
+    );
+    assert.match(
+      adPrompt(popular, HIKER, 'SOCIAL', 'value').messages[1]?.content ?? '',
+      /Lead with its price/,
+    );
+  });
+});
