@@ -66,6 +66,18 @@ export {
 } from './domain/interests.js';
 export { type Angle, ANGLES, isAngle } from './domain/loop/angles.js';
 export {
+  attributeEvents,
+  CONVERSION_TYPES,
+  type CreativeStats,
+  type Credit,
+  type CreditableEvent,
+  DEFAULT_ATTRIBUTION_WINDOW_MS,
+  type Rate,
+  type Shown,
+  statsBy,
+  wilson,
+} from './domain/loop/attribution.js';
+export {
   type ArmChoice,
   type ArmStats,
   type BanditSettings,
