@@ -118,7 +118,8 @@ describe('the collaborative model through the gateway', () => {
         }
         return trained?.users === 3;
       },
-      { description: 'a training over the three users' },
+      // A training of the demo catalog's users takes seconds, more on a loaded CI machine.
+      { description: 'a training over the three users', timeoutMs: 60_000 },
     );
     assert.equal(trained?.state, 'PUBLISHED');
     assert.equal(trained?.interactions, events.length);
