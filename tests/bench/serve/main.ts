@@ -241,8 +241,18 @@ async function main(): Promise<void> {
     say(`scale curve of the vector stores (${scaleStores.join(', ')}):`);
     scale = await runScaleCurve(scaleStores, repeats, qdrantUrl, say);
     for (const point of scale) {
+      const wire =
+        point.wire === undefined
+          ? ''
+          : `; per list ${point.wire.callsPerList} store calls (${Object.entries(
+              point.wire.callsByOperation,
+            )
+              .map(([op, n]) => `${op} ${n}`)
+              .join(
+                ', ',
+              )}), ${grouped(point.wire.bytesSent)} B sent, ${grouped(point.wire.bytesReceived)} B read`;
       say(
-        `  ${point.store} ${grouped(point.items)} items: recommendation p50 ${fixed(point.recommendationMs.p50, 1)} ms`,
+        `  ${point.store} ${grouped(point.items)} items: recommendation p50 ${fixed(point.recommendationMs.p50, 1)} ms${wire}`,
       );
     }
   }
@@ -335,7 +345,7 @@ async function main(): Promise<void> {
   }
   const totalSeconds = msSince(runStarted) / 1000;
   const scaleResults = {
-    what: "each vector store (embedded in process; qdrant: the server at QDRANT_URL over loopback), synthetic unit vectors; store search = the recommender's content candidate query for a top 10 (100 candidates, in stock, not seen); recommend = recommendations(first: 10) on the recommender subgraph over loopback",
+    what: "each vector store (embedded in process; qdrant: the server at QDRANT_URL over loopback), synthetic unit vectors; store search = the recommender's content candidate query for a top 10 (100 candidates, in stock, not seen); recommend = recommendations(first: 10) on the recommender subgraph over loopback; wire (Qdrant) = after the timed rounds, 20 recommendations alone: store calls per list from the recommender's metrics (callsByOperation from its counter, which also counts any background read meanwhile) and the TCP bytes per list on Qdrant's port",
     repeats,
     points: scale,
   };

@@ -1,4 +1,6 @@
+import diagnostics from 'node:diagnostics_channel';
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 
 import {
@@ -39,6 +41,8 @@ export type ScaleStore = keyof typeof SCALE_SIZES;
 const INSERT_BATCH = 1_000;
 const HISTORY_EVENTS = 50;
 const WARMUP_ROUNDS = 5;
+/** Recommendations of the wire count that follows the timed rounds, per Qdrant point. */
+const WIRE_RECOMMENDATIONS = 20;
 const CATEGORIES = 12;
 /** Share of items out of stock: the filter then has something to skip, as in a real shop. */
 const OUT_OF_STOCK_EVERY = 10;
@@ -57,6 +61,45 @@ export interface ScalePoint {
   recommendationMs: ReturnType<typeof summarize>;
   /** Resident memory of the bench process with every point loaded (Qdrant's is its own). */
   rssMiB: number;
+  /** Qdrant only: what one recommendation costs on the wire, counted after the timed rounds. */
+  wire?: WireCount;
+}
+
+/** What one recommendation asks of Qdrant, averaged over {@link WIRE_RECOMMENDATIONS}. */
+export interface WireCount {
+  recommendations: number;
+  /** Store calls per list, from the recommender's own histogram of them. */
+  callsPerList: number;
+  /** Store calls per list by operation, from the recommender's counter of them. */
+  callsByOperation: Record<string, number>;
+  /** Bytes per list written to and read from Qdrant's port (HTTP headers and JSON). */
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** Every TCP client socket the process opens, to count what crossed Qdrant's port. */
+const sockets: Socket[] = [];
+diagnostics.subscribe('net.client.socket', (message) => {
+  sockets.push((message as { socket: Socket }).socket);
+});
+
+function bytesTo(port: number): { sent: number; received: number } {
+  let sent = 0;
+  let received = 0;
+  for (const socket of sockets) {
+    if (socket.remotePort !== port) continue;
+    sent += socket.bytesWritten;
+    received += socket.bytesRead;
+  }
+  return { sent, received };
+}
+
+/** Sum of a Prometheus series in `text`, labels matched by `labels` (a regexp fragment). */
+function series(text: string, name: string, labels = ''): number {
+  const pattern = new RegExp(`^${name}\\{[^}]*${labels}[^}]*\\} (\\S+)$`, 'gm');
+  let sum = 0;
+  for (const match of text.matchAll(pattern)) sum += Number(match[1]);
+  return sum;
 }
 
 function unitVector(random: () => number, dimension: number): Float32Array {
@@ -108,6 +151,8 @@ interface LoadedPoint {
   index?: IndexState;
   /** One store search and one recommendation request, timed, in ms. */
   ask(): Promise<{ searchMs: number; recommendationMs: number }>;
+  /** Qdrant only: recommendations alone, their store calls and bytes counted. */
+  wire?(): Promise<WireCount>;
   close(): Promise<void>;
 }
 
@@ -189,6 +234,52 @@ async function loadPoint(
       host: '127.0.0.1',
       port: 0,
     });
+    const recommend = async () => {
+      const data = await postGraphql<{
+        recommendations: { strategy: string; items: unknown[] };
+      }>(
+        recommender.url,
+        'query { recommendations(userId: "scale-user", first: 10) { strategy items { item { id } score } } }',
+      );
+      const list = data.recommendations;
+      if (list.strategy !== 'PERSONALIZED' || list.items.length !== 10) {
+        throw new Error(`unexpected list: ${JSON.stringify(list).slice(0, 200)}`);
+      }
+    };
+    const metrics = async () =>
+      (await fetch(recommender.url.replace(/\/graphql$/, '/metrics'))).text();
+    const qdrantPort = qdrantUrl === undefined ? undefined : Number(new URL(qdrantUrl).port);
+    const wire = async (): Promise<WireCount> => {
+      const calls = (text: string) => ({
+        lists: series(text, 'tailor_recommendation_store_calls_count', 'strategy="personalized"'),
+        sum: series(text, 'tailor_recommendation_store_calls_sum', 'strategy="personalized"'),
+        byOperation: Object.fromEntries(
+          [
+            ...text.matchAll(
+              /^tailor_recommender_store_calls_total\{[^}]*operation="(\w+)"[^}]*\} (\S+)$/gm,
+            ),
+          ].map((match) => [match[1]!, Number(match[2])]),
+        ),
+      });
+      const before = calls(await metrics());
+      const bytesBefore = bytesTo(qdrantPort ?? 0);
+      for (let i = 0; i < WIRE_RECOMMENDATIONS; i += 1) await recommend();
+      const bytesAfter = bytesTo(qdrantPort ?? 0);
+      const after = calls(await metrics());
+      const lists = after.lists - before.lists;
+      const byOperation: Record<string, number> = {};
+      for (const op of Object.keys(after.byOperation)) {
+        const made = (after.byOperation[op] ?? 0) - (before.byOperation[op] ?? 0);
+        if (made > 0) byOperation[op] = Number((made / lists).toFixed(2));
+      }
+      return {
+        recommendations: lists,
+        callsPerList: Number(((after.sum - before.sum) / lists).toFixed(2)),
+        callsByOperation: byOperation,
+        bytesSent: Math.round((bytesAfter.sent - bytesBefore.sent) / lists),
+        bytesReceived: Math.round((bytesAfter.received - bytesBefore.received) / lists),
+      };
+    };
     return {
       store: kind,
       items,
@@ -211,19 +302,11 @@ async function loadPoint(
         });
         const searchMs = msSince(at);
         at = process.hrtime.bigint();
-        const data = await postGraphql<{
-          recommendations: { strategy: string; items: unknown[] };
-        }>(
-          recommender.url,
-          'query { recommendations(userId: "scale-user", first: 10) { strategy items { item { id } score } } }',
-        );
+        await recommend();
         const recommendationMs = msSince(at);
-        const list = data.recommendations;
-        if (list.strategy !== 'PERSONALIZED' || list.items.length !== 10) {
-          throw new Error(`unexpected list: ${JSON.stringify(list).slice(0, 200)}`);
-        }
         return { searchMs, recommendationMs };
       },
+      ...(kind === 'qdrant' ? { wire } : {}),
       close: async () => {
         await recommender.close();
         await closeAll();
@@ -273,6 +356,8 @@ export async function runScaleCurve(
           timings[i]!.recommendation.push(recommendationMs);
         }
       }
+      const wires: (WireCount | undefined)[] = [];
+      for (const point of loaded) wires.push(await point.wire?.());
       return loaded.map((point, i) => ({
         store: point.store,
         items: point.items,
@@ -282,6 +367,7 @@ export async function runScaleCurve(
         storeSearchMs: rounded(summarize(timings[i]!.search), 2),
         recommendationMs: rounded(summarize(timings[i]!.recommendation), 2),
         rssMiB,
+        ...(wires[i] === undefined ? {} : { wire: wires[i] }),
       }));
     } finally {
       for (const point of loaded) await point.close();
