@@ -441,14 +441,16 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
         const store = await createQdrantVectorStore({
           url: stub.url,
           logger: silentLogger(),
-          requestTimeoutMs: 50,
+          // Long enough for the stub's other answers on a loaded machine (the bound applies to
+          // every call, opening the store's included); the hung call waits it out either way.
+          requestTimeoutMs: 1_000,
         });
         await assert.rejects(
           store.count('items'),
           (err: unknown) =>
             err instanceof TailorError &&
             err.retriable &&
-            err.message === 'Qdrant: counting in collection items failed: no answer within 50 ms',
+            err.message === 'Qdrant: counting in collection items failed: no answer within 1000 ms',
         );
         await store.close();
       } finally {
