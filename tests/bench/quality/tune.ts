@@ -217,21 +217,16 @@ function tuneRecent(validation: readonly UserSplit[], catalogSize: number) {
   for (const items of RECENT_ITEMS.filter((n) => n > 0))
     for (const weight of RECENT_WEIGHTS) tastes.push({ items, weight });
   const rows = tastes.map((taste) => {
+    // Each fold's lists once: the gains read them, and the validation fold's give the figures.
+    const lists = folds.map((fold) => collaborativeLists(fold.fit, fold.users, taste));
     const gains = Object.fromEntries(
-      folds.map((fold) => {
-        const lists = collaborativeLists(fold.fit, fold.users, taste);
-        return [
-          fold.name,
-          rounded(pairedRatioInterval(ndcgByUser(lists, fold.users), fold.off), 4),
-        ];
-      }),
+      folds.map((fold, f) => [
+        fold.name,
+        rounded(pairedRatioInterval(ndcgByUser(lists[f]!, fold.users), fold.off), 4),
+      ]),
     ) as Record<RecentFold['name'], RatioInterval>;
     const sureGain = taste.items === 0 ? 1 : Math.min(...Object.values(gains).map((g) => g.low));
-    const figures = figuresOf(
-      collaborativeLists(folds[0]!.fit, validation, taste),
-      validation,
-      catalogSize,
-    );
+    const figures = figuresOf(lists[0]!, validation, catalogSize);
     say(
       `recent ${taste.items} items × ${taste.weight}: NDCG@10 ${fixed(figures['NDCG@10'], 4)}, gain ${folds.map((f) => `${f.name} ${fixed(gains[f.name].ratio, 3)} [${fixed(gains[f.name].low, 3)}, ${fixed(gains[f.name].high, 3)}]`).join(', ')}`,
     );
@@ -276,7 +271,6 @@ async function tuneBlend(data: MovieLens, validation: readonly UserSplit[], cata
         figures: Pick<QualityFigures, 'users' | 'HR@10' | 'NDCG@10' | 'coverage@10'>;
       }[] = [];
       const tried = new Map<string, number[]>();
-      const users = validation;
       /** Each validation user's NDCG@10 under `settings`, asked once per setting. */
       const score = async (settings: Record<string, string>): Promise<number[]> => {
         const key = JSON.stringify(settings);
@@ -285,12 +279,12 @@ async function tuneBlend(data: MovieLens, validation: readonly UserSplit[], cata
         const served = await world.ask(settings, [10]);
         const figures = figuresOf(served.lists, validation, catalogSize);
         // Only top-10 lists were asked for: the deeper figures would read as zeros.
-        const { users: count, 'HR@10': hr, 'NDCG@10': ndcg10, 'coverage@10': coverage } = figures;
+        const { users, 'HR@10': hr, 'NDCG@10': ndcg10, 'coverage@10': coverage } = figures;
         rows.push({
           settings,
-          figures: { users: count, 'HR@10': hr, 'NDCG@10': ndcg10, 'coverage@10': coverage },
+          figures: { users, 'HR@10': hr, 'NDCG@10': ndcg10, 'coverage@10': coverage },
         });
-        const perUser = ndcgByUser(served.lists, users);
+        const perUser = ndcgByUser(served.lists, validation);
         tried.set(key, perUser);
         say(`${key}: HR@10 ${fixed(hr, 4)} NDCG@10 ${fixed(ndcg10, 4)}`);
         return perUser;
