@@ -1,17 +1,14 @@
-import { BadUserInputError } from '@tailor/kit';
+import { BadUserInputError, checkId, clientErrors } from '@tailor/kit';
 
 import { thumbnailSizeProblems } from '../domain/thumbnail.js';
 
-/** Longest user id accepted; ids are opaque but bounded. */
-export const MAX_USER_ID_CHARS = 256;
-
-/** A user id argument, checked at the edge. */
+/**
+ * A user id argument, checked at the edge against the event contract's id bound (kit's
+ * `checkId`): a longer id cannot have come in through an event, so it names no profile.
+ */
 export function checkedUserId(userId: string, field = 'userId'): string {
   const trimmed = String(userId).trim();
-  if (trimmed === '' || trimmed.length > MAX_USER_ID_CHARS) {
-    throw new BadUserInputError(`${field} must be 1 to ${MAX_USER_ID_CHARS} characters.`, field);
-  }
-  return trimmed;
+  return clientErrors(() => checkId(trimmed, field));
 }
 
 /** Thumbnail size arguments: BAD_USER_INPUT naming the first bad one. */
