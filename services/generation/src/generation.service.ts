@@ -1,10 +1,10 @@
 import {
-  type ItemPayload,
   ITEMS_COLLECTION,
   type Logger,
   NotFoundError,
   type ProfilePayload,
   PROFILES_COLLECTION,
+  readItemPayload,
   type StoredPoint,
   type VectorStore,
 } from '@tailor/kit';
@@ -99,24 +99,6 @@ export interface GenerationServiceOptions {
 /** What a request whose model answer is not ready gets told, and the metric label of each. */
 const PENDING_REASON = 'request budget exhausted; model answer pending';
 const QUEUE_FULL_REASON = 'generation queue full';
-
-/** The stored item fields this service reads; anything else in the payload is ignored. */
-const storedItem = z.object({
-  itemId: z.string(),
-  title: z.string().default(''),
-  description: z.string().default(''),
-  category: z.string().default(''),
-  tags: z.array(z.string()).default([]),
-  price: z.number().finite().default(0),
-  currency: z.string().default(''),
-  imageUrl: z.string().optional(),
-  inStock: z.boolean().default(true),
-  attributes: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
-    .default({}),
-  createdAt: z.number().default(0),
-  updatedAt: z.number().default(0),
-});
 
 const storedProfile = z.looseObject({
   userId: z.string(),
@@ -474,16 +456,16 @@ export class GenerationService {
     ]);
     const items = new Map<string, ItemFacts>();
     for (const point of itemPoints) {
-      const facts = this.factsOf(point);
-      if (facts !== undefined) items.set(facts.id, facts);
+      const facts = factsOf(point);
+      items.set(facts.id, facts);
     }
     const liked = [...new Set(profiles.flatMap((profile) => likedItemIds(profile)))];
     const likedItems = new Map<string, ItemFacts>(items);
     const missing = liked.filter((id) => !likedItems.has(id));
     if (missing.length > 0) {
       for (const point of await this.options.store.retrieve(ITEMS_COLLECTION, missing)) {
-        const facts = this.factsOf(point);
-        if (facts !== undefined) likedItems.set(facts.id, facts);
+        const facts = factsOf(point);
+        likedItems.set(facts.id, facts);
       }
     }
     const interests = new Map<string, InterestSummary>();
@@ -495,19 +477,7 @@ export class GenerationService {
   /** An item's facts as the writers see them; undefined when the catalog has no such item. */
   async itemFacts(itemId: string): Promise<ItemFacts | undefined> {
     const [point] = await this.options.store.retrieve(ITEMS_COLLECTION, [itemId]);
-    return point === undefined ? undefined : this.factsOf(point);
-  }
-
-  private factsOf(point: StoredPoint): ItemFacts | undefined {
-    const parsed = storedItem.safeParse(point.payload);
-    if (!parsed.success) {
-      this.log.warn(
-        { pointId: point.id, issues: parsed.error.issues.length },
-        'stored item unreadable; skipped',
-      );
-      return undefined;
-    }
-    return itemFactsFromPayload(parsed.data as ItemPayload);
+    return point === undefined ? undefined : factsOf(point);
   }
 
   /**
@@ -532,6 +502,11 @@ export class GenerationService {
     }
     return profiles;
   }
+}
+
+/** An item's facts as the writers see them, read with kit's tolerant item reader. */
+function factsOf(point: StoredPoint): ItemFacts {
+  return itemFactsFromPayload(readItemPayload(point.payload, point.id));
 }
 
 /**

@@ -22,5 +22,6 @@ export * from './server/http.js';
 export * from './server/schema-file.js';
 export * from './server/subgraph.js';
 export * from './service.js';
+export * from './stored-item.js';
 export * from './text/plain-text.js';
 export * from './vectors.js';

@@ -1,9 +1,9 @@
 import {
   type EventBus,
   type EventType,
-  type ItemPayload,
   ITEMS_COLLECTION,
   publishUserEvents,
+  readItemPayload,
   seededRandom,
   type UserEvent,
   type UserKeyVault,
@@ -50,7 +50,7 @@ async function itemsByCategory(store: VectorStore): Promise<Map<string, string[]
       ...(cursor === undefined ? {} : { cursor }),
     });
     for (const point of page.points) {
-      const payload = point.payload as unknown as ItemPayload;
+      const payload = readItemPayload(point.payload, point.id);
       if (!payload.inStock) continue;
       const ids = byCategory.get(payload.category) ?? [];
       ids.push(payload.itemId);

@@ -1,4 +1,4 @@
-import type { ItemPayload, Payload } from '@tailor/kit';
+import { type ItemPayload, type Payload, readItemPayload } from '@tailor/kit';
 
 import type { ItemAttributeFields, MoneyFields, ValidItem } from './item.js';
 
@@ -58,19 +58,19 @@ export function toItemPayload(item: ValidItem, createdAt: number, updatedAt: num
   };
 }
 
-/** Reads a stored payload back; the catalog wrote it, so only absent optionals are defaulted. */
+/** Reads a stored payload back with kit's reader (the one every service reads items with). */
 export function fromItemPayload(payload: Payload): CatalogItem {
-  const p = payload as unknown as ItemPayload;
+  const p = readItemPayload(payload);
   return {
     id: p.itemId,
     title: p.title,
     description: p.description,
     category: p.category,
-    tags: p.tags ?? [],
+    tags: p.tags,
     price: { amount: p.price, currency: p.currency },
     imageUrl: p.imageUrl ?? null,
     inStock: p.inStock,
-    attributes: Object.entries(p.attributes ?? {}).map(([name, value]) => ({ name, value })),
+    attributes: Object.entries(p.attributes).map(([name, value]) => ({ name, value })),
     createdAt: new Date(p.createdAt),
     updatedAt: new Date(p.updatedAt),
   };

@@ -7,6 +7,7 @@ import {
   type PointInput,
   PROFILE_LONG_VECTOR,
   PROFILE_SHORT_VECTOR,
+  readItemPayload,
   type StoredPoint,
 } from '@tailor/kit';
 
@@ -163,11 +164,8 @@ export function profileToPoint(profile: Profile): PointInput {
  * re-embedding the catalog) is left out, so the event still counts and moves interests.
  */
 export function itemFactsFromPoint(point: StoredPoint, dimension: number): ItemFacts {
-  const p = point.payload;
-  const facts: ItemFacts = {
-    category: typeof p.category === 'string' ? p.category : '',
-    tags: strings(p.tags),
-  };
+  const { category, tags } = readItemPayload(point.payload, point.id);
+  const facts: ItemFacts = { category, tags };
   const vector = point.vectors?.[ITEM_VECTOR];
   if (vector !== undefined && vector.length === dimension) facts.vector = vector;
   return facts;

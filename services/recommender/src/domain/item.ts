@@ -1,4 +1,4 @@
-import type { ItemPayload, Payload } from '@tailor/kit';
+import { type ItemPayload, type Payload, readItemPayload } from '@tailor/kit';
 
 /** The facts of an item the recommender ranks and explains with. */
 export type ItemFacts = Pick<
@@ -7,17 +7,18 @@ export type ItemFacts = Pick<
 >;
 
 /**
- * Reads an `items` payload (written by the catalog). Missing fields get neutral values so one
- * odd point cannot fail a whole list; `fallbackId` is the point id.
+ * Reads an `items` payload (written by the catalog) with kit's tolerant reader, so one odd point
+ * cannot fail a whole list; `fallbackId` is the point id. An item without a title (the catalog
+ * requires one) is named by its id in reasons.
  */
 export function readItem(payload: Payload, fallbackId: string): ItemFacts {
-  const p = payload as Partial<ItemPayload>;
+  const p = readItemPayload(payload, fallbackId);
   return {
-    itemId: typeof p.itemId === 'string' ? p.itemId : fallbackId,
-    title: typeof p.title === 'string' ? p.title : fallbackId,
-    category: typeof p.category === 'string' ? p.category : '',
-    tags: Array.isArray(p.tags) ? p.tags.filter((t): t is string => typeof t === 'string') : [],
-    inStock: p.inStock === true,
-    createdAt: typeof p.createdAt === 'number' ? p.createdAt : 0,
+    itemId: p.itemId,
+    title: p.title === '' ? fallbackId : p.title,
+    category: p.category,
+    tags: p.tags,
+    inStock: p.inStock,
+    createdAt: p.createdAt,
   };
 }
