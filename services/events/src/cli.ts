@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import { retry } from '@tailor/kit';
+
 import { type BatchAnswer, importHistory, ImportInterruptedError } from './import/importer.js';
 import {
   formatOfFile,
@@ -96,23 +98,21 @@ async function post<T>(url: string, token: string | undefined, query: string, va
 }
 
 async function withRetries<T>(work: () => Promise<T>): Promise<T> {
-  let waitedMs = 0;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (err) {
-      if (err instanceof OverloadedError && waitedMs + err.retryAfterMs <= MAX_OVERLOADED_WAIT_MS) {
-        if (waitedMs === 0)
-          print(process.stderr, `server overloaded, slowing down: ${err.message}`);
-        waitedMs += err.retryAfterMs;
-        attempt -= 1;
-        await new Promise((resolve) => setTimeout(resolve, err.retryAfterMs));
-        continue;
-      }
-      if (!(err instanceof TransientError) || attempt >= ATTEMPTS) throw err;
-      await new Promise((resolve) => setTimeout(resolve, FIRST_BACKOFF_MS * 2 ** (attempt - 1)));
-    }
-  }
+  let overloadedWaitMs = 0;
+  return retry(work, {
+    attempts: ATTEMPTS,
+    initialDelayMs: FIRST_BACKOFF_MS,
+    retriable: (err) => err instanceof TransientError,
+    retryAfterMs: (err) => {
+      if (!(err instanceof OverloadedError)) return undefined;
+      // Past the budget, an overloaded answer is retried like any transient one.
+      if (overloadedWaitMs + err.retryAfterMs > MAX_OVERLOADED_WAIT_MS) return undefined;
+      if (overloadedWaitMs === 0)
+        print(process.stderr, `server overloaded, slowing down: ${err.message}`);
+      overloadedWaitMs += err.retryAfterMs;
+      return err.retryAfterMs;
+    },
+  });
 }
 
 async function main(): Promise<number> {

@@ -1,4 +1,4 @@
-import { CircuitBreaker, DependencyUnavailableError, type Logger } from '@tailor/kit';
+import { CircuitBreaker, DependencyUnavailableError, type Logger, retry } from '@tailor/kit';
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -70,8 +70,8 @@ const FREQUENCY_PENALTY = 0.5;
 
 /**
  * Any OpenAI-compatible chat API (OpenAI, vLLM, Ollama, llama.cpp server) through the `openai`
- * SDK. The SDK's own retries are off: this class retries with backoff itself, so that every
- * attempt and every wait fits the caller's deadline and the concurrency limit.
+ * SDK. The SDK's own retries are off: this class retries with the kit's backoff itself, so that
+ * every attempt and every wait fits the caller's deadline and the concurrency limit.
  */
 export class OpenAiWriter {
   readonly provider = OPENAI_PROVIDER;
@@ -128,47 +128,49 @@ export class OpenAiWriter {
     followUp: readonly ChatMessage[],
     deadline: number,
   ): Promise<Completion<T>> {
-    let lastFailure: GenerationFailure | undefined;
-    for (let attempt = 0; attempt <= this.options.maxRetries; attempt += 1) {
-      if (attempt > 0) await this.backoff(attempt, deadline, lastFailure);
-      try {
-        const attempt = async () => {
-          try {
-            return await this.attempt(prompt, followUp, deadline);
-          } catch (err) {
-            throw err instanceof GenerationFailure ? err : this.classify(err, deadline);
+    return retry(
+      async (attempt) => {
+        try {
+          const once = async () => {
+            try {
+              return await this.attempt(prompt, followUp, deadline);
+            } catch (err) {
+              throw err instanceof GenerationFailure ? err : this.classify(err, deadline);
+            }
+          };
+          return await (this.breaker === undefined ? once() : this.breaker.run(once));
+        } catch (err) {
+          if (err instanceof DependencyUnavailableError) {
+            // The server failed repeatedly and no probe has got through yet: the template
+            // stands in at once instead of each request waiting on a dead endpoint.
+            throw new GenerationFailure('connection', 'LLM unavailable (circuit open)', {
+              retriable: false,
+              cause: err,
+            });
           }
-        };
-        return await (this.breaker === undefined ? attempt() : this.breaker.run(attempt));
-      } catch (err) {
-        if (err instanceof DependencyUnavailableError) {
-          // The server failed repeatedly and no probe has got through yet: the template
-          // stands in at once instead of each request waiting on a dead endpoint.
-          throw new GenerationFailure('connection', 'LLM unavailable (circuit open)', {
-            retriable: false,
-            cause: err,
-          });
-        }
-        const failure = err instanceof GenerationFailure ? err : this.classify(err, deadline);
-        if (failure.reason === 'http_error' && this.refusedStructuredOutput(failure.cause)) {
-          this.log.warn(
-            { mode: this.structuredOutput },
-            'server refuses response_format; prompting for JSON instead',
+          const failure = err instanceof GenerationFailure ? err : this.classify(err, deadline);
+          this.log.debug(
+            { attempt, reason: failure.reason, detail: failure.detail },
+            'completion attempt failed',
           );
-          this.structuredOutput = 'none';
-          attempt -= 1;
-          continue;
+          throw failure;
         }
-        this.log.debug(
-          { attempt, reason: failure.reason, detail: failure.detail },
-          'completion attempt failed',
-        );
-        if (!failure.retriable || failure.reason === 'budget_exhausted') throw failure;
-        lastFailure = failure;
-      }
-    }
-    throw (
-      lastFailure ?? new GenerationFailure('connection', 'no attempt made', { retriable: false })
+      },
+      {
+        attempts: this.options.maxRetries + 1,
+        initialDelayMs: this.options.retryInitialDelayMs,
+        maxDelayMs: MAX_BACKOFF_MS,
+        jitter: 'equal',
+        retriable: (failure) =>
+          failure instanceof GenerationFailure &&
+          failure.retriable &&
+          failure.reason !== 'budget_exhausted',
+        // Asked again at once, in plain JSON: the refusal was the server's, not the model's.
+        retryAfterMs: (failure) => (this.lowerStructuredOutput(failure) ? 0 : undefined),
+        onRetry: ({ err, delayMs }) => {
+          if (Date.now() + delayMs + MIN_ATTEMPT_MS > deadline) throw budgetExhausted(err);
+        },
+      },
     );
   }
 
@@ -246,13 +248,26 @@ export class OpenAiWriter {
     return {};
   }
 
-  /** A 400/422 that names response_format, json_schema or the schema: the server lacks the feature. */
-  private refusedStructuredOutput(err: unknown): boolean {
-    if (this.structuredOutput === 'none' || !(err instanceof APIError)) return false;
+  /**
+   * After a 400/422 that names response_format, json_schema or the schema (the server lacks the
+   * feature), prompts for JSON instead from now on; true when it did.
+   */
+  private lowerStructuredOutput(failure: unknown): boolean {
+    if (this.structuredOutput === 'none' || !(failure instanceof GenerationFailure)) return false;
+    const err = failure.cause;
+    if (failure.reason !== 'http_error' || !(err instanceof APIError)) return false;
     if (err.status !== 400 && err.status !== 422) return false;
-    return /response_format|json_schema|schema|structured/i.test(
+    const refused = /response_format|json_schema|schema|structured/i.test(
       `${err.message} ${JSON.stringify(err.error ?? '')}`,
     );
+    if (refused) {
+      this.log.warn(
+        { mode: this.structuredOutput },
+        'server refuses response_format; prompting for JSON instead',
+      );
+      this.structuredOutput = 'none';
+    }
+    return refused;
   }
 
   private classify(err: unknown, deadline: number): GenerationFailure {
@@ -279,18 +294,6 @@ export class OpenAiWriter {
       retriable: false,
       cause: err,
     });
-  }
-
-  private async backoff(
-    attempt: number,
-    deadline: number,
-    last: GenerationFailure | undefined,
-  ): Promise<void> {
-    const base = Math.min(MAX_BACKOFF_MS, this.options.retryInitialDelayMs * 2 ** (attempt - 1));
-    // Full jitter keeps many clients that failed together from retrying together.
-    const delay = Math.round(base * (0.5 + Math.random() / 2));
-    if (Date.now() + delay + MIN_ATTEMPT_MS > deadline) throw budgetExhausted(last);
-    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 

@@ -11,6 +11,7 @@ import type {
   Subscription,
   TopicSpec,
 } from '../../ports/event-bus.js';
+import { retry } from '../../resilience/retry.js';
 import { splitLines, syncDirectory, writeAll, writeFileAtomic } from './files.js';
 import { fnv1a32 } from './hash.js';
 
@@ -295,9 +296,6 @@ class PartitionWorker {
   }
 
   private async loop(): Promise<void> {
-    let delay = this.retry.initialDelayMs;
-    // After a failure the same batch, exactly, goes out again, even if more has arrived.
-    let retryLength: number | null = null;
     while (!this.stopped) {
       if (this.position >= this.log.end) {
         const next = this.log.nextAppend();
@@ -307,35 +305,47 @@ class PartitionWorker {
         this.wake = null;
         continue;
       }
-      const member = this.run.memberFor(this.log.partition);
-      if (member === undefined) return;
-      const length: number =
-        retryLength ?? Math.min(this.retry.maxBatchSize, this.log.end - this.position);
-      const from = this.position;
-      const batch: MessageBatch = {
-        topic: this.log.topic,
-        partition: this.log.partition,
-        messages: this.log.records
-          .slice(from, from + length)
-          .map((record) => delivered(this.log.topic, this.log.partition, record)),
-      };
-      const attempt = this.deliver(member, batch, from + length);
-      this.inFlight = { member, done: attempt.then(() => undefined) };
-      const ok = await attempt;
-      this.inFlight = null;
-      if (ok) {
-        retryLength = null;
-        delay = this.retry.initialDelayMs;
-        continue;
-      }
-      retryLength = length;
-      await this.pause(delay);
-      delay = Math.min(delay * 2, this.retry.maxDelayMs);
+      // After a failure the same batch, exactly, goes out again, even if more has arrived.
+      const length = Math.min(this.retry.maxBatchSize, this.log.end - this.position);
+      const handed = await retry(() => this.deliverNext(length), {
+        attempts: Infinity,
+        initialDelayMs: this.retry.initialDelayMs,
+        maxDelayMs: this.retry.maxDelayMs,
+        sleep: (ms) => this.pause(ms),
+      });
+      if (!handed) return;
     }
   }
 
-  /** Hands the batch over; on success moves on and commits. False when the handler threw. */
-  private async deliver(member: Member, batch: MessageBatch, next: number): Promise<boolean> {
+  /**
+   * Hands the next `length` records to the member that owns the partition now. False when the
+   * worker stopped or the partition has no member; throws what the handler threw.
+   */
+  private async deliverNext(length: number): Promise<boolean> {
+    if (this.stopped) return false;
+    const member = this.run.memberFor(this.log.partition);
+    if (member === undefined) return false;
+    const from = this.position;
+    const batch: MessageBatch = {
+      topic: this.log.topic,
+      partition: this.log.partition,
+      messages: this.log.records
+        .slice(from, from + length)
+        .map((record) => delivered(this.log.topic, this.log.partition, record)),
+    };
+    const attempt = this.deliver(member, batch, from + length);
+    // Whoever waits for the batch in flight waits for it to end, not for it to succeed.
+    this.inFlight = { member, done: attempt.then(settled, settled) };
+    try {
+      await attempt;
+    } finally {
+      this.inFlight = null;
+    }
+    return true;
+  }
+
+  /** Hands the batch over; on success moves on and commits. Throws what the handler threw. */
+  private async deliver(member: Member, batch: MessageBatch, next: number): Promise<void> {
     try {
       await member.handleBatch(batch);
     } catch (err) {
@@ -350,7 +360,7 @@ class PartitionWorker {
         },
         'batch handler failed; the same batch will be delivered again after a backoff',
       );
-      return false;
+      throw err;
     }
     this.position = next;
     if (this.run.book !== null) {
@@ -364,7 +374,6 @@ class PartitionWorker {
         );
       }
     }
-    return true;
   }
 
   private pause(ms: number): Promise<void> {
@@ -380,6 +389,8 @@ class PartitionWorker {
     });
   }
 }
+
+function settled(): void {}
 
 function delivered(topic: string, partition: number, record: LogRecord): DeliveredMessage {
   return {

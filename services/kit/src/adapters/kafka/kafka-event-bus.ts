@@ -24,6 +24,7 @@ import type {
   Subscription,
   TopicSpec,
 } from '../../ports/event-bus.js';
+import { retry } from '../../resilience/retry.js';
 import { kafkaError } from './kafkajs-errors.js';
 import { kafkajsLogCreator } from './kafkajs-logger.js';
 
@@ -173,10 +174,6 @@ function requests(messages: readonly OutgoingMessage[]): Message[][] {
   }
   if (current.length > 0) result.push(current);
   return result;
-}
-
-function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
-  return Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 30));
 }
 
 /** Resolves after `ms`, or as soon as `signal` aborts. */
@@ -368,26 +365,27 @@ class KafkaSubscription implements Subscription {
     const lastOffset = batch.lastOffset();
     const where = { partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset };
 
-    for (let attempt = 1; ; attempt += 1) {
-      // Returning without resolving leaves the batch where it is: it comes again, to this member
-      // after a seek or to whichever member owns the partition after a rebalance.
-      if (!isRunning() || isStale() || this.abort.signal.aborted) return;
-      const handled = await this.handle(messages, batch.partition, heartbeat).then(
-        () => undefined,
-        (err: unknown) => ({ err }),
-      );
-      if (handled === undefined) break;
-      const delayMs = backoffMs(
-        attempt,
-        this.context.retryInitialDelayMs,
-        this.context.retryMaxDelayMs,
-      );
-      this.log.warn(
-        { ...where, attempt, delayMs, err: handled.err },
-        'batch handler failed; retrying the same batch',
-      );
-      await this.waitWithHeartbeats(delayMs, heartbeat);
-    }
+    const handled = await retry(
+      async () => {
+        // Returning without resolving leaves the batch where it is: it comes again, to this
+        // member after a seek or to whichever member owns the partition after a rebalance.
+        if (!isRunning() || isStale() || this.abort.signal.aborted) return false;
+        await this.handle(messages, batch.partition, heartbeat);
+        return true;
+      },
+      {
+        attempts: Infinity,
+        initialDelayMs: this.context.retryInitialDelayMs,
+        maxDelayMs: this.context.retryMaxDelayMs,
+        sleep: (delayMs) => this.waitWithHeartbeats(delayMs, heartbeat),
+        onRetry: ({ err, attempt, delayMs }) =>
+          this.log.warn(
+            { ...where, attempt, delayMs, err },
+            'batch handler failed; retrying the same batch',
+          ),
+      },
+    );
+    if (!handled) return;
 
     resolveOffset(lastOffset);
     const next = nextOffset(lastOffset);
