@@ -25,9 +25,12 @@ export const recommenderEnvShape = {
   RECOMMENDER_SHORT_TERM_WEIGHT: env.fraction(0.35),
   /**
    * Weight of the collaborative signal: the dot of user and item `cf`, divided by the larger of
-   * the list's strongest dot and RECOMMENDER_COLLABORATIVE_FLOOR.
+   * the list's strongest dot and RECOMMENDER_COLLABORATIVE_FLOOR. Twenty times the content
+   * weight: the tuner found no sure gain in content stronger than a twentieth of the model
+   * (bench:tune, blend stage). The other weights keep their sizes to one another, so lists
+   * made without a model (content, popularity, freshness) and cold-start lists rank as before.
    */
-  RECOMMENDER_COLLABORATIVE_WEIGHT: weight(1),
+  RECOMMENDER_COLLABORATIVE_WEIGHT: weight(10),
   /**
    * The predicted preference (iALS fits dots to 0/1) that reads as full collaborative strength:
    * a list whose best dot is below it keeps its dots that much weaker, so a model that knows the
