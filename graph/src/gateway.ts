@@ -14,6 +14,7 @@ import {
   type ListeningServer,
   type Logger,
   REQUEST_ID_HEADER,
+  traceHeaders,
   type Viewer,
   VIEWER_ID_HEADER,
   viewerHeaders,
@@ -72,8 +73,8 @@ export interface RunningGateway extends ListeningServer {
 }
 
 /**
- * Passes the request id on, so one id follows a request through every subgraph's logs, and
- * the verified viewer with the gateway secret, so subgraphs know who acts and that the gateway
+ * Passes the request id and the trace context on, so one id and one trace follow a request
+ * through every subgraph, and the verified viewer with the gateway secret, so subgraphs know who acts and that the gateway
  * vouches for it.
  */
 class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -99,6 +100,9 @@ class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       headers.set(name, value);
     }
     if (this.gatewaySecret !== undefined) headers.set(GATEWAY_SECRET_HEADER, this.gatewaySecret);
+    // The gateway's fetch span for this subgraph call is current here: the subgraph's server
+    // span becomes its child. Written after the client's headers, so a client cannot pick it.
+    for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
     const { signal, deadlineAt } = context;
     if (signal instanceof AbortSignal && typeof deadlineAt === 'number') {
       for (const [name, value] of Object.entries(this.calls.register({ signal, deadlineAt }))) {

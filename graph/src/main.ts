@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 
-import { baseEnvShape, createLogger, handleShutdown, loadConfigOrExit } from '@tailor/kit';
+import {
+  baseEnvShape,
+  createLogger,
+  handleShutdown,
+  loadConfigOrExit,
+  startTracing,
+} from '@tailor/kit';
 import { z } from 'zod';
 
 import { refineGatewayAuthEnv } from './auth/index.js';
@@ -11,6 +17,7 @@ const config = loadConfigOrExit(
   z.object({ ...baseEnvShape, ...gatewayEnvShape }).superRefine(refineGatewayAuthEnv),
 );
 const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
+const tracing = startTracing({ serviceName: 'gateway', settings: config, logger });
 const gateway = await startGateway({
   logger,
   host: config.HOST,
@@ -24,5 +31,8 @@ const gateway = await startGateway({
 handleShutdown({
   logger,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  steps: () => [{ name: 'gateway', run: () => gateway.close() }],
+  steps: () => [
+    { name: 'gateway', run: () => gateway.close() },
+    { name: 'tracing', run: () => tracing.shutdown() },
+  ],
 });

@@ -83,6 +83,26 @@ export const env = {
       .default('info'),
 };
 
+/**
+ * OpenTelemetry tracing, under the standard variable names so any collector's instructions
+ * apply. No endpoint, no tracing: nothing is registered and every span call is a no-op.
+ */
+export const tracingEnvShape = {
+  /** OTLP/HTTP base URL, e.g. `http://127.0.0.1:4318`; spans go to `<it>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional(),
+  /** Full URL for spans alone; wins over `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: env.url().optional(),
+  /** `service.name` on every span; the process's own name when unset. */
+  OTEL_SERVICE_NAME: z.string().min(1, 'expected a service name').optional(),
+  /** True turns tracing off even with an endpoint set. */
+  OTEL_SDK_DISABLED: env.bool(false),
+  /**
+   * Share of new traces recorded (a request that arrives with a sampled `traceparent` is
+   * recorded whatever this says, so one trace is never cut in half between services).
+   */
+  OTEL_TRACES_SAMPLER_ARG: env.fraction(1),
+};
+
 /** Variables every Tailor process understands. */
 export const baseEnvShape = {
   LOG_LEVEL: env.logLevel(),
@@ -103,6 +123,7 @@ export const baseEnvShape = {
       `expected at least ${GATEWAY_SECRET_MIN_LENGTH} characters, e.g. from \`openssl rand -hex 32\``,
     )
     .optional(),
+  ...tracingEnvShape,
 };
 
 /**

@@ -10,6 +10,7 @@ import {
 import { baseEnvShape, loadConfigOrExit } from './config.js';
 import { handleShutdown } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
+import { startTracing } from './telemetry/tracing.js';
 
 const processEnvShape = { ...baseEnvShape, ...adapterEnvShape };
 type ProcessEnv = z.output<z.ZodObject<typeof processEnvShape>>;
@@ -52,6 +53,8 @@ export async function runService<S extends z.ZodRawShape, N extends AdapterName>
   // zod cannot infer the output of a spread over a generic shape; it is exactly this type.
   const config = loadConfigOrExit(schema) as ServiceProcessConfig<S>;
   const logger = createLogger({ name: definition.name, level: config.LOG_LEVEL });
+  // Before the adapters and servers, so their first requests and batches are traced too.
+  const tracing = startTracing({ serviceName: definition.name, settings: config, logger });
   const { close: closeAdapters, ...adapters } = await createAdapters(
     config,
     logger,
@@ -66,6 +69,8 @@ export async function runService<S extends z.ZodRawShape, N extends AdapterName>
       return [
         ...(running === undefined ? [] : [{ name: definition.name, run: () => running.close() }]),
         { name: 'adapters', run: closeAdapters },
+        // Last: the spans of the final batch and requests go out before the process ends.
+        { name: 'tracing', run: () => tracing.shutdown() },
       ];
     },
   });
@@ -74,6 +79,7 @@ export async function runService<S extends z.ZodRawShape, N extends AdapterName>
   } catch (err) {
     logger.fatal({ err }, 'start failed');
     await closeAdapters().catch(() => undefined);
+    await tracing.shutdown();
     logger.flush(() => process.exit(1));
   }
 }

@@ -1,4 +1,10 @@
-import { ConfigError, createLogger, handleShutdown, loadConfigOrExit } from '@tailor/kit';
+import {
+  ConfigError,
+  createLogger,
+  handleShutdown,
+  loadConfigOrExit,
+  startTracing,
+} from '@tailor/kit';
 
 import { meshEnvSchema } from './config.js';
 import { DEMO_USERS } from './demo-users.js';
@@ -6,6 +12,8 @@ import { startMesh } from './mesh.js';
 
 const config = loadConfigOrExit(meshEnvSchema);
 const logger = createLogger({ name: 'tailor', level: config.LOG_LEVEL });
+// One process, one `service.name`: spans tell the services apart by their names and attributes.
+const tracing = startTracing({ serviceName: 'tailor', settings: config, logger });
 const mesh = await startMesh({ logger }).catch((err: unknown) => {
   // A setting that contradicts what is stored (another EMBEDDER than made the collections) is the
   // operator's to fix: the message names it, a stack trace would only bury it.
@@ -16,7 +24,10 @@ const mesh = await startMesh({ logger }).catch((err: unknown) => {
 handleShutdown({
   logger,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  steps: () => [{ name: 'mesh', run: () => mesh.close() }],
+  steps: () => [
+    { name: 'mesh', run: () => mesh.close() },
+    { name: 'tracing', run: () => tracing.shutdown() },
+  ],
 });
 logger.info({ gatewayUrl: mesh.gatewayUrl, subgraphs: mesh.subgraphUrls }, 'Tailor is up');
 // A plain banner for people at a terminal; the structured line above is for machines.

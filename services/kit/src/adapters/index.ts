@@ -23,6 +23,8 @@ import { USER_KEYS_COLLECTION } from '../privacy/user-keys.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { guardedBus } from '../resilience/guarded-bus.js';
 import { guardedStore } from '../resilience/guarded-store.js';
+import { tracedBus } from '../telemetry/bus.js';
+import { tracedStore } from '../telemetry/store.js';
 import {
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
@@ -243,6 +245,9 @@ export const ALL_ADAPTERS: readonly AdapterName[] = ['bus', 'store', 'embedder']
 /** The adapters a process asked for, and the one `close` that releases them. */
 export type OpenedAdapters<N extends AdapterName> = Pick<Adapters, N | 'close'>;
 
+/** `messaging.system` and `db.system.name` of the embedded adapters in traces. */
+const EMBEDDED_SYSTEM = 'tailor.embedded';
+
 async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBus> {
   if (config.EVENT_BUS === 'kafka') {
     const bus = await createKafkaEventBus({
@@ -257,19 +262,24 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
         : { replicationFactor: config.KAFKA_REPLICATION_FACTOR }),
     });
     const log = logger.child({ component: 'bus-breaker' });
-    return guardedBus(
-      withTopicPrefix(bus, config.KAFKA_NAME_PREFIX),
-      new CircuitBreaker({
-        name: 'bus',
-        onStateChange: (state) => log.warn({ state }, 'event bus circuit changed'),
-      }),
+    return tracedBus(
+      guardedBus(
+        withTopicPrefix(bus, config.KAFKA_NAME_PREFIX),
+        new CircuitBreaker({
+          name: 'bus',
+          onStateChange: (state) => log.warn({ state }, 'event bus circuit changed'),
+        }),
+      ),
+      'kafka',
     );
   }
-  return createEmbeddedEventBus({
+  const bus = await createEmbeddedEventBus({
     dataDir: config.DATA_DIR,
     logger,
     partitions: config.BUS_PARTITIONS,
   });
+  // The embedded log keeps message headers, so a trace crosses it as it crosses Kafka.
+  return tracedBus(bus, EMBEDDED_SYSTEM);
 }
 
 async function createStore(config: AdapterConfig, logger: Logger): Promise<VectorStore> {
@@ -284,7 +294,7 @@ async function createStore(config: AdapterConfig, logger: Logger): Promise<Vecto
     // stop waiting on it, the recommender serves its fallback list, and what this process read
     // before keeps answering: catalog facts, and the user keys that seal and open events, so
     // ingest and the consumers go on for users already seen (see the kit's resilience module).
-    return guardedStore(withCollectionPrefix(store, config.QDRANT_COLLECTION_PREFIX), {
+    const guarded = guardedStore(withCollectionPrefix(store, config.QDRANT_COLLECTION_PREFIX), {
       breaker: new CircuitBreaker({
         name: 'vector-store',
         onStateChange: (state) => {
@@ -294,8 +304,12 @@ async function createStore(config: AdapterConfig, logger: Logger): Promise<Vecto
       }),
       lastKnown: [ITEMS_COLLECTION, USER_KEYS_COLLECTION],
     });
+    return tracedStore(guarded, 'qdrant');
   }
-  return createEmbeddedVectorStore({ dataDir: config.DATA_DIR, logger });
+  return tracedStore(
+    await createEmbeddedVectorStore({ dataDir: config.DATA_DIR, logger }),
+    EMBEDDED_SYSTEM,
+  );
 }
 
 /** The embedder EMBEDDER names; its dimension sizes the collections the services create. */

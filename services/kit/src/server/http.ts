@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 import type { Logger } from '../logger.js';
 import { degradedDependencies } from '../resilience/circuit-breaker.js';
+import { traceRequests } from '../telemetry/http.js';
 
 /** Header carrying the request id from the edge to every subgraph. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -42,7 +43,8 @@ export interface ServiceApp {
 }
 
 /**
- * An Express app with what every Tailor server has: request ids, request logs, `/healthz`,
+ * An Express app with what every Tailor server has: a trace span per request (when tracing is
+ * on), request ids, request logs, `/healthz`,
  * `/readyz` and Prometheus `/metrics` on a registry of its own (several services can share one
  * process in the embedded mesh without their metrics colliding).
  */
@@ -66,6 +68,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
 
   const app = express();
   app.disable('x-powered-by');
+  // First, so the request's span is current for everything after it, its log line included.
+  app.use(traceRequests(options.name));
   app.use(
     pinoHttp({
       logger: options.logger,
