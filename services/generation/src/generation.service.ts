@@ -5,11 +5,11 @@ import {
   type ProfilePayload,
   PROFILES_COLLECTION,
   readItemPayload,
+  readProfilePayload,
   type StoredPoint,
   type VectorStore,
 } from '@tailor/kit';
 import DataLoader from 'dataloader';
-import { z } from 'zod';
 
 import { LruCache } from './cache/lru-cache.js';
 import type { AdFormat } from './domain/copy.js';
@@ -99,23 +99,6 @@ export interface GenerationServiceOptions {
 /** What a request whose model answer is not ready gets told, and the metric label of each. */
 const PENDING_REASON = 'request budget exhausted; model answer pending';
 const QUEUE_FULL_REASON = 'generation queue full';
-
-const storedProfile = z.looseObject({
-  userId: z.string(),
-  updatedAt: z.number().default(0),
-  categories: z.record(z.string(), z.number()).default({}),
-  tags: z.record(z.string(), z.number()).default({}),
-  recentItems: z
-    .array(
-      z.object({
-        itemId: z.string(),
-        type: z.string(),
-        at: z.number(),
-        value: z.number().optional(),
-      }),
-    )
-    .default([]),
-});
 
 /** What a request needs from the stores, read in one go for the whole batch. */
 interface BatchInputs {
@@ -496,9 +479,8 @@ export class GenerationService {
     const wanted = new Set(userIds);
     const profiles: ProfilePayload[] = [];
     for (const point of points) {
-      const parsed = storedProfile.safeParse(point.payload);
-      if (parsed.success && wanted.has(parsed.data.userId))
-        profiles.push(parsed.data as unknown as ProfilePayload);
+      const profile = readProfilePayload(point.payload, point.id);
+      if (wanted.has(profile.userId)) profiles.push(profile);
     }
     return profiles;
   }

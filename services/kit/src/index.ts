@@ -23,6 +23,7 @@ export * from './server/schema-file.js';
 export * from './server/subgraph.js';
 export * from './service.js';
 export * from './stored-item.js';
+export * from './stored-profile.js';
 export * from './telemetry/index.js';
 export * from './text/plain-text.js';
 export * from './vectors.js';

@@ -4,11 +4,10 @@ import {
   eventWeight,
   type EventWeights,
   isZero,
-  type ItemAffinity,
-  type ProfilePayload,
-  type RecentInteraction,
   type RecentTaste,
   scaleInPlace,
+  type StoredInteraction,
+  type StoredProfilePayload,
   unit,
   type UserEvent,
 } from '@tailor/kit';
@@ -33,19 +32,9 @@ export const PROFILE_LIMITS = Object.freeze({
   minInterestWeight: 1e-6,
 });
 
-/** One remembered interaction, its type narrowed to the contract's. */
-export interface StoredInteraction extends RecentInteraction {
-  type: EventType;
-}
-
-/**
- * The payload of a `profiles` point as this service writes it: kit's shared shape plus what
- * only profiles reads.
- */
-export interface StoredProfile extends ProfilePayload {
-  recentItems: StoredInteraction[];
-  affinities: ItemAffinity[];
-}
+/** The payload of a `profiles` point as this service writes it and kit's reader reads it. */
+export type StoredProfile = StoredProfilePayload;
+export type { StoredInteraction };
 
 /** A profile as the domain works on it: payload and both vectors, in doubles. */
 export interface Profile {

@@ -4,6 +4,7 @@ import {
   PROFILE_LONG_VECTOR,
   PROFILE_SHORT_VECTOR,
   type ProfilePayload,
+  readProfilePayload,
   type RecentInteraction,
   type StoredPoint,
 } from '@tailor/kit';
@@ -61,13 +62,10 @@ export function topKeys(weights: Record<string, number> | undefined, limit: numb
     .map(([key]) => key);
 }
 
-const strings = (value: unknown): string[] =>
-  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-
 /**
- * Reads a `profiles` point (or its absence). The profiles service writes it; fields it may not
- * have written yet are read as empty rather than trusted, so a partial profile degrades to
- * cold start instead of failing the request.
+ * Reads a `profiles` point (or its absence) with kit's tolerant profile reader. The profiles
+ * service writes it; fields it may not have written yet are read as empty rather than trusted,
+ * so a partial profile degrades to cold start instead of failing the request.
  */
 export function readProfile(point: StoredPoint | undefined, shortTermWeight: number): ProfileView {
   if (point === undefined) {
@@ -80,29 +78,18 @@ export function readProfile(point: StoredPoint | undefined, shortTermWeight: num
       topTags: [],
     };
   }
-  const payload = point.payload as Partial<ProfilePayload>;
+  const payload = readProfilePayload(point.payload, point.id);
   const queryVector = blendQueryVector(
     point.vectors?.[PROFILE_LONG_VECTOR],
     point.vectors?.[PROFILE_SHORT_VECTOR],
     shortTermWeight,
   );
   // What the user likes, not what they did: a profile of dislikes alone gives nothing to aim at.
-  const positiveCount =
-    typeof payload.positiveEventCount === 'number' ? payload.positiveEventCount : 0;
-  const recent = Array.isArray(payload.recentItems)
-    ? payload.recentItems.filter(
-        (r): r is Interaction =>
-          typeof r === 'object' &&
-          r !== null &&
-          typeof r.itemId === 'string' &&
-          typeof r.type === 'string',
-      )
-    : [];
-  const positive = positiveCount > 0;
+  const positive = payload.positiveEventCount > 0;
   const cf = point.vectors?.[CF_VECTOR];
   const cfVersion = payload.cfModelVersion;
   const collaborative =
-    positive && cf !== undefined && typeof cfVersion === 'string' && !isZero(cf)
+    positive && cf !== undefined && cfVersion !== undefined && !isZero(cf)
       ? { vector: cf, modelVersion: cfVersion }
       : null;
   const content = positive ? queryVector : null;
@@ -110,8 +97,8 @@ export function readProfile(point: StoredPoint | undefined, shortTermWeight: num
     coldStart: content === null && collaborative === null,
     queryVector: content,
     collaborative,
-    seenItemIds: strings(payload.seenItemIds),
-    recent: recent.slice(0, RECENT_FOR_REASONS),
+    seenItemIds: payload.seenItemIds,
+    recent: payload.recentItems.slice(0, RECENT_FOR_REASONS),
     topTags: topKeys(payload.tags, TOP_TAGS_FOR_REASONS),
   };
 }
