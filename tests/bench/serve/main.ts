@@ -13,6 +13,7 @@ import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { readResults, REPO_ROOT, writeResults } from '../lib/paths.js';
 import { dropPrefixed } from '../lib/qdrant.js';
 import { msSince } from '../lib/stats.js';
+import { printBreakdown, runBreakdown } from './breakdown.js';
 import { fetchHomeDirect } from './direct.js';
 import { homeOperation, withoutGeneration } from './home.js';
 import type { LoadPlan, LoadRun } from './load.js';
@@ -24,7 +25,7 @@ import {
 } from './overload.js';
 import { runScaleCurve, type ScalePoint, type ScaleStore } from './scale.js';
 
-const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--stores <s,s>] [--skip-scale | --only-scale] [--overload-connections <n,n>] [--overload-duration <s>] [--skip-overload | --only-overload]
+const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--stores <s,s>] [--skip-scale | --only-scale] [--overload-connections <n,n>] [--overload-duration <s>] [--skip-overload | --only-overload] [--only-breakdown [--breakdown-rounds <n>]]
   --duration     seconds of each measured load (default 10; a warm-up of 3 s goes first)
   --connections  concurrent connections (client loops) of each load level, comma-separated
                  (default 1,8: one request at a time, then enough to keep both cores busy)
@@ -38,7 +39,12 @@ const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,
                  generation past saturation, on a gateway without and with admission control
   --overload-duration     seconds of each overload load (default 10)
   --skip-overload         no overload rows
-  --only-overload         only the overload rows; the other figures of results/serve.json stay`;
+  --only-overload         only the overload rows; the other figures of results/serve.json stay
+  --only-breakdown        only where one recommendation's time goes, each store at 1k items (the
+                          store calls, Qdrant's own time, the wire, JSON, the recommender's work)
+                          and the content query in a few shapes; written as \`breakdown\`, the
+                          other figures stay
+  --breakdown-rounds      recommendations per store of the breakdown (default 300)`;
 
 const LOAD_SCRIPT = fileURLToPath(new URL('./load.js', import.meta.url));
 const FIRST = 5;
@@ -166,6 +172,8 @@ async function main(): Promise<void> {
       'overload-duration': { type: 'string', default: '10' },
       'skip-overload': { type: 'boolean', default: false },
       'only-overload': { type: 'boolean', default: false },
+      'only-breakdown': { type: 'boolean', default: false },
+      'breakdown-rounds': { type: 'string', default: '300' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -180,6 +188,7 @@ async function main(): Promise<void> {
     ['duration', durationSeconds],
     ...levels.map((level) => ['connections', level] as const),
     ['repeats', repeats],
+    ['breakdown-rounds', Number(values['breakdown-rounds'])],
   ] as const) {
     if (!(Number.isInteger(value) && value > 0))
       throw new Error(`--${flag} must be whole numbers above 0`);
@@ -220,6 +229,22 @@ async function main(): Promise<void> {
 
   if (stores.includes('qdrant') && qdrantUrl === undefined) {
     say('Qdrant rows NOT RUN: QDRANT_URL is not set (bash infra/qdrant/start.sh)');
+  }
+  if (values['only-breakdown']) {
+    const rounds = Number(values['breakdown-rounds']);
+    const breakdown = await runBreakdown(scaleStores, rounds, qdrantUrl, say);
+    say();
+    printBreakdown(breakdown);
+    const file = writeResults('serve', {
+      ...readResults('serve'),
+      breakdown: {
+        what: "one recommendations(first: 10) on the recommender subgraph over loopback, each store at 1k items (the scale curve's point), the stores alternating; request = the whole request; build = the recommender's own duration histogram (mean); graphql = request minus build; store = the summed wall time of the list's store calls; recommender work = build minus store; per Qdrant call: exchange = request created to answer's last byte (Node's http.client.request.start), qdrant = the answer's own `time`, wire = exchange minus qdrant, client = adapter call minus exchange, parse/stringify = JSON alone on the captured bodies; shapes = the content query alone on the store, medians",
+        measured: runHeader('serve'),
+        ...breakdown,
+      },
+    });
+    say(`breakdown written to ${path.relative(REPO_ROOT, file)}`);
+    return;
   }
   const runs: HomeRun[] = [];
   if (!values['only-scale']) {

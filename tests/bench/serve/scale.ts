@@ -1,5 +1,6 @@
 import diagnostics from 'node:diagnostics_channel';
 import { mkdirSync } from 'node:fs';
+import type { Agent } from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 
@@ -143,7 +144,7 @@ async function insertItems(store: VectorStore, count: number, dimension: number,
 }
 
 /** One point of the curve, loaded and served, ready to be asked. */
-interface LoadedPoint {
+export interface LoadedPoint {
   store: ScaleStore;
   items: number;
   dimension: number;
@@ -153,6 +154,14 @@ interface LoadedPoint {
   ask(): Promise<{ searchMs: number; recommendationMs: number }>;
   /** Qdrant only: recommendations alone, their store calls and bytes counted. */
   wire?(): Promise<WireCount>;
+  /** One `recommendations(first: 10)` request, untimed. */
+  recommend(): Promise<void>;
+  /** The recommender's Prometheus metrics, as text. */
+  metrics(): Promise<string>;
+  /** The store (the one the recommender reads, unwrapped), the user's query and seen items. */
+  vectorStore: VectorStore;
+  query: Float32Array;
+  seen: string[];
   close(): Promise<void>;
 }
 
@@ -162,12 +171,19 @@ interface LoadedPoint {
  * {@link HISTORY_EVENTS} likes applied by the real profile updater, and the recommender
  * subgraph over that store.
  */
-async function loadPoint(
+export async function loadPoint(
   kind: ScaleStore,
   items: number,
   qdrantUrl: string | undefined,
   dataDir: string,
+  options: {
+    /** What the recommender is given instead of the store (the breakdown times its calls). */
+    wrapStore?: (store: VectorStore) => VectorStore;
+    /** The Qdrant store's HTTP Agent (the breakdown times each exchange through it). */
+    agent?: Agent;
+  } = {},
 ): Promise<LoadedPoint> {
+  const wrapStore = options.wrapStore ?? ((s: VectorStore) => s);
   const logger = silentLogger();
   const config = benchConfig(dataDir);
   const dimension = config.EMBEDDING_DIMENSION;
@@ -177,7 +193,11 @@ async function loadPoint(
   const store =
     kind === 'qdrant'
       ? withCollectionPrefix(
-          await createQdrantVectorStore({ url: qdrantUrl ?? '', logger }),
+          await createQdrantVectorStore({
+            url: qdrantUrl ?? '',
+            logger,
+            ...(options.agent === undefined ? {} : { agent: options.agent }),
+          }),
           prefix,
         )
       : await createEmbeddedVectorStore({ dataDir, logger });
@@ -229,7 +249,7 @@ async function loadPoint(
       config,
       logger,
       bus,
-      store,
+      store: wrapStore(store),
       embedder,
       host: '127.0.0.1',
       port: 0,
@@ -307,6 +327,11 @@ async function loadPoint(
         return { searchMs, recommendationMs };
       },
       ...(kind === 'qdrant' ? { wire } : {}),
+      recommend,
+      metrics,
+      vectorStore: store,
+      query,
+      seen,
       close: async () => {
         await recommender.close();
         await closeAll();
