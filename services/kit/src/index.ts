@@ -27,3 +27,4 @@ export * from './stored-profile.js';
 export * from './telemetry/index.js';
 export * from './text/plain-text.js';
 export * from './vectors.js';
+export * from './weights.js';

@@ -1,4 +1,4 @@
-import type { ProfilePayload } from '@tailor/kit';
+import { type ProfilePayload, strongestFirst } from '@tailor/kit';
 
 import { type ItemFacts, looksLikeInstruction } from './facts.js';
 import { cleanText, normalizeTerm, stableHash, wordsOf } from './text.js';
@@ -103,9 +103,8 @@ export function topInterests(weights: Record<string, number>, limit: number): In
   const total = positive.reduce((sum, [, weight]) => sum + weight, 0);
   if (total <= 0) return [];
   const step = INTEREST_LIMITS.weightStep;
-  return positive
-    .sort(([a, wa], [b, wb]) => wb - wa || a.localeCompare(b))
-    .slice(0, limit)
+  // Ties by locale order, like every ranking of interests here (see rankInterests).
+  return strongestFirst(positive, limit, (a, b) => a.localeCompare(b))
     .map(([name, weight]) => ({
       name: name.slice(0, INTEREST_LIMITS.nameChars),
       weight: Math.max(step, Math.round(weight / total / step) * step),

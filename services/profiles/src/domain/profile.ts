@@ -8,6 +8,7 @@ import {
   scaleInPlace,
   type StoredInteraction,
   type StoredProfilePayload,
+  strongestFirst,
   unit,
   type UserEvent,
 } from '@tailor/kit';
@@ -255,11 +256,9 @@ class Interests {
     // Nothing is cut when all fit, and readers rank by weight themselves: sorting every user's
     // interests on every batch was 6% of the updater's time.
     if (this.size <= limit) return this.held;
-    const entries = Object.entries(this.held).sort(
-      ([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0),
-    );
     const out: Record<string, number> = {};
-    for (const [name, weight] of entries.slice(0, limit)) setOwn(out, name, weight);
+    for (const [name, weight] of strongestFirst(Object.entries(this.held), limit))
+      setOwn(out, name, weight);
     return out;
   }
 

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type EventType } from '@tailor/kit';
+import { EVENT_TYPES, type EventType, strongestFirst } from '@tailor/kit';
 
 import { decayFactor } from './decay.js';
 import { PROFILE_LIMITS, type StoredInteraction, type StoredProfile } from './profile.js';
@@ -46,15 +46,12 @@ export function interestShares(
   factor: number,
 ): WeightedInterest[] {
   const decayed = Object.entries(weights)
-    .map(([name, weight]) => ({ name, weight: weight * factor }))
-    .filter(
-      (entry) => Number.isFinite(entry.weight) && entry.weight > PROFILE_LIMITS.minInterestWeight,
-    );
-  const total = decayed.reduce((sum, entry) => sum + entry.weight, 0);
+    .map(([name, weight]): [string, number] => [name, weight * factor])
+    .filter(([, weight]) => Number.isFinite(weight) && weight > PROFILE_LIMITS.minInterestWeight);
+  const total = decayed.reduce((sum, [, weight]) => sum + weight, 0);
   if (total <= 0) return [];
-  return decayed
-    .map((entry) => ({ name: entry.name, weight: entry.weight / total }))
-    .sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const shares = decayed.map(([name, weight]): [string, number] => [name, weight / total]);
+  return strongestFirst(shares).map(([name, weight]) => ({ name, weight }));
 }
 
 /** The readable view of a stored profile (or of none), with weights decayed to `now`. */

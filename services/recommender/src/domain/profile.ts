@@ -7,6 +7,7 @@ import {
   readProfilePayload,
   type RecentInteraction,
   type StoredPoint,
+  strongestFirst,
 } from '@tailor/kit';
 
 import { blendQueryVector } from './query-vector.js';
@@ -55,11 +56,10 @@ export interface ProfileView {
 
 /** The keys with positive weight, strongest first (ties by name), at most `limit`. */
 export function topKeys(weights: Record<string, number> | undefined, limit: number): string[] {
-  return Object.entries(weights ?? {})
-    .filter(([, weight]) => typeof weight === 'number' && weight > 0)
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, limit)
-    .map(([key]) => key);
+  const positive = Object.entries(weights ?? {}).filter(
+    ([, weight]) => typeof weight === 'number' && weight > 0,
+  );
+  return strongestFirst(positive, limit).map(([key]) => key);
 }
 
 /**
