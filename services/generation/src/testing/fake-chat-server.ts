@@ -27,6 +27,8 @@ export type ChatServerMode =
 /** One request the server received. */
 export interface ReceivedChatRequest {
   authorization: string | undefined;
+  /** The W3C trace context the client sent, when it traces. */
+  traceparent: string | undefined;
   body: {
     model?: string;
     messages?: { role: string; content: string }[];
@@ -209,8 +211,10 @@ export async function startFakeChatServer(
         send(res, 404, { error: { message: 'not found' } });
         return;
       }
+      const traceparent = req.headers.traceparent;
       const request: ReceivedChatRequest = {
         authorization: req.headers.authorization,
+        traceparent: typeof traceparent === 'string' ? traceparent : undefined,
         body: await readJson(req),
       };
       state.requests.push(request);

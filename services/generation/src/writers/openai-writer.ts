@@ -1,11 +1,36 @@
-import { CircuitBreaker, DependencyUnavailableError, type Logger, retry } from '@tailor/kit';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_TYPE,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  type Attributes,
+  CircuitBreaker,
+  DependencyUnavailableError,
+  type Logger,
+  retry,
+  serverAttributesOf,
+  SpanKind,
+  traceHeaders,
+  withSpan,
+} from '@tailor/kit';
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
 } from 'openai';
-import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+} from 'openai/resources/chat/completions';
 
 import type { StructuredOutputMode } from '../config.js';
 import { type CopyKind, OPENAI_PROVIDER } from '../domain/copy.js';
@@ -66,6 +91,8 @@ const OPENAI_BASE_URL = 'https://api.openai.com/v1';
  * did that in most descriptions without it; see bench:llm).
  */
 const TEMPERATURE = 0.3;
+/** Which copy a chat call writes (`description`, `ad`), on its span. */
+const ATTR_TAILOR_COPY_KIND = 'tailor.copy.kind';
 const FREQUENCY_PENALTY = 0.5;
 
 /**
@@ -78,6 +105,8 @@ export class OpenAiWriter {
   readonly promptVersion = PROMPT_VERSION;
   readonly model: string;
   private readonly client: OpenAI;
+  /** `server.address` and `server.port` of the chat API, on every span. */
+  private readonly server: Attributes;
   private readonly limiter: ConcurrencyLimiter;
   private readonly log: Logger;
   /** Lowered for good when the server refuses `response_format` with a 400. */
@@ -87,6 +116,7 @@ export class OpenAiWriter {
 
   constructor(private readonly options: OpenAiWriterOptions) {
     this.model = options.model;
+    this.server = serverAttributesOf(options.baseUrl ?? OPENAI_BASE_URL);
     this.client = new OpenAI({
       // Passed explicitly so the SDK never falls back to reading process.env itself.
       baseURL: options.baseUrl ?? OPENAI_BASE_URL,
@@ -192,10 +222,7 @@ export class OpenAiWriter {
     };
     let completion;
     try {
-      completion = await this.limiter.run(
-        () => this.client.chat.completions.create(body, { timeout, maxRetries: 0 }),
-        deadline,
-      );
+      completion = await this.limiter.run(() => this.traced(body, prompt.kind, timeout), deadline);
     } catch (err) {
       if (err instanceof SlotTimeoutError) throw budgetExhausted(err);
       if (err instanceof APIConnectionTimeoutError && timeout < this.options.timeoutMs)
@@ -230,6 +257,56 @@ export class OpenAiWriter {
         cause: err,
       });
     }
+  }
+
+  /**
+   * One chat call as a GenAI client span (`chat <model>`, the GenAI semantic conventions: the
+   * request's model and sampling, the answer's model, id, finish reasons and token counts). Its
+   * `traceparent` goes to the server, so a traced vLLM or gateway in front of the model joins
+   * the trace. Neither prompt nor answer is recorded: they hold the shopper's interests.
+   */
+  private traced(
+    body: ChatCompletionCreateParamsNonStreaming,
+    kind: CopyKind,
+    timeout: number,
+  ): Promise<ChatCompletion> {
+    return withSpan(
+      `chat ${this.model}`,
+      {
+        tracer: '@tailor/generation',
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+          [ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+          [ATTR_GEN_AI_REQUEST_MODEL]: this.model,
+          [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: this.options.maxOutputTokens,
+          [ATTR_GEN_AI_REQUEST_TEMPERATURE]: TEMPERATURE,
+          [ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY]: FREQUENCY_PENALTY,
+          [ATTR_GEN_AI_OUTPUT_TYPE]: body.response_format === undefined ? 'text' : 'json',
+          ...this.server,
+          [ATTR_TAILOR_COPY_KIND]: kind,
+        },
+      },
+      async (span) => {
+        const completion = await this.client.chat.completions.create(body, {
+          timeout,
+          maxRetries: 0,
+          headers: traceHeaders(),
+        });
+        span?.setAttributes({
+          [ATTR_GEN_AI_RESPONSE_MODEL]: completion.model,
+          [ATTR_GEN_AI_RESPONSE_ID]: completion.id,
+          [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: completion.choices.map((c) => c.finish_reason),
+          ...(completion.usage === undefined || completion.usage === null
+            ? {}
+            : {
+                [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: completion.usage.prompt_tokens,
+                [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: completion.usage.completion_tokens,
+              }),
+        });
+        return completion;
+      },
+    );
   }
 
   private responseFormat<T>(

@@ -11,11 +11,15 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '@opentelemetry/semantic-conventions';
 
 import { tracingActive } from './tracing.js';
 
-export { type Span, SpanKind } from '@opentelemetry/api';
+export { type Attributes, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 
 /** Header names W3C Trace Context puts on an HTTP request or a bus message. */
 export const TRACEPARENT_HEADER = 'traceparent';
@@ -107,4 +111,11 @@ export function spanContextOfHeaders(
 ): SpanContext | undefined {
   const found = trace.getSpanContext(contextOfHeaders(headers));
   return found !== undefined && trace.isSpanContextValid(found) ? found : undefined;
+}
+
+/** `server.address` and `server.port` of a client span calling `url`. */
+export function serverAttributesOf(url: string | URL): Attributes {
+  const target = new URL(url);
+  const port = target.port === '' ? (target.protocol === 'https:' ? 443 : 80) : Number(target.port);
+  return { [ATTR_SERVER_ADDRESS]: target.hostname, [ATTR_SERVER_PORT]: port };
 }

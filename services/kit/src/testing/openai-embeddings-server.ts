@@ -8,7 +8,12 @@ export interface OpenAiEmbeddingsServer {
   /** e.g. `http://127.0.0.1:40123/v1`, what EMBEDDER_BASE_URL takes. */
   baseUrl: string;
   /** Requests answered so far, with the number of inputs of each. */
-  readonly requests: { model: string; inputs: number; authorization?: string }[];
+  readonly requests: {
+    model: string;
+    inputs: number;
+    authorization?: string;
+    traceparent?: string;
+  }[];
   /**
    * Makes the next `count` requests answer with `status` (or the given body), to see how a
    * client takes a failing server.
@@ -72,6 +77,9 @@ export async function startOpenAiEmbeddingsServer(
         ...(req.headers.authorization === undefined
           ? {}
           : { authorization: req.headers.authorization }),
+        ...(typeof req.headers.traceparent === 'string'
+          ? { traceparent: req.headers.traceparent }
+          : {}),
       });
       const failure = failures.shift();
       if (failure !== undefined) {

@@ -3,10 +3,13 @@ import { after, before, describe, it } from 'node:test';
 
 import { silentLogger } from '../../logger.js';
 import type { Embedder } from '../../ports/embedder.js';
+import { SpanKind, withSpan } from '../../telemetry/spans.js';
 import {
   describeEmbedderConformance,
   minilmForTests,
   type OpenAiEmbeddingsServer,
+  parentIdOf,
+  recordSpans,
   startOpenAiEmbeddingsServer,
 } from '../../testing/index.js';
 import { createHashedEmbedder } from '../embedded/index.js';
@@ -57,6 +60,33 @@ describe('createOpenAiEmbedder', () => {
     () => open(),
     { batchSize: BATCH },
   );
+
+  it('traces each call inside a trace as a GenAI embeddings span, sending its traceparent', async () => {
+    const embedder = await open();
+    const recorded = recordSpans('embedder-test');
+    try {
+      const before = server.requests.length;
+      const parent = await withSpan('import items', {}, async (span) => {
+        await embedder.embed(['one text', 'another']);
+        return span?.spanContext();
+      });
+      assert.ok(parent !== undefined);
+      const spans = await recorded.spansWhen(
+        (ended) => ended.some((s) => s.name === 'embeddings served-model'),
+        'the embeddings span',
+      );
+      const call = spans.find((s) => s.name === 'embeddings served-model');
+      assert.ok(call !== undefined);
+      assert.equal(call.kind, SpanKind.CLIENT);
+      assert.equal(parentIdOf(call), parent.spanId);
+      assert.equal(call.attributes['gen_ai.operation.name'], 'embeddings');
+      assert.equal(call.attributes['gen_ai.request.model'], 'served-model');
+      const { traceId, spanId } = call.spanContext();
+      assert.equal(server.requests[before]?.traceparent, `00-${traceId}-${spanId}-01`);
+    } finally {
+      await recorded.stop();
+    }
+  });
 
   it('takes the dimension from the model and sends batches of EMBEDDER_BATCH_SIZE', async () => {
     const embedder = await open({ apiKey: 'secret-key' });

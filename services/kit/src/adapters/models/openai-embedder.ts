@@ -1,4 +1,10 @@
 import type { Embedder } from '../../ports/embedder.js';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+} from '../../telemetry/semconv.js';
+import { serverAttributesOf, SpanKind, traceHeaders, withSpan } from '../../telemetry/spans.js';
 import { normalizeInPlace } from '../../vectors.js';
 
 /** Options of {@link createOpenAiEmbedder}. */
@@ -40,12 +46,27 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
 
-  const call = async (texts: readonly string[]): Promise<Float32Array[]> => {
+  const spanAttributes = {
+    [ATTR_GEN_AI_OPERATION_NAME]: 'embeddings',
+    [ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+    [ATTR_GEN_AI_REQUEST_MODEL]: options.model,
+    ...serverAttributesOf(url),
+  };
+  // A GenAI client span per HTTP call, inside a trace only (the start-up probe makes none); its
+  // traceparent goes to the server. The texts stay off the span: they may be anyone's.
+  const call = (texts: readonly string[]) =>
+    withSpan(
+      `embeddings ${options.model}`,
+      { kind: SpanKind.CLIENT, attributes: spanAttributes, onlyInTrace: true },
+      () => send(texts),
+    );
+
+  const send = async (texts: readonly string[]): Promise<Float32Array[]> => {
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers,
+        headers: { ...headers, ...traceHeaders() },
         body: JSON.stringify({ model: options.model, input: texts }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
