@@ -67,7 +67,7 @@ export const recommenderEnvShape = {
    * reaches lists at most this late, and the store is not asked once per list (0: every list).
    */
   RECOMMENDER_MODEL_REFRESH_MS: env.int(1_000, 0, 60_000),
-  /** Items whose vectors are kept in memory (least recently used go first; 0 keeps none). */
+  /** Items whose facts and vectors are kept in memory (least recently used go first; 0 keeps none). */
   RECOMMENDER_VECTOR_CACHE_ITEMS: env.int(20_000, 0, 1_000_000),
   /**
    * How often the fallback list (served while the vector store is down) is recomputed while

@@ -67,7 +67,7 @@ import {
   sourcePlan,
 } from './domain/sources.js';
 import { FallbackReason, Strategy } from './domain/strategy.js';
-import { ItemVectorCache } from './item-vectors.js';
+import { type CachedItem, ItemCache } from './item-cache.js';
 import type { RecommenderMetrics, StrategyLabel } from './metrics.js';
 import { collaborativeSource } from './sources/collaborative.source.js';
 import { contentSource } from './sources/content.source.js';
@@ -76,10 +76,11 @@ import { popularSource } from './sources/popular.source.js';
 import {
   type Candidate,
   type CandidateSource,
-  type FoundItem,
   ITEM_FACT_KEYS,
+  ITEM_REF_KEYS,
+  type ItemRef,
   type SourceRead,
-  toFound,
+  toRef,
 } from './sources/source.js';
 import { trendingSource } from './sources/trending.source.js';
 import { countingStore } from './store-calls.js';
@@ -184,7 +185,7 @@ export class RecommendationService {
   private modelVersion: string | null = null;
   /** The model point last read, and when (monotonic ms), reused for RECOMMENDER_MODEL_REFRESH_MS. */
   private modelRead: { model: ModelView | null; at: number } | undefined;
-  private readonly vectors: ItemVectorCache;
+  private readonly items: ItemCache;
   /** The background read of a stale model, while one is in flight; `drain` waits for it. */
   private modelRefresh: Promise<void> | undefined;
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
@@ -203,7 +204,7 @@ export class RecommendationService {
     this.weights = sourceWeights(options.config);
     this.floors = signalFloors(options.config);
     this.perItem = candidatesPerItem(options.config);
-    this.vectors = new ItemVectorCache(options.config.RECOMMENDER_VECTOR_CACHE_ITEMS);
+    this.items = new ItemCache(options.config.RECOMMENDER_VECTOR_CACHE_ITEMS);
   }
 
   /**
@@ -359,18 +360,26 @@ export class RecommendationService {
       citable,
       now,
     );
-    const vectors = await this.vectors.vectorsOf(
+    const items = await this.items.itemsOf(
       store,
-      [...found, ...cited.map((c) => c.found)],
+      [...found, ...cited.map((c) => c.ref)],
       model?.modelVersion ?? null,
     );
-    const candidates = found.flatMap((item): Candidate[] => {
-      const v = vectors.get(item.itemId);
-      if (v === undefined) return [];
-      return [{ ...item, vector: v.content, ...(v.cf === undefined ? {} : { cf: v.cf }) }];
+    const candidates = found.flatMap((ref): Candidate[] => {
+      const cached = items.get(ref.itemId);
+      if (cached === undefined) return [];
+      return [
+        {
+          itemId: ref.itemId,
+          updatedAt: ref.updatedAt,
+          item: cached.facts,
+          vector: cached.content,
+          ...(cached.cf === undefined ? {} : { cf: cached.cf }),
+        },
+      ];
     });
     const user: UserFacts = isPersonal(plan)
-      ? { recent: citedInteractions(cited, vectors), topTags: profile.topTags }
+      ? { recent: citedInteractions(cited, items), topTags: profile.topTags }
       : { recent: [], topTags: [] };
     const ranked = blend(
       candidates.map((candidate) => ({
@@ -541,8 +550,8 @@ export class RecommendationService {
     citable: readonly { itemId: string; verb: CitedInteraction['verb'] }[],
     now: number,
   ): Promise<{
-    found: FoundItem[];
-    cited: { found: FoundItem; verb: CitedInteraction['verb'] }[];
+    found: ItemRef[];
+    cited: { ref: ItemRef; verb: CitedInteraction['verb'] }[];
   }> {
     const limitOf = (source: CandidateSource) => candidateCount(this.perItem[source.name], first);
     const planned: { source: CandidateSource; read: SourceRead | null }[] = [];
@@ -566,13 +575,13 @@ export class RecommendationService {
                   {
                     kind: 'retrieve' as const,
                     ids: citedIds,
-                    options: { withPayload: ITEM_FACT_KEYS },
+                    options: { withPayload: ITEM_REF_KEYS },
                   },
                 ]),
           ]);
 
-    const found = new Map<string, FoundItem>();
-    const add = (source: CandidateSource, items: readonly FoundItem[]) => {
+    const found = new Map<string, ItemRef>();
+    const add = (source: CandidateSource, items: readonly ItemRef[]) => {
       for (const item of items) if (!found.has(item.itemId)) found.set(item.itemId, item);
       if (items.length > 0) this.metrics.sources.inc({ source: source.name });
     };
@@ -597,10 +606,10 @@ export class RecommendationService {
     }
 
     const citedPoints = citedIds.length === 0 ? [] : (answers[next]?.points ?? []);
-    const byId = new Map(citedPoints.map((point) => [point.id, toFound(point)]));
+    const byId = new Map(citedPoints.map((point) => [point.id, toRef(point)]));
     const cited = citable.flatMap(({ itemId, verb }) => {
-      const item = byId.get(itemId);
-      return item === undefined ? [] : [{ found: item, verb }];
+      const ref = byId.get(itemId);
+      return ref === undefined ? [] : [{ ref, verb }];
     });
     return { found: [...found.values()], cited };
   }
@@ -728,18 +737,18 @@ function citableInteractions(
 
 /** The cited interactions with their items' titles and vectors; the newest per item only. */
 function citedInteractions(
-  cited: readonly { found: FoundItem; verb: CitedInteraction['verb'] }[],
-  vectors: ReadonlyMap<string, { content: Float32Array; cf?: Float32Array }>,
+  cited: readonly { ref: ItemRef; verb: CitedInteraction['verb'] }[],
+  items: ReadonlyMap<string, CachedItem>,
 ): CitedInteraction[] {
   const seen = new Set<string>();
-  return cited.flatMap(({ found, verb }) => {
-    const v = vectors.get(found.itemId);
+  return cited.flatMap(({ ref, verb }) => {
+    const v = items.get(ref.itemId);
     // The newest interaction with an item is the one worth citing.
-    if (v === undefined || seen.has(found.itemId)) return [];
-    seen.add(found.itemId);
+    if (v === undefined || seen.has(ref.itemId)) return [];
+    seen.add(ref.itemId);
     return [
       {
-        title: found.item.title,
+        title: v.facts.title,
         verb,
         vector: v.content,
         ...(v.cf === undefined ? {} : { cf: v.cf }),

@@ -605,6 +605,11 @@ describe('recommender subgraph', () => {
           collection: PROFILES_COLLECTION,
           using: CF_VECTOR,
         });
+        for (const read of batch) {
+          const keys =
+            read.kind === 'search' ? read.request.withPayload : read.options?.withPayload;
+          assert.deepEqual(keys, ['updatedAt'], 'facts come from the item cache, not the batch');
+        }
         const profileRead = listCalls[0]!.args[2] as ReadOptions;
         assert.ok(
           Array.isArray(profileRead.withPayload),
@@ -618,6 +623,43 @@ describe('recommender subgraph', () => {
         assert.match(
           text,
           /tailor_recommender_store_calls_total\{[^}]*operation="readMany"[^}]*\} 2/,
+        );
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
+  describe('when items are rewritten between two lists', () => {
+    it('explains the next list with the new facts, not those it held from the first', async () => {
+      const t = await startRecommenderUnderTest();
+      try {
+        await t.putItems(ITEMS);
+        await t.putProfile({
+          userId: 'rewritten',
+          interactions: [{ itemId: 'trail-boots', type: 'like', at: Date.now() }],
+          tags: { hiking: 3, waterproof: 2 },
+        });
+        const tentOf = async () =>
+          (await recommend(t, { userId: 'rewritten', first: 6 })).items.find(
+            (r) => r.item.id === 'tent',
+          );
+        assert.deepEqual((await tentOf())?.reasons.slice(0, 2), [
+          'Because you liked Trail Boots GTX',
+          'Matches your interest in hiking, waterproof',
+        ]);
+        await t.putItems(
+          ITEMS.map((item) => {
+            if (item.id === 'trail-boots') return { ...item, title: 'Trail Boots GTX II' };
+            if (item.id === 'tent') return { ...item, tags: ['camping'] };
+            return item;
+          }),
+        );
+        const tent = await tentOf();
+        assert.equal(tent?.reasons[0], 'Because you liked Trail Boots GTX II');
+        assert.ok(
+          !tent.reasons.some((r) => r.startsWith('Matches your interest')),
+          tent.reasons.join(' | '),
         );
       } finally {
         await t.close();

@@ -6,8 +6,9 @@ import type { SourceName } from '../domain/sources.js';
 
 /**
  * The payload keys the recommender reads of an item: its facts, and `updatedAt`, which keys the
- * item's vectors in the vector cache. Sources ask for these only, never for vectors. Not
- * `itemId`: the catalog stores each item under its id, so the point's id is the item's.
+ * item in the item cache. Sources that filter or sort by facts in hand ask for these; none asks
+ * for vectors. Not `itemId`: the catalog stores each item under its id, so the point's id is
+ * the item's.
  */
 export const ITEM_FACT_KEYS = [
   'title',
@@ -18,15 +19,27 @@ export const ITEM_FACT_KEYS = [
   'updatedAt',
 ] as const;
 
-/** An item a source found: its facts, no vectors yet. */
-export interface FoundItem {
+/**
+ * What a search source asks of each hit: `updatedAt` alone, against which the item cache checks
+ * the facts and vectors it holds. Every fact a list uses comes from that cache, read whole when
+ * it is missing or stale, so a top-100 search answers about a third of the bytes (measured by
+ * `bench:serve -- --only-breakdown`).
+ */
+export const ITEM_REF_KEYS = ['updatedAt'] as const;
+
+/** An item a source found, as the item cache is asked for it. */
+export interface ItemRef {
   itemId: string;
-  item: ItemFacts;
-  /** The payload's `updatedAt` (0 when absent): a vector cached for another value is stale. */
+  /** The payload's `updatedAt` (0 when absent): facts and vectors cached for another are stale. */
   updatedAt: number;
 }
 
-/** A found item with what every signal and MMR need. */
+/** An item a source found with its facts in hand (it filtered or sorted by them). */
+export interface FoundItem extends ItemRef {
+  item: ItemFacts;
+}
+
+/** A found item with what every signal and MMR need: facts and vectors from the item cache. */
 export interface Candidate extends FoundItem {
   /** The content vector: MMR compares picks with it, the content signal scores it. */
   vector: Float32Array;
@@ -51,7 +64,7 @@ export interface SourceRequest {
  */
 export interface SourceRead {
   read: BatchRead;
-  pick(answer: BatchAnswer, excluded: ReadonlySet<string>): FoundItem[];
+  pick(answer: BatchAnswer, excluded: ReadonlySet<string>): ItemRef[];
 }
 
 interface SourceBase {
@@ -81,17 +94,18 @@ export interface BatchedSource extends SourceBase {
 export interface ScanningSource extends SourceBase {
   readonly kind: 'scanning';
   /** In-stock items of the context's category, none of `excluded`. */
-  find(request: SourceRequest): Promise<FoundItem[]>;
+  find(request: SourceRequest): Promise<ItemRef[]>;
 }
 
 export type CandidateSource = BatchedSource | ScanningSource;
 
-/** A stored item point as a found item. */
-export function toFound(point: StoredPoint): FoundItem {
+/** A stored item point, read with at least {@link ITEM_REF_KEYS}, as an item reference. */
+export function toRef(point: StoredPoint): ItemRef {
   const updatedAt = point.payload.updatedAt;
-  return {
-    itemId: point.id,
-    item: readItem(point.payload, point.id),
-    updatedAt: typeof updatedAt === 'number' ? updatedAt : 0,
-  };
+  return { itemId: point.id, updatedAt: typeof updatedAt === 'number' ? updatedAt : 0 };
+}
+
+/** A stored item point, read with {@link ITEM_FACT_KEYS}, as a found item. */
+export function toFound(point: StoredPoint): FoundItem {
+  return { ...toRef(point), item: readItem(point.payload, point.id) };
 }

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { TailorError } from '../../errors.js';
 import type { Filter } from '../../ports/vector-store.js';
 import { toOptionalQdrantFilter, toQdrantFilter } from './filter.js';
-import { toQdrantId } from './ids.js';
+import { MAPPED_IDS, toQdrantId } from './ids.js';
 
 // UUIDv5 of these ids in Tailor's namespace, computed independently (Python's uuid.uuid5).
 const P1 = 'fbdbbeea-9743-51b7-92ac-15a41a6f6872';
@@ -22,6 +22,13 @@ describe('toQdrantId', () => {
   it('maps a string id to its UUIDv5 in the fixed namespace', () => {
     assert.equal(toQdrantId('p1'), P1);
     assert.equal(toQdrantId('user:42'), USER_42);
+  });
+
+  it('maps an id the same again once more ids than it keeps have pushed it out', () => {
+    assert.equal(toQdrantId('p1'), P1);
+    for (let i = 0; i <= MAPPED_IDS; i += 1) toQdrantId(`other-${i}`);
+    assert.equal(toQdrantId('p1'), P1);
+    assert.equal(toQdrantId('p2'), P2);
   });
 
   it('maps an id that already is a UUID like any other string', () => {

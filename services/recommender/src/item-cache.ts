@@ -1,31 +1,36 @@
 import { CF_VECTOR, ITEM_VECTOR, ITEMS_COLLECTION, type VectorStore } from '@tailor/kit';
 
-/** The vectors of one item the recommender scores and diversifies with. */
-export interface ItemVectors {
+import { type ItemFacts, readItem } from './domain/item.js';
+import { ITEM_FACT_KEYS } from './sources/source.js';
+
+/** What the recommender scores, diversifies and explains one item with. */
+export interface CachedItem {
+  facts: ItemFacts;
   content: Float32Array;
   cf?: Float32Array;
 }
 
-interface Entry extends ItemVectors {
+interface Entry extends CachedItem {
   updatedAt: number;
   modelVersion: string | null;
 }
 
-/** What {@link ItemVectorCache.vectorsOf} is asked for: an item as a source found it. */
-export interface VectorKey {
+/** What {@link ItemCache.itemsOf} is asked for: an item as a source found it. */
+export interface ItemRef {
   itemId: string;
   /** The payload's `updatedAt`: the catalog moves it whenever it rewrites the item's point. */
   updatedAt: number;
 }
 
 /**
- * Item vectors kept in memory, so candidates travel as ids and facts and not as hundreds of
- * floats each. An entry holds for the `updatedAt` of the payload it was read with (the catalog
- * rewrites the whole point, content vector included, and moves `updatedAt`) and for the model
- * version in service when it was read (the trainer rewrites `cf` and then moves that). Least
- * recently used entries go first once `maxItems` are held; 0 keeps nothing.
+ * Item facts and vectors kept in memory, so the searches of a list answer ids and `updatedAt`
+ * only, not six payload keys and hundreds of floats per candidate. An entry holds for the
+ * `updatedAt` of the payload it was read with (the catalog rewrites the whole point, facts and
+ * content vector included, and moves `updatedAt`) and for the model version in service when it
+ * was read (the trainer rewrites `cf` and then moves that). Least recently used entries go first
+ * once `maxItems` are held; 0 keeps nothing.
  */
-export class ItemVectorCache {
+export class ItemCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly maxItems: number) {}
@@ -35,15 +40,15 @@ export class ItemVectorCache {
   }
 
   /**
-   * The vectors of `items`, from memory where they are current, the rest read in one retrieve;
-   * items without a content vector are left out.
+   * The facts and vectors of `items`, from memory where they are current, the rest read in one
+   * retrieve; items without a content vector are left out.
    */
-  async vectorsOf(
+  async itemsOf(
     store: VectorStore,
-    items: readonly VectorKey[],
+    items: readonly ItemRef[],
     modelVersion: string | null,
-  ): Promise<Map<string, ItemVectors>> {
-    const found = new Map<string, ItemVectors>();
+  ): Promise<Map<string, CachedItem>> {
+    const found = new Map<string, CachedItem>();
     const missing = new Set<string>();
     for (const { itemId, updatedAt } of items) {
       const entry = this.entries.get(itemId);
@@ -63,17 +68,18 @@ export class ItemVectorCache {
     if (missing.size === 0) return found;
     const points = await store.retrieve(ITEMS_COLLECTION, [...missing], {
       withVectors: true,
-      withPayload: ['updatedAt'],
+      withPayload: ITEM_FACT_KEYS,
     });
     for (const point of points) {
       const content = point.vectors?.[ITEM_VECTOR];
       if (content === undefined) continue;
       const cf = point.vectors?.[CF_VECTOR];
-      const vectors: ItemVectors = cf === undefined ? { content } : { content, cf };
-      found.set(point.id, vectors);
+      const facts = readItem(point.payload, point.id);
+      const item: CachedItem = cf === undefined ? { facts, content } : { facts, content, cf };
+      found.set(point.id, item);
       const updatedAt = point.payload.updatedAt;
       this.remember(point.id, {
-        ...vectors,
+        ...item,
         updatedAt: typeof updatedAt === 'number' ? updatedAt : 0,
         modelVersion,
       });
