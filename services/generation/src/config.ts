@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-import { baseEnvShape, env, EVENT_TYPES, type EventType } from '@tailor/kit';
+import { baseEnvShape, env, EVENT_TYPES, type EventType, experimentsEnvShape } from '@tailor/kit';
 import { z } from 'zod';
 
 import { DEFAULT_BANDIT_SETTINGS } from './domain/loop/bandit.js';
@@ -72,6 +72,8 @@ const rewardWeights = z
 /** Environment of the generation subgraph. */
 export const generationEnvShape = {
   GENERATION_PORT: env.port(DEFAULT_GENERATION_PORT),
+  /** A/B experiments (kit's `EXPERIMENTS`): an arm may turn the bandit off; results are kept here. */
+  ...experimentsEnvShape,
   /**
    * `template`: the deterministic writer only; `openai`: any OpenAI-compatible chat API;
    * `local`: llama.cpp's server started by this service for its own use (see the

@@ -1,4 +1,5 @@
 import {
+  type ExperimentRegistry,
   ITEMS_COLLECTION,
   type Logger,
   NotFoundError,
@@ -94,6 +95,8 @@ export interface GenerationServiceOptions {
   queueMaxJobs: number;
   /** Chooses each slot's variant and logs the choice. */
   loop: CreativeLoop;
+  /** A/B experiments: a user's arm may turn the bandit off for them. */
+  experiments?: ExperimentRegistry;
 }
 
 /** What a request whose model answer is not ready gets told, and the metric label of each. */
@@ -267,6 +270,7 @@ export class GenerationService {
         format,
         recommendationId: key.recommendationId,
         topCategory: interests.categories[0]?.name,
+        variants: this.options.experiments?.settingsOf(key.userId).bandit,
       },
       availableAngles(facts, interests),
     );

@@ -5,10 +5,13 @@ import { join } from 'node:path';
 
 import {
   buildFederatedSchema,
+  type EventBus,
+  ExperimentRegistry,
   type GatewayTrustConfig,
   type Logger,
   seededRandom,
   startSubgraph,
+  type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
 import type { GraphQLSchema } from 'graphql';
@@ -20,7 +23,9 @@ import {
   openAiWriterOptions,
 } from './config.js';
 import { checkBanditSettings } from './domain/loop/bandit.js';
+import { ExperimentTally } from './experiments/experiment-tally.js';
 import { GenerationService } from './generation.service.js';
+import { ExperimentResolver } from './graphql/experiment.resolver.js';
 import { itemReferenceResolvers } from './graphql/item.reference.js';
 import { ItemResolver } from './graphql/item.resolver.js';
 import { recommendationReferenceResolvers } from './graphql/recommendation.reference.js';
@@ -168,6 +173,13 @@ export interface GenerationDeps {
   publicBaseUrl?: () => string;
   /** Where variant decisions are logged; the service's log (debug) when absent. */
   decisions?: DecisionSink;
+  /**
+   * `user-events`, read for experiments' results (exposures and what followed them); without
+   * it arms still apply but results stay empty.
+   */
+  bus?: EventBus;
+  /** Opens sealed events for the experiments' results. */
+  vault?: UserKeyVault;
 }
 
 /** A running generation subgraph. */
@@ -183,6 +195,8 @@ export interface RunningGeneration {
 
 interface Parts {
   generation: GenerationService;
+  experiments: ExperimentRegistry;
+  tally: ExperimentTally | undefined;
   settings: SettingsSource;
   store: ThumbnailStore;
   thumbnails: ThumbnailService;
@@ -251,6 +265,22 @@ function createParts(
     sink: deps.decisions ?? new LogDecisionSink(logger),
     logger,
   });
+  // Arms are read from the same EXPERIMENTS as the recommender's; stops from the shared store.
+  const experiments = new ExperimentRegistry({
+    experiments: config.EXPERIMENTS,
+    store: deps.store,
+    refreshMs: config.EXPERIMENTS_REFRESH_MS,
+    logger,
+  });
+  const tally =
+    deps.bus === undefined
+      ? undefined
+      : new ExperimentTally({
+          bus: deps.bus,
+          experiments,
+          logger,
+          ...(deps.vault === undefined ? {} : { vault: deps.vault }),
+        });
   const generation: GenerationService = new GenerationService({
     store: deps.store,
     writer,
@@ -265,8 +295,16 @@ function createParts(
     concurrency: llmLimits(config).concurrency,
     queueMaxJobs: config.GENERATION_QUEUE_MAX_JOBS,
     loop,
+    experiments,
   });
-  return { generation, settings: new SettingsSource(writer.identity), store, thumbnails };
+  return {
+    generation,
+    experiments,
+    tally,
+    settings: new SettingsSource(writer.identity),
+    store,
+    thumbnails,
+  };
 }
 
 async function schemaOf(parts: Parts): Promise<GraphQLSchema> {
@@ -274,6 +312,7 @@ async function schemaOf(parts: Parts): Promise<GraphQLSchema> {
     [RecommendationResolver, new RecommendationResolver(parts.generation)],
     [ItemResolver, new ItemResolver(parts.generation)],
     [SettingsResolver, new SettingsResolver(parts.settings)],
+    [ExperimentResolver, new ExperimentResolver(parts.experiments, parts.tally)],
   ]);
   return buildFederatedSchema(
     {
@@ -329,6 +368,8 @@ async function startWithWriter(
   let ownOrigin = '';
   const publicBaseUrl = () => configured ?? deps.publicBaseUrl?.().replace(/\/+$/, '') ?? ownOrigin;
   const parts = createParts(deps, metrics, publicBaseUrl, chatEndpoint(deps.config, local));
+  await parts.experiments.start();
+  await parts.tally?.start();
   const subgraph = await startSubgraph({
     name: 'generation',
     schema: await schemaOf(parts),
@@ -362,6 +403,7 @@ async function startWithWriter(
     close: async () => {
       parts.generation.close();
       await subgraph.close();
+      await parts.tally?.stop();
       // After the server: no request is left that could still be waiting on the model.
       await local?.stop();
     },

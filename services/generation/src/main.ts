@@ -1,4 +1,4 @@
-import { runService } from '@tailor/kit';
+import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { generationEnvShape } from './config.js';
 import { startGeneration } from './index.js';
@@ -6,7 +6,16 @@ import { startGeneration } from './index.js';
 await runService({
   name: 'generation',
   envShape: generationEnvShape,
-  adapters: ['store'],
-  start: (deps) =>
-    startGeneration({ ...deps, host: deps.config.HOST, port: deps.config.GENERATION_PORT }),
+  // The bus feeds the experiments' results; the vault opens its sealed events.
+  adapters: ['store', 'bus'],
+  start: async (deps) =>
+    startGeneration({
+      ...deps,
+      vault: await createUserKeyVault({
+        store: deps.store,
+        pseudonymSecret: deps.config.USER_PSEUDONYM_SECRET,
+      }),
+      host: deps.config.HOST,
+      port: deps.config.GENERATION_PORT,
+    }),
 });

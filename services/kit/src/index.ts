@@ -8,6 +8,7 @@ export * from './contract/user-event.js';
 export * from './contract/user-event-bus.js';
 export * from './errors.js';
 export * from './event-weights.js';
+export * from './experiments/index.js';
 export * from './graphql/event-type.js';
 export * from './lifecycle.js';
 export * from './logger.js';

@@ -1,4 +1,4 @@
-import { cfEnvShape, env } from '@tailor/kit';
+import { cfEnvShape, env, experimentsEnvShape } from '@tailor/kit';
 import { z } from 'zod';
 
 import type { SignalFloors, SourceWeights } from './domain/blend.js';
@@ -20,6 +20,8 @@ const perItem = (fallback: number) => env.int(fallback, 0, MAX_CANDIDATES_PER_IT
 /** Environment of the recommender subgraph; every knob of the ranking pipeline is here. */
 export const recommenderEnvShape = {
   ...cfEnvShape,
+  /** A/B experiments (kit's `EXPERIMENTS`): an arm may set MMR's λ and the blend weights. */
+  ...experimentsEnvShape,
   RECOMMENDER_PORT: env.port(4004),
   /** α: share of the session (short-term) vector in the query vector; the rest is long-term. */
   RECOMMENDER_SHORT_TERM_WEIGHT: env.fraction(0.35),

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import {
   buildFederatedSchema,
+  ExperimentRegistry,
   itemsCollectionSpec,
   modelsCollectionSpec,
   profilesCollectionSpec,
@@ -42,7 +43,11 @@ export interface RunningRecommender {
   close(): Promise<void>;
 }
 
-function createServices(deps: RecommenderDeps, metrics: RecommenderMetrics) {
+function createServices(
+  deps: RecommenderDeps,
+  metrics: RecommenderMetrics,
+  experiments: ExperimentRegistry,
+) {
   // Every read the recommender makes is counted by operation, lists' reads and trending's alike.
   const store = countingStore(deps.store, (operation) => metrics.storeCalls.inc({ operation }));
   const trending = new TrendingService({
@@ -60,6 +65,7 @@ function createServices(deps: RecommenderDeps, metrics: RecommenderMetrics) {
     logger: deps.logger,
     trending,
     metrics,
+    experiments,
     ...(deps.vault === undefined ? {} : { vault: deps.vault }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
@@ -103,7 +109,15 @@ export async function startRecommender(
   await deps.store.ensureCollection(modelsCollectionSpec(cf));
   await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
   const metrics = createRecommenderMetrics();
-  const { trending, recommendations } = createServices(deps, metrics);
+  // Arms are read from the same EXPERIMENTS as generation's; stops from the shared store.
+  const experiments = new ExperimentRegistry({
+    experiments: deps.config.EXPERIMENTS,
+    store: deps.store,
+    refreshMs: deps.config.EXPERIMENTS_REFRESH_MS,
+    logger: deps.logger,
+  });
+  await experiments.start();
+  const { trending, recommendations } = createServices(deps, metrics, experiments);
   await trending.start();
   // The fallback list is computed at start and kept fresh while the store answers; a refresh
   // that fails (the store is down) keeps the list in hand.

@@ -4,6 +4,8 @@ import {
   checkFirst,
   CURRENT_MODEL_ID,
   type EventBus,
+  EXPOSURE_CONTEXT_PREFIX,
+  type ExperimentRegistry,
   isOutage,
   ITEM_VECTOR,
   ITEMS_COLLECTION,
@@ -13,6 +15,7 @@ import {
   PROFILES_COLLECTION,
   publishUserEvents,
   RequestStopped,
+  type UserArm,
   type UserEvent,
   type UserKeyVault,
   type VectorStore,
@@ -161,6 +164,11 @@ export interface RecommendationServiceOptions {
   metrics: RecommenderMetrics;
   /** Seals published impressions with the user's key (see RecommenderDeps.vault). */
   vault?: UserKeyVault;
+  /**
+   * A/B experiments: a user's arms may set MMR's λ and blend weights of their lists, and each
+   * impression names the user's arms (`experiment.<name>` in its context): the logged exposure.
+   */
+  experiments?: ExperimentRegistry;
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
 }
@@ -378,6 +386,10 @@ export class RecommendationService {
         },
       ];
     });
+    // The fallback list is for nobody, so it is in no arm.
+    const arms = forFallback ? undefined : this.options.experiments?.settingsOf(userId);
+    const weights =
+      arms?.blendWeights === undefined ? this.weights : { ...this.weights, ...arms.blendWeights };
     const user: UserFacts = isPersonal(plan)
       ? { recent: citedInteractions(cited, items), topTags: profile.topTags }
       : { recent: [], topTags: [] };
@@ -386,10 +398,14 @@ export class RecommendationService {
         ...candidate,
         signals: signalsOf(candidate, sources, now),
       })),
-      this.weights,
+      weights,
       this.floors,
     );
-    const lambda = mmrLambda(this.config.RECOMMENDER_MMR_LAMBDA, context.diversity);
+    // A client's diversity argument still wins: it asks for this one list.
+    const lambda = mmrLambda(
+      arms?.mmrLambda ?? this.config.RECOMMENDER_MMR_LAMBDA,
+      context.diversity,
+    );
     const chosen = mmrSelect(ranked, first, lambda);
     const counts = this.trending.counts;
     const inPlan = new Set(plan.map((p) => p.source));
@@ -404,7 +420,7 @@ export class RecommendationService {
       generatedAt: new Date(now),
       fallback: null,
       items: chosen.map((pick, index) => {
-        const evidence = strongestSource(pick.normalized, this.weights, PERSONAL_SOURCES);
+        const evidence = strongestSource(pick.normalized, weights, PERSONAL_SOURCES);
         return {
           recommendationId,
           userId,
@@ -447,10 +463,11 @@ export class RecommendationService {
         sources: plan.map((p) => p.source),
         modelVersion: list.modelVersion,
         items: list.items.length,
+        arms: arms?.arms.map((a) => `${a.experiment}:${a.arm.name}`),
       },
       'recommendations served',
     );
-    this.publishImpressions(list, context.surface, now);
+    this.publishImpressions(list, context.surface, now, arms?.arms ?? []);
     return list;
   }
 
@@ -679,7 +696,12 @@ export class RecommendationService {
     );
   }
 
-  private publishImpressions(list: RecommendationListResult, surface: string, now: number): void {
+  private publishImpressions(
+    list: RecommendationListResult,
+    surface: string,
+    now: number,
+    arms: readonly UserArm[] = [],
+  ): void {
     if (list.items.length === 0) return;
     const events: UserEvent[] = list.items.map((item) => ({
       eventId: randomUUID(),
@@ -691,6 +713,9 @@ export class RecommendationService {
         recommendationId: list.recommendationId,
         surface,
         position: String(item.position),
+        ...Object.fromEntries(
+          arms.map((a) => [`${EXPOSURE_CONTEXT_PREFIX}${a.experiment}`, a.arm.name]),
+        ),
       },
     }));
     const publishing = publishUserEvents(

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  assignArm,
   type BatchRead,
   CF_VECTOR,
   CircuitBreaker,
@@ -10,6 +11,7 @@ import {
   type EventBus,
   type EventType,
   guardedStore,
+  parseExperiments,
   PROFILES_COLLECTION,
   publishUserEvents,
   type ReadOptions,
@@ -404,6 +406,79 @@ describe('recommender subgraph', () => {
       const list = await recommend(t, { userId: 'walker', first: 3 });
       assert.equal(list.strategy, 'PERSONALIZED');
       assert.equal(list.items[0]!.item.id, 'stove');
+    });
+  });
+
+  describe('when users are in an experiment', () => {
+    let t: RecommenderUnderTest;
+    const experiment = parseExperiments([
+      {
+        name: 'diversity',
+        arms: [
+          { name: 'control', traffic: 0.5 },
+          { name: 'diverse', traffic: 0.5, settings: { recommender: { mmrLambda: 0.2 } } },
+        ],
+      },
+    ])[0]!;
+    const userIn = (arm: string) => {
+      for (let i = 0; ; i += 1)
+        if (assignArm(experiment, `hiker-${i}`)?.name === arm) return `hiker-${i}`;
+    };
+
+    before(async () => {
+      t = await startRecommenderUnderTest({ config: { EXPERIMENTS: [experiment] } });
+      await t.putItems(ITEMS);
+      for (const userId of [userIn('control'), userIn('diverse')])
+        await t.putProfile({
+          userId,
+          interactions: [{ itemId: 'trail-boots', type: 'like', at: Date.now() }],
+          tags: { hiking: 3, waterproof: 2, boots: 1 },
+        });
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it("serves each user their arm's MMR λ and names the arm on the impressions", async () => {
+      const control = await recommend(t, { userId: userIn('control'), first: 4 });
+      const diverse = await recommend(t, { userId: userIn('diverse'), first: 4 });
+      // Same taste: by score alone the two outdoor items lead; λ = 0.2 moves another category up.
+      assert.deepEqual(
+        ids(control.items)
+          .slice(0, 2)
+          .map((id) => CATEGORY.get(id)),
+        ['outdoor', 'outdoor'],
+      );
+      assert.notEqual(CATEGORY.get(ids(diverse.items)[1]!), 'outdoor', ids(diverse.items).join());
+      for (const [list, arm] of [
+        [control, 'control'],
+        [diverse, 'diverse'],
+      ] as const) {
+        const impressions = await waitFor(
+          () => {
+            const found = t.published.filter(
+              (e) =>
+                e.type === 'impression' && e.context?.recommendationId === list.recommendationId,
+            );
+            return found.length === 4 ? found : undefined;
+          },
+          { description: `the impressions of the ${arm} list` },
+        );
+        for (const e of impressions) assert.equal(e.context?.['experiment.diversity'], arm);
+      }
+    });
+
+    it('leaves a client asking for no diversity its list ranked by score', async () => {
+      const list = await recommend(t, {
+        userId: userIn('diverse'),
+        first: 4,
+        context: { diversity: 0 },
+      });
+      const scores = list.items.map((r) => r.score);
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+      );
     });
   });
 

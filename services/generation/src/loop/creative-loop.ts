@@ -48,6 +48,12 @@ export interface VariantSlot {
   recommendationId: string | null;
   /** The user's strongest category, from their interest summary. */
   topCategory: string | undefined;
+  /**
+   * False: this user's arm of an experiment turns the bandit off, so the slot gets the
+   * `interest` angle with propensity 1 (true turns it on even when the loop is off); undefined
+   * follows the loop's own setting.
+   */
+  variants?: boolean | undefined;
 }
 
 /** Options of {@link CreativeLoop}. */
@@ -106,11 +112,14 @@ export class CreativeLoop {
    * and its angle is still on offer, else a new choice among `angles`, logged.
    */
   choose(slot: VariantSlot, angles: readonly Angle[]): VariantDecision {
+    const enabled = slot.variants ?? this.options.enabled;
+    const offered: readonly Angle[] = enabled ? angles : ['interest'];
     const stickyKey = JSON.stringify([slot.userId, slot.itemId, slot.format]);
+    // Checked against what is offered now: a variant chosen while the user's arm had the
+    // bandit on is not kept once it is off.
     const held = this.sticky.get(stickyKey);
-    if (held !== undefined && angles.includes(held.angle)) return held;
+    if (held !== undefined && offered.includes(held.angle)) return held;
     const bucket = `${slot.format.toLowerCase()}|${contextBucket({ topCategory: slot.topCategory })}`;
-    const offered: readonly Angle[] = this.options.enabled ? angles : ['interest'];
     const choice = chooseArm(
       this.posteriors,
       bucket,
@@ -129,7 +138,7 @@ export class CreativeLoop {
       creativeId: this.creativeIdOf(slot.itemId, choice.arm, slot.format),
       propensity: choice.propensity,
       probabilities: Object.fromEntries(choice.probabilities),
-      explored: this.options.enabled,
+      explored: enabled,
     };
     this.posteriors.recordImpression(bucket, choice.arm);
     if (this.options.stickyMs > 0)

@@ -1,0 +1,3 @@
+export * from './assignment.js';
+export * from './definition.js';
+export * from './registry.js';
