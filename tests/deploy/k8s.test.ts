@@ -71,7 +71,7 @@ interface NetworkPolicySpec {
 }
 
 /** Services whose main.ts opens the Kafka bus, and those that open the Qdrant store. */
-const KAFKA_CLIENTS = ['events', 'profiles', 'trainer', 'recommender'];
+const KAFKA_CLIENTS = ['events', 'profiles', 'trainer', 'recommender', 'generation'];
 const QDRANT_CLIENTS = ['catalog', 'events', 'profiles', 'trainer', 'recommender', 'generation'];
 /** Stateless services scaled on CPU; profiles is scaled by KEDA on consumer lag. */
 const HPA_SERVICES = ['gateway', 'catalog', 'events', 'recommender', 'generation'];

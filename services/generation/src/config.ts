@@ -75,6 +75,11 @@ export const generationEnvShape = {
   /** A/B experiments (kit's `EXPERIMENTS`): an arm may turn the bandit off; results are kept here. */
   ...experimentsEnvShape,
   /**
+   * Most exposed users an experiment's results hold in memory (about 1 kB each at most); users
+   * exposed after them are left out and counted as `impressionsNotCounted`.
+   */
+  EXPERIMENTS_MAX_USERS: env.int(50_000, 1, 1_000_000),
+  /**
    * `template`: the deterministic writer only; `openai`: any OpenAI-compatible chat API;
    * `local`: llama.cpp's server started by this service for its own use (see the
    * GENERATION_LOCAL_* settings), stopped with it.

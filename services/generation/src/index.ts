@@ -279,6 +279,7 @@ function createParts(
           bus: deps.bus,
           experiments,
           logger,
+          maxUsers: config.EXPERIMENTS_MAX_USERS,
           ...(deps.vault === undefined ? {} : { vault: deps.vault }),
         });
   const generation: GenerationService = new GenerationService({

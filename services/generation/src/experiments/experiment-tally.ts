@@ -11,17 +11,24 @@ import {
 
 import {
   type ArmOutcomes,
-  experimentResults,
   type ExperimentResults,
+  experimentResults,
 } from '../domain/experiments/results.js';
 
 /** Consumer group of the experiments' replay; ephemeral, so it never commits offsets. */
 export const EXPERIMENTS_GROUP_ID = 'generation-experiments';
 /**
  * Recommendation ids remembered per exposed user, newest kept: a click on an older list of
- * theirs no longer counts toward click-through (it still counts nothing else).
+ * theirs no longer counts toward click-through (it still counts nothing else). With the user's
+ * counts, about 1 kB per exposed user at most.
  */
-export const LISTS_KEPT_PER_USER = 64;
+export const LISTS_KEPT_PER_USER = 16;
+
+/** Per-experiment results, with what the limit on users left out. */
+export interface TalliedResults extends ExperimentResults {
+  /** Impressions of users exposed after the first `maxUsers`, counted nowhere else. */
+  impressionsNotCounted: number;
+}
 
 interface UserTally {
   arm: string;
@@ -41,6 +48,11 @@ export interface ExperimentTallyOptions {
   logger: Logger;
   /** Opens sealed events, and says which users were forgotten since they were counted. */
   vault?: UserKeyVault;
+  /**
+   * Most exposed users held per experiment (`EXPERIMENTS_MAX_USERS`): the tally lives in
+   * memory, and a user exposed after the first this many is left out of the results.
+   */
+  maxUsers: number;
 }
 
 /**
@@ -55,6 +67,8 @@ export interface ExperimentTallyOptions {
 export class ExperimentTally {
   /** experiment name → user id → tally. */
   private readonly users = new Map<string, Map<string, UserTally>>();
+  /** experiment name → impressions of users past `maxUsers`. */
+  private readonly notCounted = new Map<string, number>();
   private readonly applied = new Map<number, bigint>();
   private readonly log: Logger;
   private subscription: Subscription | null = null;
@@ -105,7 +119,7 @@ export class ExperimentTally {
    * The results of one experiment per arm, in the order of its definition. Users forgotten
    * since they were counted are dropped first (their keys are gone from the vault).
    */
-  async results(name: string): Promise<ExperimentResults | undefined> {
+  async results(name: string): Promise<TalliedResults | undefined> {
     const state = this.options.experiments.get(name);
     if (state === undefined) return undefined;
     const users = this.users.get(name) ?? new Map<string, UserTally>();
@@ -114,9 +128,12 @@ export class ExperimentTally {
       state.experiment.arms.map((arm) => [arm.name, []]),
     );
     for (const tally of users.values()) byArm.get(tally.arm)?.push(tally);
-    return experimentResults(
-      state.experiment.arms.map((arm) => ({ arm: arm.name, users: byArm.get(arm.name) ?? [] })),
-    );
+    return {
+      ...experimentResults(
+        state.experiment.arms.map((arm) => ({ arm: arm.name, users: byArm.get(arm.name) ?? [] })),
+      ),
+      impressionsNotCounted: this.notCounted.get(name) ?? 0,
+    };
   }
 
   private count({ event, subject }: ConsumedEvent): void {
@@ -130,6 +147,10 @@ export class ExperimentTally {
         const arm = event.context?.[`${EXPOSURE_CONTEXT_PREFIX}${name}`];
         if (arm === undefined || !state.experiment.arms.some((a) => a.name === arm)) continue;
         if (tally === undefined) {
+          if (users.size >= this.options.maxUsers) {
+            this.notCounted.set(name, (this.notCounted.get(name) ?? 0) + 1);
+            continue;
+          }
           tally = {
             arm,
             subject,

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 
 import {
+  ArgumentError,
   authorizeService,
+  clientErrors,
+  experimentNameProblem,
   type ExperimentRegistry,
   type ExperimentState,
   NotFoundError,
@@ -12,6 +15,13 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { experimentResults } from '../domain/experiments/results.js';
 import type { ExperimentTally } from '../experiments/experiment-tally.js';
 import { Experiment, ExperimentResultsView, ExperimentStatus } from './experiment.type.js';
+
+/** A malformed name is BAD_USER_INPUT naming the argument; a well-formed unknown one is not. */
+function checkName(name: string): string {
+  const problem = experimentNameProblem(name);
+  if (problem !== undefined) throw new ArgumentError('name', problem);
+  return name;
+}
 
 function experimentOf(state: ExperimentState): Experiment {
   const { experiment } = state;
@@ -52,13 +62,16 @@ export class ExperimentResolver {
 
   @Query(() => Experiment, {
     nullable: true,
-    description: 'One experiment by name; null when none has it.',
+    description:
+      'One experiment by name; null when none has it. BAD_USER_INPUT for a name no experiment could have.',
   })
   experiment(
     @Arg('name', () => ID, { description: 'Experiment.name.' }) name: string,
   ): Experiment | null {
-    const state = this.registry.get(name);
-    return state === undefined ? null : experimentOf(state);
+    return clientErrors(() => {
+      const state = this.registry.get(checkName(name));
+      return state === undefined ? null : experimentOf(state);
+    });
   }
 
   @FieldResolver(() => ExperimentResultsView, {
@@ -69,9 +82,10 @@ export class ExperimentResolver {
     const state = this.registry.get(experiment.name);
     if (state === undefined)
       throw new NotFoundError(`No experiment named ${JSON.stringify(experiment.name)}`);
-    const results =
-      (await this.tally?.results(experiment.name)) ??
-      experimentResults(state.experiment.arms.map((arm) => ({ arm: arm.name, users: [] })));
+    const results = (await this.tally?.results(experiment.name)) ?? {
+      ...experimentResults(state.experiment.arms.map((arm) => ({ arm: arm.name, users: [] }))),
+      impressionsNotCounted: 0,
+    };
     return {
       ...results,
       arms: results.arms.map((arm) => ({
@@ -87,14 +101,14 @@ export class ExperimentResolver {
 
   @Mutation(() => Experiment, {
     description:
-      "Stops an experiment for every replica: its users get the services' own settings (the recommender within EXPERIMENTS_REFRESH_MS) and results count nothing after now. Stopping a stopped experiment changes nothing. NOT_FOUND for an unknown name. Service tokens only.",
+      "Stops an experiment for every replica: its users get the services' own settings (the recommender within EXPERIMENTS_REFRESH_MS) and results count nothing after now. Stopping a stopped experiment changes nothing. BAD_USER_INPUT for a malformed name, NOT_FOUND for an unknown one, FORBIDDEN without a service token.",
   })
   async stopExperiment(
     @Ctx() context: RequestContext,
     @Arg('name', () => ID, { description: 'Experiment.name.' }) name: string,
   ): Promise<Experiment> {
     authorizeService(context.viewer, 'stop an experiment');
-    const state = await this.registry.stop(name);
+    const state = await this.registry.stop(clientErrors(() => checkName(name)));
     if (state === undefined) throw new NotFoundError(`No experiment named ${JSON.stringify(name)}`);
     return experimentOf(state);
   }

@@ -166,7 +166,15 @@ export class ArmComparison {
   @Field(() => Float, { description: 'The two-sided p-value.' })
   pValue!: number;
 
-  @Field(() => Boolean, { description: 'Whether p is below ExperimentResults.alpha.' })
+  @Field(() => Boolean, {
+    description:
+      'Whether the arms hold enough for the test: for a rate, at least 5 expected successes and 5 failures in each arm at the pooled rate; for revenue, at least 30 users in each arm.',
+  })
+  enoughData!: boolean;
+
+  @Field(() => Boolean, {
+    description: 'Enough data and p below ExperimentResults.alpha: a difference to act on.',
+  })
   significant!: boolean;
 }
 
@@ -192,6 +200,12 @@ export class ExperimentResultsView {
       'Plain words on every significant difference, naming the test; null while no difference is significant.',
   })
   verdict!: string | null;
+
+  @Field(() => Int, {
+    description:
+      'Impressions of users exposed after the first EXPERIMENTS_MAX_USERS, left out of every figure above (0 below the limit). Assignment does not depend on arrival, so the arms stay comparable.',
+  })
+  impressionsNotCounted!: number;
 }
 
 @ObjectType('Experiment', {

@@ -30,12 +30,23 @@ export type ExperimentBlendSource = (typeof EXPERIMENT_BLEND_SOURCES)[number];
 /** Largest blend weight an arm may set, as for the recommender's own weight settings. */
 export const MAX_ARM_BLEND_WEIGHT = 10;
 
+const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
+
 const slug = (what: string, max: number) =>
   z
     .string({ error: `${what} must be a string` })
     .min(1, `${what} must not be empty`)
     .max(max, `${what} must be at most ${max} characters`)
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, `${what} must be lower-case letters, digits, - and _`);
+    .regex(SLUG, `${what} must be lower-case letters, digits, - and _`);
+
+/**
+ * Why `name` cannot name any experiment (a client's argument), or undefined when it could: the
+ * same rule as in EXPERIMENTS, so a malformed name is the client's mistake, not an unknown one.
+ */
+export function experimentNameProblem(name: string): string | undefined {
+  const parsed = slug('name', MAX_EXPERIMENT_NAME_LENGTH).safeParse(name);
+  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+}
 
 const blendWeight = z
   .number({ error: `expected a number from 0 to ${MAX_ARM_BLEND_WEIGHT}` })

@@ -79,4 +79,19 @@ describe('experimentResults', () => {
     );
     assert.equal(results.comparisons.find((c) => c.metric === 'ctr')?.significant, false);
   });
+
+  it('calls nothing significant while an arm holds too little to test', () => {
+    // 0 of 10 against 8 of 10 converted: p is tiny, but 4 expected conversions per arm at the
+    // pooled rate is below the floor where the z-test's approximation holds.
+    const results = experimentResults([
+      { arm: 'control', users: users(10, () => ({})) },
+      { arm: 'treatment', users: users(10, (i) => ({ converted: i < 8, revenue: i < 8 ? 5 : 0 })) },
+    ]);
+    const conversion = results.comparisons.find((c) => c.metric === 'conversionRate')!;
+    assert.ok(conversion.pValue < results.alpha, String(conversion.pValue));
+    assert.equal(conversion.enoughData, false);
+    assert.equal(conversion.significant, false);
+    assert.equal(results.comparisons.find((c) => c.metric === 'revenuePerUser')?.enoughData, false);
+    assert.equal(results.verdict, null);
+  });
 });

@@ -65,8 +65,31 @@ export interface ArmComparison {
   test: string;
   statistic: number;
   pValue: number;
-  /** p below the corrected level (see {@link ExperimentResults.alpha}). */
+  /**
+   * Whether the arms hold enough to trust the test's normal approximation: for a rate, at
+   * least {@link MIN_EXPECTED_COUNT} expected successes and failures in each arm at the pooled
+   * rate; for revenue, at least {@link MIN_USERS_FOR_MEANS} users in each arm.
+   */
+  enoughData: boolean;
+  /** Enough data and p below the corrected level (see {@link ExperimentResults.alpha}). */
   significant: boolean;
+}
+
+/**
+ * Fewest successes and failures each arm must be expected to hold at the pooled rate before a
+ * difference of rates may be called significant: below it the z-test's normal approximation
+ * can read a chance difference as a real one.
+ */
+export const MIN_EXPECTED_COUNT = 5;
+
+/** Fewest users each arm needs before a difference of revenue per user may be significant. */
+export const MIN_USERS_FOR_MEANS = 30;
+
+function enoughForRates(s1: number, n1: number, s2: number, n2: number): boolean {
+  if (n1 === 0 || n2 === 0) return false;
+  const pooled = (s1 + s2) / (n1 + n2);
+  const rarer = Math.min(pooled, 1 - pooled);
+  return Math.min(n1, n2) * rarer >= MIN_EXPECTED_COUNT;
 }
 
 /** What an experiment's results say. */
@@ -103,22 +126,25 @@ export function experimentResults(outcomes: readonly ArmOutcomes[]): ExperimentR
   const alpha = FAMILY_ALPHA / count;
   if (baseline !== undefined) {
     for (const arm of arms.slice(1)) {
-      const tests: Record<ExperimentMetric, [number, TestResult]> = {
+      const tests: Record<ExperimentMetric, [number, TestResult, boolean]> = {
         ctr: [
           arm.ctr.rate - baseline.ctr.rate,
           twoProportionZTest(baseline.clicks, baseline.exposures, arm.clicks, arm.exposures),
+          enoughForRates(baseline.clicks, baseline.exposures, arm.clicks, arm.exposures),
         ],
         conversionRate: [
           arm.conversionRate.rate - baseline.conversionRate.rate,
           twoProportionZTest(baseline.conversions, baseline.users, arm.conversions, arm.users),
+          enoughForRates(baseline.conversions, baseline.users, arm.conversions, arm.users),
         ],
         revenuePerUser: [
           arm.revenuePerUser.estimate - baseline.revenuePerUser.estimate,
           welchTest(revenue.get(baseline.arm)!, revenue.get(arm.arm)!),
+          Math.min(baseline.users, arm.users) >= MIN_USERS_FOR_MEANS,
         ],
       };
       for (const metric of EXPERIMENT_METRICS) {
-        const [difference, result] = tests[metric];
+        const [difference, result, enoughData] = tests[metric];
         comparisons.push({
           metric,
           arm: arm.arm,
@@ -127,7 +153,8 @@ export function experimentResults(outcomes: readonly ArmOutcomes[]): ExperimentR
           test: METRIC_TESTS[metric],
           statistic: result.statistic,
           pValue: result.pValue,
-          significant: result.pValue < alpha,
+          enoughData,
+          significant: enoughData && result.pValue < alpha,
         });
       }
     }
