@@ -5,8 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@tailor/kit/testing';
 
 import {
+  bearer,
+  codesOf,
   graphql,
-  type GraphQLResponse,
   signToken,
   startTestMesh,
   type TestMesh,
@@ -59,14 +60,6 @@ function newLamp(): Record<string, unknown> {
     category: 'home',
     price: { amount: 10, currency: 'EUR' },
   };
-}
-
-function bearer(jwt: string): Record<string, string> {
-  return { authorization: `Bearer ${jwt}` };
-}
-
-function codesOf(result: GraphQLResponse<unknown>): (string | undefined)[] {
-  return (result.errors ?? []).map((e) => e.extensions?.code);
 }
 
 describe('auth through the gateway (AUTH_MODE=jwt)', () => {

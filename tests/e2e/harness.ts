@@ -38,6 +38,16 @@ export function tokenCheckingSettings(
   };
 }
 
+/** The Authorization header of a token. */
+export function bearer(jwt: string): Record<string, string> {
+  return { authorization: `Bearer ${jwt}` };
+}
+
+/** The codes of an answer's errors, in order. */
+export function codesOf(result: GraphQLResponse<unknown>): (string | undefined)[] {
+  return (result.errors ?? []).map((e) => e.extensions?.code);
+}
+
 /** A GraphQL answer as a client sees it. */
 export interface GraphQLResponse<T> {
   status: number;
