@@ -300,7 +300,7 @@ describe('A/B experiments through the gateway', () => {
     assert.equal(experiment.results.impressionsNotCounted, 0);
   });
 
-  it('refuses a malformed name, an unknown one and a stop without a service token', async () => {
+  it('refuses a malformed name, an unknown one, and a stop or results without a service token', async () => {
     const malformed = await graphql(url, STOP, { name: 'Not A Name!' }, service);
     assert.deepEqual(codesOf(malformed), ['BAD_USER_INPUT']);
     assert.equal(malformed.errors?.[0]?.extensions?.field, 'name');
@@ -309,6 +309,16 @@ describe('A/B experiments through the gateway', () => {
     ]);
     const asUser = await graphql(url, STOP, { name: 'list-diversity' }, tokens[users.control]);
     assert.deepEqual(codesOf(asUser), ['FORBIDDEN']);
+    // Results sum other users' purchases: a user token reads the definition, not the figures.
+    const definition = await query<ResultsData>(
+      url,
+      'query($name: ID!) { experiment(name: $name) { name status } }',
+      { name: 'list-diversity' },
+      tokens[users.control],
+    );
+    assert.equal(definition.experiment?.status, 'RUNNING');
+    const figures = await graphql(url, RESULTS, { name: 'list-diversity' }, tokens[users.control]);
+    assert.deepEqual(codesOf(figures), ['FORBIDDEN']);
     assert.equal((await results('list-diversity')).status, 'RUNNING');
   });
 

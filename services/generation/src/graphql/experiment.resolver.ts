@@ -76,9 +76,13 @@ export class ExperimentResolver {
 
   @FieldResolver(() => ExperimentResultsView, {
     description:
-      'Per-arm results from the logged exposures and the events after them: exposures, click-through, conversion and revenue with 95% intervals, each arm against the first, and a verdict only when a difference is significant.',
+      'Per-arm results from the logged exposures and the events after them: exposures, click-through, conversion and revenue with 95% intervals, each arm against the first, and a verdict only when a difference is significant. Service tokens only (FORBIDDEN otherwise): an arm of a few users would tell one user what others bought.',
   })
-  async results(@Root() experiment: Experiment): Promise<ExperimentResultsView> {
+  async results(
+    @Ctx() context: RequestContext,
+    @Root() experiment: Experiment,
+  ): Promise<ExperimentResultsView> {
+    authorizeService(context.viewer, 'read the results of an experiment');
     const state = this.registry.get(experiment.name);
     if (state === undefined)
       throw new NotFoundError(`No experiment named ${JSON.stringify(experiment.name)}`);
