@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { SpanKind, traceHeaders, withSpan } from '@tailor/kit';
+import {
+  SpanKind,
+  traceHeaders,
+  TRACEPARENT_HEADER,
+  USER_EVENTS_TOPIC,
+  withSpan,
+} from '@tailor/kit';
 import {
   parentIdOf,
   type ReadableSpan,
@@ -10,6 +16,7 @@ import {
   recordSpans,
   waitFor,
 } from '@tailor/kit/testing';
+import type { Admin } from 'kafkajs';
 
 import {
   eventCount,
@@ -20,6 +27,15 @@ import {
   type RecordEventsData,
 } from './graph.js';
 import { query, startTestMesh, type TestMesh } from './harness.js';
+import {
+  brokers,
+  header,
+  kafkaTest,
+  plainAdmin,
+  readTopic,
+  skipReason,
+  stopBroker,
+} from './kafka/broker.js';
 
 /**
  * Runs `work` the way an instrumented frontend would: inside a client span whose `traceparent`
@@ -73,85 +89,108 @@ function treeOf(spans: readonly ReadableSpan[], traceId: string, rootName: strin
 /** The services a Home query reaches (the catalog and generation resolve the items' fields). */
 const SERVICES_OF_HOME = ['gateway', 'profiles', 'recommender', 'catalog', 'generation'];
 
+/** Kafka adds a group join and a fetch round trip to every hop the embedded bus makes at once. */
+const KAFKA_WAIT = { timeoutMs: 60_000, intervalMs: 100 } as const;
+
+// Once per process, before any mesh: Apollo Gateway keeps the tracer it first meets.
+let recorded: RecordedSpans;
+before(() => {
+  recorded = recordSpans('tailor');
+});
+after(async () => {
+  await recorded.stop();
+  await stopBroker();
+});
+
+/**
+ * Records one VIEW through the gateway inside a client span of the test's, waits until the
+ * profile has applied it, and checks the trace from the client down to the profile write:
+ * gateway → events subgraph → publish → the profiles consumer → `upsert profiles`.
+ */
+async function recordAndFollow(
+  url: string,
+  wait: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<string> {
+  const userId = `traced-${randomUUID()}`;
+  const [itemId] = await itemsOfCategory(url, 'kitchen', 1);
+  assert.ok(itemId !== undefined);
+  const { traceId, result } = await traced('record a view', (headers) =>
+    query<RecordEventsData>(
+      url,
+      RECORD_EVENTS,
+      { events: [{ userId, itemId, type: 'VIEW' }] },
+      headers,
+    ),
+  );
+  assert.equal(result.recordEvents.accepted, 1);
+  await waitFor(async () => (await eventCount(url, userId)) === 1, {
+    ...wait,
+    description: 'the event applied to the profile',
+  });
+
+  const isProfileWrite = (s: ReadableSpan) =>
+    s.spanContext().traceId === traceId &&
+    s.name === 'upsert profiles' &&
+    s.kind === SpanKind.CLIENT;
+  const spans = await recorded.spansWhen(
+    (ended) => ended.some(isProfileWrite) && complete(ended, traceId),
+    'the profile write in the mutation’s trace',
+  );
+  const { byId } = treeOf(spans, traceId, 'record a view');
+  const write = spans.find(isProfileWrite);
+  assert.ok(write !== undefined);
+  assert.equal(write.attributes['db.collection.name'], 'profiles');
+  assert.equal(write.attributes['db.operation.name'], 'upsert');
+
+  // From the store write up: consumer → producer → events subgraph → gateway → client.
+  const chain = ancestry(write, byId);
+  const at = (match: (s: ReadableSpan) => boolean, what: string) => {
+    const index = chain.findIndex(match);
+    assert.ok(index >= 0, `${what} in ${chain.map((s) => s.name).join(' < ')}`);
+    return index;
+  };
+  const consumer = at(
+    (s) =>
+      s.kind === SpanKind.CONSUMER &&
+      s.name.startsWith('process ') &&
+      String(s.attributes['messaging.consumer.group.name']).endsWith('profiles'),
+    'the profiles consumer',
+  );
+  const producer = at(
+    (s) => s.kind === SpanKind.PRODUCER && s.name.startsWith('send '),
+    'the publish',
+  );
+  const events = at(
+    (s) => s.kind === SpanKind.SERVER && s.attributes['tailor.service'] === 'events',
+    'the events subgraph',
+  );
+  const gateway = at(
+    (s) => s.kind === SpanKind.SERVER && s.attributes['tailor.service'] === 'gateway',
+    'the gateway',
+  );
+  assert.equal(consumer, 1, 'the write is the consumer span’s child');
+  assert.equal(producer, consumer + 1, 'the consumer span is the publish span’s child');
+  assert.ok(events > producer && gateway > events && gateway === chain.length - 2);
+  assert.equal(chain[events]?.name, 'POST /graphql');
+  assert.match(String(chain[producer]?.attributes['messaging.destination.name']), /user-events$/);
+  return traceId;
+}
+
 describe('tracing through the embedded mesh', () => {
-  let recorded: RecordedSpans;
   let t: TestMesh;
   let url: string;
 
   before(async () => {
-    // Once per process, before the mesh: Apollo Gateway keeps the tracer it first meets.
-    recorded = recordSpans('tailor');
     t = await startTestMesh({ MESH_SEED_DEMO_USERS: 'false' });
     url = t.mesh.gatewayUrl;
   });
   after(async () => {
     await t.destroy();
-    await recorded.stop();
   });
 
   describe('when a client records an event through the gateway', () => {
     it('follows one trace from the mutation to the profiles consumer and its store write', async () => {
-      const userId = `traced-${randomUUID()}`;
-      const [itemId] = await itemsOfCategory(url, 'kitchen', 1);
-      assert.ok(itemId !== undefined);
-      const { traceId, result } = await traced('record a view', (headers) =>
-        query<RecordEventsData>(
-          url,
-          RECORD_EVENTS,
-          { events: [{ userId, itemId, type: 'VIEW' }] },
-          headers,
-        ),
-      );
-      assert.equal(result.recordEvents.accepted, 1);
-      await waitFor(async () => (await eventCount(url, userId)) === 1, {
-        description: 'the event applied to the profile',
-      });
-
-      const isProfileWrite = (s: ReadableSpan) =>
-        s.spanContext().traceId === traceId &&
-        s.name === 'upsert profiles' &&
-        s.kind === SpanKind.CLIENT;
-      const spans = await recorded.spansWhen(
-        (ended) => ended.some(isProfileWrite) && complete(ended, traceId),
-        'the profile write in the mutation’s trace',
-      );
-      const { byId } = treeOf(spans, traceId, 'record a view');
-      const write = spans.find(isProfileWrite);
-      assert.ok(write !== undefined);
-      assert.equal(write.attributes['db.collection.name'], 'profiles');
-      assert.equal(write.attributes['db.operation.name'], 'upsert');
-
-      // From the store write up: consumer → producer → events subgraph → gateway → client.
-      const chain = ancestry(write, byId);
-      const at = (match: (s: ReadableSpan) => boolean, what: string) => {
-        const index = chain.findIndex(match);
-        assert.ok(index >= 0, `${what} in ${chain.map((s) => s.name).join(' < ')}`);
-        return index;
-      };
-      const consumer = at(
-        (s) =>
-          s.kind === SpanKind.CONSUMER &&
-          s.name === 'process user-events' &&
-          s.attributes['messaging.consumer.group.name'] === 'profiles',
-        'the profiles consumer',
-      );
-      const producer = at(
-        (s) => s.kind === SpanKind.PRODUCER && s.name === 'send user-events',
-        'the publish',
-      );
-      const events = at(
-        (s) => s.kind === SpanKind.SERVER && s.attributes['tailor.service'] === 'events',
-        'the events subgraph',
-      );
-      const gateway = at(
-        (s) => s.kind === SpanKind.SERVER && s.attributes['tailor.service'] === 'gateway',
-        'the gateway',
-      );
-      assert.equal(consumer, 1, 'the write is the consumer span’s child');
-      assert.equal(producer, consumer + 1, 'the consumer span is the publish span’s child');
-      assert.ok(events > producer && gateway > events && gateway === chain.length - 2);
-      assert.equal(chain[events]?.name, 'POST /graphql');
-      assert.equal(chain[producer]?.attributes['messaging.destination.name'], 'user-events');
+      await recordAndFollow(url);
     });
   });
 
@@ -200,4 +239,42 @@ describe('tracing through the embedded mesh', () => {
       );
     });
   });
+});
+
+describe('tracing through the mesh on Kafka', () => {
+  let t: TestMesh | undefined;
+  let admin: Admin | undefined;
+  // Topics and groups of their own: other Kafka suites may be running on the same broker.
+  const prefix = `tracing-${randomUUID()}.`;
+
+  before(async () => {
+    if (skipReason !== undefined) return;
+    t = await startTestMesh({
+      MESH_SEED_DEMO_USERS: 'false',
+      EVENT_BUS: 'kafka',
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_NAME_PREFIX: prefix,
+    });
+    admin = await plainAdmin('tracing-e2e-admin');
+  });
+  after(async () => {
+    await t?.destroy();
+    if (admin !== undefined) {
+      const topics = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
+      await admin.deleteTopics({ topics }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
+  it(
+    'carries the trace in the record’s traceparent header to the profiles consumer',
+    kafkaTest(120_000),
+    async () => {
+      assert.ok(t !== undefined && admin !== undefined);
+      const traceId = await recordAndFollow(t.mesh.gatewayUrl, KAFKA_WAIT);
+      const records = await readTopic(admin, `${prefix}${USER_EVENTS_TOPIC}`);
+      const carried = records.map((r) => header(r, TRACEPARENT_HEADER)?.split('-')[1]);
+      assert.ok(carried.includes(traceId), `traceparents on the topic: ${carried.join(', ')}`);
+    },
+  );
 });

@@ -1,4 +1,7 @@
+import { trace } from '@opentelemetry/api';
 import { type Logger, pino } from 'pino';
+
+import { tracingActive } from './telemetry/tracing.js';
 
 export type { Logger } from 'pino';
 
@@ -21,6 +24,7 @@ export function createLogger(options: LoggerOptions): Logger {
       name: options.name,
       level: options.level ?? 'info',
       base: { service: options.name },
+      mixin: traceFields,
       redact: {
         paths: [
           'req.headers.authorization',
@@ -35,6 +39,20 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+}
+
+const NO_FIELDS = Object.freeze({});
+
+/**
+ * `trace_id` and `span_id` of the span current when a line is written, so a line found in the
+ * logs leads to its trace and a span to its lines. Nothing when tracing is off.
+ */
+function traceFields(): object {
+  if (!tracingActive()) return NO_FIELDS;
+  const current = trace.getActiveSpan()?.spanContext();
+  return current === undefined || !trace.isSpanContextValid(current)
+    ? NO_FIELDS
+    : { trace_id: current.traceId, span_id: current.spanId };
 }
 
 /** A logger that drops everything, for tests that assert behaviour rather than log lines. */

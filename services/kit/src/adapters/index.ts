@@ -262,15 +262,13 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
         : { replicationFactor: config.KAFKA_REPLICATION_FACTOR }),
     });
     const log = logger.child({ component: 'bus-breaker' });
-    return tracedBus(
-      guardedBus(
-        withTopicPrefix(bus, config.KAFKA_NAME_PREFIX),
-        new CircuitBreaker({
-          name: 'bus',
-          onStateChange: (state) => log.warn({ state }, 'event bus circuit changed'),
-        }),
-      ),
-      'kafka',
+    // Traced inside the prefix, so spans name the topics and groups as the brokers know them.
+    return guardedBus(
+      tracedBus(withTopicPrefix(bus, config.KAFKA_NAME_PREFIX), 'kafka'),
+      new CircuitBreaker({
+        name: 'bus',
+        onStateChange: (state) => log.warn({ state }, 'event bus circuit changed'),
+      }),
     );
   }
   const bus = await createEmbeddedEventBus({

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 
-import { silentLogger } from '../logger.js';
+import { createLogger, silentLogger } from '../logger.js';
 import { type RunningSubgraph, startSubgraph } from '../server/subgraph.js';
 import { startOtlpReceiver } from '../testing/otlp-receiver.js';
 import { parentIdOf, recordSpans } from '../testing/spans.js';
@@ -136,6 +136,27 @@ describe('tracing', () => {
           spanId: span?.spanContext().spanId,
         }));
         assert.equal(headers[TRACEPARENT_HEADER], `00-${traceId}-${spanId}-01`);
+      } finally {
+        await recorded.stop();
+      }
+    });
+
+    it('writes the current trace and span ids on every log line', async () => {
+      const recorded = recordSpans('log-test');
+      const lines: Record<string, unknown>[] = [];
+      const logger = createLogger({
+        name: 'log-test',
+        destination: { write: (line: string) => lines.push(JSON.parse(line) as never) },
+      });
+      try {
+        logger.info('outside any span');
+        const ids = await withSpan('work', {}, async (span) => {
+          logger.info('inside a span');
+          return span?.spanContext();
+        });
+        assert.equal(lines[0]?.trace_id, undefined);
+        assert.equal(lines[1]?.trace_id, ids?.traceId);
+        assert.equal(lines[1]?.span_id, ids?.spanId);
       } finally {
         await recorded.stop();
       }
