@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import {
   type ExperimentRegistry,
   ITEMS_COLLECTION,
@@ -99,6 +101,13 @@ export interface GenerationServiceOptions {
   experiments?: ExperimentRegistry;
 }
 
+/**
+ * Items whose facts are kept in memory (least recently used evicted first). One entry is the
+ * item's facts, bounded by `FACT_LIMITS` to about 6 kB of text, so at most about 30 MB; a
+ * catalog larger than the bound only recomputes the facts of its colder items.
+ */
+export const FACTS_CACHE_MAX_ENTRIES = 5_000;
+
 /** What a request whose model answer is not ready gets told, and the metric label of each. */
 const PENDING_REASON = 'request budget exhausted; model answer pending';
 const QUEUE_FULL_REASON = 'generation queue full';
@@ -118,6 +127,17 @@ interface BatchInputs {
  */
 export class GenerationService {
   private readonly cache: LruCache<string, Promise<Generated>>;
+  /**
+   * Facts of stored items by a digest of the stored point (id and whole payload): cleaning and
+   * grounding an item's text is the costliest step of a cached answer, and every Home reads the
+   * same items and liked items again. Keyed by content rather than `updatedAt`, so any change
+   * to the stored item (two writes in one millisecond, a point edited by hand) is a new entry.
+   */
+  private readonly facts = new LruCache<string, ItemFacts>({
+    maxEntries: FACTS_CACHE_MAX_ENTRIES,
+  });
+  /** The digest each facts object was read from: the item version in the copy cache's key. */
+  private readonly versions = new WeakMap<ItemFacts, string>();
   private readonly loaders = new WeakMap<object, DataLoader<GenerationRequest, Served, string>>();
   private readonly log: Logger;
   private readonly jobs: BackgroundQueue<Generated>;
@@ -389,7 +409,9 @@ export class GenerationService {
           ];
     return [
       facts.id,
-      facts.updatedAt,
+      // The stored content's digest, not `updatedAt` alone: two writes in one millisecond, or a
+      // point edited by hand, still make a new version.
+      this.versions.get(facts) ?? facts.updatedAt,
       interestKey(interests),
       key.kind,
       format,
@@ -443,7 +465,7 @@ export class GenerationService {
     ]);
     const items = new Map<string, ItemFacts>();
     for (const point of itemPoints) {
-      const facts = factsOf(point);
+      const facts = this.factsOf(point);
       items.set(facts.id, facts);
     }
     const liked = [...new Set(profiles.flatMap((profile) => likedItemIds(profile)))];
@@ -451,7 +473,7 @@ export class GenerationService {
     const missing = liked.filter((id) => !likedItems.has(id));
     if (missing.length > 0) {
       for (const point of await this.options.store.retrieve(ITEMS_COLLECTION, missing)) {
-        const facts = factsOf(point);
+        const facts = this.factsOf(point);
         likedItems.set(facts.id, facts);
       }
     }
@@ -464,7 +486,24 @@ export class GenerationService {
   /** An item's facts as the writers see them; undefined when the catalog has no such item. */
   async itemFacts(itemId: string): Promise<ItemFacts | undefined> {
     const [point] = await this.options.store.retrieve(ITEMS_COLLECTION, [itemId]);
-    return point === undefined ? undefined : factsOf(point);
+    return point === undefined ? undefined : this.factsOf(point);
+  }
+
+  /**
+   * An item's facts as the writers see them, read with kit's tolerant item reader; the same
+   * stored point gives the same facts, so they are computed once per content and shared
+   * (frozen, so no caller can change another request's facts).
+   */
+  private factsOf(point: StoredPoint): ItemFacts {
+    const key = createHash('sha256')
+      .update(JSON.stringify([point.id, point.payload]))
+      .digest('base64');
+    const known = this.facts.get(key);
+    if (known !== undefined) return known;
+    const facts = frozenFacts(itemFactsFromPayload(readItemPayload(point.payload, point.id)));
+    this.facts.set(key, facts);
+    this.versions.set(facts, key);
+    return facts;
   }
 
   /**
@@ -490,9 +529,11 @@ export class GenerationService {
   }
 }
 
-/** An item's facts as the writers see them, read with kit's tolerant item reader. */
-function factsOf(point: StoredPoint): ItemFacts {
-  return itemFactsFromPayload(readItemPayload(point.payload, point.id));
+function frozenFacts(facts: ItemFacts): ItemFacts {
+  for (const attribute of facts.attributes) Object.freeze(attribute);
+  Object.freeze(facts.attributes);
+  Object.freeze(facts.tags);
+  return Object.freeze(facts);
 }
 
 /**

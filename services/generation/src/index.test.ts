@@ -365,6 +365,48 @@ describe('generation subgraph', () => {
     });
   });
 
+  describe('when the catalog rewrites an item that was already served', () => {
+    const LAMP = itemPayload({
+      itemId: 'outdoor-lamp',
+      title: 'Folding Camp Lantern',
+      description: 'A lantern that folds flat.',
+      tags: ['camping'],
+      attributes: { battery: '20 h' },
+    });
+    const QUERY = `{ _entities(representations: [{ __typename: "Item", id: "outdoor-lamp" }]) {
+        ... on Item {
+          personalizedDescription(userId: "user-hiker") { text }
+          thumbnail(width: 320, height: 180) { altText }
+        } } }`;
+    const rewrite = (payload: ItemPayload) =>
+      store.upsert(ITEMS_COLLECTION, [
+        { id: payload.itemId, vectors: { content: [0, 0, 1, 0] }, payload: { ...payload } },
+      ]);
+    const served = async () => {
+      const answer = await post(generation.url, QUERY);
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const [item] = (answer.data?._entities ?? []) as {
+        personalizedDescription: { text: string };
+        thumbnail: { altText: string };
+      }[];
+      return `${item?.personalizedDescription.text ?? ''} | ${item?.thumbnail.altText ?? ''}`;
+    };
+
+    it('serves the new text at once, with a later write time or the same one', async () => {
+      await rewrite(LAMP);
+      assert.match(await served(), /Folding Camp Lantern/);
+      await rewrite({ ...LAMP, title: 'Pocket Camp Lantern', updatedAt: LAMP.updatedAt + 1 });
+      const renamed = await served();
+      assert.match(renamed, /Pocket Camp Lantern/);
+      assert.doesNotMatch(renamed, /Folding/);
+      // Two writes in one millisecond, or a point edited by hand, keep the write time.
+      await rewrite({ ...LAMP, title: 'Dome Camp Lantern', updatedAt: LAMP.updatedAt + 1 });
+      const again = await served();
+      assert.match(again, /Dome Camp Lantern/);
+      assert.doesNotMatch(again, /Pocket/);
+    });
+  });
+
   describe('when a thumbnail URL is unknown or malformed', () => {
     it('answers 404', async () => {
       assert.equal((await fetch(`${baseUrl}/thumbnails/${'a'.repeat(64)}.png`)).status, 404);

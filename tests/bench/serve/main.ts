@@ -286,9 +286,36 @@ async function main(): Promise<void> {
     scale.find((p) => p.store === store && p.items === items)?.recommendationMs.p50;
   const ratio = (a: number | undefined, b: number | undefined) =>
     a === undefined || b === undefined ? null : Number((a / b).toFixed(3));
+  const homeP50 = (
+    connections: number,
+    target: LoadRun['target'],
+    generation: boolean,
+  ): number | undefined =>
+    runs.find(
+      (r) =>
+        r.store === 'embedded' &&
+        r.connections === connections &&
+        r.client === 'fetch' &&
+        r.target === target &&
+        r.generation === generation,
+    )?.latencyMs.p50;
+  const share = (connections: number) => {
+    const full = homeP50(connections, 'gateway', true);
+    const lean = homeP50(connections, 'gateway', false);
+    return full === undefined || lean === undefined
+      ? null
+      : Number(((full - lean) / full).toFixed(3));
+  };
   const ratios = {
     qdrantToEmbeddedRecommendation1k: ratio(p50Of('qdrant', 1_000), p50Of('embedded', 1_000)),
     qdrant100kTo1kRecommendation: ratio(p50Of('qdrant', 100_000), p50Of('qdrant', 1_000)),
+    gatewayToDirect: ratio(homeP50(8, 'gateway', true), homeP50(8, 'subgraphs', true)),
+    gatewayToDirectWithoutGeneration: ratio(
+      homeP50(8, 'gateway', false),
+      homeP50(8, 'subgraphs', false),
+    ),
+    generationShareOfHome: share(8),
+    generationShareOfHome1Connection: share(1),
   };
 
   if (runs.length > 0) {
@@ -375,7 +402,7 @@ async function main(): Promise<void> {
     points: scale,
   };
   const ratioResults = {
-    what: 'recommend p50 of the scale curve: Qdrant over embedded at 1k items, and Qdrant at 100k over Qdrant at 1k, from this run (null where a row did not run)',
+    what: 'qdrant*: recommend p50 of the scale curve, Qdrant over embedded at 1k items and Qdrant at 100k over Qdrant at 1k. gatewayToDirect*: the full Home (with generation; *WithoutGeneration: without) through the gateway over the same data fetched straight from the subgraphs, p50, fetch client, 8 connections, embedded store. generationShareOfHome*: 1 - (Home without generation) / (Home with generation), gateway p50, fetch client, embedded store, at 8 connections (*1Connection: at 1). From this run; null where a row did not run',
     ...ratios,
   };
   if (values['only-scale']) {
@@ -383,7 +410,13 @@ async function main(): Promise<void> {
     const file = writeResults('serve', {
       ...readResults('serve'),
       scale: { ...scaleResults, measured: runHeader('serve') },
-      ratios: ratioResults,
+      // The Home ratios of the earlier run stay with its Home rows; the scale ones are new.
+      ratios: {
+        ...(readResults('serve')?.ratios as Record<string, unknown> | undefined),
+        what: ratioResults.what,
+        qdrantToEmbeddedRecommendation1k: ratios.qdrantToEmbeddedRecommendation1k,
+        qdrant100kTo1kRecommendation: ratios.qdrant100kTo1kRecommendation,
+      },
     });
     say(`scale rows written to ${path.relative(REPO_ROOT, file)}`);
     return;

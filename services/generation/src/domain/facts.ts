@@ -132,15 +132,28 @@ export function itemFactsFromPayload(payload: ItemPayload): ItemFacts {
   };
 }
 
+/**
+ * Digits of each currency code asked for so far. Building an `Intl.NumberFormat` costs tens of
+ * microseconds and every price of every copy asks, so each code is resolved once; the codes are
+ * few (ISO 4217 has under 200), and past the bound the answer is computed without keeping it.
+ */
+const CURRENCY_DIGITS = new Map<string, number>();
+const CURRENCY_DIGITS_MAX = 512;
+
 /** Digits after the decimal point of a currency (2 unless the currency says otherwise). */
 export function currencyDigits(currency: string): number {
+  const known = CURRENCY_DIGITS.get(currency);
+  if (known !== undefined) return known;
+  let digits = 2;
   try {
-    const digits = new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits;
-    return digits ?? 2;
+    digits =
+      new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
   } catch {
-    return 2;
+    // Not a currency code Intl knows: two digits, as for most currencies.
   }
+  if (CURRENCY_DIGITS.size < CURRENCY_DIGITS_MAX) CURRENCY_DIGITS.set(currency, digits);
+  return digits;
 }
 
 /** `19.99 EUR`, `1200 JPY`: no thousands separators, so the number reads back unchanged. */
