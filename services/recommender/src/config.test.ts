@@ -13,6 +13,8 @@ describe('recommenderEnvShape', () => {
     it('uses the documented defaults', () => {
       assert.deepEqual(loadConfig(schema, {}), {
         CF_DIMENSION: DEFAULT_CF_DIMENSION,
+        EXPERIMENTS: [],
+        EXPERIMENTS_REFRESH_MS: 5000,
         RECOMMENDER_PORT: 4004,
         RECOMMENDER_SHORT_TERM_WEIGHT: 0.35,
         RECOMMENDER_COLLABORATIVE_WEIGHT: 10,
