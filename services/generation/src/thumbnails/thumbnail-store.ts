@@ -45,7 +45,6 @@ export class ThumbnailStore {
 
   constructor(private readonly options: ThumbnailStoreOptions) {
     this.pngs = new LruCache({
-      maxEntries: Number.MAX_SAFE_INTEGER,
       maxSize: options.maxMemoryBytes,
       sizeOf: (png) => png.length,
     });
