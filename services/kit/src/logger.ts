@@ -41,17 +41,17 @@ export function createLogger(options: LoggerOptions): Logger {
   );
 }
 
-const NO_FIELDS = Object.freeze({});
-
 /**
  * `trace_id` and `span_id` of the span current when a line is written, so a line found in the
- * logs leads to its trace and a span to its lines. Nothing when tracing is off.
+ * logs leads to its trace and a span to its lines. Nothing when tracing is off. A new object on
+ * every call: pino merges the line's own fields into what the mixin returns, so a shared one
+ * would carry one line's fields into the next (and a frozen one throws).
  */
 function traceFields(): object {
-  if (!tracingActive()) return NO_FIELDS;
+  if (!tracingActive()) return {};
   const current = trace.getActiveSpan()?.spanContext();
   return current === undefined || !trace.isSpanContextValid(current)
-    ? NO_FIELDS
+    ? {}
     : { trace_id: current.traceId, span_id: current.spanId };
 }
 
