@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  SpanKind,
-  traceHeaders,
-  TRACEPARENT_HEADER,
-  USER_EVENTS_TOPIC,
-  withSpan,
-} from '@tailor/kit';
+import { SpanKind, TRACEPARENT_HEADER, USER_EVENTS_TOPIC } from '@tailor/kit';
 import {
   parentIdOf,
   type ReadableSpan,
@@ -36,20 +30,7 @@ import {
   skipReason,
   stopBroker,
 } from './kafka/broker.js';
-
-/**
- * Runs `work` the way an instrumented frontend would: inside a client span whose `traceparent`
- * goes with the request, so the test knows which trace to look at.
- */
-async function traced<T>(
-  name: string,
-  work: (headers: Record<string, string>) => Promise<T>,
-): Promise<{ traceId: string; result: T }> {
-  return withSpan(name, { kind: SpanKind.CLIENT, tracer: 'tailor-e2e' }, async (span) => {
-    assert.ok(span !== undefined, 'tracing is on in this test');
-    return { traceId: span.spanContext().traceId, result: await work(traceHeaders()) };
-  });
-}
+import { traced } from './traces.js';
 
 /** The chain from `span` up to its trace's root, `span` first. */
 function ancestry(span: ReadableSpan, byId: ReadonlyMap<string, ReadableSpan>): ReadableSpan[] {
