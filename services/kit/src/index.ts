@@ -4,6 +4,7 @@ export * from './auth/index.js';
 export * from './collaborative/index.js';
 export * from './collections.js';
 export * from './config.js';
+export * from './contract/delivered-offsets.js';
 export * from './contract/user-event.js';
 export * from './contract/user-event-bus.js';
 export * from './errors.js';

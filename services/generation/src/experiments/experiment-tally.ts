@@ -1,6 +1,7 @@
 import {
   type ConsumedEvent,
   consumeUserEvents,
+  DeliveredOffsets,
   type EventBus,
   type ExperimentRegistry,
   EXPOSURE_CONTEXT_PREFIX,
@@ -69,7 +70,7 @@ export class ExperimentTally {
   private readonly users = new Map<string, Map<string, UserTally>>();
   /** experiment name → impressions of users past `maxUsers`. */
   private readonly notCounted = new Map<string, number>();
-  private readonly applied = new Map<number, bigint>();
+  private readonly delivered = new DeliveredOffsets();
   private readonly log: Logger;
   private subscription: Subscription | null = null;
   /** Events read so far, for a caller waiting for a replay. */
@@ -106,10 +107,7 @@ export class ExperimentTally {
   /** Counts a batch of one partition, in log order; a redelivered batch counts once. */
   apply(events: readonly ConsumedEvent[]): void {
     for (const consumed of events) {
-      const last = this.applied.get(consumed.partition);
-      const offset = BigInt(consumed.offset);
-      if (last !== undefined && offset <= last) continue;
-      this.applied.set(consumed.partition, offset);
+      if (!this.delivered.first(consumed)) continue;
       this.eventsRead += 1;
       this.count(consumed);
     }
