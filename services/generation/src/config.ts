@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { baseEnvShape, env, EVENT_TYPES, type EventType, experimentsEnvShape } from '@tailor/kit';
 import { z } from 'zod';
 
+import { DEFAULT_ATTRIBUTION_WINDOW_MS } from './domain/loop/attribution.js';
 import { DEFAULT_BANDIT_SETTINGS } from './domain/loop/bandit.js';
 import { DEFAULT_REWARD_WEIGHTS, type RewardWeights } from './domain/loop/rewards.js';
 import type { OpenAiWriterOptions } from './writers/openai-writer.js';
@@ -189,6 +190,11 @@ export const generationEnvShape = {
   GENERATION_VARIANT_STICKY_MS: env.int(1_800_000, 0, 2_592_000_000),
   /** Reward of each event type attributed to a variant (see {@link rewardWeights}). */
   GENERATION_REWARD_WEIGHTS: rewardWeights,
+  /**
+   * How long after a variant is shown an event carrying its creative id still credits it:
+   * a day by default, so the evening's purchase after a morning's click counts.
+   */
+  GENERATION_ATTRIBUTION_WINDOW_MS: env.int(DEFAULT_ATTRIBUTION_WINDOW_MS, 1_000, 2_592_000_000),
   /** Read here too: thumbnails live under it unless GENERATION_THUMBNAIL_DIR says otherwise. */
   DATA_DIR: baseEnvShape.DATA_DIR,
 };

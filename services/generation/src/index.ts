@@ -33,6 +33,7 @@ import { RecommendationResolver } from './graphql/recommendation.resolver.js';
 import { GENERATION_SCHEMA_CLASSES } from './graphql/schema.js';
 import { SettingsResolver, SettingsSource } from './graphql/settings.resolver.js';
 import { CreativeLoop, type DecisionSink, LogDecisionSink } from './loop/creative-loop.js';
+import { RewardFeed } from './loop/reward-feed.js';
 import { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 import { createResvgRenderer } from './thumbnails/renderer.js';
 import { mountThumbnailRoute, THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
@@ -174,8 +175,9 @@ export interface GenerationDeps {
   /** Where variant decisions are logged; the service's log (debug) when absent. */
   decisions?: DecisionSink;
   /**
-   * `user-events`, read for experiments' results (exposures and what followed them); without
-   * it arms still apply but results stay empty.
+   * `user-events`, read for the bandit's rewards and experiments' results (exposures and what
+   * followed them); without it the bandit learns nothing from events, arms still apply but
+   * results stay empty.
    */
   bus?: EventBus;
   /** Opens sealed events for the experiments' results. */
@@ -197,6 +199,7 @@ interface Parts {
   generation: GenerationService;
   experiments: ExperimentRegistry;
   tally: ExperimentTally | undefined;
+  feed: RewardFeed | undefined;
   settings: SettingsSource;
   store: ThumbnailStore;
   thumbnails: ThumbnailService;
@@ -251,6 +254,18 @@ function createParts(
     // Called per request, long after `generation` below exists.
     itemFacts: (itemId) => generation.itemFacts(itemId),
   });
+  // Rewards need the events: without a bus the bandit learns from nothing but its choices.
+  const feed =
+    deps.bus === undefined
+      ? undefined
+      : new RewardFeed({
+          bus: deps.bus,
+          reward: (decision, reward) => loop.reward(decision, reward),
+          weights: config.GENERATION_REWARD_WEIGHTS,
+          windowMs: config.GENERATION_ATTRIBUTION_WINDOW_MS,
+          logger,
+          ...(deps.vault === undefined ? {} : { vault: deps.vault }),
+        });
   const loop = new CreativeLoop({
     enabled: config.GENERATION_VARIANTS,
     settings: checkBanditSettings({
@@ -263,6 +278,7 @@ function createParts(
     stickyMs: config.GENERATION_VARIANT_STICKY_MS,
     stickyMaxEntries: config.GENERATION_CACHE_MAX_ENTRIES,
     sink: deps.decisions ?? new LogDecisionSink(logger),
+    ...(feed === undefined ? {} : { onShown: (d, userId) => feed.shown(d, userId) }),
     logger,
   });
   // Arms are read from the same EXPERIMENTS as the recommender's; stops from the shared store.
@@ -302,6 +318,7 @@ function createParts(
     generation,
     experiments,
     tally,
+    feed,
     settings: new SettingsSource(writer.identity),
     store,
     thumbnails,
@@ -371,6 +388,7 @@ async function startWithWriter(
   const parts = createParts(deps, metrics, publicBaseUrl, chatEndpoint(deps.config, local));
   await parts.experiments.start();
   await parts.tally?.start();
+  await parts.feed?.start();
   const subgraph = await startSubgraph({
     name: 'generation',
     schema: await schemaOf(parts),
@@ -405,6 +423,7 @@ async function startWithWriter(
       parts.generation.close();
       await subgraph.close();
       await parts.tally?.stop();
+      await parts.feed?.stop();
       // After the server: no request is left that could still be waiting on the model.
       await local?.stop();
     },

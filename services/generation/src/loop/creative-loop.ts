@@ -72,6 +72,11 @@ export interface CreativeLoopOptions {
   /** Sticky choices kept in memory (least recently used evicted first). */
   stickyMaxEntries: number;
   sink: DecisionSink;
+  /**
+   * Told of every new choice with the user it was made for (in memory only: the decision log
+   * names no user), so events the variant earns can be credited to it.
+   */
+  onShown?: (decision: VariantDecision, userId: string) => void;
   logger: Logger;
   now?: () => number;
 }
@@ -141,6 +146,7 @@ export class CreativeLoop {
       explored: enabled,
     };
     this.posteriors.recordImpression(bucket, choice.arm);
+    this.options.onShown?.(decision, slot.userId);
     if (this.options.stickyMs > 0)
       this.sticky.set(stickyKey, decision, { ttlMs: this.options.stickyMs });
     try {

@@ -1,0 +1,120 @@
+import {
+  type ConsumedEvent,
+  consumeUserEvents,
+  DeliveredOffsets,
+  type EventBus,
+  type Logger,
+  type Subscription,
+  type UserKeyVault,
+} from '@tailor/kit';
+
+import { type LedgerCredit, ShowingLedger } from '../domain/loop/ledger.js';
+import type { RewardWeights } from '../domain/loop/rewards.js';
+import type { VariantDecision } from './creative-loop.js';
+
+/** Consumer group of the rewards' feed; ephemeral, so it never commits offsets. */
+export const REWARDS_GROUP_ID = 'generation-rewards';
+
+/**
+ * Showings held for crediting, about 300 bytes each: a day of choices of a busy replica at the
+ * default window would need more, and the oldest then go first (their events earn nothing).
+ */
+export const MAX_SHOWINGS = 200_000;
+
+/** Event ids remembered so an event delivered twice (a client's retry) is credited once. */
+export const MAX_EVENT_IDS = 200_000;
+
+/** Options of {@link RewardFeed}. */
+export interface RewardFeedOptions {
+  bus: EventBus;
+  /** Credits a showing's angle in its bucket (the loop's posteriors). */
+  reward: (decision: Pick<VariantDecision, 'bucket' | 'angle'>, reward: number) => void;
+  weights: RewardWeights;
+  /** `GENERATION_ATTRIBUTION_WINDOW_MS`. */
+  windowMs: number;
+  logger: Logger;
+  /** Opens sealed events (clicks carry the creative id in their sealed context). */
+  vault?: UserKeyVault;
+  maxShowings?: number;
+}
+
+/**
+ * Feeds the bandit its rewards from `user-events`: every variant this process shows is held
+ * (with its user, in memory), and a click, like, share, add-to-cart or purchase carrying its
+ * `context.creativeId` within the attribution window adds that event type's weight to the
+ * showing's angle in its bucket. Live only: it reads from the end of the topic at start, and a
+ * showing is known only to the replica that chose it, so each replica learns from its own
+ * choices (see the README for what is not built yet: posteriors shared by replicas and rebuilt
+ * from a log).
+ */
+export class RewardFeed {
+  private readonly ledger: ShowingLedger;
+  private readonly delivered = new DeliveredOffsets();
+  private readonly log: Logger;
+  private subscription: Subscription | null = null;
+  /** Rewards credited so far, for tests and the log. */
+  credited = 0;
+
+  constructor(private readonly options: RewardFeedOptions) {
+    this.log = options.logger.child({ component: 'reward-feed' });
+    this.ledger = new ShowingLedger({
+      windowMs: options.windowMs,
+      weights: options.weights,
+      maxShowings: options.maxShowings ?? MAX_SHOWINGS,
+      maxEventIds: MAX_EVENT_IDS,
+    });
+  }
+
+  /** Holds a showing; the loop calls it for every new choice. */
+  shown(decision: VariantDecision, userId: string): void {
+    const { decisionId, at, creativeId, recommendationId, angle, bucket } = decision;
+    this.ledger.show({ decisionId, at, creativeId, recommendationId, angle, bucket, userId });
+  }
+
+  async start(): Promise<void> {
+    this.subscription = await consumeUserEvents({
+      bus: this.options.bus,
+      groupId: REWARDS_GROUP_ID,
+      logger: this.options.logger,
+      ephemeral: true,
+      // Profiles owns the dead-letter queue; a bad message is dead-lettered once.
+      deadLetters: false,
+      ...(this.options.vault === undefined ? {} : { vault: this.options.vault }),
+      handle: async (events) => {
+        this.apply(events);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.stop();
+  }
+
+  /** Credits a batch of one partition, in log order; a redelivered batch counts once. */
+  apply(events: readonly ConsumedEvent[]): LedgerCredit[] {
+    const credits: LedgerCredit[] = [];
+    for (const consumed of events) {
+      if (!this.delivered.first(consumed)) continue;
+      const { event } = consumed;
+      const credit = this.ledger.credit({
+        eventId: event.eventId,
+        userId: event.userId,
+        type: event.type,
+        at: event.timestamp,
+        creativeId: event.context?.creativeId,
+        recommendationId: event.context?.recommendationId,
+      });
+      if (credit === undefined) continue;
+      this.options.reward(credit.shown, credit.added);
+      this.credited += 1;
+      credits.push(credit);
+      this.log.debug(
+        { decisionId: credit.shown.decisionId, angle: credit.shown.angle, added: credit.added },
+        'variant rewarded',
+      );
+    }
+    return credits;
+  }
+}
