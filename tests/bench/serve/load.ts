@@ -21,13 +21,20 @@ export interface LoadPlan {
   /** Recommendations per Home, as the operation's default. */
   first: number;
   operations: { withGeneration: string; withoutGeneration: string };
+  /**
+   * When present, only the gateway comparison runs: the mesh's gateway and each of these, by
+   * name, in `rounds` rounds of `durationSeconds / rounds` each, the order turning every round,
+   * so load from elsewhere on the machine falls on every gateway alike.
+   */
+  compare?: { gateways: Record<string, string>; rounds: number };
 }
 
 /** One measured load. */
 export interface LoadRun {
   connections: number;
   client: 'autocannon' | 'fetch';
-  target: 'gateway' | 'subgraphs';
+  /** `gateway` is the mesh's own; other names are the gateways of a comparison. */
+  target: 'gateway' | 'subgraphs' | (string & {});
   generation: boolean;
   requests: number;
   failed: number;
@@ -99,32 +106,40 @@ async function fetchLoop(
   return { latencies, failed, seconds: (performance.now() - started) / 1000 };
 }
 
+function fetchOnce(
+  plan: LoadPlan,
+  target: string,
+  generation: boolean,
+): (turn: number) => Promise<void> {
+  const operation = generation ? plan.operations.withGeneration : plan.operations.withoutGeneration;
+  const userOf = (turn: number) => plan.userIds[turn % plan.userIds.length]!;
+  const url = target === 'gateway' ? plan.gatewayUrl : plan.compare?.gateways[target];
+  return target !== 'subgraphs'
+    ? async (turn: number) => {
+        if (url === undefined) throw new Error(`no gateway ${target}`);
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: operation,
+            variables: { userId: userOf(turn), first: plan.first },
+          }),
+        });
+        const body = (await response.json()) as { errors?: unknown };
+        if (!response.ok || body.errors !== undefined) throw new Error('gateway error');
+      }
+    : async (turn: number) => {
+        await fetchHomeDirect(plan.direct, userOf(turn), plan.first, generation);
+      };
+}
+
 async function fetchRun(
   plan: LoadPlan,
   target: 'gateway' | 'subgraphs',
   generation: boolean,
   seconds: number,
 ): Promise<LoadRun> {
-  const operation = generation ? plan.operations.withGeneration : plan.operations.withoutGeneration;
-  const userOf = (turn: number) => plan.userIds[turn % plan.userIds.length]!;
-  const once =
-    target === 'gateway'
-      ? async (turn: number) => {
-          const response = await fetch(plan.gatewayUrl, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
-              query: operation,
-              variables: { userId: userOf(turn), first: plan.first },
-            }),
-          });
-          const body = (await response.json()) as { errors?: unknown };
-          if (!response.ok || body.errors !== undefined) throw new Error('gateway error');
-        }
-      : async (turn: number) => {
-          await fetchHomeDirect(plan.direct, userOf(turn), plan.first, generation);
-        };
-  const loop = await fetchLoop(plan.connections, seconds, once);
+  const loop = await fetchLoop(plan.connections, seconds, fetchOnce(plan, target, generation));
   return {
     connections: plan.connections,
     client: 'fetch',
@@ -138,11 +153,68 @@ async function fetchRun(
   };
 }
 
+/**
+ * The mesh's gateway, the compared ones and the subgraphs straight, fetch client, each with and
+ * without generation: every pair warmed up, then measured in rounds whose order turns, so a
+ * change in the machine's load falls on every pair alike; latencies pooled per pair.
+ */
+async function compareGateways(
+  plan: LoadPlan,
+  compare: NonNullable<LoadPlan['compare']>,
+  log: (line: string) => void,
+): Promise<LoadRun[]> {
+  const pairs = ['gateway', ...Object.keys(compare.gateways), 'subgraphs'].flatMap((target) =>
+    [true, false].map((generation) => ({ target, generation })),
+  );
+  for (const { target, generation } of pairs) {
+    await fetchLoop(plan.connections, plan.warmupSeconds, fetchOnce(plan, target, generation));
+  }
+  const pooled = pairs.map(() => ({ latencies: [] as number[], failed: 0, seconds: 0 }));
+  for (let round = 0; round < compare.rounds; round++) {
+    for (let i = 0; i < pairs.length; i++) {
+      const at = (i + round * 3) % pairs.length;
+      const { target, generation } = pairs[at]!;
+      const loop = await fetchLoop(
+        plan.connections,
+        plan.durationSeconds / compare.rounds,
+        fetchOnce(plan, target, generation),
+      );
+      const into = pooled[at]!;
+      into.latencies.push(...loop.latencies);
+      into.failed += loop.failed;
+      into.seconds += loop.seconds;
+    }
+  }
+  return pairs.map(({ target, generation }, i) => {
+    const { latencies, failed, seconds } = pooled[i]!;
+    const run: LoadRun = {
+      connections: plan.connections,
+      client: 'fetch',
+      target,
+      generation,
+      requests: latencies.length,
+      failed,
+      seconds,
+      requestsPerSecond: latencies.length / seconds,
+      latencyMs: rounded(summarize(latencies), 2),
+    };
+    log(
+      `compare ${plan.connections} conn, ${target}, ${generation ? 'with' : 'without'} generation: ${run.requestsPerSecond.toFixed(0)} Home/s, p50 ${run.latencyMs.p50.toFixed(1)} ms, ${failed} failed`,
+    );
+    return run;
+  });
+}
+
 async function main(): Promise<void> {
   const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
   for (const url of [plan.gatewayUrl, ...Object.values(plan.direct)]) checkLoopback(url);
-  const runs: LoadRun[] = [];
   const log = (line: string) => process.stderr.write(`serve: ${line}\n`);
+  if (plan.compare !== undefined) {
+    for (const url of Object.values(plan.compare.gateways)) checkLoopback(url);
+    say(JSON.stringify({ runs: await compareGateways(plan, plan.compare, log) }));
+    return;
+  }
+  const runs: LoadRun[] = [];
   for (const generation of [true, false]) {
     const operation = generation
       ? plan.operations.withGeneration

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,12 @@ import { dropPrefixed } from '../lib/qdrant.js';
 import { msSince } from '../lib/stats.js';
 import { printBreakdown, runBreakdown } from './breakdown.js';
 import { fetchHomeDirect } from './direct.js';
+import {
+  ALTERNATIVE_GATEWAYS,
+  type AlternativeGateway,
+  answerDifference,
+  startAlternativeGateways,
+} from './gateways.js';
 import { homeOperation, withoutGeneration } from './home.js';
 import type { LoadPlan, LoadRun } from './load.js';
 import {
@@ -25,7 +32,7 @@ import {
 } from './overload.js';
 import { runScaleCurve, type ScalePoint, type ScaleStore } from './scale.js';
 
-const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--stores <s,s>] [--skip-scale | --only-scale] [--overload-connections <n,n>] [--overload-duration <s>] [--skip-overload | --only-overload] [--only-breakdown [--breakdown-rounds <n>]]
+const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,n>] [--repeats <n>] [--stores <s,s>] [--skip-scale | --only-scale] [--overload-connections <n,n>] [--overload-duration <s>] [--skip-overload | --only-overload] [--only-breakdown [--breakdown-rounds <n>]] [--gateway-connections <n>] [--skip-gateways]
   --duration     seconds of each measured load (default 10; a warm-up of 3 s goes first)
   --connections  concurrent connections (client loops) of each load level, comma-separated
                  (default 1,8: one request at a time, then enough to keep both cores busy)
@@ -44,10 +51,16 @@ const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,
                           store calls, Qdrant's own time, the wire, JSON, the recommender's work)
                           and the content query in a few shapes; written as \`breakdown\`, the
                           other figures stay
-  --breakdown-rounds      recommendations per store of the breakdown (default 300)`;
+  --breakdown-rounds      recommendations per store of the breakdown (default 300)
+  --gateway-connections   connections of the gateway comparison on the embedded mesh (default 8):
+                          the mesh's gateway, bare Apollo Gateway, Hive Gateway and Hive Gateway
+                          with the Hive Router planner on the same supergraph, answers checked equal
+  --skip-gateways         no gateway comparison`;
 
 const LOAD_SCRIPT = fileURLToPath(new URL('./load.js', import.meta.url));
 const FIRST = 5;
+/** Rounds of the gateway comparison: each gateway gets `--duration` in all, split over them. */
+const GATEWAY_ROUNDS = 3;
 
 interface HomeCheck {
   user: {
@@ -59,12 +72,63 @@ interface HomeCheck {
 /** A load run of the Home query on one vector store. */
 type HomeRun = LoadRun & { store: ScaleStore };
 
+/** The mesh's gateway beside the other gateways on the same supergraph (see gateways.ts). */
+interface GatewayComparison {
+  connections: number;
+  rounds: number;
+  /** Per compared gateway: every demo user's Home answer the same as the mesh gateway's. */
+  answersEqual: Record<AlternativeGateway, boolean>;
+  runs: LoadRun[];
+}
+
+async function compareGateways(
+  gatewayUrl: string,
+  subgraphUrls: Record<string, string>,
+  plan: LoadPlan,
+  rounds: number,
+): Promise<GatewayComparison> {
+  const alternatives = await startAlternativeGateways(
+    readFileSync(path.join(REPO_ROOT, 'graph', 'supergraph.graphql'), 'utf8'),
+    subgraphUrls,
+  );
+  try {
+    const answersEqual = {} as Record<AlternativeGateway, boolean>;
+    for (const name of ALTERNATIVE_GATEWAYS) {
+      for (const userId of plan.userIds) {
+        const variables = { userId, first: plan.first };
+        const ours = await postGraphql(gatewayUrl, plan.operations.withGeneration, variables);
+        const theirs = await postGraphql(
+          alternatives.urls[name],
+          plan.operations.withGeneration,
+          variables,
+        );
+        const difference = answerDifference(ours, theirs);
+        if (difference !== undefined) {
+          throw new Error(`${name} answers Home for ${userId} differently: ${difference}`);
+        }
+      }
+      answersEqual[name] = true;
+    }
+    say(
+      `gateways compared at ${plan.connections} connections: ${ALTERNATIVE_GATEWAYS.join(', ')} answer every demo user's Home as the mesh's gateway does`,
+    );
+    const { runs } = await runJsonChild<{ runs: LoadRun[] }>(LOAD_SCRIPT, {
+      ...plan,
+      compare: { gateways: alternatives.urls, rounds },
+    });
+    return { connections: plan.connections, rounds, answersEqual, runs };
+  } finally {
+    await alternatives.close();
+  }
+}
+
 async function measureHome(
   store: ScaleStore,
   qdrantUrl: string | undefined,
   durationSeconds: number,
   levels: readonly number[],
-): Promise<HomeRun[]> {
+  comparison?: { connections: number; rounds: number },
+): Promise<{ runs: HomeRun[]; comparison?: GatewayComparison }> {
   const prefix = `bench-home-${process.pid}-`;
   const mesh = await startTestMesh(
     store === 'qdrant'
@@ -110,20 +174,34 @@ async function measureHome(
       `${store} mesh up at ${gatewayUrl}; ${userIds.length} demo users personalized; load: ${durationSeconds} s per run at ${levels.join(' and ')} connections`,
     );
     const runs: LoadRun[] = [];
+    const planAt = (connections: number): LoadPlan => ({
+      durationSeconds,
+      warmupSeconds: 3,
+      connections,
+      gatewayUrl,
+      direct,
+      userIds,
+      first: FIRST,
+      operations: { withGeneration, withoutGeneration: lean },
+    });
     for (const connections of levels) {
-      const plan: LoadPlan = {
-        durationSeconds,
-        warmupSeconds: 3,
-        connections,
-        gatewayUrl,
-        direct,
-        userIds,
-        first: FIRST,
-        operations: { withGeneration, withoutGeneration: lean },
-      };
-      runs.push(...(await runJsonChild<{ runs: LoadRun[] }>(LOAD_SCRIPT, plan)).runs);
+      runs.push(
+        ...(await runJsonChild<{ runs: LoadRun[] }>(LOAD_SCRIPT, planAt(connections))).runs,
+      );
     }
-    return runs.map((run) => ({ ...run, store }));
+    const compared =
+      comparison === undefined
+        ? undefined
+        : await compareGateways(
+            gatewayUrl,
+            subgraphUrls,
+            planAt(comparison.connections),
+            comparison.rounds,
+          );
+    return {
+      runs: runs.map((run) => ({ ...run, store })),
+      ...(compared === undefined ? {} : { comparison: compared }),
+    };
   } finally {
     await mesh.destroy();
     if (store === 'qdrant' && qdrantUrl !== undefined) await dropPrefixed(qdrantUrl, prefix);
@@ -159,6 +237,40 @@ function overhead(
   };
 }
 
+/** The comparison as written: its runs, and each gateway over bare Apollo Gateway. */
+function comparisonResults(comparison: GatewayComparison) {
+  const of = (target: string, generation: boolean) =>
+    comparison.runs.find((r) => r.target === target && r.generation === generation);
+  const over = (target: string, base: string, generation: boolean) => {
+    const a = of(target, generation);
+    const b = of(base, generation);
+    if (a === undefined || b === undefined) return null;
+    const r = (x: number, y: number) => Number((x / y).toFixed(3));
+    return {
+      p50: r(a.latencyMs.p50, b.latencyMs.p50),
+      p99: r(a.latencyMs.p99, b.latencyMs.p99),
+      throughput: r(a.requestsPerSecond, b.requestsPerSecond),
+    };
+  };
+  const ratios = Object.fromEntries(
+    [true, false].flatMap((generation) =>
+      ['gateway', 'hive', 'hive-router'].map((target) => [
+        `${target === 'gateway' ? 'meshGateway' : target === 'hive' ? 'hive' : 'hiveRouter'}ToApolloBare${generation ? '' : 'WithoutGeneration'}`,
+        over(target, 'apollo-bare', generation),
+      ]),
+    ),
+  );
+  return {
+    what: `the full Home (with generation) and the same without the generation fields, fetch client, closed loop, ${comparison.connections} connections, embedded mesh: gateway = the mesh's own (Apollo Gateway with Tailor's edge limits, auth, admission and header plugins); apollo-bare = Apollo Gateway in a plain Apollo Server; hive = Hive Gateway (@graphql-hive/gateway-runtime); hive-router = Hive Gateway with the Hive Router query planner (@graphql-hive/router-runtime). All in the mesh's process, on the same supergraph and subgraphs; every demo user's Home answer checked equal to the mesh gateway's first (list ids not compared, numbers within a relative 1e-4: weights and scores decay to the moment asked). Each gateway ${comparison.rounds} rounds, the order turning each round, latencies pooled. ratios: each over apollo-bare (p50 and p99: lower is faster; throughput: higher is faster)`,
+    measured: runHeader('serve'),
+    connections: comparison.connections,
+    rounds: comparison.rounds,
+    answersEqual: comparison.answersEqual,
+    runs: comparison.runs,
+    ratios,
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -174,6 +286,8 @@ async function main(): Promise<void> {
       'only-overload': { type: 'boolean', default: false },
       'only-breakdown': { type: 'boolean', default: false },
       'breakdown-rounds': { type: 'string', default: '300' },
+      'gateway-connections': { type: 'string', default: '8' },
+      'skip-gateways': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -184,11 +298,13 @@ async function main(): Promise<void> {
   const durationSeconds = Number(values.duration);
   const levels = values.connections.split(',').map((level) => Number(level.trim()));
   const repeats = Number(values.repeats);
+  const gatewayConnections = Number(values['gateway-connections']);
   for (const [flag, value] of [
     ['duration', durationSeconds],
     ...levels.map((level) => ['connections', level] as const),
     ['repeats', repeats],
     ['breakdown-rounds', Number(values['breakdown-rounds'])],
+    ['gateway-connections', gatewayConnections],
   ] as const) {
     if (!(Number.isInteger(value) && value > 0))
       throw new Error(`--${flag} must be whole numbers above 0`);
@@ -247,9 +363,20 @@ async function main(): Promise<void> {
     return;
   }
   const runs: HomeRun[] = [];
+  let comparison: GatewayComparison | undefined;
   if (!values['only-scale']) {
     for (const store of scaleStores) {
-      runs.push(...(await measureHome(store, qdrantUrl, durationSeconds, levels)));
+      const home = await measureHome(
+        store,
+        qdrantUrl,
+        durationSeconds,
+        levels,
+        store === 'embedded' && !values['skip-gateways']
+          ? { connections: gatewayConnections, rounds: GATEWAY_ROUNDS }
+          : undefined,
+      );
+      runs.push(...home.runs);
+      comparison ??= home.comparison;
     }
   }
   const overheads = scaleStores
@@ -286,36 +413,44 @@ async function main(): Promise<void> {
     scale.find((p) => p.store === store && p.items === items)?.recommendationMs.p50;
   const ratio = (a: number | undefined, b: number | undefined) =>
     a === undefined || b === undefined ? null : Number((a / b).toFixed(3));
+  // The 8-connection Home ratios come from the interleaved rows of the gateway comparison when
+  // it ran: the sequential rows drift with the machine's load from one load to the next.
+  const interleaved = comparison?.connections === 8 ? comparison.runs : undefined;
   const homeP50 = (
     connections: number,
     target: LoadRun['target'],
     generation: boolean,
+    rows: readonly LoadRun[] = runs.filter((r) => r.store === 'embedded'),
   ): number | undefined =>
-    runs.find(
+    rows.find(
       (r) =>
-        r.store === 'embedded' &&
         r.connections === connections &&
         r.client === 'fetch' &&
         r.target === target &&
         r.generation === generation,
     )?.latencyMs.p50;
-  const share = (connections: number) => {
-    const full = homeP50(connections, 'gateway', true);
-    const lean = homeP50(connections, 'gateway', false);
+  const share = (connections: number, rows?: readonly LoadRun[]) => {
+    const full = homeP50(connections, 'gateway', true, rows);
+    const lean = homeP50(connections, 'gateway', false, rows);
     return full === undefined || lean === undefined
       ? null
       : Number(((full - lean) / full).toFixed(3));
   };
+  const homeRatios = (rows?: readonly LoadRun[]) => ({
+    gatewayToDirect: ratio(homeP50(8, 'gateway', true, rows), homeP50(8, 'subgraphs', true, rows)),
+    gatewayToDirectWithoutGeneration: ratio(
+      homeP50(8, 'gateway', false, rows),
+      homeP50(8, 'subgraphs', false, rows),
+    ),
+    generationShareOfHome: share(8, rows),
+  });
   const ratios = {
     qdrantToEmbeddedRecommendation1k: ratio(p50Of('qdrant', 1_000), p50Of('embedded', 1_000)),
     qdrant100kTo1kRecommendation: ratio(p50Of('qdrant', 100_000), p50Of('qdrant', 1_000)),
-    gatewayToDirect: ratio(homeP50(8, 'gateway', true), homeP50(8, 'subgraphs', true)),
-    gatewayToDirectWithoutGeneration: ratio(
-      homeP50(8, 'gateway', false),
-      homeP50(8, 'subgraphs', false),
-    ),
-    generationShareOfHome: share(8),
+    ...homeRatios(interleaved),
     generationShareOfHome1Connection: share(1),
+    homeRatiosFrom: interleaved === undefined ? 'sequential' : 'interleaved',
+    sequential: homeRatios(),
   };
 
   if (runs.length > 0) {
@@ -362,6 +497,23 @@ async function main(): Promise<void> {
       ]),
     );
   }
+  const compared = comparison === undefined ? undefined : comparisonResults(comparison);
+  if (compared !== undefined) {
+    say();
+    printTable(
+      ['gateway (fetch client)', 'conn', 'generation', 'Home/s', 'p50 ms', 'p99 ms', 'failed'],
+      compared.runs.map((r) => [
+        r.target,
+        r.connections,
+        r.generation ? 'with' : 'without',
+        fixed(r.requestsPerSecond, 1),
+        fixed(r.latencyMs.p50, 2),
+        fixed(r.latencyMs.p99, 2),
+        r.failed,
+      ]),
+    );
+    say(`gateway ratios: ${JSON.stringify(compared.ratios)}`);
+  }
   if (scale.length > 0) {
     say();
     printTable(
@@ -402,7 +554,7 @@ async function main(): Promise<void> {
     points: scale,
   };
   const ratioResults = {
-    what: 'qdrant*: recommend p50 of the scale curve, Qdrant over embedded at 1k items and Qdrant at 100k over Qdrant at 1k. gatewayToDirect*: the full Home (with generation; *WithoutGeneration: without) through the gateway over the same data fetched straight from the subgraphs, p50, fetch client, 8 connections, embedded store. generationShareOfHome*: 1 - (Home without generation) / (Home with generation), gateway p50, fetch client, embedded store, at 8 connections (*1Connection: at 1). From this run; null where a row did not run',
+    what: 'qdrant*: recommend p50 of the scale curve, Qdrant over embedded at 1k items and Qdrant at 100k over Qdrant at 1k. gatewayToDirect*: the full Home (with generation; *WithoutGeneration: without) through the gateway over the same data fetched straight from the subgraphs, p50, fetch client, 8 connections, embedded store. generationShareOfHome*: 1 - (Home without generation) / (Home with generation), gateway p50, fetch client, embedded store, at 8 connections (*1Connection: at 1). The 8-connection ones from the interleaved rows of the gateway comparison (gateways.runs) when it ran (homeRatiosFrom), the same from the sequential rows under sequential. From this run; null where a row did not run',
     ...ratios,
   };
   if (values['only-scale']) {
@@ -421,6 +573,13 @@ async function main(): Promise<void> {
     say(`scale rows written to ${path.relative(REPO_ROOT, file)}`);
     return;
   }
+  // What this run skipped (a store left out, the scale curve, the overload rows, the gateway
+  // comparison) keeps the figures of the run that made them, so a partial run adds to the file.
+  const earlier = readResults('serve') ?? {};
+  const notRunHere = (row: { store?: unknown }) => !scaleStores.includes(row.store as ScaleStore);
+  const earlierRows = (key: string) =>
+    Array.isArray(earlier[key]) ? (earlier[key] as { store?: unknown }[]).filter(notRunHere) : [];
+  const earlierRatios = (earlier.ratios ?? {}) as Record<string, unknown>;
   const file = writeResults('serve', {
     ...runHeader('serve'),
     load: {
@@ -433,19 +592,37 @@ async function main(): Promise<void> {
       clients:
         'autocannon: the gateway, as a client would; fetch: a closed loop (one request at a time per connection) against the gateway and against the subgraphs in the order of the query plan, so the two compare like for like',
     },
-    runs,
-    gatewayOverhead: overheads.map((o) => ({
-      store: o.store,
-      connections: o.connections,
-      generation: o.generation,
-      p50: Number(o.p50.toFixed(3)),
-      p95: Number(o.p95.toFixed(3)),
-      p99: Number(o.p99.toFixed(3)),
-      throughput: Number(o.throughput.toFixed(3)),
-    })),
-    scale: scaleResults,
-    ratios: ratioResults,
-    ...(overload.length === 0 ? {} : { overload: overloadResults(overloadOptions, overload) }),
+    runs: [...earlierRows('runs'), ...runs],
+    gatewayOverhead: [
+      ...earlierRows('gatewayOverhead'),
+      ...overheads.map((o) => ({
+        store: o.store,
+        connections: o.connections,
+        generation: o.generation,
+        p50: Number(o.p50.toFixed(3)),
+        p95: Number(o.p95.toFixed(3)),
+        p99: Number(o.p99.toFixed(3)),
+        throughput: Number(o.throughput.toFixed(3)),
+      })),
+    ],
+    scale: values['skip-scale'] ? (earlier.scale ?? scaleResults) : scaleResults,
+    ratios: values['skip-scale']
+      ? {
+          ...ratioResults,
+          qdrantToEmbeddedRecommendation1k: earlierRatios.qdrantToEmbeddedRecommendation1k ?? null,
+          qdrant100kTo1kRecommendation: earlierRatios.qdrant100kTo1kRecommendation ?? null,
+        }
+      : ratioResults,
+    ...(overload.length === 0
+      ? earlier.overload === undefined
+        ? {}
+        : { overload: earlier.overload }
+      : { overload: overloadResults(overloadOptions, overload) }),
+    ...(compared === undefined
+      ? earlier.gateways === undefined
+        ? {}
+        : { gateways: earlier.gateways }
+      : { gateways: compared }),
     durationSeconds: Number(totalSeconds.toFixed(1)),
   });
   say();
