@@ -574,13 +574,15 @@ async function main(): Promise<void> {
     return;
   }
   // What this run skipped (a store left out, the scale curve, the overload rows, the gateway
-  // comparison) keeps the figures of the run that made them, so a partial run adds to the file.
+  // comparison, the breakdown) keeps the figures of the run that made them, so a partial run
+  // adds to the file.
   const earlier = readResults('serve') ?? {};
   const notRunHere = (row: { store?: unknown }) => !scaleStores.includes(row.store as ScaleStore);
   const earlierRows = (key: string) =>
     Array.isArray(earlier[key]) ? (earlier[key] as { store?: unknown }[]).filter(notRunHere) : [];
   const earlierRatios = (earlier.ratios ?? {}) as Record<string, unknown>;
   const file = writeResults('serve', {
+    ...earlier,
     ...runHeader('serve'),
     load: {
       operation:
