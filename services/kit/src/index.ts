@@ -15,6 +15,7 @@ export * from './lifecycle.js';
 export * from './logger.js';
 export * from './metrics.js';
 export type * from './ports/index.js';
+export { VECTOR_STORE_OPERATIONS } from './ports/index.js';
 export * from './privacy/index.js';
 export * from './random.js';
 export * from './resilience/index.js';

@@ -1,7 +1,6 @@
-import { Counter, Gauge, Histogram } from '@tailor/kit';
+import { Counter, Gauge, Histogram, VECTOR_STORE_OPERATIONS } from '@tailor/kit';
 
 import { SOURCE_NAMES } from './domain/sources.js';
-import { STORE_OPERATIONS } from './store-calls.js';
 
 /** Strategy label values: the GraphQL enum, lowercase. */
 export type StrategyLabel = 'personalized' | 'trending' | 'fallback';
@@ -74,7 +73,7 @@ export function createRecommenderMetrics(): RecommenderMetrics {
   for (const strategy of ['personalized', 'trending', 'fallback'] as const)
     served.inc({ strategy }, 0);
   for (const source of SOURCE_NAMES) sources.inc({ source }, 0);
-  for (const operation of STORE_OPERATIONS) storeCalls.inc({ operation }, 0);
+  for (const operation of VECTOR_STORE_OPERATIONS) storeCalls.inc({ operation }, 0);
   for (const reason of ['DEADLINE_EXCEEDED', 'REQUEST_CANCELLED']) stopped.inc({ reason }, 0);
   return { duration, served, sources, model, storeCalls, storeCallsPerList, stopped };
 }

@@ -1,20 +1,11 @@
-import { stoppedError, type VectorStore } from '@tailor/kit';
+import {
+  stoppedError,
+  VECTOR_STORE_OPERATIONS,
+  type VectorStore,
+  type VectorStoreOperation,
+} from '@tailor/kit';
 
-/** The VectorStore operations, as the label of the store-call metric. */
-export const STORE_OPERATIONS = [
-  'ensureCollection',
-  'upsert',
-  'updateVectors',
-  'retrieve',
-  'search',
-  'readMany',
-  'scroll',
-  'count',
-  'delete',
-] as const;
-export type StoreOperation = (typeof STORE_OPERATIONS)[number];
-
-const COUNTED = new Set<string>(STORE_OPERATIONS);
+const COUNTED = new Set<string>(VECTOR_STORE_OPERATIONS);
 
 /**
  * `store`, telling `count` of every call by operation before making it. On Qdrant each read is
@@ -24,7 +15,7 @@ const COUNTED = new Set<string>(STORE_OPERATIONS);
  */
 export function countingStore(
   store: VectorStore,
-  count: (operation: StoreOperation) => void,
+  count: (operation: VectorStoreOperation) => void,
   signal?: AbortSignal,
 ): VectorStore {
   return new Proxy(store, {
@@ -35,7 +26,7 @@ export function countingStore(
       if (typeof key !== 'string' || !COUNTED.has(key)) return method;
       return (...args: unknown[]) => {
         if (signal?.aborted === true) return Promise.reject(stoppedError(signal));
-        count(key as StoreOperation);
+        count(key as VectorStoreOperation);
         return method(...args);
       };
     },

@@ -145,6 +145,23 @@ export type BatchAnswer =
   { kind: 'search'; points: ScoredPoint[] } | { kind: 'retrieve'; points: StoredPoint[] };
 
 /**
+ * The port's data operations (every method but `close`), for whatever wraps a store per call:
+ * the trace spans, the recommender's call counter.
+ */
+export const VECTOR_STORE_OPERATIONS = [
+  'ensureCollection',
+  'upsert',
+  'updateVectors',
+  'retrieve',
+  'search',
+  'readMany',
+  'scroll',
+  'count',
+  'delete',
+] as const satisfies readonly (keyof VectorStore)[];
+export type VectorStoreOperation = (typeof VECTOR_STORE_OPERATIONS)[number];
+
+/**
  * The VectorStore port: named-vector collections with payloads, exact or approximate nearest
  * neighbour search with filters. Implemented in-process (embedded) and on Qdrant.
  */

@@ -6,22 +6,12 @@ import {
   ATTR_DB_SYSTEM_NAME,
 } from '@opentelemetry/semantic-conventions';
 
-import type { VectorStore } from '../ports/vector-store.js';
+import { VECTOR_STORE_OPERATIONS, type VectorStore } from '../ports/vector-store.js';
 import { withSpan } from './spans.js';
 import { tracingActive } from './tracing.js';
 
 /** The calls that become spans: every data operation of the port (not `close`). */
-const OPERATIONS: ReadonlySet<string> = new Set([
-  'ensureCollection',
-  'upsert',
-  'updateVectors',
-  'retrieve',
-  'search',
-  'readMany',
-  'scroll',
-  'count',
-  'delete',
-]);
+const OPERATIONS: ReadonlySet<string> = new Set(VECTOR_STORE_OPERATIONS);
 
 const BATCHED: ReadonlySet<string> = new Set(['upsert', 'updateVectors', 'retrieve', 'readMany']);
 
