@@ -208,6 +208,33 @@ describe('Kafka event bus', skip === undefined ? {} : { skip }, () => {
     });
   });
 
+  describe('when a subscriber starts before its topic is ready', () => {
+    // Processes of one deployment start together: a consumer may ask for a topic another
+    // process is still creating, whose partitions have no leader yet.
+    it('keeps trying to join, then receives what is published', async () => {
+      const topic = unique('kafka-bus-late');
+      topics.push(topic);
+      const received: string[] = [];
+      const subscribing = bus.subscribe({
+        topic,
+        groupId: unique('g'),
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          received.push(...batch.messages.map((m) => m.value));
+        },
+      });
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+      const subscription = await subscribing;
+      try {
+        await bus.publish(topic, [{ key: 'k', value: 'after the topic came' }]);
+        await waitFor(() => received.length > 0, { timeoutMs: 30_000, description: 'the message' });
+        assert.deepEqual(received, ['after the topic came']);
+      } finally {
+        await subscription.stop();
+      }
+    });
+  });
+
   describe('when another producer writes the topic', () => {
     it('puts a key on the same partition as a plain kafkajs producer with the default partitioner', async () => {
       const topic = unique('kafka-bus');

@@ -14,7 +14,7 @@ import {
   type Producer,
 } from 'kafkajs';
 
-import { TailorError } from '../../errors.js';
+import { isRetriable, TailorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type {
   DeliveredMessage,
@@ -96,6 +96,13 @@ const HEARTBEATS_PER_SESSION = 10;
  * consumer's fetch to come back.
  */
 const FETCH_MAX_WAIT_MS = 1_000;
+/**
+ * Tries to join a subscription's group before `subscribe` fails: 250 ms doubling to 2 s, about
+ * 10 s in all, long enough for a new topic's leaders to be elected on a loaded broker.
+ */
+const SUBSCRIBE_ATTEMPTS = 8;
+const SUBSCRIBE_RETRY_INITIAL_DELAY_MS = 250;
+const SUBSCRIBE_RETRY_MAX_DELAY_MS = 2_000;
 
 function invalid(message: string): TailorError {
   return new TailorError(`Kafka event bus: ${message}`, { retriable: false });
@@ -238,12 +245,34 @@ class KafkaSubscription implements Subscription {
     this.log = context.log.child({ topic: options.topic, groupId });
   }
 
+  /**
+   * Joins, again after a retriable failure: a topic created a moment ago by another process may
+   * have no partition leader yet, and a service whose processes start together must not exit
+   * on that. Bounded ({@link SUBSCRIBE_ATTEMPTS}), so a topic that never comes still fails.
+   */
   static async start(
     options: SubscribeOptions,
     context: SubscriptionContext,
   ): Promise<KafkaSubscription> {
     checkTopic(options.topic);
     if (options.groupId.length === 0) throw invalid('groupId must not be empty');
+    return retry(() => KafkaSubscription.join(options, context), {
+      attempts: SUBSCRIBE_ATTEMPTS,
+      initialDelayMs: SUBSCRIBE_RETRY_INITIAL_DELAY_MS,
+      maxDelayMs: SUBSCRIBE_RETRY_MAX_DELAY_MS,
+      retriable: isRetriable,
+      onRetry: ({ err, attempt, delayMs }) =>
+        context.log.warn(
+          { topic: options.topic, groupId: options.groupId, attempt, delayMs, err },
+          'subscribing failed; retrying',
+        ),
+    });
+  }
+
+  private static async join(
+    options: SubscribeOptions,
+    context: SubscriptionContext,
+  ): Promise<KafkaSubscription> {
     // Kafka has no group-less consumer that follows partition assignment, so an ephemeral
     // subscription joins a group of its own. It commits nothing; the broker still lists the
     // group until it has been empty for a while, and then forgets it.
