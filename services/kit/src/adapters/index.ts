@@ -108,6 +108,8 @@ export const adapterEnvShape = {
   DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
   /** Partitions of topics the embedded bus creates. */
   BUS_PARTITIONS: env.int(4, 1, 1024),
+  /** `EVENT_BUS=embedded`: most messages of one partition handed to a consumer at once. */
+  BUS_MAX_BATCH_MESSAGES: env.int(50_000, 1, 1_000_000),
   /** Comma-separated `host:port` list, e.g. `127.0.0.1:9092,127.0.0.1:9093`. */
   KAFKA_BROKERS: z
     .string()
@@ -146,6 +148,13 @@ export const adapterEnvShape = {
    * timing requests out.
    */
   KAFKA_PUBLISH_TIMEOUT_MS: env.int(3_000, 100, 60_000),
+  /**
+   * Most bytes a consumer's fetch reads of one partition: about how big a batch gets while a
+   * consumer catches up (8 MiB is about 30,000 events of the contract's usual size).
+   */
+  KAFKA_FETCH_MAX_PARTITION_BYTES: env.int(8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  /** Most bytes of one fetch over all of a consumer's partitions (at least the above). */
+  KAFKA_FETCH_MAX_BYTES: env.int(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   /**
    * `EVENT_BUS=kafka`: put before every topic and consumer group name (`staging.` makes
    * `staging.user-events` and the group `staging.profiles`), so deployments sharing a cluster
@@ -257,6 +266,8 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
       defaultPartitions: config.BUS_PARTITIONS,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+      fetchMaxBytesPerPartition: config.KAFKA_FETCH_MAX_PARTITION_BYTES,
+      fetchMaxBytes: config.KAFKA_FETCH_MAX_BYTES,
       ...(config.KAFKA_REPLICATION_FACTOR === undefined
         ? {}
         : { replicationFactor: config.KAFKA_REPLICATION_FACTOR }),
@@ -275,6 +286,7 @@ async function createBus(config: AdapterConfig, logger: Logger): Promise<EventBu
     dataDir: config.DATA_DIR,
     logger,
     partitions: config.BUS_PARTITIONS,
+    maxBatchSize: config.BUS_MAX_BATCH_MESSAGES,
   });
   // The embedded log keeps message headers, so a trace crosses it as it crosses Kafka.
   return tracedBus(bus, EMBEDDED_SYSTEM);

@@ -62,6 +62,16 @@ export interface KafkaEventBusOptions {
    * deadline, with room for the request's other work.
    */
   publishTimeoutMs?: number;
+  /**
+   * Most bytes one fetch reads of one partition, so about how large a batch a handler gets
+   * while a consumer catches up (kafkajs's own default, 1 MiB, is about 4,000 events). A
+   * consumer's per-batch work (the profile updater's one read and one write per user) is paid
+   * once per batch, so bigger batches cost it less per event; a live consumer's batches stay
+   * small whatever this is. The whole fetch is bounded by {@link fetchMaxBytes}.
+   */
+  fetchMaxBytesPerPartition?: number;
+  /** Most bytes of one fetch over all of a consumer's partitions. */
+  fetchMaxBytes?: number;
 }
 
 export const KAFKA_BUS_DEFAULTS = {
@@ -70,6 +80,8 @@ export const KAFKA_BUS_DEFAULTS = {
   defaultPartitions: 4,
   sessionTimeoutMs: 30_000,
   publishTimeoutMs: 3_000,
+  fetchMaxBytesPerPartition: 8 * 1024 * 1024,
+  fetchMaxBytes: 32 * 1024 * 1024,
 } as const;
 
 /** Replication factor of the default when the cluster has at least this many brokers. */
@@ -218,6 +230,8 @@ interface SubscriptionContext {
   retryMaxDelayMs: number;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  fetchMaxBytesPerPartition: number;
+  fetchMaxBytes: number;
 }
 
 /**
@@ -285,6 +299,8 @@ class KafkaSubscription implements Subscription {
       sessionTimeout: context.sessionTimeoutMs,
       heartbeatInterval: context.heartbeatIntervalMs,
       maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      maxBytesPerPartition: context.fetchMaxBytesPerPartition,
+      maxBytes: context.fetchMaxBytes,
     });
     const subscription = new KafkaSubscription(consumer, options, context, groupId);
     try {
@@ -508,6 +524,21 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
     options.publishTimeoutMs,
     KAFKA_BUS_DEFAULTS.publishTimeoutMs,
   );
+  const fetchMaxBytesPerPartition = positiveInteger(
+    'fetchMaxBytesPerPartition',
+    options.fetchMaxBytesPerPartition,
+    KAFKA_BUS_DEFAULTS.fetchMaxBytesPerPartition,
+  );
+  const fetchMaxBytes = positiveInteger(
+    'fetchMaxBytes',
+    options.fetchMaxBytes,
+    KAFKA_BUS_DEFAULTS.fetchMaxBytes,
+  );
+  if (fetchMaxBytes < fetchMaxBytesPerPartition) {
+    throw invalid(
+      `fetchMaxBytes (${fetchMaxBytes}) must not be below fetchMaxBytesPerPartition (${fetchMaxBytesPerPartition})`,
+    );
+  }
   const configuredReplication =
     options.replicationFactor === undefined
       ? undefined
@@ -549,6 +580,8 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
     retryMaxDelayMs,
     sessionTimeoutMs,
     heartbeatIntervalMs: Math.floor(sessionTimeoutMs / HEARTBEATS_PER_SESSION),
+    fetchMaxBytesPerPartition,
+    fetchMaxBytes,
   };
 
   const assertOpen = () => {
