@@ -1,5 +1,4 @@
 import {
-  addScaledInPlace,
   type EventType,
   eventWeight,
   type EventWeights,
@@ -196,6 +195,29 @@ function offsetValue(offset: string): bigint {
   return BigInt(offset);
 }
 
+/** Records already made {@link dictionaryRecord}s, so each is converted once. */
+const dictionaries = new WeakSet<Record<string, number>>();
+
+/**
+ * The record, or a copy of it, in V8's dictionary mode (a hash table). Records keyed by tags,
+ * categories and event types gain keys in each user's own order, and an ordinary object takes
+ * a new hidden class for each key it gains in a new order: with thousands of users that was
+ * about a fifth of applying events (the class transitions and their garbage). Deleting a
+ * property that is not the last one added turns an object into a dictionary for good, and the
+ * copy is still a plain object (same prototype, keys in the same order, same JSON).
+ */
+function dictionaryRecord(record: Record<string, number>): Record<string, number> {
+  if (dictionaries.has(record)) return record;
+  const out: Record<string, number> = {};
+  out['\u0000a'] = 0;
+  out['\u0000b'] = 0;
+  delete out['\u0000a'];
+  delete out['\u0000b'];
+  for (const name of Object.keys(record)) setOwn(out, name, record[name]!);
+  dictionaries.add(out);
+  return out;
+}
+
 /** Below this, the held weights of {@link Interests} are re-based before dividing by it. */
 const MIN_INTEREST_SCALE = 1e-150;
 
@@ -259,7 +281,7 @@ class Interests {
     const out: Record<string, number> = {};
     for (const [name, weight] of strongestFirst(Object.entries(this.held), limit))
       setOwn(out, name, weight);
-    return out;
+    return dictionaryRecord(out);
   }
 
   /** Folds the scale into the held weights, dropping those at or below the threshold. */
@@ -339,6 +361,43 @@ interface Working {
   profile: Profile;
   categories: Interests;
   tags: Interests;
+  /**
+   * Decay owed to the long and short vectors since they were last touched: applied in the same
+   * pass that adds the next item's term (see {@link moveVectors}), or once when the batch ends,
+   * instead of one pass over each vector per event for the decay and another for the term.
+   */
+  longOwed: number;
+  shortOwed: number;
+}
+
+/** long ← long × owed + longWeight × direction, and the same for short, in one pass. */
+function moveVectors(
+  working: Working,
+  direction: Float64Array,
+  longWeight: number,
+  shortWeight: number,
+): void {
+  const { long, short } = working.profile;
+  if (direction.length !== long.length) {
+    throw new RangeError(`vectors differ in length: ${long.length} and ${direction.length}`);
+  }
+  const longOwed = working.longOwed;
+  const shortOwed = working.shortOwed;
+  for (let i = 0; i < long.length; i += 1) {
+    const d = direction[i]!;
+    long[i] = long[i]! * longOwed + longWeight * d;
+    short[i] = short[i]! * shortOwed + shortWeight * d;
+  }
+  working.longOwed = 1;
+  working.shortOwed = 1;
+}
+
+/** Applies the decay still owed to the vectors. */
+function settleVectors(working: Working): void {
+  if (working.longOwed !== 1) scaleInPlace(working.profile.long, working.longOwed);
+  if (working.shortOwed !== 1) scaleInPlace(working.profile.short, working.shortOwed);
+  working.longOwed = 1;
+  working.shortOwed = 1;
 }
 
 /** Moves the reference time forward to `at`, decaying everything held to it. */
@@ -347,8 +406,8 @@ function advanceTo(working: Working, at: number, settings: ProfileSettings): voi
   if (at <= payload.updatedAt) return;
   const elapsed = at - payload.updatedAt;
   const longFactor = decayFactor(elapsed, settings.longHalfLifeMs);
-  scaleInPlace(working.profile.long, longFactor);
-  scaleInPlace(working.profile.short, decayFactor(elapsed, settings.shortHalfLifeMs));
+  working.longOwed *= longFactor;
+  working.shortOwed *= decayFactor(elapsed, settings.shortHalfLifeMs);
   working.categories.decay(longFactor);
   working.tags.decay(longFactor);
   payload.updatedAt = at;
@@ -360,16 +419,15 @@ function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettin
   payload.countsByType[event.type] = (payload.countsByType[event.type] ?? 0) + 1;
   const newest = event.timestamp >= payload.updatedAt;
   advanceTo(working, event.timestamp, settings);
-  const applied = { eventId: event.eventId, status: 'applied' as const, type: event.type };
 
   if (event.type === 'impression') {
     payload.impressionCount += 1;
-    return { ...applied, weight: 0, unknownItem: false };
+    return applied(event, 0, false);
   }
   payload.eventCount += 1;
   const weight = eventWeight(event, settings.weights);
-  if (event.itemId === undefined) return { ...applied, weight, unknownItem: false };
-  if (input.item === undefined) return { ...applied, weight, unknownItem: true };
+  if (event.itemId === undefined) return applied(event, weight, false);
+  if (input.item === undefined) return applied(event, weight, true);
 
   if (weight !== 0) {
     // An event older than the reference time enters already decayed by its own age, so the
@@ -378,16 +436,20 @@ function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettin
     const longWeight = weight * decayFactor(age, settings.longHalfLifeMs);
     const direction = input.item.vector === undefined ? null : directionOf(input.item.vector);
     if (direction !== null) {
-      addScaledInPlace(working.profile.long, direction, longWeight);
-      addScaledInPlace(
-        working.profile.short,
+      moveVectors(
+        working,
         direction,
+        longWeight,
         weight * decayFactor(age, settings.shortHalfLifeMs),
       );
     }
     working.categories.add(input.item.category, longWeight);
-    for (const tag of new Set(input.item.tags)) {
-      working.tags.add(tag, longWeight * (input.item.tagSpecificity?.get(tag) ?? 1));
+    const { tags, tagSpecificity } = input.item;
+    for (let i = 0; i < tags.length; i += 1) {
+      const tag = tags[i]!;
+      // A tag listed twice counts once; a few tags an item, so no Set per event.
+      if (tags.indexOf(tag) !== i) continue;
+      working.tags.add(tag, longWeight * (tagSpecificity?.get(tag) ?? 1));
     }
   }
   if (weight > 0) payload.positiveEventCount += 1;
@@ -401,7 +463,12 @@ function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettin
   if (event.value !== undefined) interaction.value = event.value;
   rememberInteraction(payload, interaction);
   rememberSeen(payload, event.itemId, newest);
-  return { ...applied, weight, unknownItem: false };
+  return applied(event, weight, false);
+}
+
+/** One shape for every applied outcome: spreading a base object per event was costly. */
+function applied(event: UserEvent, weight: number, unknownItem: boolean): EventOutcome {
+  return { eventId: event.eventId, status: 'applied', type: event.type, weight, unknownItem };
 }
 
 /**
@@ -444,10 +511,15 @@ export function applyEventsInPlace(
     );
   }
   const payload = profile.payload;
+  payload.categories = dictionaryRecord(payload.categories);
+  payload.tags = dictionaryRecord(payload.tags);
+  payload.countsByType = dictionaryRecord(payload.countsByType);
   const working: Working = {
     profile,
     categories: new Interests(payload.categories),
     tags: new Interests(payload.tags),
+    longOwed: 1,
+    shortOwed: 1,
   };
   const appliedIds = new Set(payload.recentEventIds);
   const outcomes: EventOutcome[] = [];
@@ -479,6 +551,7 @@ export function applyEventsInPlace(
   if (payload.recentEventIds.length > PROFILE_LIMITS.recentEventIds) {
     payload.recentEventIds.length = PROFILE_LIMITS.recentEventIds;
   }
+  settleVectors(working);
   payload.categories = working.categories.strongest(PROFILE_LIMITS.categories);
   payload.tags = working.tags.strongest(PROFILE_LIMITS.tags);
   return { profile, outcomes, changed };
