@@ -249,16 +249,14 @@ export class ProfileService implements ProfileReader, ProfileEraser {
       const profiles = await this.loadForChange(userIds);
       const items = await this.loadItems(events);
       const changed: Profile[] = [];
-      const appliedTypes: string[] = [];
+      // Applied events per type: one counter increment per type and batch, not per event.
+      const appliedTypes = new Map<string, number>();
       for (const [userId, consumed] of byUser) {
         const input = consumed.map((c): ProfileEvent => {
           const item = c.event.itemId === undefined ? undefined : items.get(c.event.itemId);
-          return {
-            event: c.event,
-            partition: c.partition,
-            offset: c.offset,
-            ...(item === undefined ? {} : { item }),
-          };
+          const event: ProfileEvent = { event: c.event, partition: c.partition, offset: c.offset };
+          if (item !== undefined) event.item = item;
+          return event;
         });
         // The profile was read for this batch alone: changed where it is, not copied again.
         const result = applyEventsInPlace(profiles.get(userId), input, settings);
@@ -268,7 +266,7 @@ export class ProfileService implements ProfileReader, ProfileEraser {
             continue;
           }
           outcome.applied += 1;
-          appliedTypes.push(o.type);
+          appliedTypes.set(o.type, (appliedTypes.get(o.type) ?? 0) + 1);
           if (o.unknownItem) {
             outcome.unknownItem += 1;
             this.log.debug(
@@ -285,7 +283,7 @@ export class ProfileService implements ProfileReader, ProfileEraser {
       outcome.written = changed.length;
 
       // Counted only once written: a failed write is retried and must not count twice.
-      for (const type of appliedTypes) metrics.applied.inc({ type });
+      for (const [type, count] of appliedTypes) metrics.applied.inc({ type }, count);
       if (outcome.duplicate > 0) metrics.skipped.inc({ reason: 'duplicate' }, outcome.duplicate);
       if (outcome.replayed > 0) metrics.skipped.inc({ reason: 'replayed' }, outcome.replayed);
       const first = events[0]!;

@@ -244,11 +244,10 @@ function setOwn(record: Record<string, number>, name: string, value: number): vo
  */
 class Interests {
   private scale = 1;
-  private size: number;
+  /** How many weights are held; counted only when the weights are read out. */
+  private size = -1;
 
-  constructor(private readonly held: Record<string, number>) {
-    this.size = Object.keys(held).length;
-  }
+  constructor(private readonly held: Record<string, number>) {}
 
   decay(factor: number): void {
     this.scale *= factor;
@@ -261,20 +260,16 @@ class Interests {
     const own = Object.hasOwn(this.held, name);
     const next = (own ? this.held[name]! : 0) * this.scale + amount;
     if (next <= PROFILE_LIMITS.minInterestWeight) {
-      if (own) {
-        delete this.held[name];
-        this.size -= 1;
-      }
+      if (own) delete this.held[name];
     } else if (own) this.held[name] = next / this.scale;
-    else {
-      setOwn(this.held, name, next / this.scale);
-      this.size += 1;
-    }
+    else setOwn(this.held, name, next / this.scale);
+    this.size = -1;
   }
 
   /** The strongest `limit` weights (ties by name, so the cut is deterministic). */
   strongest(limit: number): Record<string, number> {
     this.rebase();
+    if (this.size < 0) this.size = Object.keys(this.held).length;
     // Nothing is cut when all fit, and readers rank by weight themselves: sorting every user's
     // interests on every batch was 6% of the updater's time.
     if (this.size <= limit) return this.held;
@@ -287,13 +282,16 @@ class Interests {
   /** Folds the scale into the held weights, dropping those at or below the threshold. */
   private rebase(): void {
     if (this.scale === 1) return;
+    let size = 0;
     for (const name of Object.keys(this.held)) {
       const next = this.held[name]! * this.scale;
-      if (next <= PROFILE_LIMITS.minInterestWeight) {
-        delete this.held[name];
-        this.size -= 1;
-      } else this.held[name] = next;
+      if (next <= PROFILE_LIMITS.minInterestWeight) delete this.held[name];
+      else {
+        this.held[name] = next;
+        size += 1;
+      }
     }
+    this.size = size;
     this.scale = 1;
   }
 }
