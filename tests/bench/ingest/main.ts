@@ -321,9 +321,10 @@ async function main(): Promise<void> {
   const results: StageResult[] = [];
   for (const run of runs) results.push(...(await measureBus(run.bus, run.store, events)));
 
-  const bare = (r: StageResult) =>
-    results.find((b) => b.bus === r.bus && b.store === r.store && b.stage.startsWith('bare'))
+  const rateOf = (r: StageResult, prefix: string) =>
+    results.find((b) => b.bus === r.bus && b.store === r.store && b.stage.startsWith(prefix))
       ?.eventsPerSecond ?? Number.NaN;
+  const bare = (r: StageResult) => rateOf(r, 'bare');
   say();
   printTable(
     [
@@ -358,7 +359,19 @@ async function main(): Promise<void> {
         Number((r.eventsPerSecond / bare(r)).toFixed(4)),
       ]),
   );
+  // The same updaters against the contract check (parsing and validating each event, nothing
+  // else), which every consumer of user-events pays before its handler: how much of the gap to
+  // the bare consume is the updater's own work. Named like `kafkaUpdaterToContractCheck`.
+  const toContract = Object.fromEntries(
+    results
+      .filter((r) => r.stage === UPDATER_STAGE || r.stage === UPDATER_WITH_MODEL_STAGE)
+      .map((r) => [
+        `${r.bus}${r.store === 'qdrant' ? 'Qdrant' : ''}Updater${r.stage === UPDATER_STAGE ? '' : 'WithModel'}ToContractCheck`,
+        Number((r.eventsPerSecond / rateOf(r, 'contract')).toFixed(4)),
+      ]),
+  );
   const totalSeconds = msSince(runStarted) / 1000;
+  const defaults = benchConfig(REPO_ROOT);
   const file = writeResults('ingest', {
     ...runHeader('ingest'),
     events: count,
@@ -378,7 +391,13 @@ async function main(): Promise<void> {
       meanBatchSize: Math.round(r.meanBatchSize),
       cpuSeconds: Number.isNaN(r.cpuSeconds) ? null : Number(r.cpuSeconds.toFixed(3)),
     })),
-    ratios,
+    // The bus settings the batches came from: the mesh's defaults.
+    busSettings: {
+      BUS_MAX_BATCH_MESSAGES: defaults.BUS_MAX_BATCH_MESSAGES,
+      KAFKA_FETCH_MAX_PARTITION_BYTES: defaults.KAFKA_FETCH_MAX_PARTITION_BYTES,
+      KAFKA_FETCH_MAX_BYTES: defaults.KAFKA_FETCH_MAX_BYTES,
+    },
+    ratios: { ...ratios, ...toContract },
     durationSeconds: Number(totalSeconds.toFixed(1)),
   });
   say();
