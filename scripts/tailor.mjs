@@ -42,8 +42,8 @@ function tsc(args = []) {
 
 function build() {
   tsc();
-  // The feed page is a browser bundle, not tsc output: esbuild writes it to graph/dist/public.
-  must(process.execPath, [join(root, 'graph', 'dist', 'scripts', 'build-feed.js')]);
+  // The feed page is a browser bundle, not tsc output: esbuild writes it to apps/feed/dist/public.
+  must(process.execPath, [join(root, 'apps', 'feed', 'dist', 'build.js')]);
 }
 
 function findTests(dir, out = []) {
@@ -59,7 +59,7 @@ function findTests(dir, out = []) {
 
 function testFiles(filters) {
   const dists = [];
-  for (const group of ['services', 'graph', 'tests']) {
+  for (const group of ['services', 'apps', 'graph', 'tests']) {
     const base = join(root, group);
     if (!existsSync(base)) continue;
     if (existsSync(join(base, 'dist'))) dists.push(join(base, 'dist'));

@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
+import { FEED_PAGE_DIR } from '@tailor/feed';
 import express, { type Router } from 'express';
-
-/** Where the build puts the bundled feed page (`node graph/dist/scripts/build-feed.js`). */
-export const FEED_PAGE_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /** Path the page is served under; `/` redirects there. */
 export const FEED_PAGE_PATH = '/feed';
@@ -49,7 +46,7 @@ export function feedPage(options: FeedPageOptions = {}): Router {
     res
       .status(503)
       .type('text/plain')
-      .send('The feed page is not built: run `npm run build` (it bundles graph/feed).\n');
+      .send('The feed page is not built: run `npm run build` (it bundles apps/feed).\n');
   });
   // The bundle's file names carry no hash, so browsers must revalidate each time.
   router.use(FEED_PAGE_PATH, express.static(dir, { cacheControl: true, maxAge: 0 }));

@@ -297,6 +297,17 @@ describe('the feed page', () => {
     });
   });
 
+  describe('when the page opens without a user', () => {
+    it("shows the first demo user's feed", { skip }, async () => {
+      const pane = '#panes .pane:nth-child(1)';
+      await page.goto(`${base}/feed/`);
+      await waitForFeed(page, pane);
+      assert.equal(await page.locator(pane).getAttribute('data-user-id'), DEMO_USERS[0]?.id);
+      assert.equal((await cardsOf(page, pane)).length, FEED_SIZE);
+      assert.deepEqual(pageErrors, []);
+    });
+  });
+
   describe('when it lists the demo users', () => {
     it('offers exactly the users the mesh seeds', { skip }, async () => {
       await page.goto(`${base}/feed/`);

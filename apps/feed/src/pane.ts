@@ -1,7 +1,7 @@
 // One feed: a user, their profile panel and their cards, and what the buttons do to them.
-import ForgetUser from '../../operations/ForgetUser.graphql';
-import Home from '../../operations/Home.graphql';
-import RecordEvents from '../../operations/RecordEvents.graphql';
+import ForgetUser from '../../../graph/operations/ForgetUser.graphql';
+import Home from '../../../graph/operations/Home.graphql';
+import RecordEvents from '../../../graph/operations/RecordEvents.graphql';
 import type { Execute } from './client.js';
 import { DEMO_USERS } from './demo-users.js';
 import {
@@ -49,6 +49,8 @@ export class FeedPane {
   /** The profile as last shown: the baseline of the deltas. */
   private profile: ProfileSnapshot | undefined;
   private refreshes = 0;
+  /** The {@link show} still loading, if any. */
+  private showing: { userId: string; done: Promise<void> } | undefined;
   private readonly input = part<HTMLInputElement>(this.element, 'input[name="userId"]');
   private readonly forgetButton = part<HTMLButtonElement>(this.element, '.forget');
 
@@ -86,8 +88,21 @@ export class FeedPane {
     return this.userId;
   }
 
-  /** Shows a user's feed from scratch: no deltas against whoever was shown before. */
-  async show(userId: string): Promise<void> {
+  /**
+   * Shows a user's feed from scratch: no deltas against whoever was shown before. Asked again
+   * for the user whose feed is still loading (the page opens on one), it waits for that load
+   * rather than starting a second one that would replace the cards under the reader.
+   */
+  show(userId: string): Promise<void> {
+    if (this.showing !== undefined && this.showing.userId === userId) return this.showing.done;
+    const done = this.load(userId).finally(() => {
+      if (this.showing?.done === done) this.showing = undefined;
+    });
+    this.showing = { userId, done };
+    return done;
+  }
+
+  private async load(userId: string): Promise<void> {
     this.userId = userId;
     this.profile = undefined;
     this.input.value = userId;

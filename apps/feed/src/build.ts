@@ -1,15 +1,15 @@
-// Bundles the feed page (graph/feed) into graph/dist/public, where the gateway serves it from.
-// Run after `tsc -b`: `node graph/dist/scripts/build-feed.js`.
+// Bundles the feed page into apps/feed/dist/public, where the gateway serves it from.
+// Run after `tsc -b`: `node apps/feed/dist/build.js`.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { build } from 'esbuild';
 
-import { FEED_PAGE_DIR } from '../feed-page.js';
+import { FEED_PAGE_DIR } from './index.js';
 
 /** Where the page's sources are: index.html, feed.css and src/main.ts. */
-export const FEED_SOURCE_DIR = fileURLToPath(new URL('../../feed/', import.meta.url));
+export const FEED_SOURCE_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 /** Options of {@link buildFeedPage}. */
 export interface BuildFeedPageOptions {

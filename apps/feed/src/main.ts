@@ -66,7 +66,9 @@ function start(): void {
   const first = addPane();
   const params = new URLSearchParams(location.search);
   const user = params.get(USER_PARAM);
-  if (user !== null && user.trim() !== '') void first.show(user.trim());
+  // A bare address opens on the first demo user, so the page shows a feed at once.
+  const opening = user !== null && user.trim() !== '' ? user.trim() : DEMO_USERS[0]?.id;
+  if (opening !== undefined) void first.show(opening);
   const compared = params.get(COMPARE_PARAM);
   if (compared !== null && compared.trim() !== '') setCompare(true, compared.trim());
 
