@@ -1,4 +1,5 @@
 import { CF_VECTOR, ITEM_VECTOR, ITEMS_COLLECTION, type VectorStore } from '@tailor/kit';
+import { LRUCache } from 'lru-cache';
 
 import { type ItemFacts, readItem } from './domain/item.js';
 import { ITEM_FACT_KEYS } from './sources/source.js';
@@ -28,15 +29,18 @@ export interface ItemRef {
  * `updatedAt` of the payload it was read with (the catalog rewrites the whole point, facts and
  * content vector included, and moves `updatedAt`) and for the model version in service when it
  * was read (the trainer rewrites `cf` and then moves that). Least recently used entries go first
- * once `maxItems` are held; 0 keeps nothing.
+ * once `maxItems` are held (`lru-cache` keeps the order); 0 keeps nothing.
  */
 export class ItemCache {
-  private readonly entries = new Map<string, Entry>();
+  /** Undefined when the cache may hold nothing: the library's `max` of 0 means no bound. */
+  private readonly entries: LRUCache<string, Entry> | undefined;
 
-  constructor(private readonly maxItems: number) {}
+  constructor(maxItems: number) {
+    if (maxItems > 0) this.entries = new LRUCache<string, Entry>({ max: maxItems });
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 
   /**
@@ -51,15 +55,14 @@ export class ItemCache {
     const found = new Map<string, CachedItem>();
     const missing = new Set<string>();
     for (const { itemId, updatedAt } of items) {
-      const entry = this.entries.get(itemId);
+      // Peeked first: only an entry that is still current counts as used.
+      const entry = this.entries?.peek(itemId);
       if (
         entry !== undefined &&
         entry.updatedAt === updatedAt &&
         entry.modelVersion === modelVersion
       ) {
-        // Moved to the back: the least recently used entries sit at the front.
-        this.entries.delete(itemId);
-        this.entries.set(itemId, entry);
+        this.entries?.get(itemId);
         found.set(itemId, entry);
       } else {
         missing.add(itemId);
@@ -78,23 +81,12 @@ export class ItemCache {
       const item: CachedItem = cf === undefined ? { facts, content } : { facts, content, cf };
       found.set(point.id, item);
       const updatedAt = point.payload.updatedAt;
-      this.remember(point.id, {
+      this.entries?.set(point.id, {
         ...item,
         updatedAt: typeof updatedAt === 'number' ? updatedAt : 0,
         modelVersion,
       });
     }
     return found;
-  }
-
-  private remember(itemId: string, entry: Entry): void {
-    if (this.maxItems === 0) return;
-    this.entries.delete(itemId);
-    this.entries.set(itemId, entry);
-    while (this.entries.size > this.maxItems) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
   }
 }

@@ -1,6 +1,7 @@
 import {
   type ConsumedEvent,
   consumeUserEvents,
+  DeliveredOffsets,
   type EventBus,
   ITEMS_COLLECTION,
   type Logger,
@@ -48,8 +49,8 @@ export class TrendingService {
   private readonly store: VectorStore;
   private readonly log: Logger;
   private readonly logger: Logger;
-  /** Last offset applied per partition: a redelivered batch is not counted twice. */
-  private readonly applied = new Map<number, bigint>();
+  /** Offsets applied per partition: a redelivered batch is not counted twice. */
+  private readonly applied = new DeliveredOffsets();
   private subscription: Subscription | null = null;
   private readonly vault: UserKeyVault | undefined;
 
@@ -88,10 +89,7 @@ export class TrendingService {
    * the store fails, the batch is redelivered and counted once, later.
    */
   async apply(events: readonly ConsumedEvent[]): Promise<void> {
-    const unseen = events.filter(({ partition, offset }) => {
-      const last = this.applied.get(partition);
-      return last === undefined || BigInt(offset) > last;
-    });
+    const unseen = events.filter((message) => this.applied.unseen(message));
     const fresh = unseen.filter(
       ({ event }) => event.itemId !== undefined && trendingWeight(event.type, event.value) > 0,
     );
@@ -102,10 +100,8 @@ export class TrendingService {
       this.popular.add(event.itemId!, weight, event.timestamp);
     }
     this.countedEvents += unseen.length;
-    for (const { partition, offset } of events) {
-      const last = this.applied.get(partition);
-      if (last === undefined || BigInt(offset) > last) this.applied.set(partition, BigInt(offset));
-    }
+    // Recorded only now: a batch whose lookup failed is counted when it comes again.
+    for (const message of events) this.applied.first(message);
   }
 
   /** Reads the categories of items not filed yet, in batches; unknown items stay unfiled. */

@@ -18,4 +18,14 @@ describe('DeliveredOffsets', () => {
     assert.equal(offsets.first({ partition: 1, offset: '8' }), true);
     assert.equal(offsets.first({ partition: 0, offset: '10' }), true);
   });
+
+  it('tells whether an offset is unseen without recording it', () => {
+    const offsets = new DeliveredOffsets();
+    const message = { partition: 0, offset: '7' };
+    assert.equal(offsets.unseen(message), true);
+    assert.equal(offsets.unseen(message), true);
+    assert.equal(offsets.first(message), true);
+    assert.equal(offsets.unseen(message), false);
+    assert.equal(offsets.unseen({ partition: 0, offset: '8' }), true);
+  });
 });

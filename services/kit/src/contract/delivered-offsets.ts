@@ -8,10 +8,18 @@ export class DeliveredOffsets {
 
   /** True the first time this (partition, offset) or a later one is seen; records it. */
   first({ partition, offset }: { partition: number; offset: string }): boolean {
-    const at = BigInt(offset);
-    const last = this.last.get(partition);
-    if (last !== undefined && at <= last) return false;
-    this.last.set(partition, at);
+    if (!this.unseen({ partition, offset })) return false;
+    this.last.set(partition, BigInt(offset));
     return true;
+  }
+
+  /**
+   * True when this (partition, offset) is past every one recorded; records nothing. For a
+   * handler that must finish a step that may fail (and so have the batch delivered again)
+   * before it records the batch with {@link first}.
+   */
+  unseen({ partition, offset }: { partition: number; offset: string }): boolean {
+    const last = this.last.get(partition);
+    return last === undefined || BigInt(offset) > last;
   }
 }

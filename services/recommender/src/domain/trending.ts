@@ -1,4 +1,4 @@
-import type { EventType } from '@tailor/kit';
+import { type EventType, strongestFirst } from '@tailor/kit';
 
 /**
  * How much one event says "people want this item now". Impressions never count (showing an
@@ -176,9 +176,12 @@ export class TrendingCounts {
   }
 
   private sorted(ids: Iterable<string>): string[] {
-    return [...ids]
-      .filter((id) => this.counts.has(id))
-      .sort((a, b) => this.counts.get(b)! - this.counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
+    const entries: [string, number][] = [];
+    for (const id of ids) {
+      const count = this.counts.get(id);
+      if (count !== undefined) entries.push([id, count]);
+    }
+    return strongestFirst(entries).map(([id]) => id);
   }
 
   private maxOf(ids: Iterable<string>): number {
