@@ -38,22 +38,72 @@ export interface Prompt<T> {
   parse: z.ZodType<T>;
 }
 
+/** Characters a description may take in the answer schema: about 30 and 90 words. */
+export const DESCRIPTION_CHARS = { min: 180, max: 440 } as const;
+
+/** What the JSON Schema asks of one field of the answer. */
+interface AnswerBounds {
+  description: string;
+  minLength: number;
+  maxLength: number;
+}
+
 /**
  * A field of an answer as one line: copy is plain running text, and a model's line break or
- * tab (which the grounding check counts as a control character) carries nothing else.
+ * tab (which the grounding check counts as a control character) carries nothing else. The
+ * model is asked for `asked` (the JSON Schema, which servers that turn it into a grammar
+ * enforce) while parsing accepts up to `maxChars`: the copy's own checks judge the length
+ * afterwards, and parsing refuses only what they could not read.
  */
-const answerLine = (maxChars: number) =>
+const answerLine = (maxChars: number, asked: AnswerBounds) =>
   z
     .string()
     .transform((value) => value.replace(/\s+/g, ' ').trim())
-    .pipe(z.string().min(1).max(maxChars));
+    .pipe(z.string().min(1).max(maxChars))
+    .meta({ ...asked });
 
-const descriptionAnswer = z.object({ text: answerLine(2_000) });
-const adAnswer = z.object({
-  headline: answerLine(200),
-  body: answerLine(500),
-  callToAction: answerLine(100),
+/**
+ * The answer's JSON Schema for `response_format`, printed from the zod schema that parses it.
+ * Without the `$schema` line: OpenAI-compatible servers read their own subset of the dialect.
+ */
+function answerJsonSchema(answer: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(answer);
+  return schema;
+}
+
+const descriptionAnswer = z.object({
+  text: answerLine(2_000, {
+    description: `${DESCRIPTION_WORDS.min} to ${DESCRIPTION_WORDS.max} words.`,
+    // Bounds the answer itself: 90 words of about 6 characters.
+    minLength: DESCRIPTION_CHARS.min,
+    maxLength: DESCRIPTION_CHARS.max,
+  }),
 });
+const DESCRIPTION_JSON_SCHEMA = answerJsonSchema(descriptionAnswer);
+
+const adLine = (maxChars: number, maxLength: number, what: string) =>
+  answerLine(maxChars, {
+    description: `${what}, at most ${maxLength} characters.`,
+    minLength: 2,
+    maxLength,
+  });
+
+/** An ad's answer in one format: the same parsing for each, the format's limits asked. */
+function adAnswerOf(format: AdFormat) {
+  const limits = AD_LIMITS[format];
+  const answer = z.object({
+    headline: adLine(200, limits.headlineChars, 'The headline'),
+    body: adLine(500, limits.bodyChars, 'The body'),
+    callToAction: adLine(100, limits.callToActionChars, 'The call to action'),
+  });
+  return { answer, jsonSchema: answerJsonSchema(answer) };
+}
+
+const AD_ANSWERS = {
+  BANNER: adAnswerOf('BANNER'),
+  SOCIAL: adAnswerOf('SOCIAL'),
+  EMAIL_SUBJECT: adAnswerOf('EMAIL_SUBJECT'),
+} satisfies Record<AdFormat, ReturnType<typeof adAnswerOf>>;
 
 /**
  * Short on purpose (see {@link PROMPT_VERSION}): the rules a model most often breaks, once. The
@@ -138,27 +188,10 @@ export function descriptionPrompt(
       },
     ],
     schemaName: 'tailor_description',
-    jsonSchema: {
-      type: 'object',
-      properties: {
-        text: {
-          type: 'string',
-          description: `${DESCRIPTION_WORDS.min} to ${DESCRIPTION_WORDS.max} words.`,
-          // Bounds the answer itself (servers that turn the schema into a grammar enforce it):
-          // 90 words of about 6 characters.
-          minLength: DESCRIPTION_CHARS.min,
-          maxLength: DESCRIPTION_CHARS.max,
-        },
-      },
-      required: ['text'],
-      additionalProperties: false,
-    },
+    jsonSchema: DESCRIPTION_JSON_SCHEMA,
     parse: descriptionAnswer,
   };
 }
-
-/** Characters a description may take in the answer schema: about 30 and 90 words. */
-export const DESCRIPTION_CHARS = { min: 180, max: 440 } as const;
 
 const FORMAT_BRIEFS: Readonly<Record<AdFormat, string>> = {
   BANNER: 'a display banner ad',
@@ -178,12 +211,6 @@ export function adPrompt(
     `Write ${FORMAT_BRIEFS[format]} for ${angle(facts, interests)}.${lead(facts, interests, variant)}`,
     `Headline at most ${limits.headlineChars} characters, body one sentence of at most ${limits.bodyChars}, call to action at most ${limits.callToActionChars}.`,
   ].join(' ');
-  const text = (maxLength: number, what: string) => ({
-    type: 'string',
-    description: `${what}, at most ${maxLength} characters.`,
-    minLength: 2,
-    maxLength,
-  });
   return {
     kind: 'ad',
     messages: [
@@ -194,17 +221,8 @@ export function adPrompt(
       },
     ],
     schemaName: `tailor_ad_${format.toLowerCase()}`,
-    jsonSchema: {
-      type: 'object',
-      properties: {
-        headline: text(limits.headlineChars, 'The headline'),
-        body: text(limits.bodyChars, 'The body'),
-        callToAction: text(limits.callToActionChars, 'The call to action'),
-      },
-      required: ['headline', 'body', 'callToAction'],
-      additionalProperties: false,
-    },
-    parse: adAnswer,
+    jsonSchema: AD_ANSWERS[format].jsonSchema,
+    parse: AD_ANSWERS[format].answer,
   };
 }
 
