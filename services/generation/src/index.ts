@@ -25,6 +25,7 @@ import {
 import { checkBanditSettings } from './domain/loop/bandit.js';
 import { ExperimentTally } from './experiments/experiment-tally.js';
 import { GenerationService } from './generation.service.js';
+import { CreativeStatsResolver } from './graphql/creative-stats.resolver.js';
 import { ExperimentResolver } from './graphql/experiment.resolver.js';
 import { itemReferenceResolvers } from './graphql/item.reference.js';
 import { ItemResolver } from './graphql/item.resolver.js';
@@ -199,7 +200,7 @@ interface Parts {
   generation: GenerationService;
   experiments: ExperimentRegistry;
   tally: ExperimentTally | undefined;
-  feed: RewardFeed | undefined;
+  feed: RewardFeed;
   settings: SettingsSource;
   store: ThumbnailStore;
   thumbnails: ThumbnailService;
@@ -254,18 +255,16 @@ function createParts(
     // Called per request, long after `generation` below exists.
     itemFacts: (itemId) => generation.itemFacts(itemId),
   });
-  // Rewards need the events: without a bus the bandit learns from nothing but its choices.
-  const feed =
-    deps.bus === undefined
-      ? undefined
-      : new RewardFeed({
-          bus: deps.bus,
-          reward: (decision, reward) => loop.reward(decision, reward),
-          weights: config.GENERATION_REWARD_WEIGHTS,
-          windowMs: config.GENERATION_ATTRIBUTION_WINDOW_MS,
-          logger,
-          ...(deps.vault === undefined ? {} : { vault: deps.vault }),
-        });
+  // Rewards need the events: without a bus the bandit learns from nothing but its choices, and
+  // the stats count impressions only.
+  const feed = new RewardFeed({
+    bus: deps.bus,
+    reward: (decision, reward) => loop.reward(decision, reward),
+    weights: config.GENERATION_REWARD_WEIGHTS,
+    windowMs: config.GENERATION_ATTRIBUTION_WINDOW_MS,
+    logger,
+    vault: deps.vault,
+  });
   const loop = new CreativeLoop({
     enabled: config.GENERATION_VARIANTS,
     settings: checkBanditSettings({
@@ -278,7 +277,7 @@ function createParts(
     stickyMs: config.GENERATION_VARIANT_STICKY_MS,
     stickyMaxEntries: config.GENERATION_CACHE_MAX_ENTRIES,
     sink: deps.decisions ?? new LogDecisionSink(logger),
-    ...(feed === undefined ? {} : { onShown: (d, userId) => feed.shown(d, userId) }),
+    onShown: (d, userId) => feed.shown(d, userId),
     logger,
   });
   // Arms are read from the same EXPERIMENTS as the recommender's; stops from the shared store.
@@ -331,6 +330,7 @@ async function schemaOf(parts: Parts): Promise<GraphQLSchema> {
     [ItemResolver, new ItemResolver(parts.generation)],
     [SettingsResolver, new SettingsResolver(parts.settings)],
     [ExperimentResolver, new ExperimentResolver(parts.experiments, parts.tally)],
+    [CreativeStatsResolver, new CreativeStatsResolver(parts.feed)],
   ]);
   return buildFederatedSchema(
     {
@@ -388,7 +388,7 @@ async function startWithWriter(
   const parts = createParts(deps, metrics, publicBaseUrl, chatEndpoint(deps.config, local));
   await parts.experiments.start();
   await parts.tally?.start();
-  await parts.feed?.start();
+  await parts.feed.start();
   const subgraph = await startSubgraph({
     name: 'generation',
     schema: await schemaOf(parts),
@@ -398,6 +398,7 @@ async function startWithWriter(
     gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
     routes: (app, registry) => {
       metrics.register(registry);
+      metrics.creativeStats(() => parts.feed.stats.cells());
       mountThumbnailRoute(
         app,
         parts.store,
@@ -423,7 +424,7 @@ async function startWithWriter(
       parts.generation.close();
       await subgraph.close();
       await parts.tally?.stop();
-      await parts.feed?.stop();
+      await parts.feed.stop();
       // After the server: no request is left that could still be waiting on the model.
       await local?.stop();
     },

@@ -1,5 +1,6 @@
-import { Counter, Histogram, type Registry } from '@tailor/kit';
+import { Counter, Gauge, Histogram, type Registry } from '@tailor/kit';
 
+import type { CellCounts } from './domain/loop/creative-stats.js';
 import { FAILURE_REASONS, type FailureReason } from './writers/generation-failure.js';
 
 /** What is generated, as a metric label. */
@@ -22,6 +23,11 @@ export interface GenerationMetrics {
   groundedAnswerChosen(writer: 'model' | 'template'): void;
   /** The server's token counts of one LLM completion. */
   llmTokens(kind: 'description' | 'ad', promptTokens: number, completionTokens: number): void;
+  /**
+   * Where the loop's attribution gauges read their (format, surface, angle) counts at each
+   * scrape.
+   */
+  creativeStats(source: () => readonly CellCounts[]): void;
   /** Puts the metrics on a registry (the subgraph's). */
   register(registry: Registry): void;
 }
@@ -74,6 +80,34 @@ export function createGenerationMetrics(): GenerationMetrics {
     buckets: tokenBuckets,
     registers: [],
   });
+  let cells: () => readonly CellCounts[] = () => [];
+  const loopGauge = (name: string, help: string, value: (c: CellCounts) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['format', 'surface', 'angle'],
+      registers: [],
+      collect() {
+        this.reset();
+        for (const cell of boundedSurfaces(cells()))
+          this.inc({ format: cell.format, surface: cell.surface, angle: cell.angle }, value(cell));
+      },
+    });
+  const impressions = loopGauge(
+    'tailor_generation_creative_impressions',
+    'Variants shown, by format, surface and angle, over the showings this replica holds (every replica reads the whole log: aggregate with max, not sum).',
+    (c) => c.impressions,
+  );
+  const clicks = loopGauge(
+    'tailor_generation_creative_clicks',
+    'Shown variants with a click credited, by format, surface and angle.',
+    (c) => c.clicks,
+  );
+  const conversions = loopGauge(
+    'tailor_generation_creative_conversions',
+    'Shown variants with an add to cart or purchase credited, by format, surface and angle.',
+    (c) => c.conversions,
+  );
   for (const result of ['started', 'written', 'failed', 'dropped']) jobs.inc({ result }, 0);
   // Every series exists from the start, so a rate over any of them reads 0 rather than nothing.
   for (const kind of ['description', 'ad', 'thumbnail']) {
@@ -92,7 +126,13 @@ export function createGenerationMetrics(): GenerationMetrics {
       promptTokens.observe({ kind }, prompt);
       completionTokens.observe({ kind }, completion);
     },
+    creativeStats: (source) => {
+      cells = source;
+    },
     register: (registry) => {
+      registry.registerMetric(impressions);
+      registry.registerMetric(clicks);
+      registry.registerMetric(conversions);
       registry.registerMetric(cache);
       registry.registerMetric(duration);
       registry.registerMetric(fallbacks);
@@ -102,4 +142,23 @@ export function createGenerationMetrics(): GenerationMetrics {
       registry.registerMetric(completionTokens);
     },
   };
+}
+
+/**
+ * Surfaces named in the loop's metrics; the rest are summed as `other`. With format (5 values)
+ * and angle (4) that bounds each gauge at 5 × 4 × 16 series, whatever surfaces clients invent.
+ * Creative ids are never a label: one per item, angle and format is a series per catalog item.
+ */
+export const MAX_SURFACE_LABELS = 15;
+
+function boundedSurfaces(cells: readonly CellCounts[]): CellCounts[] {
+  const bySurface = new Map<string, number>();
+  for (const c of cells) bySurface.set(c.surface, (bySurface.get(c.surface) ?? 0) + c.impressions);
+  const named = new Set(
+    [...bySurface.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, MAX_SURFACE_LABELS)
+      .map(([surface]) => surface),
+  );
+  return cells.map((c) => (named.has(c.surface) ? c : { ...c, surface: 'other' }));
 }

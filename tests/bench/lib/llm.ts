@@ -89,6 +89,7 @@ export function recordingMetrics(): GenerationMetrics & {
     providerDuration: () => {},
     fallback: (reason) => fallbacks.push(reason),
     backgroundJob: () => {},
+    creativeStats: () => {},
     groundedAnswerChosen: (served) => chosen.push(served),
     llmTokens: () => {},
     register: () => {},

@@ -1,5 +1,6 @@
 import type { SubgraphClasses } from '@tailor/kit';
 
+import { CreativeStatsResolver } from './creative-stats.resolver.js';
 import { ExperimentResolver } from './experiment.resolver.js';
 import { ItemResolver } from './item.resolver.js';
 import { Item } from './item.type.js';
@@ -12,7 +13,13 @@ import { SettingsResolver } from './settings.resolver.js';
  * behind them, `schema-file.ts` prints `services/generation/schema.graphql` from the classes alone.
  */
 export const GENERATION_SCHEMA_CLASSES: SubgraphClasses = {
-  resolvers: [RecommendationResolver, ItemResolver, SettingsResolver, ExperimentResolver],
+  resolvers: [
+    RecommendationResolver,
+    ItemResolver,
+    SettingsResolver,
+    ExperimentResolver,
+    CreativeStatsResolver,
+  ],
   // Entities reached only through `_entities`, never from Query: type-graphql needs telling.
   orphanedTypes: [Recommendation, Item],
 };

@@ -8,7 +8,10 @@ import {
   type UserKeyVault,
 } from '@tailor/kit';
 
-import { type LedgerCredit, ShowingLedger } from '../domain/loop/ledger.js';
+import { CONVERSION_TYPES } from '../domain/loop/attribution.js';
+import { surfaceOfBucket } from '../domain/loop/context.js';
+import { CreativeStatsTally, type StatShowing } from '../domain/loop/creative-stats.js';
+import { type LedgerCredit, type LedgerShowing, ShowingLedger } from '../domain/loop/ledger.js';
 import type { RewardWeights } from '../domain/loop/rewards.js';
 import type { VariantDecision } from './creative-loop.js';
 
@@ -24,17 +27,24 @@ export const MAX_SHOWINGS = 200_000;
 /** Event ids remembered so an event delivered twice (a client's retry) is credited once. */
 export const MAX_EVENT_IDS = 200_000;
 
+/** A showing as the feed holds it: what crediting and the stats need. */
+type FeedShowing = LedgerShowing & StatShowing;
+
 /** Options of {@link RewardFeed}. */
 export interface RewardFeedOptions {
-  bus: EventBus;
+  /** `user-events`; without it only this process's showings are counted and nothing credited. */
+  bus?: EventBus | undefined;
   /** Credits a showing's angle in its bucket (the loop's posteriors). */
   reward: (decision: Pick<VariantDecision, 'bucket' | 'angle'>, reward: number) => void;
   weights: RewardWeights;
   /** `GENERATION_ATTRIBUTION_WINDOW_MS`. */
   windowMs: number;
   logger: Logger;
-  /** Opens sealed events (clicks carry the creative id in their sealed context). */
-  vault?: UserKeyVault;
+  /**
+   * Opens sealed events (clicks carry the creative id in their sealed context), and says which
+   * users were forgotten since their showings were counted.
+   */
+  vault?: UserKeyVault | undefined;
   maxShowings?: number;
 }
 
@@ -48,7 +58,11 @@ export interface RewardFeedOptions {
  * from a log).
  */
 export class RewardFeed {
-  private readonly ledger: ShowingLedger;
+  private readonly ledger: ShowingLedger<FeedShowing>;
+  /** Per creative, angle and surface: what the held showings and their credits add up to. */
+  readonly stats = new CreativeStatsTally();
+  /** Subjects of held showings seen with a key in the vault (see {@link dropForgotten}). */
+  private readonly keyed = new Set<string>();
   private readonly delivered = new DeliveredOffsets();
   private readonly log: Logger;
   private subscription: Subscription | null = null;
@@ -57,7 +71,7 @@ export class RewardFeed {
 
   constructor(private readonly options: RewardFeedOptions) {
     this.log = options.logger.child({ component: 'reward-feed' });
-    this.ledger = new ShowingLedger({
+    this.ledger = new ShowingLedger<FeedShowing>({
       windowMs: options.windowMs,
       weights: options.weights,
       maxShowings: options.maxShowings ?? MAX_SHOWINGS,
@@ -67,11 +81,56 @@ export class RewardFeed {
 
   /** Holds a showing; the loop calls it for every new choice. */
   shown(decision: VariantDecision, userId: string): void {
-    const { decisionId, at, creativeId, recommendationId, angle, bucket } = decision;
-    this.ledger.show({ decisionId, at, creativeId, recommendationId, angle, bucket, userId });
+    const { decisionId, at, creativeId, recommendationId, angle, bucket, itemId, format } =
+      decision;
+    const showing: FeedShowing = {
+      decisionId,
+      at,
+      creativeId,
+      recommendationId,
+      angle,
+      bucket,
+      userId,
+      subject: this.options.vault?.subjectOf(userId),
+      itemId,
+      format,
+      surface: surfaceOfBucket(bucket),
+    };
+    if (this.ledger.show(showing)) this.stats.shown(showing);
+  }
+
+  /**
+   * Takes the showings of users forgotten since they were counted out of the stats (their keys
+   * are gone from the vault), and out of the ledger, so nothing of theirs is credited later.
+   * Called before stats are read; one vault read of the held showings' subjects. A user shown
+   * a variant before any event of theirs was sealed has no key yet, which is not being
+   * forgotten: only a subject once seen with a key and now without one is dropped.
+   */
+  async dropForgotten(): Promise<number> {
+    const vault = this.options.vault;
+    if (vault === undefined) return 0;
+    const subjects = [...this.ledger.subjects()];
+    if (subjects.length === 0) return 0;
+    const live = await vault.keysForReading(subjects);
+    const forgotten = new Set<string>();
+    for (const subject of subjects) {
+      if (live.has(subject)) this.keyed.add(subject);
+      else if (this.keyed.delete(subject)) forgotten.add(subject);
+    }
+    if (forgotten.size === 0) return 0;
+    const removed = this.ledger.remove((s) => s.subject !== undefined && forgotten.has(s.subject));
+    for (const { shown, types, reward } of removed) {
+      this.stats.removed(shown, {
+        clicked: types.includes('click'),
+        converted: types.some((t) => CONVERSION_TYPES.includes(t)),
+        reward,
+      });
+    }
+    return removed.length;
   }
 
   async start(): Promise<void> {
+    if (this.options.bus === undefined) return;
     this.subscription = await consumeUserEvents({
       bus: this.options.bus,
       groupId: REWARDS_GROUP_ID,
@@ -93,8 +152,8 @@ export class RewardFeed {
   }
 
   /** Credits a batch of one partition, in log order; a redelivered batch counts once. */
-  apply(events: readonly ConsumedEvent[]): LedgerCredit[] {
-    const credits: LedgerCredit[] = [];
+  apply(events: readonly ConsumedEvent[]): LedgerCredit<FeedShowing>[] {
+    const credits: LedgerCredit<FeedShowing>[] = [];
     for (const consumed of events) {
       if (!this.delivered.first(consumed)) continue;
       const { event } = consumed;
@@ -106,7 +165,10 @@ export class RewardFeed {
         creativeId: event.context?.creativeId,
         recommendationId: event.context?.recommendationId,
       });
+      if (consumed.subject !== undefined) this.keyed.add(consumed.subject);
       if (credit === undefined) continue;
+      this.stats.credited(credit.shown, credit);
+      if (credit.added <= 0) continue;
       this.options.reward(credit.shown, credit.added);
       this.credited += 1;
       credits.push(credit);

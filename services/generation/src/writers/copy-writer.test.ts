@@ -47,6 +47,7 @@ function recordingMetrics(): GenerationMetrics & {
     providerDuration: (provider) => providers.push(provider),
     fallback: (reason) => fallbacks.push(reason),
     backgroundJob: () => {},
+    creativeStats: () => {},
     groundedAnswerChosen: (served) => chosen.push(served),
     llmTokens: () => {},
     register: () => {},

@@ -24,3 +24,8 @@ function part(value: string | undefined, absent: string): string {
 export function contextBucket(context: ChoiceContext): string {
   return `${part(context.surface, 'any')}|${part(context.topCategory, 'none')}`;
 }
+
+/** The surface part of a choice's bucket (`format|surface|category`); `any` when it has none. */
+export function surfaceOfBucket(bucket: string): string {
+  return bucket.split('|')[1] ?? 'any';
+}

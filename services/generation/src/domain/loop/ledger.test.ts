@@ -84,4 +84,20 @@ describe('ShowingLedger', () => {
     assert.equal(l.credit(event('click', 3, { creativeId: 'cr_old' })), undefined);
     assert.equal(l.credit(event('click', 3))?.shown.decisionId, 'd3');
   });
+
+  it("takes out a user's showings with what they earned, and holds a decision once", () => {
+    const l = ledger();
+    assert.equal(l.show(showing('d1', 0, { subject: 's-ann' })), true);
+    assert.equal(l.show(showing('d1', 0, { subject: 's-ann' })), false);
+    l.show(showing('d2', 0, { userId: 'bob', subject: 's-bob' }));
+    l.credit(event('purchase', 1));
+    assert.deepEqual([...l.subjects()].sort(), ['s-ann', 's-bob']);
+    const removed = l.remove((s) => s.subject === 's-ann');
+    assert.deepEqual(
+      removed.map((r) => [r.shown.decisionId, r.types, r.reward]),
+      [['d1', ['purchase'], 1]],
+    );
+    assert.equal(l.size, 1);
+    assert.equal(l.credit(event('click', 2)), undefined);
+  });
 });
