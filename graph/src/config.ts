@@ -4,6 +4,7 @@ import { env } from '@tailor/kit';
 import { z } from 'zod';
 
 import { gatewayAuthShape } from './auth/config.js';
+import { GATEWAY_ENGINES } from './engines/types.js';
 
 /** The subgraphs the gateway federates, by supergraph name. */
 export const SUBGRAPH_NAMES = [
@@ -71,6 +72,11 @@ export const gatewayOverloadShape = {
 
 export const gatewayEnvShape = {
   GATEWAY_PORT: env.port(4000),
+  /**
+   * The GraphQL engine behind `/graphql`: `hive-router` (Hive Gateway with the Hive Router query
+   * planner) or `apollo` (Apollo Server with Apollo Gateway); graph/README.md, "Engines".
+   */
+  GATEWAY_ENGINE: z.enum(GATEWAY_ENGINES).default('apollo'),
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
   CATALOG_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.catalog),
   EVENTS_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.events),

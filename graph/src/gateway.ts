@@ -1,51 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import {
-  ANONYMOUS,
   createServiceApp,
-  currentRequestId,
-  GATEWAY_SECRET_HEADER,
   jsonErrorHandler,
   listen,
   type ListeningServer,
   type Logger,
-  REQUEST_ID_HEADER,
-  traceHeaders,
-  type Viewer,
-  VIEWER_ID_HEADER,
-  viewerHeaders,
 } from '@tailor/kit';
 import express from 'express';
 import { z } from 'zod';
 
-import { createGatewayAuth, type GatewayAuthConfig, viewerOfResponse } from './auth/index.js';
+import { createGatewayAuth, type GatewayAuthConfig } from './auth/index.js';
 import {
+  gatewayEnvShape,
   type GatewayLimits,
   type GatewayOverloadSettings,
   gatewayOverloadShape,
   type SubgraphName,
 } from './config.js';
 import { graphqlBodyErrorHandler } from './edge/body-errors.js';
-import { edgeProtection } from './edge/protection.js';
-import { subgraphHttpError } from './edge/subgraph-errors.js';
+import { startApolloEngine } from './engines/apollo.js';
+import { startHiveRouterEngine } from './engines/hive-router.js';
+import type { GatewayEngine, GraphqlEngine } from './engines/types.js';
 import { feedPage } from './feed-page.js';
-import { gatewayOverload, type SubgraphCalls } from './overload/gateway-overload.js';
+import { gatewayOverload } from './overload/gateway-overload.js';
 import { thumbnailProxy } from './thumbnail-proxy.js';
 
-/** What the gateway keeps per request. */
-export interface GatewayContext {
-  requestId: string;
-  /** Who the request acts for, from its verified token (`trusted` when auth is off). */
-  viewer: Viewer;
-  /** Fires at the request's deadline or when its client disconnects; subgraph calls stop. */
-  signal: AbortSignal;
-  /** `performance.now()` time of the deadline; subgraphs get what is left of it. */
-  deadlineAt: number;
-}
+export { GATEWAY_ENGINES, type GatewayContext, type GatewayEngine } from './engines/types.js';
+export { supergraphAt } from './supergraph-urls.js';
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -58,6 +40,8 @@ export interface GatewayOptions {
   /** Where each subgraph is reached; overrides the URLs recorded in the supergraph. */
   subgraphUrls: Record<SubgraphName, string>;
   limits: GatewayLimits;
+  /** Which GraphQL engine serves `/graphql` (`GATEWAY_ENGINE`); omitted means the default. */
+  engine?: GatewayEngine;
   /** Admission and deadlines (graph/README.md, "Overload"); omitted means the defaults. */
   overload?: GatewayOverloadSettings;
   /**
@@ -70,53 +54,6 @@ export interface GatewayOptions {
 export interface RunningGateway extends ListeningServer {
   /** `http://host:port/graphql`. */
   url: string;
-}
-
-/**
- * Passes the request id and the trace context on, so one id and one trace follow a request
- * through every subgraph, and the verified viewer with the gateway secret, so subgraphs know who acts and that the gateway
- * vouches for it.
- */
-class TracedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly gatewaySecret: string | undefined,
-    private readonly calls: SubgraphCalls,
-  ) {
-    super({ url, fetcher: calls.fetcher });
-  }
-
-  override willSendRequest({
-    request,
-    context,
-  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
-    const headers = request.http?.headers;
-    if (headers === undefined) return;
-    if (context.requestId !== undefined) headers.set(REQUEST_ID_HEADER, context.requestId);
-    // Outgoing headers start empty (no client header is copied) and the viewer's are always
-    // written here, so a client-sent x-tailor-* header can never reach a subgraph.
-    headers.delete(VIEWER_ID_HEADER);
-    for (const [name, value] of Object.entries(viewerHeaders(context.viewer ?? ANONYMOUS))) {
-      headers.set(name, value);
-    }
-    if (this.gatewaySecret !== undefined) headers.set(GATEWAY_SECRET_HEADER, this.gatewaySecret);
-    // The gateway's fetch span for this subgraph call is current here: the subgraph's server
-    // span becomes its child. Written after the client's headers, so a client cannot pick it.
-    for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
-    const { signal, deadlineAt } = context;
-    if (signal instanceof AbortSignal && typeof deadlineAt === 'number') {
-      for (const [name, value] of Object.entries(this.calls.register({ signal, deadlineAt }))) {
-        headers.set(name, value);
-      }
-    }
-  }
-
-  /** Never the subgraph's URL or body: see {@link subgraphHttpError}. */
-  override async errorFromResponse(
-    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
-  ) {
-    return subgraphHttpError(response.status, await this.parseBody(response));
-  }
 }
 
 /** What an omitted `auth` option means: the embedded mesh's default. */
@@ -140,38 +77,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registry,
     log,
   );
-  const gateway = new ApolloGateway({
+  const engineOptions = {
+    logger: options.logger,
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => {
-      const target = options.subgraphUrls[name as SubgraphName] ?? url;
-      if (target === undefined) throw new Error(`no URL for subgraph ${name}`);
-      return new TracedDataSource(target, authConfig.GATEWAY_SHARED_SECRET, overload.calls);
-    },
-    logger: log,
-  });
-
-  const protection = edgeProtection<GatewayContext>(options.limits, log);
-
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    validationRules: protection.validationRules,
-    parseOptions: protection.parseOptions,
-    formatError: protection.formatError,
-    allowBatchedHttpRequests: false,
-    includeStacktraceInErrorResponses: false,
-    // Explicit: Apollo's default turns it off under NODE_ENV=production, which images set.
-    introspection: options.limits.GRAPHQL_INTROSPECTION,
-    plugins: [
-      ...protection.plugins,
-      overload.plugin,
-      // The default landing page loads Apollo Sandbox from a CDN; Tailor must work offline.
-      ApolloServerPluginLandingPageDisabled(),
-    ],
-    logger: log,
-    // The process's shutdown handler stops servers in order; Apollo's own SIGTERM hook would race it.
-    stopOnTerminationSignals: false,
-  });
-  await apollo.start();
+    subgraphUrls: options.subgraphUrls,
+    limits: options.limits,
+    overload,
+    gatewaySecret: authConfig.GATEWAY_SHARED_SECRET,
+  };
+  const engineName = options.engine ?? gatewayEnvShape.GATEWAY_ENGINE.parse(undefined);
+  const engine: GraphqlEngine =
+    engineName === 'apollo'
+      ? await startApolloEngine(engineOptions)
+      : startHiveRouterEngine(engineOptions);
 
   app.use(
     '/graphql',
@@ -180,13 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     auth.middleware,
     overload.admit,
     express.json({ limit: options.limits.GATEWAY_MAX_BODY_BYTES }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => ({
-        requestId: currentRequestId(req),
-        viewer: viewerOfResponse(res),
-        ...overload.contextOf(res),
-      }),
-    }),
+    engine.handler,
   );
   app.use('/graphql', graphqlBodyErrorHandler);
   app.use(feedPage());
@@ -203,13 +115,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     options.port,
   );
   const url = `http://${options.host}:${listening.port}/graphql`;
-  log.info({ url, authMode: auth.mode }, 'gateway listening');
+  log.info({ url, authMode: auth.mode, engine: engineName }, 'gateway listening');
   return {
     ...listening,
     url,
     close: async () => {
       await listening.close();
-      await apollo.stop();
+      await engine.stop();
     },
   };
 }

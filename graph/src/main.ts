@@ -24,6 +24,7 @@ const gateway = await startGateway({
   port: config.GATEWAY_PORT,
   supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
   subgraphUrls: subgraphUrlsOf(config),
+  engine: config.GATEWAY_ENGINE,
   limits: config,
   overload: config,
   auth: config,

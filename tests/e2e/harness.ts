@@ -105,6 +105,10 @@ export function testEnv(
     // instead of being shed. Overload behaviour has its own tests (graph/src/overload) and bench.
     GATEWAY_QUEUE_MAX: '10000',
     GATEWAY_QUEUE_TIMEOUT_MS: '60000',
+    // The suites run on either gateway engine: `GATEWAY_ENGINE=apollo npm test -- tests/dist/e2e`.
+    ...(process.env['GATEWAY_ENGINE'] === undefined
+      ? {}
+      : { GATEWAY_ENGINE: process.env['GATEWAY_ENGINE'] }),
     ...extra,
   };
 }

@@ -71,16 +71,16 @@ function codeOfOriginal(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** graphql-armor's settings, the same for either engine. */
+export type ArmorConfig = NonNullable<ConstructorParameters<typeof ApolloArmor>[0]>;
+
 /**
- * The edge rules of the gateway (depth, cost, aliases, directives, tokens, operation choice) as
- * Apollo options. Each refusal is an HTTP 400 with a code of its own naming the limit's setting;
- * graphql-armor evaluates depth, cost and directives, the parser counts tokens.
+ * The limits graphql-armor evaluates (depth, cost, aliases, directives; field suggestions
+ * blocked), each refusal reported with the limit's own code and setting. Tokens are counted
+ * by graphql-js's parser, which both engines give `maxTokens`.
  */
-export function edgeProtection<TContext extends BaseContext>(
-  limits: GatewayLimits,
-  logger: Logger,
-): EdgeProtection<TContext> {
-  const armor = new ApolloArmor({
+export function armorConfig(limits: GatewayLimits): ArmorConfig {
+  return {
     maxDepth: {
       n: limits.GRAPHQL_MAX_DEPTH,
       ignoreIntrospection: true,
@@ -108,10 +108,19 @@ export function edgeProtection<TContext extends BaseContext>(
     // fails the parse instead, which Apollo answers with 400.
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: true },
-  });
-  const armored = armor.protect();
+  };
+}
 
-  const formatError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+/**
+ * What leaves the gateway of an error, whichever engine raised it: internal extensions
+ * stripped, a server-side failure's message replaced (the log keeps it), a validation error
+ * keeping the code of the rule that raised it, a token-limit parse failure its own code.
+ */
+export function edgeErrorFormatter(
+  limits: GatewayLimits,
+  logger: Logger,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
     const extensions: Record<string, unknown> = { ...formatted.extensions };
     for (const key of INTERNAL_EXTENSIONS) delete extensions[key];
     let message = formatted.message;
@@ -135,11 +144,24 @@ export function edgeProtection<TContext extends BaseContext>(
     }
     return { ...formatted, message, extensions };
   };
+}
+
+/**
+ * The edge rules of the gateway (depth, cost, aliases, directives, tokens, operation choice) as
+ * Apollo options. Each refusal is an HTTP 400 with a code of its own naming the limit's setting;
+ * graphql-armor evaluates depth, cost and directives, the parser counts tokens.
+ */
+export function edgeProtection<TContext extends BaseContext>(
+  limits: GatewayLimits,
+  logger: Logger,
+): EdgeProtection<TContext> {
+  const armor = new ApolloArmor(armorConfig(limits));
+  const armored = armor.protect();
 
   return {
     plugins: [...(armored.plugins as ApolloServerPlugin<TContext>[]), operationResolution],
     validationRules: armored.validationRules,
     parseOptions: { maxTokens: limits.GRAPHQL_MAX_TOKENS },
-    formatError,
+    formatError: edgeErrorFormatter(limits, logger),
   };
 }

@@ -17,6 +17,7 @@ import type { Request, RequestHandler, Response } from 'express';
 
 import { viewerOfResponse } from '../auth/index.js';
 import type { GatewayOverloadSettings } from '../config.js';
+import { remainingMs } from '../engines/subgraph-headers.js';
 import { Admission } from './admission.js';
 
 /** The code of a request the gateway refused because it is at its limit. */
@@ -229,7 +230,10 @@ export class SubgraphCalls {
     return { [CALL_HEADER]: key };
   }
 
-  readonly fetcher: RemoteGraphQLDataSource['fetcher'] = async (url, init) => {
+  readonly fetcher: RemoteGraphQLDataSource['fetcher'] = async (url, given) => {
+    // Apollo types the body as string | Buffer, which DOM's BodyInit (the Hive packages' typings
+    // bring in the DOM library) no longer takes though fetch does.
+    const init = given as Omit<RequestInit, 'headers'> & { headers?: Record<string, string> };
     const headers = { ...init?.headers };
     const key = headers[CALL_HEADER];
     delete headers[CALL_HEADER];
@@ -238,7 +242,7 @@ export class SubgraphCalls {
     if (call === undefined) return fetch(url, { ...init, headers });
     if (call.signal.aborted) throw stoppedError(call.signal);
     // What is left when the call leaves, so the subgraph stops when the gateway would.
-    headers[DEADLINE_HEADER] = String(Math.max(0, Math.floor(call.deadlineAt - performance.now())));
+    headers[DEADLINE_HEADER] = remainingMs(call.deadlineAt);
     try {
       return await fetch(url, { ...init, headers, signal: call.signal });
     } catch (err) {

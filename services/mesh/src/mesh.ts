@@ -115,6 +115,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       port: config.GATEWAY_PORT,
       supergraphSdl: await readFile(config.SUPERGRAPH_PATH, 'utf8'),
       subgraphUrls,
+      engine: config.GATEWAY_ENGINE,
       limits: config,
       overload: config,
       auth: config,

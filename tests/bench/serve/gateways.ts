@@ -7,6 +7,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
+import { supergraphAt } from '@tailor/graph';
 
 /**
  * Other gateways over the same supergraph and the same subgraphs as the mesh's own, started in
@@ -23,15 +24,6 @@ export type AlternativeGateway = (typeof ALTERNATIVE_GATEWAYS)[number];
 export interface RunningAlternatives {
   urls: Record<AlternativeGateway, string>;
   close(): Promise<void>;
-}
-
-/** The supergraph with each subgraph's URL replaced by where the mesh runs it. */
-export function supergraphAt(sdl: string, subgraphUrls: Record<string, string>): string {
-  return sdl.replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (whole, name: string) => {
-    const url = subgraphUrls[name];
-    if (url === undefined) throw new Error(`no URL for subgraph ${name}`);
-    return `@join__graph(name: "${name}", url: "${url}")`;
-  });
 }
 
 /** Relative difference two numbers of the same answer may have, asked a moment apart. */
