@@ -1,65 +1,10 @@
+// The catalog's public face: what the mesh, the tests and the tools import. reflect-metadata
+// comes first: the resolver classes behind these modules are decorated as they load.
 import 'reflect-metadata';
-
-import { buildFederatedSchema, startSubgraph } from '@tailor/kit';
-import type { GraphQLSchema } from 'graphql';
-
-import { loadDemoCatalog } from './demo/load.js';
-import type { CatalogDeps } from './deps.js';
-import { ItemLoaders, itemReferenceResolvers } from './graphql/item.reference.js';
-import { ItemResolver } from './graphql/item.resolver.js';
-import { CATALOG_SCHEMA_CLASSES } from './graphql/schema.js';
-import { ItemService } from './item.service.js';
 
 export { type CatalogConfig, catalogEnvShape, DEFAULT_CATALOG_MAX_BODY_BYTES } from './config.js';
 export { DEMO_CATALOG_FILE, loadDemoCatalog, type LoadDemoCatalogOptions } from './demo/load.js';
 export type { CatalogDeps } from './deps.js';
 export { ITEM_LIMITS, type ItemFieldError, type ItemFields, validateItem } from './domain/item.js';
 export { QUERY_LIMITS } from './domain/query.js';
-
-/** A running catalog subgraph. */
-export interface RunningCatalog {
-  /** `http://host:port/graphql`. */
-  url: string;
-  port: number;
-  /** Stops the server; the store and embedder stay open (their owner closes them). */
-  close(): Promise<void>;
-}
-
-function schemaOf(items: ItemService): Promise<GraphQLSchema> {
-  const loaders = new ItemLoaders(items);
-  const resolver = new ItemResolver(items, loaders);
-  return buildFederatedSchema(
-    {
-      ...CATALOG_SCHEMA_CLASSES,
-      container: {
-        get: (cls: unknown) => {
-          if (cls === ItemResolver) return resolver;
-          throw new Error(`no instance of ${String(cls)} in the catalog container`);
-        },
-      },
-    },
-    itemReferenceResolvers(loaders),
-  );
-}
-
-/**
- * Starts the catalog subgraph: creates the `items` collection when missing, loads the demo
- * catalog into an empty one when `CATALOG_SEED_DEMO` is on, then serves `/graphql`.
- */
-export async function startCatalog(
-  deps: CatalogDeps & { host: string; port: number },
-): Promise<RunningCatalog> {
-  const items = new ItemService(deps);
-  await items.ensureCollection();
-  if (deps.config.CATALOG_SEED_DEMO) await loadDemoCatalog(deps);
-  const subgraph = await startSubgraph({
-    name: 'catalog',
-    schema: await schemaOf(items),
-    logger: deps.logger,
-    host: deps.host,
-    port: deps.port,
-    maxBodyBytes: deps.config.CATALOG_MAX_BODY_BYTES,
-    gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
-  });
-  return { url: subgraph.url, port: subgraph.port, close: () => subgraph.close() };
-}
+export { type RunningCatalog, startCatalog } from './subgraph.js';

@@ -1,7 +1,7 @@
 import { runService } from '@tailor/kit';
 
 import { catalogEnvShape } from './config.js';
-import { startCatalog } from './index.js';
+import { startCatalog } from './subgraph.js';
 
 await runService({
   name: 'catalog',

@@ -15,7 +15,7 @@ import {
 import { waitFor } from '@tailor/kit/testing';
 
 import type { EventsConfig } from './config.js';
-import { type RunningEvents, startEvents } from './index.js';
+import { type RunningEvents, startEvents } from './subgraph.js';
 
 const BATCH = 4;
 const MAX_LAG = 2 * BATCH;

@@ -1,7 +1,7 @@
 import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { eventsEnvShape } from './config.js';
-import { startEvents } from './index.js';
+import { startEvents } from './subgraph.js';
 
 await runService({
   name: 'events',

@@ -1,7 +1,7 @@
 import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { trainerEnvShape } from './config.js';
-import { startTrainer } from './index.js';
+import { startTrainer } from './subgraph.js';
 
 await runService({
   name: 'trainer',

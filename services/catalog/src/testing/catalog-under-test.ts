@@ -13,7 +13,7 @@ import {
 import { z } from 'zod';
 
 import { type CatalogConfig, catalogEnvShape } from '../config.js';
-import { type RunningCatalog, startCatalog } from '../index.js';
+import { type RunningCatalog, startCatalog } from '../subgraph.js';
 
 /** A GraphQL answer as a test reads it. */
 export interface GraphQLAnswer<T = Record<string, unknown>> {

@@ -16,7 +16,7 @@ import {
 import { waitFor } from '@tailor/kit/testing';
 
 import type { EventsConfig } from './config.js';
-import { type RunningEvents, startEvents } from './index.js';
+import { type RunningEvents, startEvents } from './subgraph.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const MAX_BATCH_SIZE = 4;
