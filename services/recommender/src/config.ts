@@ -72,6 +72,12 @@ export const recommenderEnvShape = {
   /** Items whose facts and vectors are kept in memory (least recently used go first; 0 keeps none). */
   RECOMMENDER_VECTOR_CACHE_ITEMS: env.int(20_000, 0, 1_000_000),
   /**
+   * Users whose last list's profile is kept (least recently served go first; 0 keeps none): a
+   * list of such a user sends the batch that profile asks beside the profile read, and uses
+   * what it covers when the new profile asks the same (a user who did nothing since).
+   */
+  RECOMMENDER_PROFILE_GUESS_USERS: env.int(2_000, 0, 1_000_000),
+  /**
    * How often the fallback list (served while the vector store is down) is recomputed while
    * the store answers; it is as old as this at most when the store goes away.
    */

@@ -149,6 +149,7 @@ export async function startRecommender(
         registry.registerMetric(metrics.storeCalls);
         registry.registerMetric(metrics.storeCallsPerList);
         registry.registerMetric(metrics.stopped);
+        registry.registerMetric(metrics.guessedBatches);
       },
     });
     return {

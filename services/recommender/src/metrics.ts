@@ -21,6 +21,11 @@ export interface RecommenderMetrics {
   storeCallsPerList: Histogram<'strategy'>;
   /** Lists given up before their next store call: deadline passed or caller gone. */
   stopped: Counter<'reason'>;
+  /**
+   * Batches guessed from a user's previous profile, by what the list could take from them:
+   * `used` (all its reads), `partly` (some; the rest read after) or `missed` (none).
+   */
+  guessedBatches: Counter<'outcome'>;
 }
 
 /** Creates the metrics unregistered, so a schema can be built without a server. */
@@ -69,11 +74,27 @@ export function createRecommenderMetrics(): RecommenderMetrics {
     buckets: [1, 2, 3, 4, 6, 8],
     registers: [],
   });
+  const guessedBatches = new Counter({
+    name: 'tailor_recommendation_guessed_batches_total',
+    help: "Batches of items sent beside the profile read, guessed from the user's previous profile, by outcome (used: the list read nothing more; partly: some reads were asked again; missed: all were).",
+    labelNames: ['outcome'] as const,
+    registers: [],
+  });
   // Every series exists from the start, so a rate over any reads 0 rather than nothing.
   for (const strategy of ['personalized', 'trending', 'fallback'] as const)
     served.inc({ strategy }, 0);
   for (const source of SOURCE_NAMES) sources.inc({ source }, 0);
   for (const operation of VECTOR_STORE_OPERATIONS) storeCalls.inc({ operation }, 0);
   for (const reason of ['DEADLINE_EXCEEDED', 'REQUEST_CANCELLED']) stopped.inc({ reason }, 0);
-  return { duration, served, sources, model, storeCalls, storeCallsPerList, stopped };
+  for (const outcome of ['used', 'partly', 'missed']) guessedBatches.inc({ outcome }, 0);
+  return {
+    duration,
+    served,
+    sources,
+    model,
+    storeCalls,
+    storeCallsPerList,
+    stopped,
+    guessedBatches,
+  };
 }

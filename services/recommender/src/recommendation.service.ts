@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  type BatchAnswer,
+  type BatchRead,
   checkFirst,
   CURRENT_MODEL_ID,
   type EventBus,
@@ -15,11 +17,13 @@ import {
   PROFILES_COLLECTION,
   publishUserEvents,
   RequestStopped,
+  stoppedError,
   type UserArm,
   type UserEvent,
   type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
+import { LRUCache } from 'lru-cache';
 
 import {
   candidatesPerItem,
@@ -27,6 +31,7 @@ import {
   signalFloors,
   sourceWeights,
 } from './config.js';
+import { coveredAnswer } from './domain/batch-cover.js';
 import {
   blend,
   type RawSignals,
@@ -143,6 +148,29 @@ type BuiltList = Omit<RecommendationListResult, 'items'> & {
   items: (RecommendationResult & { category: string })[];
 };
 
+/** What a list of one profile draws on: its sources, what they may not offer, what to cite. */
+interface ListPlan {
+  cf: ProfileView['collaborative'];
+  plan: PlannedSource[];
+  sources: { planned: PlannedSource; source: CandidateSource }[];
+  excluded: ReadonlySet<string>;
+  citable: { itemId: string; verb: CitedInteraction['verb'] }[];
+}
+
+/** What a list plans to read of `items` in its one batch. */
+interface PlannedBatch {
+  planned: { source: CandidateSource; read: SourceRead | null }[];
+  /** The sources' reads in plan order, then the cited items' retrieve when `cited`. */
+  reads: BatchRead[];
+  cited: boolean;
+}
+
+/** A batch sent before the profile it depends on was read, guessed from the previous one. */
+interface GuessedBatch {
+  reads: BatchRead[];
+  answers: Promise<BatchAnswer[]>;
+}
+
 /** One entry of the fallback list. */
 interface FallbackEntry {
   itemId: string;
@@ -150,6 +178,13 @@ interface FallbackEntry {
   score: number;
   reasons: string[];
 }
+
+/**
+ * How long a user's profile is kept to guess their next list's batch by: long enough for a
+ * return to Home within a visit, short enough that a copy of a profile (a forgotten user's
+ * included: this process hears of no forgetting) does not outlive the visit by much.
+ */
+export const PROFILE_GUESS_MAX_AGE_MS = 10 * 60_000;
 
 /** The sources whose evidence is the user's own; the stronger one's reason is given first. */
 const PERSONAL_SOURCES = ['collaborative', 'content'] as const;
@@ -196,6 +231,12 @@ export class RecommendationService {
   private readonly items: ItemCache;
   /** The background read of a stale model, while one is in flight; `drain` waits for it. */
   private modelRefresh: Promise<void> | undefined;
+  /**
+   * The profile each recent user's last list was built from (the least recently served go
+   * first past RECOMMENDER_PROFILE_GUESS_USERS, none is older than PROFILE_GUESS_MAX_AGE_MS):
+   * what the next list guesses its batch by. None kept when the setting is 0.
+   */
+  private readonly previousProfiles: LRUCache<string, ProfileView> | undefined;
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
   private readonly publishing = new Set<Promise<void>>();
   /** The non-personalized list served while the store is down; refreshed while it answers. */
@@ -213,6 +254,15 @@ export class RecommendationService {
     this.floors = signalFloors(options.config);
     this.perItem = candidatesPerItem(options.config);
     this.items = new ItemCache(options.config.RECOMMENDER_VECTOR_CACHE_ITEMS);
+    const guessUsers = options.config.RECOMMENDER_PROFILE_GUESS_USERS;
+    if (guessUsers > 0) {
+      this.previousProfiles = new LRUCache<string, ProfileView>({
+        max: guessUsers,
+        ttl: PROFILE_GUESS_MAX_AGE_MS,
+        // Dropped when due, not when next asked: a copy of a profile should not linger.
+        ttlAutopurge: true,
+      });
+    }
   }
 
   /**
@@ -339,35 +389,33 @@ export class RecommendationService {
       signal,
     );
 
-    const [[point], model] = forFallback
-      ? [[undefined], null]
-      : await Promise.all([
-          store.retrieve(PROFILES_COLLECTION, [userId], {
-            withVectors: true,
-            withPayload: PROFILE_READ_KEYS,
-          }),
-          this.currentModel(store),
-        ]);
+    // The profile read goes first; beside it, when this user's previous profile is in hand, the
+    // batch that profile would ask (see `guessBatch`).
+    const profileRead = forFallback
+      ? Promise.resolve([undefined])
+      : store.retrieve(PROFILES_COLLECTION, [userId], {
+          withVectors: true,
+          withPayload: PROFILE_READ_KEYS,
+        });
+    const modelRead = forFallback ? Promise.resolve(null) : this.currentModel(store);
+    const previous = forFallback ? undefined : this.previousProfiles?.get(userId);
+    const guessed =
+      previous === undefined
+        ? undefined
+        : modelRead.then((model) =>
+            this.guessBatch(store, userId, previous, model, first, context, now),
+          );
+    // A guess nobody uses may fail unseen; one that is used fails the list where it is awaited.
+    guessed?.then((guess) => guess?.answers).catch(() => undefined);
+    const [[point], model] = await Promise.all([profileRead, modelRead]);
+    // The guessed batch may answer everything else, so no later store call would notice.
+    if (signal?.aborted === true) throw stoppedError(signal);
     const profile = readProfile(point, this.config.RECOMMENDER_SHORT_TERM_WEIGHT);
+    if (!forFallback) this.rememberProfile(userId, profile);
     this.noteModel(model);
-    const cf = collaborativeUsable(profile.collaborative, model) ? profile.collaborative : null;
-    const plan = sourcePlan({ content: profile.queryVector !== null, collaborative: cf !== null });
-    const sources = plan.map((planned) => ({
-      planned,
-      source: this.sourceOf(store, planned, userId, profile),
-    }));
-    const excluded = new Set([...profile.seenItemIds, ...context.excludeItemIds]);
-    const citable = isPersonal(plan) ? citableInteractions(profile.recent) : [];
-
-    const { found, cited } = await this.gather(
-      store,
-      sources,
-      first,
-      context,
-      excluded,
-      citable,
-      now,
-    );
+    const listPlan = this.planOf(store, userId, profile, model, context);
+    const { sources, plan, cf } = listPlan;
+    const { found, cited } = await this.gather(store, listPlan, first, context, now, await guessed);
     const items = await this.items.itemsOf(
       store,
       [...found, ...cited.map((c) => c.ref)],
@@ -552,50 +600,142 @@ export class RecommendationService {
   }
 
   /**
+   * What a list of this profile asks of the store before any read: its sources, what they may
+   * not offer, and the interactions its reasons may cite.
+   */
+  private planOf(
+    store: VectorStore,
+    userId: string,
+    profile: ProfileView,
+    model: ModelView | null,
+    context: RecommendationContext,
+  ): ListPlan {
+    const cf = collaborativeUsable(profile.collaborative, model) ? profile.collaborative : null;
+    const plan = sourcePlan({ content: profile.queryVector !== null, collaborative: cf !== null });
+    const sources = plan.map((planned) => ({
+      planned,
+      source: this.sourceOf(store, planned, userId, profile),
+    }));
+    const excluded = new Set([...profile.seenItemIds, ...context.excludeItemIds]);
+    const citable = isPersonal(plan) ? citableInteractions(profile.recent) : [];
+    return { cf, plan, sources, excluded, citable };
+  }
+
+  /**
+   * The batch of `items` a list plans (see {@link gather}): each batched source's read, then
+   * the retrieve of the items the reasons may cite.
+   */
+  private planBatch(
+    { sources, excluded, citable }: ListPlan,
+    first: number,
+    context: RecommendationContext,
+    now: number,
+  ): PlannedBatch {
+    const planned: { source: CandidateSource; read: SourceRead | null }[] = [];
+    let extra = 0;
+    for (const { planned: p, source } of sources) {
+      if (p.fillOnly || source.kind !== 'batched') continue;
+      const limit = candidateCount(this.perItem[source.name], first);
+      planned.push({ source, read: source.plan({ limit, context, excluded, now }, extra) });
+      extra += limit;
+    }
+    const citedIds = [...new Set(citable.map((c) => c.itemId))];
+    const reads: BatchRead[] = [
+      ...planned.flatMap((p) => (p.read === null ? [] : [p.read.read])),
+      ...(citedIds.length === 0
+        ? []
+        : [{ kind: 'retrieve' as const, ids: citedIds, options: { withPayload: ITEM_REF_KEYS } }]),
+    ];
+    return { planned, reads, cited: citedIds.length > 0 };
+  }
+
+  /**
+   * The batch the user's previous profile would ask, sent now: a user who did nothing since
+   * (impressions move no profile) gets the same batch from the profile being read, so the two
+   * calls run side by side instead of one after the other. Undefined when that batch reads
+   * nothing.
+   */
+  private guessBatch(
+    store: VectorStore,
+    userId: string,
+    previous: ProfileView,
+    model: ModelView | null,
+    first: number,
+    context: RecommendationContext,
+    now: number,
+  ): GuessedBatch | undefined {
+    const guess = this.planOf(store, userId, previous, model, context);
+    const { reads } = this.planBatch(guess, first, context, now);
+    if (reads.length === 0) return undefined;
+    return { reads, answers: store.readMany(ITEMS_COLLECTION, reads) };
+  }
+
+  /**
+   * The answers of `reads`: from the guessed batch where it asked for at least as much (see
+   * {@link coveredAnswer}), the rest in one more `readMany`.
+   */
+  private async answersOf(
+    store: VectorStore,
+    reads: readonly BatchRead[],
+    guessed: GuessedBatch | undefined,
+  ): Promise<BatchAnswer[]> {
+    if (reads.length === 0) return [];
+    if (guessed === undefined) return store.readMany(ITEMS_COLLECTION, reads);
+    const sent = await guessed.answers;
+    const answers = reads.map((read) => {
+      for (const [i, had] of guessed.reads.entries()) {
+        const answer = coveredAnswer(read, had, sent[i]!);
+        if (answer !== undefined) return answer;
+      }
+      return undefined;
+    });
+    const missing = reads.flatMap((read, i) => (answers[i] === undefined ? [i] : []));
+    this.metrics.guessedBatches.inc({
+      outcome:
+        missing.length === 0 ? 'used' : missing.length === reads.length ? 'missed' : 'partly',
+    });
+    if (missing.length === 0) return answers as BatchAnswer[];
+    const more = await store.readMany(
+      ITEMS_COLLECTION,
+      missing.map((i) => reads[i]!),
+    );
+    missing.forEach((index, i) => {
+      answers[index] = more[i]!;
+    });
+    return answers as BatchAnswer[];
+  }
+
+  /**
+   * Keeps the profile a list was built from, for the user's next list to guess its batch by. A
+   * forgotten user's next list finds no profile and keeps that instead.
+   */
+  private rememberProfile(userId: string, profile: ProfileView): void {
+    this.previousProfiles?.set(userId, profile);
+  }
+
+  /**
    * The plan's candidates, as if each source were asked in order skipping what the ones before
    * found (a fill-only source only while fewer than `first` were found), and the items of the
    * citable interactions: every batched source's read and the interactions' retrieve go to the
-   * store as one `readMany`, so a list costs one round trip here; a fill-only scan, when one is
-   * needed, is a read of its own.
+   * store as one `readMany` (answered from the guessed batch where it covers them), so a list
+   * costs one round trip here; a fill-only scan, when one is needed, is a read of its own.
    */
   private async gather(
     store: VectorStore,
-    sources: readonly { planned: PlannedSource; source: CandidateSource }[],
+    list: ListPlan,
     first: number,
     context: RecommendationContext,
-    excluded: ReadonlySet<string>,
-    citable: readonly { itemId: string; verb: CitedInteraction['verb'] }[],
     now: number,
+    guessed: GuessedBatch | undefined,
   ): Promise<{
     found: ItemRef[];
     cited: { ref: ItemRef; verb: CitedInteraction['verb'] }[];
   }> {
     const limitOf = (source: CandidateSource) => candidateCount(this.perItem[source.name], first);
-    const planned: { source: CandidateSource; read: SourceRead | null }[] = [];
-    let extra = 0;
-    for (const { planned: p, source } of sources) {
-      if (p.fillOnly || source.kind !== 'batched') continue;
-      const limit = limitOf(source);
-      planned.push({ source, read: source.plan({ limit, context, excluded, now }, extra) });
-      extra += limit;
-    }
-    const reads = planned.flatMap((p) => (p.read === null ? [] : [p.read.read]));
-    const citedIds = [...new Set(citable.map((c) => c.itemId))];
-    const answers =
-      reads.length === 0 && citedIds.length === 0
-        ? []
-        : await store.readMany(ITEMS_COLLECTION, [
-            ...reads,
-            ...(citedIds.length === 0
-              ? []
-              : [
-                  {
-                    kind: 'retrieve' as const,
-                    ids: citedIds,
-                    options: { withPayload: ITEM_REF_KEYS },
-                  },
-                ]),
-          ]);
+    const { sources, excluded, citable } = list;
+    const batch = this.planBatch(list, first, context, now);
+    const { planned } = batch;
+    const answers = await this.answersOf(store, batch.reads, guessed);
 
     const found = new Map<string, ItemRef>();
     const add = (source: CandidateSource, items: readonly ItemRef[]) => {
@@ -622,7 +762,7 @@ export class RecommendationService {
       }
     }
 
-    const citedPoints = citedIds.length === 0 ? [] : (answers[next]?.points ?? []);
+    const citedPoints = batch.cited ? (answers[next]?.points ?? []) : [];
     const byId = new Map(citedPoints.map((point) => [point.id, toRef(point)]));
     const cited = citable.flatMap(({ itemId, verb }) => {
       const ref = byId.get(itemId);

@@ -742,6 +742,102 @@ describe('recommender subgraph', () => {
     });
   });
 
+  describe("when a list's batch is guessed from the user's previous profile", () => {
+    /**
+     * The same picks, reasons and scores; scores within 1e-6, since freshness moves with the
+     * millisecond each list is built at.
+     */
+    const assertSameList = (
+      actual: ListAnswer['recommendations'],
+      expected: ListAnswer['recommendations'],
+      message: string,
+    ) => {
+      const picks = (list: ListAnswer['recommendations']) =>
+        list.items.map((r) => [r.item.id, r.reasons]);
+      assert.deepEqual(picks(actual), picks(expected), message);
+      actual.items.forEach((r, i) => {
+        const delta = Math.abs(r.score - expected.items[i]!.score);
+        assert.ok(delta < 1e-6, `${message}: score of ${r.item.id} differs by ${delta}`);
+      });
+    };
+    const guesses = async (t: RecommenderUnderTest, outcome: string) =>
+      Number(
+        new RegExp(
+          `tailor_recommendation_guessed_batches_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\S+)`,
+        ).exec(await metricsOf(t))?.[1],
+      );
+
+    it('serves the list of the profile as it is now, whatever the user did since', async () => {
+      const t = await startRecommenderUnderTest();
+      try {
+        await t.putItems(ITEMS);
+        const at = Date.now();
+        const hiker = {
+          userId: 'returning',
+          interactions: [{ itemId: 'trail-boots', type: 'like' as const, at }],
+          tags: { hiking: 3 },
+        };
+        await t.putProfile(hiker);
+        const unguessed = async () => {
+          const other = await t.startAnother();
+          const answer = await t.gql<ListAnswer>(
+            RECOMMENDATIONS,
+            { userId: 'returning', first: 4 },
+            other.url,
+          );
+          assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+          return answer.data!.recommendations;
+        };
+        await recommend(t, { userId: 'returning', first: 4 });
+
+        const again = await recommend(t, { userId: 'returning', first: 4 });
+        assertSameList(again, await unguessed(), 'nothing happened since');
+        assert.equal(await guesses(t, 'used'), 1);
+
+        // Seen elsewhere since: the guessed search excluded less, the list drops it itself.
+        await t.putProfile({ ...hiker, seenItemIds: ['trail-boots', 'tent'] });
+        const seen = await recommend(t, { userId: 'returning', first: 4 });
+        assert.ok(!ids(seen.items).includes('tent'), 'a newly seen item is left out');
+        assertSameList(seen, await unguessed(), 'one more item seen');
+
+        // A new like: new vectors, so the guessed searches are of no use and are asked again.
+        await t.putProfile({
+          userId: 'returning',
+          interactions: [
+            { itemId: 'cookbook', type: 'like', at: at + 1 },
+            { itemId: 'trail-boots', type: 'like', at },
+          ],
+          tags: { cooking: 3, hiking: 3 },
+        });
+        const liked = await recommend(t, { userId: 'returning', first: 4 });
+        assertSameList(liked, await unguessed(), 'a new like since');
+        assert.equal(await guesses(t, 'used'), 2);
+        assert.equal((await guesses(t, 'partly')) + (await guesses(t, 'missed')), 1);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('guesses nothing with RECOMMENDER_PROFILE_GUESS_USERS at 0', async () => {
+      const t = await startRecommenderUnderTest({
+        config: { RECOMMENDER_PROFILE_GUESS_USERS: 0 },
+      });
+      try {
+        await t.putItems(ITEMS);
+        await t.putProfile({
+          userId: 'unremembered',
+          interactions: [{ itemId: 'trail-boots', type: 'like', at: Date.now() }],
+        });
+        await recommend(t, { userId: 'unremembered', first: 4 });
+        await recommend(t, { userId: 'unremembered', first: 4 });
+        for (const outcome of ['used', 'partly', 'missed'])
+          assert.equal(await guesses(t, outcome), 0, outcome);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
   describe('when the model in hand is past its refresh period', () => {
     const axis = (i: number) =>
       Array.from({ length: DEFAULT_CF_DIMENSION }, (_, j) => (j === i ? 1 : 0));
