@@ -33,7 +33,13 @@ import { recommendationReferenceResolvers } from './graphql/recommendation.refer
 import { RecommendationResolver } from './graphql/recommendation.resolver.js';
 import { GENERATION_SCHEMA_CLASSES } from './graphql/schema.js';
 import { SettingsResolver, SettingsSource } from './graphql/settings.resolver.js';
-import { CreativeLoop, type DecisionSink, LogDecisionSink } from './loop/creative-loop.js';
+import {
+  CreativeLoop,
+  type DecisionSink,
+  LogDecisionSink,
+  TeeDecisionSink,
+} from './loop/creative-loop.js';
+import { BusDecisionSink } from './loop/decision-log.js';
 import { RewardFeed } from './loop/reward-feed.js';
 import { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 import { createResvgRenderer } from './thumbnails/renderer.js';
@@ -201,6 +207,7 @@ interface Parts {
   experiments: ExperimentRegistry;
   tally: ExperimentTally | undefined;
   feed: RewardFeed;
+  decisionLog: BusDecisionSink | undefined;
   settings: SettingsSource;
   store: ThumbnailStore;
   thumbnails: ThumbnailService;
@@ -257,8 +264,14 @@ function createParts(
   });
   // Rewards need the events: without a bus the bandit learns from nothing but its choices, and
   // the stats count impressions only.
+  // Choices go to the log every replica's bandit is rebuilt from.
+  const decisionLog =
+    deps.bus === undefined
+      ? undefined
+      : new BusDecisionSink({ bus: deps.bus, vault: deps.vault, logger });
   const feed = new RewardFeed({
     bus: deps.bus,
+    impression: (decision) => loop.impression(decision),
     reward: (decision, reward) => loop.reward(decision, reward),
     weights: config.GENERATION_REWARD_WEIGHTS,
     windowMs: config.GENERATION_ATTRIBUTION_WINDOW_MS,
@@ -276,7 +289,10 @@ function createParts(
     promptVersion: writer.identity.promptVersion,
     stickyMs: config.GENERATION_VARIANT_STICKY_MS,
     stickyMaxEntries: config.GENERATION_CACHE_MAX_ENTRIES,
-    sink: deps.decisions ?? new LogDecisionSink(logger),
+    sink:
+      decisionLog === undefined
+        ? (deps.decisions ?? new LogDecisionSink(logger))
+        : new TeeDecisionSink(deps.decisions ?? new LogDecisionSink(logger), decisionLog),
     onShown: (d, userId) => feed.shown(d, userId),
     logger,
   });
@@ -318,6 +334,7 @@ function createParts(
     experiments,
     tally,
     feed,
+    decisionLog,
     settings: new SettingsSource(writer.identity),
     store,
     thumbnails,
@@ -424,6 +441,7 @@ async function startWithWriter(
       parts.generation.close();
       await subgraph.close();
       await parts.tally?.stop();
+      await parts.decisionLog?.settled();
       await parts.feed.stop();
       // After the server: no request is left that could still be waiting on the model.
       await local?.stop();

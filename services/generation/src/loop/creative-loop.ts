@@ -12,8 +12,8 @@ import { THUMBNAIL_VERSION } from '../domain/thumbnail.js';
 /**
  * One choice of a variant, as it is logged: enough to credit it with a reward later (by
  * creative id and recommendation id) and to evaluate another policy on it (bucket, the
- * available angles' probabilities, the chosen one's propensity). No user id: the log outlives
- * a user's right to be forgotten, and nothing in it needs to name them.
+ * available angles' probabilities, the chosen one's propensity). No user id: a sink that logs
+ * per user gets it apart and seals it (the log outlives a user's right to be forgotten).
  */
 export interface VariantDecision {
   decisionId: string;
@@ -37,7 +37,8 @@ export interface VariantDecision {
 
 /** Where decisions go once made (a topic, a test's array). */
 export interface DecisionSink {
-  record(decision: VariantDecision): void;
+  /** `userId` is for a sink that logs per user (sealed, on the user's topic); others drop it. */
+  record(decision: VariantDecision, userId: string): void;
 }
 
 /** What a slot's variant is chosen for. */
@@ -150,12 +151,17 @@ export class CreativeLoop {
     if (this.options.stickyMs > 0)
       this.sticky.set(stickyKey, decision, { ttlMs: this.options.stickyMs });
     try {
-      this.options.sink.record(decision);
+      this.options.sink.record(decision, slot.userId);
     } catch (err) {
       // A lost log line costs an off-policy sample, never the user's answer.
       this.log.warn({ err, decisionId: decision.decisionId }, 'variant decision not logged');
     }
     return decision;
+  }
+
+  /** Counts a choice read from the log (another replica's, or an earlier run's). */
+  impression(decision: Pick<VariantDecision, 'bucket' | 'angle'>): void {
+    this.posteriors.recordImpression(decision.bucket, decision.angle);
   }
 
   /** Credits a decision's angle in its bucket with a reward in [0, 1]. */
@@ -186,5 +192,16 @@ export class LogDecisionSink implements DecisionSink {
   }
   record(decision: VariantDecision): void {
     this.log.debug({ decision }, 'variant chosen');
+  }
+}
+
+/** Every decision to each of several sinks (the log and the topic, say). */
+export class TeeDecisionSink implements DecisionSink {
+  private readonly sinks: readonly DecisionSink[];
+  constructor(...sinks: DecisionSink[]) {
+    this.sinks = sinks;
+  }
+  record(decision: VariantDecision, userId: string): void {
+    for (const sink of this.sinks) sink.record(decision, userId);
   }
 }

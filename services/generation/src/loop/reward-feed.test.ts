@@ -19,6 +19,7 @@ import type { Angle } from '../domain/loop/angles.js';
 import { DEFAULT_BANDIT_SETTINGS } from '../domain/loop/bandit.js';
 import { DEFAULT_REWARD_WEIGHTS } from '../domain/loop/rewards.js';
 import { CreativeLoop, MemoryDecisionSink, type VariantSlot } from './creative-loop.js';
+import { BusDecisionSink } from './decision-log.js';
 import { RewardFeed } from './reward-feed.js';
 
 const ANGLES: readonly Angle[] = ['interest', 'value', 'novelty'];
@@ -29,11 +30,17 @@ const SLOT: Omit<VariantSlot, 'userId'> = {
   topCategory: 'Outdoor',
 };
 
-/** A loop whose rewards come from a feed, as the service wires them. */
-function wired(bus: RewardFeedBus = undefined as never) {
+/**
+ * A loop whose rewards come from a feed, as the service wires them: with a bus, choices are
+ * logged on it, so the wiring is one replica of the service.
+ */
+function wired(bus: RewardFeedBus = undefined, seed = 7) {
+  const decisionLog =
+    bus === undefined ? undefined : new BusDecisionSink({ bus, logger: silentLogger() });
   const feed = new RewardFeed({
     bus,
     // Called only once the loop below exists, as in the service.
+    impression: (decision) => loop.impression(decision),
     reward: (decision, reward) => loop.reward(decision, reward),
     weights: DEFAULT_REWARD_WEIGHTS,
     windowMs: 86_400_000,
@@ -42,17 +49,23 @@ function wired(bus: RewardFeedBus = undefined as never) {
   const loop = new CreativeLoop({
     enabled: true,
     settings: DEFAULT_BANDIT_SETTINGS,
-    random: seededRandom(7),
+    random: seededRandom(seed),
     promptVersion: 'template-v3',
     stickyMs: 0,
     stickyMaxEntries: 100,
-    sink: new MemoryDecisionSink(),
+    sink: decisionLog ?? new MemoryDecisionSink(),
     onShown: (decision, userId) => feed.shown(decision, userId),
     logger: silentLogger(),
   });
-  return { loop, feed };
+  return { loop, feed, decisionLog };
 }
 type RewardFeedBus = ConstructorParameters<typeof RewardFeed>[0]['bus'];
+
+/** Each angle's impressions and reward in the bucket, as one replica's posteriors hold them. */
+function posteriorsOf(loop: CreativeLoop): string {
+  return JSON.stringify(ANGLES.map((angle) => loop.posteriors.stats(BUCKET, angle)));
+}
+const BUCKET = 'description|any|outdoor';
 
 let offset = 0;
 function consumed(event: UserEvent): ConsumedEvent {
@@ -98,7 +111,7 @@ describe('RewardFeed', () => {
       const { loop, feed } = wired(bus);
       await feed.start();
       const decision = loop.choose({ ...SLOT, userId: 'ann' }, ANGLES);
-      const before = loop.posteriors.stats('description|any|outdoor', decision.angle);
+      const before = loop.posteriors.stats(BUCKET, decision.angle);
       await publishUserEvents(bus, [
         {
           eventId: 'ann-buys',
@@ -110,7 +123,7 @@ describe('RewardFeed', () => {
         },
       ]);
       await waitFor(() => feed.credited === 1, { description: 'the purchase to be credited' });
-      assert.deepEqual(loop.posteriors.stats('description|any|outdoor', decision.angle), {
+      assert.deepEqual(loop.posteriors.stats(BUCKET, decision.angle), {
         impressions: before.impressions,
         reward: before.reward + 1,
       });
@@ -119,5 +132,63 @@ describe('RewardFeed', () => {
       await bus.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  describe('when two replicas share one bus, and a third starts later', () => {
+    it('all hold the same posteriors, rebuilt from the logged choices and events', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tailor-replicas-'));
+      const bus = await createEmbeddedEventBus({ dataDir, logger: silentLogger() });
+      try {
+        await bus.ensureTopics([{ name: USER_EVENTS_TOPIC }]);
+        const a = wired(bus, 1);
+        const b = wired(bus, 2);
+        await Promise.all([a.feed.start(), b.feed.start()]);
+        const clicks: UserEvent[] = [];
+        for (let user = 0; user < 40; user += 1) {
+          // Users alternate between the replicas, as behind a load balancer.
+          const replica = user % 2 === 0 ? a : b;
+          const userId = `u-${user}`;
+          const decision = replica.loop.choose({ ...SLOT, userId }, ANGLES);
+          if (decision.angle === 'value')
+            clicks.push({
+              eventId: `click-${user}`,
+              userId,
+              itemId: SLOT.itemId,
+              type: 'click',
+              timestamp: decision.at,
+              context: { creativeId: decision.creativeId },
+            });
+        }
+        await Promise.all([a.decisionLog!.settled(), b.decisionLog!.settled()]);
+        assert.ok(clicks.length > 0, 'some users were shown the value-led copy');
+        await publishUserEvents(bus, clicks);
+        const logged = 40 + clicks.length;
+        await waitFor(() => a.feed.eventsRead === logged && b.feed.eventsRead === logged, {
+          description: 'both replicas to read every choice and click',
+        });
+        const shared = posteriorsOf(a.loop);
+        assert.equal(posteriorsOf(b.loop), shared);
+        const value = a.loop.posteriors.stats(BUCKET, 'value');
+        assert.equal(value.reward, clicks.length * DEFAULT_REWARD_WEIGHTS.click!);
+        assert.equal(
+          ANGLES.reduce((n, angle) => n + a.loop.posteriors.stats(BUCKET, angle).impressions, 0),
+          40,
+          'each choice counted once, by the replica that made it and the one that read it',
+        );
+
+        const c = wired(bus, 3);
+        await c.feed.start();
+        await waitFor(() => c.feed.eventsRead === logged, { description: 'the replay' });
+        assert.equal(posteriorsOf(c.loop), shared, 'a fresh start rebuilds them from the log');
+        assert.equal(
+          c.feed.stats.byCreative(SLOT.itemId).reduce((n, s) => n + s.clicks, 0),
+          clicks.length,
+        );
+        await Promise.all([a.feed.stop(), b.feed.stop(), c.feed.stop()]);
+      } finally {
+        await bus.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 });

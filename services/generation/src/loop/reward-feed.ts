@@ -11,6 +11,7 @@ import {
 import { CONVERSION_TYPES } from '../domain/loop/attribution.js';
 import { surfaceOfBucket } from '../domain/loop/context.js';
 import { CreativeStatsTally, type StatShowing } from '../domain/loop/creative-stats.js';
+import { choiceOf } from '../domain/loop/decision-event.js';
 import { type LedgerCredit, type LedgerShowing, ShowingLedger } from '../domain/loop/ledger.js';
 import type { RewardWeights } from '../domain/loop/rewards.js';
 import type { VariantDecision } from './creative-loop.js';
@@ -34,6 +35,11 @@ type FeedShowing = LedgerShowing & StatShowing;
 export interface RewardFeedOptions {
   /** `user-events`; without it only this process's showings are counted and nothing credited. */
   bus?: EventBus | undefined;
+  /**
+   * Counts a choice read from the log that this process did not make (another replica's, or
+   * one made before this start) as an impression of its angle in its bucket.
+   */
+  impression: (decision: Pick<VariantDecision, 'bucket' | 'angle'>) => void;
   /** Credits a showing's angle in its bucket (the loop's posteriors). */
   reward: (decision: Pick<VariantDecision, 'bucket' | 'angle'>, reward: number) => void;
   weights: RewardWeights;
@@ -49,13 +55,13 @@ export interface RewardFeedOptions {
 }
 
 /**
- * Feeds the bandit its rewards from `user-events`: every variant this process shows is held
- * (with its user, in memory), and a click, like, share, add-to-cart or purchase carrying its
+ * Feeds the bandit from `user-events`, read from the beginning at every start: every variant
+ * choice is logged there as an impression of its user (`BusDecisionSink`), so each replica
+ * holds every replica's showings (with their users, in memory) and counts them in its
+ * posteriors; a click, like, share, add-to-cart or purchase carrying a shown variant's
  * `context.creativeId` within the attribution window adds that event type's weight to the
- * showing's angle in its bucket. Live only: it reads from the end of the topic at start, and a
- * showing is known only to the replica that chose it, so each replica learns from its own
- * choices (see the README for what is not built yet: posteriors shared by replicas and rebuilt
- * from a log).
+ * showing's angle in its bucket. The posteriors are then a function of the log: durable across
+ * restarts and the same on every replica once each has read as far.
  */
 export class RewardFeed {
   private readonly ledger: ShowingLedger<FeedShowing>;
@@ -68,6 +74,8 @@ export class RewardFeed {
   private subscription: Subscription | null = null;
   /** Rewards credited so far, for tests and the log. */
   credited = 0;
+  /** Events read from the log so far, for a caller waiting for a replay. */
+  eventsRead = 0;
 
   constructor(private readonly options: RewardFeedOptions) {
     this.log = options.logger.child({ component: 'reward-feed' });
@@ -135,6 +143,9 @@ export class RewardFeed {
       bus: this.options.bus,
       groupId: REWARDS_GROUP_ID,
       logger: this.options.logger,
+      // The whole log: the posteriors, showings and stats are rebuilt from it at every start
+      // (ephemeral, so every replica reads all of it and they agree).
+      fromBeginning: true,
       ephemeral: true,
       // Profiles owns the dead-letter queue; a bad message is dead-lettered once.
       deadLetters: false,
@@ -156,7 +167,24 @@ export class RewardFeed {
     const credits: LedgerCredit<FeedShowing>[] = [];
     for (const consumed of events) {
       if (!this.delivered.first(consumed)) continue;
+      this.eventsRead += 1;
       const { event } = consumed;
+      if (consumed.subject !== undefined) this.keyed.add(consumed.subject);
+      const choice = choiceOf(event);
+      if (choice !== undefined) {
+        const showing: FeedShowing = {
+          ...choice,
+          userId: event.userId,
+          subject: consumed.subject,
+          surface: surfaceOfBucket(choice.bucket),
+        };
+        // Held already when this process made the choice: it counted it then.
+        if (this.ledger.show(showing)) {
+          this.stats.shown(showing);
+          this.options.impression(choice);
+        }
+        continue;
+      }
       const credit = this.ledger.credit({
         eventId: event.eventId,
         userId: event.userId,
@@ -165,7 +193,6 @@ export class RewardFeed {
         creativeId: event.context?.creativeId,
         recommendationId: event.context?.recommendationId,
       });
-      if (consumed.subject !== undefined) this.keyed.add(consumed.subject);
       if (credit === undefined) continue;
       this.stats.credited(credit.shown, credit);
       if (credit.added <= 0) continue;
