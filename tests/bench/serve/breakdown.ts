@@ -139,9 +139,27 @@ function durationSeconds(text: string): { sum: number; count: number } {
   };
 }
 
+/**
+ * What is measured: each store as the recommender runs by default, and on Qdrant once more with
+ * RECOMMENDER_PROFILE_GUESS_USERS at 0 (the batch after the profile read, never beside it), so
+ * the guessed batch's gain is read within one run.
+ */
+const VARIANTS: readonly { store: ScaleStore; variant: string; config?: Record<string, string> }[] =
+  [
+    { store: 'embedded', variant: 'embedded' },
+    { store: 'qdrant', variant: 'qdrant' },
+    {
+      store: 'qdrant',
+      variant: 'qdrant, unguessed',
+      config: { RECOMMENDER_PROFILE_GUESS_USERS: '0' },
+    },
+  ];
+
 /** Medians of one store's recommendation, each part in ms. */
 export interface RecommendationBreakdown {
   store: ScaleStore;
+  /** The store's name, or `qdrant, unguessed` (see {@link VARIANTS}). */
+  variant: string;
   items: number;
   recommendations: number;
   /** The whole `recommendations(first: 10)` request on loopback, p50 and p95. */
@@ -240,19 +258,26 @@ export async function runBreakdown(
 ): Promise<{ recommendations: RecommendationBreakdown[]; shapes: ShapeTiming[] }> {
   return withTempDir('breakdown', async (dir) => {
     const recording = { on: false };
-    const points: { point: LoadedPoint; calls: StoreCall[]; requests: number[] }[] = [];
+    const points: {
+      point: LoadedPoint;
+      variant: string;
+      calls: StoreCall[];
+      requests: number[];
+    }[] = [];
     const recorder = recordExchanges();
     try {
-      for (const store of stores) {
-        const dataDir = path.join(dir, store);
+      for (const [i, { store, variant, config }] of VARIANTS.entries()) {
+        if (!stores.includes(store)) continue;
+        const dataDir = path.join(dir, String(i));
         mkdirSync(dataDir);
         const calls: StoreCall[] = [];
         const point = await loadPoint(store, BREAKDOWN_ITEMS, qdrantUrl, dataDir, {
           wrapStore: (s) => timedStore(s, calls, recording),
           agent: recorder.agent,
+          ...(config === undefined ? {} : { config }),
         });
-        points.push({ point, calls, requests: [] });
-        progress(`  breakdown: ${store} ${BREAKDOWN_ITEMS} items loaded`);
+        points.push({ point, variant, calls, requests: [] });
+        progress(`  breakdown: ${variant} ${BREAKDOWN_ITEMS} items loaded`);
       }
       for (let i = 0; i < WARMUP; i += 1) for (const { point } of points) await point.recommend();
       const before = await Promise.all(
@@ -274,7 +299,7 @@ export async function runBreakdown(
       );
 
       const recommendations = points.map(
-        ({ point, calls, requests }, index): RecommendationBreakdown => {
+        ({ point, variant, calls, requests }, index): RecommendationBreakdown => {
           const built = {
             sum: after[index]!.sum - before[index]!.sum,
             count: after[index]!.count - before[index]!.count,
@@ -288,6 +313,7 @@ export async function runBreakdown(
           const perList = calls.length / rounds;
           const result: RecommendationBreakdown = {
             store: point.store,
+            variant,
             items: point.items,
             recommendations: rounds,
             requestMs: { p50: round(request.p50), p95: round(request.p95) },
@@ -303,7 +329,7 @@ export async function runBreakdown(
       );
 
       const shapes = await timeShapes(
-        points.map((p) => p.point),
+        points.filter((p) => p.variant === p.point.store).map((p) => p.point),
         recorder.exchanges,
       );
       return { recommendations, shapes };
@@ -493,7 +519,7 @@ export function printBreakdown(breakdown: {
       'recommender work mean',
     ],
     breakdown.recommendations.map((r) => [
-      r.store,
+      r.variant,
       r.recommendations,
       fixed(r.requestMs.p50, 2),
       fixed(r.requestMs.p95, 2),
@@ -505,7 +531,9 @@ export function printBreakdown(breakdown: {
       fixed(r.recommenderWorkMeanMs, 2),
     ]),
   );
-  const calls = breakdown.recommendations.flatMap((r) => r.calls ?? []);
+  const calls = breakdown.recommendations.flatMap((r) =>
+    (r.calls ?? []).map((c) => ({ ...c, path: `${r.variant}: ${c.path}` })),
+  );
   if (calls.length > 0) {
     say();
     printTable(

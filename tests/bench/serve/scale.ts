@@ -143,6 +143,9 @@ async function insertItems(store: VectorStore, count: number, dimension: number,
   }
 }
 
+/** Points loaded so far by this process, to give each its own collections. */
+let loadedPoints = 0;
+
 /** One point of the curve, loaded and served, ready to be asked. */
 export interface LoadedPoint {
   store: ScaleStore;
@@ -181,14 +184,18 @@ export async function loadPoint(
     wrapStore?: (store: VectorStore) => VectorStore;
     /** The Qdrant store's HTTP Agent (the breakdown times each exchange through it). */
     agent?: Agent;
+    /** Settings of the recommender besides the bench's defaults, as the environment gives them. */
+    config?: Record<string, string>;
   } = {},
 ): Promise<LoadedPoint> {
   const wrapStore = options.wrapStore ?? ((s: VectorStore) => s);
   const logger = silentLogger();
-  const config = benchConfig(dataDir);
+  const config = benchConfig(dataDir, options.config);
   const dimension = config.EMBEDDING_DIMENSION;
   const embedder = createHashedEmbedder({ dimension });
-  const prefix = `bench-scale-${process.pid}-${items}-`;
+  // Numbered: the breakdown loads two Qdrant points of the same size.
+  loadedPoints += 1;
+  const prefix = `bench-scale-${process.pid}-${items}-${loadedPoints}-`;
   const made = [ITEMS_COLLECTION, PROFILES_COLLECTION, MODELS_COLLECTION].map((c) => prefix + c);
   const store =
     kind === 'qdrant'
