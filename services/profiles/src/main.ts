@@ -1,7 +1,7 @@
 import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { profilesEnvShape } from './config.js';
-import { startProfiles } from './index.js';
+import { startProfiles } from './subgraph.js';
 
 await runService({
   name: 'profiles',

@@ -1,7 +1,7 @@
 import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { recommenderEnvShape } from './config.js';
-import { startRecommender } from './index.js';
+import { startRecommender } from './subgraph.js';
 
 await runService({
   name: 'recommender',

@@ -33,7 +33,7 @@ import {
 import { z } from 'zod';
 
 import { type RecommenderConfig, recommenderEnvShape } from '../config.js';
-import { type RunningRecommender, startRecommender } from '../index.js';
+import { type RunningRecommender, startRecommender } from '../subgraph.js';
 
 /** A GraphQL answer as a test reads it. */
 export interface GraphQLAnswer<T = Record<string, unknown>> {

@@ -32,9 +32,9 @@ import {
 import { waitFor } from '@tailor/kit/testing';
 
 import { type ProfilesConfig, profileSettings } from './config.js';
-import { type RunningProfiles, startProfiles } from './index.js';
 import { createProfileMetrics } from './metrics.js';
 import { ProfileService } from './profile.service.js';
+import { type RunningProfiles, startProfiles } from './subgraph.js';
 
 const DIMENSION = 64;
 

@@ -21,7 +21,7 @@ import {
 } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 
-import { type RunningRecommender, startRecommender } from './index.js';
+import { type RunningRecommender, startRecommender } from './subgraph.js';
 import {
   type RecommenderUnderTest,
   startRecommenderUnderTest,
