@@ -76,7 +76,7 @@ export const gatewayEnvShape = {
    * The GraphQL engine behind `/graphql`: `hive-router` (Hive Gateway with the Hive Router query
    * planner) or `apollo` (Apollo Server with Apollo Gateway); graph/README.md, "Engines".
    */
-  GATEWAY_ENGINE: z.enum(GATEWAY_ENGINES).default('apollo'),
+  GATEWAY_ENGINE: z.enum(GATEWAY_ENGINES).default('hive-router'),
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
   CATALOG_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.catalog),
   EVENTS_URL: env.url().default(DEFAULT_SUBGRAPH_URLS.events),
