@@ -11,6 +11,7 @@ export * from './errors.js';
 export * from './event-weights.js';
 export * from './experiments/index.js';
 export * from './graphql/event-type.js';
+export * from './hash.js';
 export * from './lifecycle.js';
 export * from './logger.js';
 export * from './metrics.js';

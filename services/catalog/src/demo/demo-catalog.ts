@@ -1,3 +1,5 @@
+import { fnv1a32CodeUnits } from '@tailor/kit';
+
 import { createRandom, type Random } from './random.js';
 import {
   ATTRIBUTE_SENTENCES,
@@ -49,9 +51,7 @@ export interface DemoItem {
 
 /** String seeds per category, so editing one category leaves the others' items unchanged. */
 function categorySeed(seed: number, name: string): number {
-  let hash = seed >>> 0;
-  for (const char of name) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
-  return hash;
+  return fnv1a32CodeUnits(name, seed);
 }
 
 /** A price in the range that ends the way shop prices do (.99, .49, .95 or whole). */

@@ -1,16 +1,12 @@
 /** Small text helpers shared by the writers, the grounding checker and the thumbnail composer. */
+import { fnv1a32CodeUnits } from '@tailor/kit';
 
 /**
- * FNV-1a over UTF-16 code units: a stable, fast 32-bit hash. Phrasing choices hang on it, so
- * the same inputs give the same text on every machine and every run.
+ * A stable, fast 32-bit hash (kit's FNV-1a over UTF-16 code units). Phrasing choices hang on
+ * it, so the same inputs give the same text on every machine and every run.
  */
 export function stableHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
+  return fnv1a32CodeUnits(text);
 }
 
 /** One element chosen by `seed`; the list must not be empty. */

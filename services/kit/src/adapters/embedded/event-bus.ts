@@ -1,6 +1,7 @@
 import { type FileHandle, mkdir, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { fnv1a32 } from '../../hash.js';
 import type { Logger } from '../../logger.js';
 import type {
   DeliveredMessage,
@@ -13,7 +14,6 @@ import type {
 } from '../../ports/event-bus.js';
 import { retry } from '../../resilience/retry.js';
 import { splitLines, syncDirectory, writeAll, writeFileAtomic } from './files.js';
-import { fnv1a32 } from './hash.js';
 
 /** Options of {@link createEmbeddedEventBus}. */
 export interface EmbeddedEventBusOptions {

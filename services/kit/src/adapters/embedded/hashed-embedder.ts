@@ -1,6 +1,6 @@
+import { fnv1a32, mix32 } from '../../hash.js';
 import type { Embedder } from '../../ports/embedder.js';
 import { normalizeInPlace } from '../../vectors.js';
-import { fnv1a32, mix32 } from './hash.js';
 
 /** Options of {@link createHashedEmbedder}. */
 export interface HashedEmbedderOptions {

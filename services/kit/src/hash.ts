@@ -1,3 +1,4 @@
+// One home for the house's FNV-1a hashes and the mixer beside them.
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -36,6 +37,20 @@ export function fnv1a32(text: string, seed: number = FNV_OFFSET): number {
       byte(0x80 | ((code >> 6) & 0x3f));
       byte(0x80 | (code & 0x3f));
     }
+  }
+  return hash >>> 0;
+}
+
+/**
+ * FNV-1a over the UTF-16 code units of `text` (not its UTF-8 bytes: the same as
+ * {@link fnv1a32} for ASCII only), as an unsigned 32-bit integer. Generation's phrasing
+ * choices and the demo catalog's seeds hang on it, so it must never change.
+ */
+export function fnv1a32CodeUnits(text: string, seed: number = FNV_OFFSET): number {
+  let hash = seed >>> 0;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, FNV_PRIME);
   }
   return hash >>> 0;
 }
