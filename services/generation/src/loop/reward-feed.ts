@@ -12,7 +12,12 @@ import { CONVERSION_TYPES } from '../domain/loop/attribution.js';
 import { surfaceOfBucket } from '../domain/loop/context.js';
 import { CreativeStatsTally, type StatShowing } from '../domain/loop/creative-stats.js';
 import { choiceOf } from '../domain/loop/decision-event.js';
-import { type LedgerCredit, type LedgerShowing, ShowingLedger } from '../domain/loop/ledger.js';
+import {
+  type LedgerCredit,
+  ledgerEventOf,
+  type LedgerShowing,
+  ShowingLedger,
+} from '../domain/loop/ledger.js';
 import type { RewardWeights } from '../domain/loop/rewards.js';
 import type { VariantDecision } from './creative-loop.js';
 
@@ -185,14 +190,7 @@ export class RewardFeed {
         }
         continue;
       }
-      const credit = this.ledger.credit({
-        eventId: event.eventId,
-        userId: event.userId,
-        type: event.type,
-        at: event.timestamp,
-        creativeId: event.context?.creativeId,
-        recommendationId: event.context?.recommendationId,
-      });
+      const credit = this.ledger.credit(ledgerEventOf(event));
       if (credit === undefined) continue;
       this.stats.credited(credit.shown, credit);
       if (credit.added <= 0) continue;

@@ -1,4 +1,4 @@
-import type { EventType } from '@tailor/kit';
+import type { EventType, UserEvent } from '@tailor/kit';
 
 import { CONVERSION_TYPES, type CreditableEvent, type Shown } from './attribution.js';
 import { impressionReward, type RewardWeights } from './rewards.js';
@@ -23,6 +23,18 @@ export interface RemovedShowing<S extends LedgerShowing = LedgerShowing> {
 /** An event of a user, as the ledger credits it. */
 export interface LedgerEvent extends CreditableEvent {
   userId: string;
+}
+
+/** What of an event on `user-events` the ledger reads. */
+export function ledgerEventOf(event: UserEvent): LedgerEvent {
+  return {
+    eventId: event.eventId,
+    userId: event.userId,
+    type: event.type,
+    at: event.timestamp,
+    creativeId: event.context?.creativeId,
+    recommendationId: event.context?.recommendationId,
+  };
 }
 
 /** What crediting one event changed: the showing, how much its reward grew, what it now counts. */
