@@ -76,7 +76,7 @@ export const recommenderEnvShape = {
    * list of such a user sends the batch that profile asks beside the profile read, and uses
    * what it covers when the new profile asks the same (a user who did nothing since).
    */
-  RECOMMENDER_PROFILE_GUESS_USERS: env.int(2_000, 0, 1_000_000),
+  RECOMMENDER_PROFILE_GUESS_USERS: env.int(0, 0, 1_000_000),
   /**
    * How often the fallback list (served while the vector store is down) is recomputed while
    * the store answers; it is as old as this at most when the store goes away.

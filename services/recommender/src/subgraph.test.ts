@@ -768,7 +768,9 @@ describe('recommender subgraph', () => {
       );
 
     it('serves the list of the profile as it is now, whatever the user did since', async () => {
-      const t = await startRecommenderUnderTest();
+      const t = await startRecommenderUnderTest({
+        config: { RECOMMENDER_PROFILE_GUESS_USERS: 2000 },
+      });
       try {
         await t.putItems(ITEMS);
         const at = Date.now();
@@ -818,10 +820,8 @@ describe('recommender subgraph', () => {
       }
     });
 
-    it('guesses nothing with RECOMMENDER_PROFILE_GUESS_USERS at 0', async () => {
-      const t = await startRecommenderUnderTest({
-        config: { RECOMMENDER_PROFILE_GUESS_USERS: 0 },
-      });
+    it('guesses nothing by default (RECOMMENDER_PROFILE_GUESS_USERS 0)', async () => {
+      const t = await startRecommenderUnderTest();
       try {
         await t.putItems(ITEMS);
         await t.putProfile({

@@ -140,9 +140,10 @@ function durationSeconds(text: string): { sum: number; count: number } {
 }
 
 /**
- * What is measured: each store as the recommender runs by default, and on Qdrant once more with
- * RECOMMENDER_PROFILE_GUESS_USERS at 0 (the batch after the profile read, never beside it), so
- * the guessed batch's gain is read within one run.
+ * What is measured: each store as the recommender runs by default (the batch after the profile
+ * read), and on Qdrant once more with RECOMMENDER_PROFILE_GUESS_USERS at 2,000 (the batch a
+ * returning user's last profile asked for, sent beside the profile read), so the guessed
+ * batch's gain is read within one run.
  */
 const VARIANTS: readonly { store: ScaleStore; variant: string; config?: Record<string, string> }[] =
   [
@@ -150,15 +151,15 @@ const VARIANTS: readonly { store: ScaleStore; variant: string; config?: Record<s
     { store: 'qdrant', variant: 'qdrant' },
     {
       store: 'qdrant',
-      variant: 'qdrant, unguessed',
-      config: { RECOMMENDER_PROFILE_GUESS_USERS: '0' },
+      variant: 'qdrant, guessed',
+      config: { RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
     },
   ];
 
 /** Medians of one store's recommendation, each part in ms. */
 export interface RecommendationBreakdown {
   store: ScaleStore;
-  /** The store's name, or `qdrant, unguessed` (see {@link VARIANTS}). */
+  /** The store's name, or `qdrant, guessed` (see {@link VARIANTS}). */
   variant: string;
   items: number;
   recommendations: number;
