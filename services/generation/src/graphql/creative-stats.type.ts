@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-import { AD_FORMATS } from '../domain/copy.js';
+import { AD_FORMATS, type AdFormat } from '../domain/copy.js';
 import type { Angle } from '../domain/loop/angles.js';
 import type { CreativeFormat } from '../domain/loop/creative.js';
 import { ExperimentRate } from './experiment.type.js';
@@ -15,9 +15,22 @@ export const CreativeFormatValue = Object.fromEntries(
   ),
 ) as Record<CreativeFormat, CreativeFormat>;
 
+/** Said of each format in the schema; a new ad format fails to compile until it is described. */
+const CREATIVE_FORMAT_DESCRIPTIONS: Record<
+  'DESCRIPTION' | `AD_${AdFormat}` | 'THUMBNAIL',
+  { description: string }
+> = {
+  DESCRIPTION: { description: "An item's personalized description (`description`)." },
+  AD_BANNER: { description: 'A display banner ad (`ad(format: BANNER)`).' },
+  AD_SOCIAL: { description: 'A social media post ad (`ad(format: SOCIAL)`).' },
+  AD_EMAIL_SUBJECT: { description: 'A marketing e-mail ad (`ad(format: EMAIL_SUBJECT)`).' },
+  THUMBNAIL: { description: "An item's personalized thumbnail (`thumbnail`)." },
+};
+
 registerEnumType(CreativeFormatValue, {
   name: 'CreativeFormat',
   description: 'What a creative is made for: the description, one ad format, or the thumbnail.',
+  valuesConfig: CREATIVE_FORMAT_DESCRIPTIONS,
 });
 
 /**
