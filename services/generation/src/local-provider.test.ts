@@ -10,7 +10,7 @@ import { localLlmForTests } from '@tailor/kit/testing';
 import { z } from 'zod';
 
 import { generationEnvShape } from './config.js';
-import { type RunningGeneration, startGeneration } from './index.js';
+import { type RunningGeneration, startGeneration } from './subgraph.js';
 
 /*
  * GENERATION_PROVIDER=local: the service starts llama.cpp's server itself (the venv and model

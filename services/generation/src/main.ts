@@ -1,7 +1,7 @@
 import { createUserKeyVault, runService } from '@tailor/kit';
 
 import { generationEnvShape } from './config.js';
-import { startGeneration } from './index.js';
+import { startGeneration } from './subgraph.js';
 
 await runService({
   name: 'generation',

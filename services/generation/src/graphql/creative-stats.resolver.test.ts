@@ -24,7 +24,7 @@ import { waitFor } from '@tailor/kit/testing';
 import { z } from 'zod';
 
 import { generationEnvShape } from '../config.js';
-import { type RunningGeneration, startGeneration } from '../index.js';
+import { type RunningGeneration, startGeneration } from '../subgraph.js';
 import { profilePayload, SHOES } from '../testing/fixtures.js';
 
 interface Answer {

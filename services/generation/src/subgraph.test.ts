@@ -24,15 +24,12 @@ import { type Angle, ANGLES } from './domain/loop/angles.js';
 import { creativeId } from './domain/loop/creative.js';
 import { PROMPT_VERSION } from './domain/prompt.js';
 import { THUMBNAIL_VERSION } from './domain/thumbnail.js';
-import {
-  MemoryDecisionSink,
-  type RunningGeneration,
-  startGeneration,
-  TEMPLATE_CHOSEN_REASON,
-} from './index.js';
+import { MemoryDecisionSink } from './loop/creative-loop.js';
+import { type RunningGeneration, startGeneration } from './subgraph.js';
 import { type FakeChatServer, startFakeChatServer } from './testing/fake-chat-server.js';
 import { BOARD, CRAFTED, itemPayload, profilePayload, SHOES } from './testing/fixtures.js';
 import { pngSize } from './testing/png.js';
+import { TEMPLATE_CHOSEN_REASON } from './writers/copy-writer.js';
 
 const DIMENSION = 4;
 const TENT = itemPayload({
