@@ -4,7 +4,7 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 
 import { Kafka, logLevel } from 'kafkajs';
 
-import { createEmbeddedEventBus } from '../adapters/embedded/event-bus.js';
+import { createEmbeddedEventBus } from '../adapters/embedded/index.js';
 import { createKafkaEventBus } from '../adapters/kafka/kafka-event-bus.js';
 import { silentLogger } from '../logger.js';
 import type { DeliveredMessage, EventBus } from '../ports/event-bus.js';

@@ -2,7 +2,7 @@ export {
   createEmbeddedEventBus,
   EMBEDDED_BUS_DEFAULTS,
   type EmbeddedEventBusOptions,
-} from './event-bus.js';
+} from './event-bus/embedded-event-bus.js';
 export { compileFilter, FilterError, type PointPredicate } from './filter.js';
 export {
   createHashedEmbedder,

@@ -3,11 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 
-import { fnv1a32 } from '../../hash.js';
-import { createLogger, type Logger, silentLogger } from '../../logger.js';
-import type { EventBus } from '../../ports/event-bus.js';
-import { describeEventBusConformance, reopenable, tempDirs, waitFor } from '../../testing/index.js';
-import { createEmbeddedEventBus, partitionOf } from './event-bus.js';
+import { fnv1a32 } from '../../../hash.js';
+import { createLogger, type Logger, silentLogger } from '../../../logger.js';
+import type { EventBus } from '../../../ports/event-bus.js';
+import {
+  describeEventBusConformance,
+  reopenable,
+  tempDirs,
+  waitFor,
+} from '../../../testing/index.js';
+import { createEmbeddedEventBus, partitionOf } from './embedded-event-bus.js';
 
 describeEventBusConformance('embedded', async () => {
   const { first, reopen, cleanup } = await reopenable((dataDir) =>
