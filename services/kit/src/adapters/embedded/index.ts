@@ -3,7 +3,6 @@ export {
   EMBEDDED_BUS_DEFAULTS,
   type EmbeddedEventBusOptions,
 } from './event-bus/embedded-event-bus.js';
-export { compileFilter, FilterError, type PointPredicate } from './filter.js';
 export {
   createHashedEmbedder,
   HASHED_EMBEDDER_MAX_DIMENSION,
@@ -14,5 +13,6 @@ export {
   createEmbeddedVectorStore,
   EMBEDDED_STORE_DEFAULTS,
   type EmbeddedVectorStoreOptions,
-  VectorStoreError,
-} from './vector-store.js';
+} from './vector-store/embedded-vector-store.js';
+export { VectorStoreError } from './vector-store/errors.js';
+export { compileFilter, FilterError, type PointPredicate } from './vector-store/filter.js';

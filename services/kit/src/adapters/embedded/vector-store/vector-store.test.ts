@@ -5,17 +5,17 @@ import { describe, it } from 'node:test';
 
 import { pino } from 'pino';
 
-import { type Logger, silentLogger } from '../../logger.js';
+import { type Logger, silentLogger } from '../../../logger.js';
 import type {
   CollectionSpec,
   Filter,
   Payload,
   PointInput,
   VectorStore,
-} from '../../ports/vector-store.js';
-import { describeVectorStoreConformance, reopenable, tempDirs } from '../../testing/index.js';
+} from '../../../ports/vector-store.js';
+import { describeVectorStoreConformance, reopenable, tempDirs } from '../../../testing/index.js';
+import { createEmbeddedVectorStore } from './embedded-vector-store.js';
 import { compileFilter } from './filter.js';
-import { createEmbeddedVectorStore } from './vector-store.js';
 
 describeVectorStoreConformance('embedded', async () => {
   const { first, reopen, cleanup } = await reopenable((dataDir) =>

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../../logger.js';
 import type { ScanColumn } from './scan.js';
 
 /** A scan for the worker: views of shared memory, and the query (copied). */

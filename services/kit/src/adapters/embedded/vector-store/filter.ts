@@ -1,4 +1,4 @@
-import type { Condition, Filter, MatchValue, Payload } from '../../ports/vector-store.js';
+import type { Condition, Filter, MatchValue, Payload } from '../../../ports/vector-store.js';
 
 /** A compiled filter: true when the point with this id and payload matches. */
 export type PointPredicate = (id: string, payload: Payload) => boolean;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { Filter, Payload } from '../../ports/vector-store.js';
+import type { Filter, Payload } from '../../../ports/vector-store.js';
 import { compileFilter, compileSlotFilter, FilterError, payloadValues } from './filter.js';
 
 const item: Payload = {
