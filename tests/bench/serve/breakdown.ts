@@ -11,6 +11,7 @@ import {
   type VectorStore,
 } from '@tailor/kit';
 
+import { startDelayProxy } from '../lib/delay-proxy.js';
 import { fixed, grouped, printTable, say } from '../lib/output.js';
 import { percentile, summarize } from '../lib/stats.js';
 import { withTempDir } from '../lib/temp.js';
@@ -139,27 +140,43 @@ function durationSeconds(text: string): { sum: number; count: number } {
   };
 }
 
+/** How long the proxy of the `over a link` variants holds each chunk, each way. */
+export const LINK_DELAY_MS = 1;
+
 /**
  * What is measured: each store as the recommender runs by default (the batch after the profile
  * read), and on Qdrant once more with RECOMMENDER_PROFILE_GUESS_USERS at 2,000 (the batch a
  * returning user's last profile asked for, sent beside the profile read), so the guessed
- * batch's gain is read within one run.
+ * batch's gain is read within one run. On loopback both calls wait for the same two cores, so
+ * the two Qdrant variants run again through a proxy that delays every chunk by
+ * {@link LINK_DELAY_MS} each way: the idle wait of a Qdrant across a network.
  */
-const VARIANTS: readonly { store: ScaleStore; variant: string; config?: Record<string, string> }[] =
-  [
-    { store: 'embedded', variant: 'embedded' },
-    { store: 'qdrant', variant: 'qdrant' },
-    {
-      store: 'qdrant',
-      variant: 'qdrant, guessed',
-      config: { RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
-    },
-  ];
+const VARIANTS: readonly {
+  store: ScaleStore;
+  variant: string;
+  config?: Record<string, string>;
+  overLink?: true;
+}[] = [
+  { store: 'embedded', variant: 'embedded' },
+  { store: 'qdrant', variant: 'qdrant' },
+  {
+    store: 'qdrant',
+    variant: 'qdrant, guessed',
+    config: { RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
+  },
+  { store: 'qdrant', variant: 'qdrant over a link', overLink: true },
+  {
+    store: 'qdrant',
+    variant: 'qdrant over a link, guessed',
+    config: { RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
+    overLink: true,
+  },
+];
 
 /** Medians of one store's recommendation, each part in ms. */
 export interface RecommendationBreakdown {
   store: ScaleStore;
-  /** The store's name, or `qdrant, guessed` (see {@link VARIANTS}). */
+  /** The store's name, or a Qdrant variant (`qdrant, guessed`, `over a link`: {@link VARIANTS}). */
   variant: string;
   items: number;
   recommendations: number;
@@ -266,13 +283,18 @@ export async function runBreakdown(
       requests: number[];
     }[] = [];
     const recorder = recordExchanges();
+    const link =
+      qdrantUrl !== undefined && stores.includes('qdrant')
+        ? await startDelayProxy(qdrantUrl, LINK_DELAY_MS)
+        : undefined;
     try {
-      for (const [i, { store, variant, config }] of VARIANTS.entries()) {
+      for (const [i, { store, variant, config, overLink }] of VARIANTS.entries()) {
         if (!stores.includes(store)) continue;
         const dataDir = path.join(dir, String(i));
         mkdirSync(dataDir);
         const calls: StoreCall[] = [];
-        const point = await loadPoint(store, BREAKDOWN_ITEMS, qdrantUrl, dataDir, {
+        const url = overLink === true ? link?.url : qdrantUrl;
+        const point = await loadPoint(store, BREAKDOWN_ITEMS, url, dataDir, {
           wrapStore: (s) => timedStore(s, calls, recording),
           agent: recorder.agent,
           ...(config === undefined ? {} : { config }),
@@ -337,6 +359,7 @@ export async function runBreakdown(
     } finally {
       for (const { point } of points) await point.close();
       recorder.agent.destroy();
+      await link?.close();
     }
   });
 }

@@ -14,7 +14,7 @@ import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { readResults, REPO_ROOT, writeResults } from '../lib/paths.js';
 import { dropPrefixed } from '../lib/qdrant.js';
 import { msSince } from '../lib/stats.js';
-import { printBreakdown, runBreakdown } from './breakdown.js';
+import { LINK_DELAY_MS, printBreakdown, runBreakdown } from './breakdown.js';
 import { fetchHomeDirect } from './direct.js';
 import {
   ALTERNATIVE_GATEWAYS,
@@ -48,7 +48,8 @@ const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,
   --skip-overload         no overload rows
   --only-overload         only the overload rows; the other figures of results/serve.json stay
   --only-breakdown        only where one recommendation's time goes, each store at 1k items and
-                          Qdrant again with the guessed batch on (the store calls, Qdrant's own
+                          Qdrant again with the guessed batch on, both again through a proxy
+                          that delays each chunk 1 ms each way (the store calls, Qdrant's own
                           time, the wire, JSON, the recommender's work) and the content query in
                           a few shapes; written as \`breakdown\`, the other figures stay
   --breakdown-rounds      recommendations per store of the breakdown (default 300)
@@ -354,7 +355,7 @@ async function main(): Promise<void> {
     const file = writeResults('serve', {
       ...readResults('serve'),
       breakdown: {
-        what: "one recommendations(first: 10) on the recommender subgraph over loopback, each store at 1k items (the scale curve's point), and Qdrant once more with RECOMMENDER_PROFILE_GUESS_USERS=2000 ('qdrant, guessed': a returning user's batch sent beside the profile read; off by default), the variants alternating; request = the whole request; build = the recommender's own duration histogram (mean); graphql = request minus build; store = the summed wall time of the list's store calls; recommender work = build minus store (negative when a guessed batch runs beside the profile read, since the store time sums overlapping calls); per Qdrant call: exchange = request created to answer's last byte (Node's http.client.request.start), qdrant = the answer's own `time`, wire = exchange minus qdrant, client = adapter call minus exchange, parse/stringify = JSON alone on the captured bodies; shapes = the content query alone on the store, medians",
+        what: `one recommendations(first: 10) on the recommender subgraph over loopback, each store at 1k items (the scale curve's point), and Qdrant once more with RECOMMENDER_PROFILE_GUESS_USERS=2000 ('qdrant, guessed': a returning user's batch sent beside the profile read; off by default), both Qdrant variants again 'over a link' (through a proxy in its own process that holds every chunk ${LINK_DELAY_MS} ms each way: a network's idle wait, which loopback on two busy cores cannot show), the variants alternating; request = the whole request; build = the recommender's own duration histogram (mean); graphql = request minus build; store = the summed wall time of the list's store calls; recommender work = build minus store (negative when a guessed batch runs beside the profile read, since the store time sums overlapping calls); per Qdrant call: exchange = request created to answer's last byte (Node's http.client.request.start), qdrant = the answer's own \`time\`, wire = exchange minus qdrant, client = adapter call minus exchange, parse/stringify = JSON alone on the captured bodies; shapes = the content query alone on the store, medians`,
         measured: runHeader('serve'),
         ...breakdown,
       },
