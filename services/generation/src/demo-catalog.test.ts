@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { chooseAd, chooseDescription } from './domain/chooser.js';
 import { AD_FORMATS, DESCRIPTION_WORDS } from './domain/copy.js';
 import { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
-import { checkAd, checkDescription } from './domain/grounding.js';
+import { checkAd, checkDescription } from './domain/grounding/check.js';
 import { type InterestSummary, matchInterests, NO_INTERESTS } from './domain/interests.js';
 import { type Angle, ANGLES } from './domain/loop/angles.js';
 import { templateAd, templateDescription } from './domain/template.js';

@@ -23,7 +23,7 @@ export {
 } from './domain/chooser.js';
 export { AD_FORMATS, AD_LIMITS, type AdFormat, DESCRIPTION_WORDS } from './domain/copy.js';
 export { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
-export { checkAd, checkDescription, type GroundingResult } from './domain/grounding.js';
+export { checkAd, checkDescription, type GroundingResult } from './domain/grounding/check.js';
 export {
   type InterestSummary,
   type LikedItem,

@@ -1,7 +1,7 @@
 import { type Connection, connectionsFor } from './connection.js';
 import type { AdCopy, AdFormat, DescriptionCopy } from './copy.js';
 import type { ItemFacts } from './facts.js';
-import { checkAd, checkDescription, type GroundingResult } from './grounding.js';
+import { checkAd, checkDescription, type GroundingResult } from './grounding/check.js';
 import { type InterestSummary, rankedInterests } from './interests.js';
 import type { Angle } from './loop/angles.js';
 import { templateAd, templateDescription } from './template.js';

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { BOARD, CRAFTED, HIKER, itemPayload, RUNNER, SHOES } from '../testing/fixtures.js';
 import { AD_FORMATS, AD_LIMITS } from './copy.js';
 import { itemFactsFromPayload } from './facts.js';
-import { checkAd, checkDescription } from './grounding.js';
+import { checkAd, checkDescription } from './grounding/check.js';
 import { NO_INTERESTS } from './interests.js';
 import { templateAd, templateDescription } from './template.js';
 

@@ -7,7 +7,7 @@ import {
   type DescriptionCopy,
 } from './copy.js';
 import { categoryLabel, formatPrice, type ItemAttribute, type ItemFacts } from './facts.js';
-import { fragmentProblems } from './grounding.js';
+import { fragmentProblems } from './grounding/check.js';
 import {
   hasInterests,
   INTEREST_LIMITS,

@@ -7,7 +7,7 @@ import { waitFor } from '@tailor/kit/testing';
 import { chooseDescription } from '../domain/chooser.js';
 import { TEMPLATE_PROVIDER } from '../domain/copy.js';
 import { itemFactsFromPayload } from '../domain/facts.js';
-import { checkDescription } from '../domain/grounding.js';
+import { checkDescription } from '../domain/grounding/check.js';
 import type { InterestSummary } from '../domain/interests.js';
 import { PROMPT_VERSION } from '../domain/prompt.js';
 import type { GenerationMetrics } from '../metrics.js';

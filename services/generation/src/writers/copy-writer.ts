@@ -20,7 +20,7 @@ import {
   TEMPLATE_VERSION,
 } from '../domain/copy.js';
 import type { ItemFacts } from '../domain/facts.js';
-import { checkAd, checkDescription, type GroundingResult } from '../domain/grounding.js';
+import { checkAd, checkDescription, type GroundingResult } from '../domain/grounding/check.js';
 import type { InterestSummary } from '../domain/interests.js';
 import type { Angle } from '../domain/loop/angles.js';
 import { adPrompt, correctionMessages, descriptionPrompt, type Prompt } from '../domain/prompt.js';

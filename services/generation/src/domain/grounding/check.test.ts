@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { CRAFTED, itemPayload, SHOES } from '../testing/fixtures.js';
-import { itemFactsFromPayload } from './facts.js';
-import { checkAd, checkDescription } from './grounding.js';
+import { CRAFTED, itemPayload, SHOES } from '../../testing/fixtures.js';
+import { itemFactsFromPayload } from '../facts.js';
+import { checkAd, checkDescription } from './check.js';
 
 const shoes = itemFactsFromPayload(SHOES);
 const crafted = itemFactsFromPayload(CRAFTED);
@@ -168,6 +168,16 @@ describe('checkDescription', () => {
         'Prompt Cards',
       );
       assert.deepEqual(checkDescription({ text }, cards).problems, []);
+    });
+  });
+
+  describe('when the same item is checked again after an edit', () => {
+    it('reads the edited facts, not the ones it read before', () => {
+      const text = withSentence('They last 3 seasons.');
+      assert.deepEqual(problemsOf(text), ['text: number "3" is not in the item facts']);
+      const edited = { ...shoes, description: `${shoes.description} Made to last 3 seasons.` };
+      assert.deepEqual(problemsOf(text, edited), []);
+      assert.deepEqual(problemsOf(text), ['text: number "3" is not in the item facts']);
     });
   });
 
