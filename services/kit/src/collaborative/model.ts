@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 import { addScaledInPlace, dot } from '../vectors.js';
 import {
   addOuterLowerInPlace,
@@ -83,9 +85,9 @@ export interface FoldInBasis {
    * B⁻¹y of counterparts already met, by id, with the factors y it was computed from: every row
    * with that counterpart needs the same product, and it was most of a low-rank solve's cost.
    * Used only while the factors given are those very numbers. At most
-   * {@link PROJECTIONS_KEPT} entries.
+   * {@link PROJECTIONS_KEPT} entries; the least recently used go first.
    */
-  projections: Map<string, { factors: Float64Array; projected: Float64Array }>;
+  projections: LRUCache<string, { factors: Float64Array; projected: Float64Array }>;
 }
 
 /** Bound of {@link FoldInBasis.projections}: 10,000 × 2k doubles (20 MB at k = 128). */
@@ -107,7 +109,6 @@ function projectionOf(
   if (cached !== undefined && sameNumbers(cached.factors, pair.factors)) return cached.projected;
   const projected = multiply(basis.inverse, pair.factors, new Float64Array(k));
   if (pair.id !== undefined) {
-    if (basis.projections.size >= PROJECTIONS_KEPT) basis.projections.clear();
     basis.projections.set(pair.id, { factors: Float64Array.from(pair.factors), projected });
   }
   return projected;
@@ -136,7 +137,7 @@ export function foldInBasis(
     const column = choleskySubstitute(a, unit);
     for (let r = 0; r < k; r += 1) inverse[r * k + c] = column[r]!;
   }
-  return { inverse, projections: new Map() };
+  return { inverse, projections: new LRUCache({ max: PROJECTIONS_KEPT }) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 import type {
   Payload,
   PointInput,
@@ -18,7 +20,7 @@ export interface GuardedStoreOptions {
    * user's taste.
    */
   lastKnown?: readonly string[];
-  /** Most points remembered per collection; the oldest read go first. */
+  /** Most points remembered per collection (whole, 0 keeps none); the oldest read go first. */
   lastKnownPoints?: number;
 }
 
@@ -38,14 +40,17 @@ interface KnownPoint {
  * answered when every key it asks for was read.
  */
 class LastKnown {
-  private readonly points = new Map<string, KnownPoint>();
+  /** In order of last read by the store: a recall from memory does not count as one. */
+  private readonly points: LRUCache<string, KnownPoint>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.points = new LRUCache({ max: capacity });
+  }
 
   remember(found: readonly StoredPoint[], options: ReadOptions | undefined): void {
     const selection = options?.withPayload ?? true;
     for (const point of found) {
-      const known = this.points.get(point.id) ?? { payload: {}, full: false, keys: new Set() };
+      const known = this.points.peek(point.id) ?? { payload: {}, full: false, keys: new Set() };
       if (selection === true) {
         // Kept by reference, never written to: a full read replaces it whole.
         known.payload = point.payload;
@@ -60,14 +65,8 @@ class LastKnown {
       if (options?.withVectors === true && point.vectors !== undefined) {
         known.vectors = { ...known.vectors, ...point.vectors };
       }
-      // Re-inserting keeps the map in order of last read, so eviction drops the coldest.
-      this.points.delete(point.id);
+      // Setting makes the point the newest, so eviction drops the coldest.
       this.points.set(point.id, known);
-    }
-    while (this.points.size > this.capacity) {
-      const oldest = this.points.keys().next().value;
-      if (oldest === undefined) break;
-      this.points.delete(oldest);
     }
   }
 
@@ -76,7 +75,7 @@ class LastKnown {
     const selection = options?.withPayload ?? true;
     const out: StoredPoint[] = [];
     for (const id of ids) {
-      const known = this.points.get(id);
+      const known = this.points.peek(id);
       if (known === undefined) return undefined;
       let payload: Payload = {};
       if (selection === true) {
@@ -105,7 +104,7 @@ class LastKnown {
   /** A change of vectors only (the trainer's factors): the payload read stays true. */
   forgetVectors(ids: readonly string[]): void {
     for (const id of ids) {
-      const known = this.points.get(id);
+      const known = this.points.peek(id);
       if (known !== undefined) delete known.vectors;
     }
   }
@@ -125,8 +124,11 @@ class LastKnown {
 export function guardedStore(store: VectorStore, options: GuardedStoreOptions): VectorStore {
   const { breaker } = options;
   const capacity = options.lastKnownPoints ?? GUARDED_STORE_DEFAULTS.lastKnownPoints;
+  if (!Number.isInteger(capacity) || capacity < 0) {
+    throw new RangeError(`lastKnownPoints must be a whole number of at least 0, got ${capacity}`);
+  }
   const remembered = new Map<string, LastKnown>(
-    (options.lastKnown ?? []).map((name) => [name, new LastKnown(capacity)]),
+    capacity === 0 ? [] : (options.lastKnown ?? []).map((name) => [name, new LastKnown(capacity)]),
   );
   const guard = <T>(call: () => Promise<T>) => breaker.run(call);
   const forget = (collection: string, ids: readonly string[]) =>
