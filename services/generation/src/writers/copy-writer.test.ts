@@ -28,7 +28,13 @@ const WALKER: InterestSummary = {
   recentlyLiked: [],
 };
 const crafted = itemFactsFromPayload(CRAFTED);
-const TIMEOUT_MS = 300;
+/**
+ * The writers' timeout where the test server answers: far beyond any answer, so a loaded
+ * machine cannot turn an answer into a timeout.
+ */
+const TIMEOUT_MS = 20_000;
+/** The timeout where the test server never answers: it ends the wait, so it is kept short. */
+const NO_ANSWER_TIMEOUT_MS = 300;
 
 /** Metrics that remember what they were told, so a test can read the fallback reasons back. */
 function recordingMetrics(): GenerationMetrics & {
@@ -162,9 +168,12 @@ describe('CopyWriter with the LLM writer', () => {
   describe('when the answer is slower than the timeout', () => {
     it('falls back to the template and says it timed out', async () => {
       server.mode = 'slow';
-      const description = await writer({ maxRetries: 0 }).description(shoes, HIKER, context());
+      const description = await writer({
+        maxRetries: 0,
+        timeoutMs: NO_ANSWER_TIMEOUT_MS,
+      }).description(shoes, HIKER, context());
       assert.equal(description.provider, TEMPLATE_PROVIDER);
-      assert.equal(description.fallbackReason, `timeout after ${TIMEOUT_MS} ms`);
+      assert.equal(description.fallbackReason, `timeout after ${NO_ANSWER_TIMEOUT_MS} ms`);
       assert.equal(description.grounded, true);
       assert.equal(description.text, chooseDescription(shoes, HIKER).copy.text);
       assert.deepEqual(metrics.fallbacks, ['timeout']);
