@@ -12,6 +12,36 @@ export async function writeAll(handle: FileHandle, data: Uint8Array): Promise<vo
 }
 
 /**
+ * Appends `data` to the log open at `handle`, whose good content is its first `keptBytes`
+ * bytes, and syncs it. On failure the log is cut back to `keptBytes` before the error is thrown,
+ * so no half-written record is left behind for the next append to follow.
+ */
+export async function appendSynced(
+  handle: FileHandle,
+  data: Uint8Array,
+  keptBytes: number,
+): Promise<void> {
+  try {
+    await writeAll(handle, data);
+    await handle.datasync();
+  } catch (err) {
+    await handle.truncate(keptBytes).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Cuts `file` to its first `length` bytes and syncs it: how a torn last record is dropped. */
+export async function truncateFile(file: string, length: number): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.truncate(length);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Makes a rename or a new file in `dir` durable. Some platforms refuse to open or sync a
  * directory; there the rename is as durable as the platform allows, so the error is ignored.
  */

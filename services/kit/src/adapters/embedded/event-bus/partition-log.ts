@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import type { Logger } from '../../../logger.js';
 import type { DeliveredMessage, OutgoingMessage } from '../../../ports/event-bus.js';
-import { splitLines, syncDirectory, writeAll } from '../files.js';
+import { appendSynced, splitLines, syncDirectory, truncateFile } from '../files.js';
 
 /** One log line. Short keys: the log holds every message ever published. */
 export interface LogRecord {
@@ -74,13 +74,7 @@ export class PartitionLog {
     this.size = complete;
     if (torn) {
       log.warn({ file: this.file, keptBytes: complete }, 'cutting off a record torn by a crash');
-      const handle = await open(this.file, 'r+');
-      try {
-        await handle.truncate(complete);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await truncateFile(this.file, complete);
     }
   }
 
@@ -125,12 +119,9 @@ export class PartitionLog {
           this.handle = await open(this.file, 'a');
           if (created) await syncDirectory(path.dirname(this.file));
         }
-        await writeAll(this.handle, data);
-        await this.handle.datasync();
+        await appendSynced(this.handle, data, this.size);
         this.size += data.length;
       } catch (err) {
-        // Leave no half-written line behind for the next append to follow.
-        await this.handle?.truncate(this.size).catch(() => undefined);
         for (const job of jobs) job.reject(err);
         continue;
       }

@@ -3,7 +3,13 @@ import path from 'node:path';
 
 import type { Logger } from '../../../logger.js';
 import type { CollectionSpec, Payload } from '../../../ports/vector-store.js';
-import { splitLines, syncDirectory, writeAll, writeFileAtomic } from '../files.js';
+import {
+  appendSynced,
+  splitLines,
+  syncDirectory,
+  truncateFile,
+  writeFileAtomic,
+} from '../files.js';
 import { Collection, type PreparedPoint, type PreparedUpdate } from './collection.js';
 
 const SNAPSHOT_MAGIC = Buffer.from('TLRVEC01', 'ascii');
@@ -198,15 +204,7 @@ export async function loadCollection(dir: string, name: string, log: Logger): Pr
   }
   const { complete, torn } = replayWal(collection, text, log);
   collection.walBytes = complete;
-  if (torn) {
-    const handle = await open(files.wal, 'r+');
-    try {
-      await handle.truncate(complete);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
+  if (torn) await truncateFile(files.wal, complete);
   return collection;
 }
 
@@ -217,13 +215,7 @@ export async function appendWal(collection: Collection, line: string, dir: strin
     collection.wal = await open(collection.walFile, 'a');
     await syncDirectory(dir);
   }
-  try {
-    await writeAll(collection.wal, data);
-    await collection.wal.datasync();
-  } catch (err) {
-    await collection.wal.truncate(collection.walBytes).catch(() => undefined);
-    throw err;
-  }
+  await appendSynced(collection.wal, data, collection.walBytes);
   collection.walBytes += data.length;
 }
 
