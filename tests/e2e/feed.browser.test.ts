@@ -31,6 +31,19 @@ const VIEWPORT = { width: 1280, height: 800 };
 const WAIT_MS = 30_000;
 const FEED_SIZE = 5;
 
+/** One experiment, so the page's panel has arms to show results for. */
+const EXPERIMENTS = [
+  {
+    name: 'copy-bandit',
+    arms: [
+      { name: 'bandit', traffic: 0.5 },
+      { name: 'plain', traffic: 0.5, settings: { generation: { bandit: false } } },
+    ],
+  },
+];
+/** A user no other test shows, so every variant on their first feed is chosen for that list. */
+const LOOP_USER = 'feed-loop-shopper';
+
 const skip = existsSync(CHROMIUM)
   ? false
   : `no Chromium at ${CHROMIUM} (install Debian's chromium package, or set CHROMIUM_PATH)`;
@@ -125,7 +138,7 @@ describe('the feed page', () => {
 
   before(async () => {
     if (skip !== false) return;
-    t = await startTestMesh();
+    t = await startTestMesh({ EXPERIMENTS: JSON.stringify(EXPERIMENTS) });
     base = t.mesh.gatewayUrl.replace(/\/graphql$/, '');
     const served = await fetch(`${base}/feed/`);
     assert.equal(served.status, 200, `the gateway does not serve the page: ${await served.text()}`);
@@ -256,6 +269,101 @@ describe('the feed page', () => {
         }
         await page.locator('h1').scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(ARTIFACTS_DIR, 'feed.png') });
+        assert.deepEqual(pageErrors, []);
+      },
+    );
+  });
+
+  describe('when a shopper likes a card', () => {
+    it(
+      "shows each card's variants and credits the liked picture in the loop's figures",
+      { skip },
+      async () => {
+        const pane = '#panes .pane:nth-child(1)';
+        await page.goto(`${base}/feed/?user=${LOOP_USER}`);
+        await waitForFeed(page, pane);
+        const variants = await page
+          .locator(`${pane} .card:nth-child(1) .variant`)
+          .evaluateAll((items) =>
+            items.map((item) => {
+              const { dataset } = item as unknown as { dataset: Record<string, string> };
+              const credited = item.querySelector('.credited') as unknown as { hidden: boolean };
+              return {
+                format: dataset.format,
+                creativeId: dataset.creativeId,
+                credited: !credited.hidden,
+              };
+            }),
+          );
+        assert.deepEqual(
+          variants.map((v) => [v.format, v.credited]),
+          [
+            ['THUMBNAIL', true],
+            ['AD_BANNER', false],
+            ['DESCRIPTION', false],
+          ],
+        );
+        assert.equal(
+          new Set(variants.map((v) => v.creativeId)).size,
+          3,
+          'three distinct creatives',
+        );
+        const picture = page.locator(
+          `${pane} .card:nth-child(1) .variant[data-format="THUMBNAIL"]`,
+        );
+        assert.match(
+          (await picture.locator('.variant-stats').textContent()) ?? '',
+          /^shown 1 time · reward 0\.00/,
+        );
+        const angle = await picture.getAttribute('data-angle');
+        const angleRow = page.locator(`#loop .angle[data-angle="${angle}"]`);
+        await angleRow.waitFor({ timeout: WAIT_MS });
+        await page.locator('#loop[data-state="ready"]').waitFor({ timeout: WAIT_MS });
+        const rewardBefore = Number(await angleRow.getAttribute('data-reward'));
+
+        const [card] = await cardsOf(page, pane);
+        assert.ok(card);
+        await like(page, pane, card);
+        assert.match(
+          (await page.locator(`${pane} .status`).textContent()) ?? '',
+          /Its picture \(.+\) now: shown 1 time · reward 0\.80/,
+          'the status shows the credited figures',
+        );
+        await page.locator('#loop[data-state="ready"]').waitFor({ timeout: WAIT_MS });
+        const rewardAfter = Number(await angleRow.getAttribute('data-reward'));
+        assert.ok(
+          rewardAfter >= rewardBefore + 0.8 - 1e-9,
+          `the ${angle} pictures' reward went from ${rewardBefore} to ${rewardAfter}`,
+        );
+
+        const arms = page.locator('#loop .experiment[data-name="copy-bandit"] .arm');
+        assert.deepEqual(
+          await arms.evaluateAll((rows) =>
+            rows.map((r) => (r as unknown as { dataset: { arm: string } }).dataset.arm),
+          ),
+          ['bandit', 'plain'],
+        );
+        // The experiments' tally reads the impressions from the log on its own; the page shows
+        // what it has counted at each refresh, so refresh until the shown lists are in.
+        const exposed = async () =>
+          arms.evaluateAll((rows) =>
+            rows.reduce(
+              (sum, r) =>
+                sum +
+                Number((r as unknown as { dataset: { exposures: string } }).dataset.exposures),
+              0,
+            ),
+          );
+        await waitFor(
+          async () => {
+            if ((await exposed()) >= FEED_SIZE) return true;
+            await page.locator('#refresh-all').click();
+            await page.locator('#loop[data-state="ready"]').waitFor({ timeout: WAIT_MS });
+            return false;
+          },
+          { timeoutMs: WAIT_MS, description: 'the arms to count the lists shown' },
+        );
+        await page.locator('#loop').screenshot({ path: join(ARTIFACTS_DIR, 'feed-loop.png') });
         assert.deepEqual(pageErrors, []);
       },
     );

@@ -1,6 +1,7 @@
 // The feed page: one pane, or two side by side, each a real client of the gateway's graph.
 import { createClient } from './client.js';
 import { DEMO_USERS } from './demo-users.js';
+import { LoopPanel } from './loop-panel.js';
 import { FeedPane } from './pane.js';
 import { part } from './view.js';
 
@@ -18,6 +19,7 @@ function start(): void {
   const panesElement = part(document, '#panes');
   const compare = part<HTMLInputElement>(document, '#compare');
   const panes: FeedPane[] = [];
+  const loop = new LoopPanel(execute);
 
   part(document, '#demo-users').replaceChildren(
     ...DEMO_USERS.map((user) => {
@@ -42,6 +44,7 @@ function start(): void {
       execute,
       id: `pane-${panes.length + 1}`,
       onUserChange: syncAddress,
+      onRefreshed: () => void loop.refresh(),
     });
     panes.push(pane);
     panesElement.append(pane.element);

@@ -3,18 +3,34 @@ import ForgetUser from '../../../graph/operations/ForgetUser.graphql';
 import Home from '../../../graph/operations/Home.graphql';
 import RecordEvents from '../../../graph/operations/RecordEvents.graphql';
 import type { Execute } from './client.js';
+import FeedCreativeStats from './CreativeStats.graphql';
 import { DEMO_USERS } from './demo-users.js';
+import { noticeOf } from './loop-panel.js';
 import {
+  ANGLE_LABELS,
   type CardAction,
   cardEvent,
+  cardVariants,
+  type CreativeStats,
+  type CreativeStatsData,
   type FeedCard,
   type HomeData,
   interestRows,
   type ProfileData,
   type ProfileSnapshot,
+  statsLine,
+  statsMoved,
+  statsOf,
 } from './model.js';
 import FeedProfile from './Profile.graphql';
-import { fromTemplate, part, renderCard, renderInterest, setDelta } from './view.js';
+import {
+  fromTemplate,
+  part,
+  renderCard,
+  renderInterest,
+  setDelta,
+  setVariantStats,
+} from './view.js';
 
 /** How many cards a feed shows. */
 const FEED_SIZE = 5;
@@ -22,6 +38,8 @@ const FEED_SIZE = 5;
 const PROFILE_CATCH_UP_MS = 10_000;
 /** Pause between two reads of the profile while waiting for it to catch up. */
 const PROFILE_POLL_MS = 200;
+/** Longest wait for the generation service to credit a Like or Buy to the card's variant. */
+const CREDIT_CATCH_UP_MS = 10_000;
 
 type PaneState = 'empty' | 'loading' | 'ready' | 'error';
 
@@ -41,6 +59,8 @@ export interface FeedPaneOptions {
   id: string;
   /** Told when the pane shows another user, to keep the address bar in step. */
   onUserChange: () => void;
+  /** Told after each refresh: the list showed variants, and an event may have earned credit. */
+  onRefreshed: () => void;
 }
 
 export class FeedPane {
@@ -130,11 +150,13 @@ export class FeedPane {
       ]);
       if (userId !== this.userId) return;
       this.renderProfile(profile);
-      this.renderCards(userId, home.user.recommendations);
+      const cards = this.renderCards(userId, home.user.recommendations);
+      await this.renderStats(cards);
       const { strategy, items } = home.user.recommendations;
       const served = `${items.length} recommendations (${strategy.toLowerCase()}).`;
       this.status(done === undefined ? served : `${done} Fresh list: ${served}`);
     });
+    this.options.onRefreshed();
   }
 
   private async act(card: FeedCard, position: number, action: CardAction): Promise<void> {
@@ -142,8 +164,11 @@ export class FeedPane {
     const recommendationId = this.element.dataset.recommendationId;
     if (userId === undefined || recommendationId === undefined) return;
     const what = `${action.label.toLowerCase()} of ${card.item.title}`;
+    const credited = cardVariants(card).find((v) => v.credited);
     const recorded = await this.busy(`Recording the ${what}…`, async () => {
       const before = this.profile?.eventCount ?? 0;
+      // Read before the event, so the wait below knows what the credit adds to.
+      const statsBefore = action.earns ? await this.creativeStats(card.item.id) : undefined;
       const event = cardEvent(userId, recommendationId, card, position, action);
       const { recordEvents } = await this.options.execute<RecordEventsData>(RecordEvents, {
         events: [event],
@@ -152,9 +177,49 @@ export class FeedPane {
       if (refused !== undefined) throw new Error(`${refused.field}: ${refused.message}`);
       this.status(`Recorded the ${what}; waiting for the profile to apply it…`);
       await this.waitForProfile(userId, before + recordEvents.accepted);
-      return true;
+      if (credited === undefined || statsBefore === undefined || 'notice' in statsBefore)
+        return `Recorded the ${what}.`;
+      this.status(`Recorded the ${what}; waiting for the loop to credit its picture…`);
+      const was = statsOf(credited, statsBefore.stats);
+      const now = await this.waitForCredit(card.item.id, (stats) =>
+        statsMoved(was, statsOf(credited, stats)),
+      );
+      const variant = `Its picture (${ANGLE_LABELS[credited.angle]})`;
+      return now === undefined
+        ? `Recorded the ${what}; the loop has not credited its picture yet.`
+        : `Recorded the ${what}. ${variant} now: ${statsLine(statsOf(credited, now))}.`;
     });
-    if (recorded === true) await this.refresh(`Recorded the ${what}.`);
+    if (recorded !== undefined) await this.refresh(recorded);
+  }
+
+  /** The loop's figures of an item's creatives, or what to show instead when they are denied. */
+  private async creativeStats(
+    itemId: string,
+  ): Promise<{ stats: CreativeStats[] } | { notice: string }> {
+    try {
+      const data = await this.options.execute<CreativeStatsData>(FeedCreativeStats, { itemId });
+      return { stats: data.creativeStats };
+    } catch (error) {
+      return { notice: noticeOf(error) };
+    }
+  }
+
+  /**
+   * Reads an item's creative stats until `credited` says the event reached them; undefined
+   * after a deadline (the event may earn nothing: a variant shown in another list, say).
+   */
+  private async waitForCredit(
+    itemId: string,
+    credited: (stats: readonly CreativeStats[]) => boolean,
+  ): Promise<CreativeStats[] | undefined> {
+    const deadline = Date.now() + CREDIT_CATCH_UP_MS;
+    for (;;) {
+      const read = await this.creativeStats(itemId);
+      if ('notice' in read) return undefined;
+      if (credited(read.stats)) return read.stats;
+      if (Date.now() > deadline) return undefined;
+      await delay(PROFILE_POLL_MS);
+    }
   }
 
   private async forget(): Promise<void> {
@@ -209,17 +274,32 @@ export class FeedPane {
     }
   }
 
-  private renderCards(userId: string, list: HomeData['user']['recommendations']): void {
+  private renderCards(
+    userId: string,
+    list: HomeData['user']['recommendations'],
+  ): { card: FeedCard; element: HTMLElement }[] {
     this.refreshes += 1;
     const prefix = `${this.options.id}-r${this.refreshes}`;
     this.element.dataset.userId = userId;
     this.element.dataset.recommendationId = list.recommendationId;
-    part(this.element, '.cards').replaceChildren(
-      ...list.items.map((card, index) =>
-        renderCard(card, index + 1, prefix, (c, position, action) => {
-          void this.act(c, position, action);
-        }),
-      ),
+    const cards = list.items.map((card, index) => ({
+      card,
+      element: renderCard(card, cardVariants(card), index + 1, prefix, (c, position, action) => {
+        void this.act(c, position, action);
+      }),
+    }));
+    part(this.element, '.cards').replaceChildren(...cards.map((c) => c.element));
+    return cards;
+  }
+
+  /** Fills every card's variant figures, one read per item, all at once. */
+  private async renderStats(cards: readonly { card: FeedCard; element: HTMLElement }[]) {
+    await Promise.all(
+      cards.map(async ({ card, element }) => {
+        const read = await this.creativeStats(card.item.id);
+        if ('notice' in read) setVariantStats(element, undefined, read.notice);
+        else setVariantStats(element, read.stats);
+      }),
     );
   }
 

@@ -1,13 +1,24 @@
 // Fills the page's <template>s from data. Text goes in through textContent only, so nothing the
 // graph returns is ever parsed as HTML.
 import {
+  ANGLE_LABELS,
+  type AngleRow,
+  armResultLine,
+  armSettingsLine,
   CARD_ACTIONS,
   type CardAction,
+  type CardVariant,
+  type CreativeStats,
+  type ExperimentDefinition,
+  type ExperimentResults,
   type FeedCard,
   formatDelta,
   formatShare,
   interestLine,
   type InterestRow,
+  statsLine,
+  statsOf,
+  verdictLine,
 } from './model.js';
 
 /** Clones the first element of a `<template id=…>`. */
@@ -66,6 +77,7 @@ export type OnAction = (card: FeedCard, position: number, action: CardAction) =>
 /** One feed card; `idPrefix` keeps element ids unique across panes and refreshes. */
 export function renderCard(
   card: FeedCard,
+  variants: readonly CardVariant[],
   position: number,
   idPrefix: string,
   onAction: OnAction,
@@ -104,6 +116,8 @@ export function renderCard(
   );
   setText(li, '.copy-interest', interestLine(card));
 
+  part(li, '.variants').replaceChildren(...variants.map(renderVariant));
+
   part(li, '.reasons').replaceChildren(
     ...card.reasons.map((reason) => {
       const item = document.createElement('li');
@@ -126,5 +140,85 @@ export function renderCard(
       return button;
     }),
   );
+  return li;
+}
+
+/** One variant of a card: format, angle, whether the buttons credit it; figures come later. */
+function renderVariant(variant: CardVariant): HTMLElement {
+  const li = fromTemplate('variant-template');
+  li.dataset.format = variant.format;
+  li.dataset.creativeId = variant.creativeId;
+  li.dataset.angle = variant.angle;
+  setText(li, '.variant-label', variant.label);
+  setText(li, '.variant-angle', ANGLE_LABELS[variant.angle]);
+  part(li, '.credited').hidden = !variant.credited;
+  setText(li, '.creative-id', variant.creativeId);
+  return li;
+}
+
+/**
+ * Fills a card's variant figures from its item's creative stats, or puts `notice` in their
+ * place when they could not be read. The figures' counts go in data attributes too, for tests.
+ */
+export function setVariantStats(
+  card: ParentNode,
+  stats: readonly CreativeStats[] | undefined,
+  notice = '',
+): void {
+  for (const li of card.querySelectorAll<HTMLElement>('.variant')) {
+    const figures =
+      stats === undefined ? undefined : statsOf({ creativeId: li.dataset.creativeId ?? '' }, stats);
+    setText(li, '.variant-stats', stats === undefined ? notice : statsLine(figures));
+    li.dataset.impressions = String(figures?.impressions ?? 0);
+    li.dataset.reward = String(figures?.reward ?? 0);
+    li.dataset.conversions = String(figures?.conversions ?? 0);
+  }
+}
+
+/** One row of the loop panel's angle table. */
+export function renderAngle(row: AngleRow): HTMLElement {
+  const li = fromTemplate('angle-template');
+  li.dataset.angle = row.angle;
+  li.dataset.share = String(row.share);
+  li.dataset.reward = String(row.reward);
+  setText(li, '.name', row.label);
+  part(li, '.fill').style.width = formatShare(row.share);
+  setText(li, '.share', formatShare(row.share));
+  setText(li, '.angle-stats', row.line);
+  return li;
+}
+
+/** One experiment: its status, arms and, when readable, per-arm results and verdict. */
+export function renderExperiment(
+  experiment: ExperimentDefinition,
+  results: ExperimentResults | undefined,
+  notice: string,
+): HTMLElement {
+  const li = fromTemplate('experiment-template');
+  li.dataset.name = experiment.name;
+  li.dataset.status = experiment.status;
+  setText(li, '.experiment-name', experiment.name);
+  setText(
+    li,
+    '.experiment-status',
+    experiment.status === 'RUNNING'
+      ? 'Running'
+      : `Stopped${experiment.stoppedAt === null ? '' : ` at ${experiment.stoppedAt}`}`,
+  );
+  setText(li, '.experiment-description', experiment.description ?? '');
+  part(li, '.arms').replaceChildren(
+    ...experiment.arms.map((arm) => {
+      const row = fromTemplate('arm-template');
+      const result = results?.arms.find((r) => r.arm === arm.name);
+      row.dataset.arm = arm.name;
+      row.dataset.exposures = String(result?.exposures ?? 0);
+      setText(row, '.arm-name', arm.name);
+      setText(row, '.arm-traffic', `(${formatShare(arm.traffic)} of users)`);
+      setText(row, '.arm-settings', armSettingsLine(arm.settings));
+      setText(row, '.arm-result', result === undefined ? notice : armResultLine(result));
+      return row;
+    }),
+  );
+  setText(li, '.verdict', results === undefined ? '' : verdictLine(results));
   return li;
 }
