@@ -1,4 +1,5 @@
 import { ITEMS_COLLECTION, type VectorStore } from '@tailor/kit';
+import { LRUCache } from 'lru-cache';
 
 import { tagSpecificity } from './domain/specificity.js';
 
@@ -20,7 +21,13 @@ interface Counted {
  * catalog, slowly, and a batch of events meets the same tags again and again.
  */
 export class TagStats {
-  private readonly counts = new Map<string, Counted>();
+  /**
+   * In order of last count: a read does not refresh a tag (`peek`), so the tags counted longest
+   * ago go first. Freshness is judged here from `at`, not by lru-cache's `ttl`: the clock is the
+   * service's (tests fix it), and a count exactly {@link TAG_STATS_TTL_MS} old is asked again,
+   * where lru-cache's entries expire only once older than their TTL.
+   */
+  private readonly counts = new LRUCache<string, Counted>({ max: TAG_STATS_MAX_TAGS });
   private catalog: Counted | undefined;
 
   constructor(
@@ -37,7 +44,7 @@ export class TagStats {
       this.catalog = { count: await this.store.count(ITEMS_COLLECTION), at: now };
     }
     const wanted = [...new Set(tags)];
-    const stale = wanted.filter((tag) => !fresh(this.counts.get(tag)));
+    const stale = wanted.filter((tag) => !fresh(this.counts.peek(tag)));
     for (let i = 0; i < stale.length; i += COUNT_CONCURRENCY) {
       const chunk = stale.slice(i, i + COUNT_CONCURRENCY);
       const counts = await Promise.all(
@@ -45,20 +52,11 @@ export class TagStats {
           this.store.count(ITEMS_COLLECTION, { must: [{ key: 'tags', match: { value: tag } }] }),
         ),
       );
-      chunk.forEach((tag, j) => this.remember(tag, { count: counts[j] ?? 0, at: now }));
+      chunk.forEach((tag, j) => this.counts.set(tag, { count: counts[j] ?? 0, at: now }));
     }
     const catalogSize = this.catalog.count;
     return new Map(
-      wanted.map((tag) => [tag, tagSpecificity(this.counts.get(tag)?.count ?? 1, catalogSize)]),
+      wanted.map((tag) => [tag, tagSpecificity(this.counts.peek(tag)?.count ?? 1, catalogSize)]),
     );
-  }
-
-  private remember(tag: string, counted: Counted): void {
-    this.counts.delete(tag);
-    this.counts.set(tag, counted);
-    if (this.counts.size > TAG_STATS_MAX_TAGS) {
-      const oldest = this.counts.keys().next().value;
-      if (oldest !== undefined) this.counts.delete(oldest);
-    }
   }
 }
