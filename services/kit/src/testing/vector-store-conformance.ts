@@ -12,6 +12,7 @@ import type {
   StoredPoint,
   VectorStore,
 } from '../ports/vector-store.js';
+import { FilterError } from '../ports/vector-store-filter.js';
 
 /** What a conformance factory hands the suite for one test. */
 export interface VectorStoreUnderTest {
@@ -930,6 +931,43 @@ export function describeVectorStoreConformance(
           named,
         );
         assert.equal(await store.count(collection), 0, 'nothing of a refused batch is stored');
+      });
+
+      test('refuses a filter outside the subset, naming the part, on search and count', async (store) => {
+        const collection = unique('conf');
+        await store.ensureCollection({
+          name: collection,
+          vectors: { content: { size: 3, distance: 'cosine' } },
+        });
+        await store.upsert(collection, [
+          { id: 'a', vectors: { content: [1, 0, 0] }, payload: { price: 1 } },
+        ]);
+        const cases: [unknown, RegExp][] = [
+          [
+            { must: [{ key: 'price', match: { value: Number.NaN } }] },
+            /filter\.must\[0\]\.match\.value must be a string, a finite number or a boolean/,
+          ],
+          [{ must: [{ has_id: [1] }] }, /filter\.must\[0\]\.has_id must be an array of string ids/],
+          [
+            { should: [{ key: 'price', range: { near: 1 } }] },
+            /filter\.should\[0\]\.range\.near is not one of gt, gte, lt, lte/,
+          ],
+        ];
+        for (const [filter, message] of cases) {
+          const refused = (err: unknown) =>
+            err instanceof FilterError && !err.retriable && message.test(err.message);
+          await assert.rejects(
+            store.search(collection, {
+              using: 'content',
+              vector: [1, 0, 0],
+              limit: 1,
+              filter: filter as Filter,
+            }),
+            refused,
+            JSON.stringify(filter),
+          );
+          await assert.rejects(store.count(collection, filter as Filter), refused);
+        }
       });
 
       test('rejects operations on a collection that does not exist', async (store) => {

@@ -1,3 +1,4 @@
+export { FilterError } from '../../ports/vector-store-filter.js';
 export {
   createEmbeddedEventBus,
   EMBEDDED_BUS_DEFAULTS,
@@ -15,4 +16,4 @@ export {
   type EmbeddedVectorStoreOptions,
 } from './vector-store/embedded-vector-store.js';
 export { VectorStoreError } from './vector-store/errors.js';
-export { compileFilter, FilterError, type PointPredicate } from './vector-store/filter.js';
+export { compileFilter, type PointPredicate } from './vector-store/filter.js';

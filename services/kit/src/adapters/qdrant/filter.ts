@@ -1,7 +1,7 @@
 import type { Schemas } from '@qdrant/js-client-rest';
 
-import { TailorError } from '../../errors.js';
 import type { Condition, Filter, MatchValue } from '../../ports/vector-store.js';
+import { checkFilter } from '../../ports/vector-store-filter.js';
 import { toQdrantId } from './ids.js';
 
 type QdrantFilter = Schemas['Filter'];
@@ -12,20 +12,6 @@ type QdrantCondition = Schemas['Condition'];
  * empty. Used where the port's filter can match nothing (`match.any` of no values).
  */
 const NOTHING: QdrantCondition = { has_id: [] };
-
-/** `problem` starts with `.part …` to name a part below `path`, else with what is wrong. */
-function filterError(path: string, problem: string): TailorError {
-  const where = `filter${path}${problem.startsWith('.') ? '' : ' '}`;
-  return new TailorError(`Qdrant filter: ${where}${problem}`, { retriable: false });
-}
-
-function isMatchValue(value: unknown): value is MatchValue {
-  return (
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    (typeof value === 'number' && Number.isFinite(value))
-  );
-}
 
 /**
  * Qdrant matches exact values only for keywords, integers and booleans; a number with a
@@ -61,83 +47,29 @@ function matchAny(key: string, values: readonly MatchValue[]): QdrantCondition {
   return parts.length === 1 && only !== undefined ? only : { should: parts };
 }
 
-function translateCondition(condition: Condition, path: string): QdrantCondition {
-  if (typeof condition !== 'object' || condition === null)
-    throw filterError(path, 'must be an object');
-  if ('has_id' in condition) {
-    if (
-      !Array.isArray(condition.has_id) ||
-      !condition.has_id.every((id) => typeof id === 'string')
-    ) {
-      throw filterError(path, '.has_id must be an array of string ids');
-    }
-    return { has_id: condition.has_id.map(toQdrantId) };
-  }
+/** Translates a condition that {@link checkFilter} has passed. */
+function translateCondition(condition: Condition): QdrantCondition {
+  if ('has_id' in condition) return { has_id: condition.has_id.map(toQdrantId) };
   if ('key' in condition) {
     const { key } = condition;
-    if (typeof key !== 'string' || key === '')
-      throw filterError(path, '.key must be a non-empty string');
     if ('match' in condition) {
-      const match: unknown = condition.match;
-      if (typeof match === 'object' && match !== null && 'value' in match) {
-        if (!isMatchValue(match.value)) {
-          throw filterError(path, '.match.value must be a string, a finite number or a boolean');
-        }
-        return matchOne(key, match.value);
-      }
-      if (typeof match === 'object' && match !== null && 'any' in match) {
-        const { any } = match;
-        if (!Array.isArray(any) || !any.every(isMatchValue)) {
-          throw filterError(
-            path,
-            '.match.any must be an array of strings, finite numbers or booleans',
-          );
-        }
-        return matchAny(key, any);
-      }
-      throw filterError(path, '.match must have value or any');
+      const { match } = condition;
+      return 'value' in match ? matchOne(key, match.value) : matchAny(key, match.any);
     }
-    if ('range' in condition) {
-      const range: Schemas['Range'] = {};
-      for (const [bound, value] of Object.entries(condition.range)) {
-        if (bound !== 'gt' && bound !== 'gte' && bound !== 'lt' && bound !== 'lte') {
-          throw filterError(path, `.range.${bound} is not one of gt, gte, lt, lte`);
-        }
-        if (value === undefined) continue;
-        if (typeof value !== 'number' || Number.isNaN(value)) {
-          throw filterError(path, `.range.${bound} must be a number`);
-        }
-        range[bound] = value;
-      }
-      return { key, range };
+    const range: Schemas['Range'] = {};
+    for (const [bound, value] of Object.entries(condition.range)) {
+      if (value !== undefined) range[bound as keyof Schemas['Range']] = value;
     }
-    throw filterError(path, 'has a key but neither match nor range');
+    return { key, range };
   }
-  return translateFilterAt(condition, path);
+  return translateFilterAt(condition);
 }
 
-function translateList(
-  conditions: readonly Condition[] | undefined,
-  path: string,
-): QdrantCondition[] | undefined {
-  if (conditions === undefined) return undefined;
-  if (!Array.isArray(conditions)) throw filterError(path, 'must be an array');
-  return conditions.map((condition, i) => translateCondition(condition, `${path}[${i}]`));
-}
-
-function translateFilterAt(filter: Filter, path: string): QdrantFilter {
-  for (const name of Object.keys(filter)) {
-    if (name !== 'must' && name !== 'should' && name !== 'must_not') {
-      throw filterError(
-        path,
-        `.${name} is not part of the filter subset (must, should, must_not, key, has_id)`,
-      );
-    }
-  }
+function translateFilterAt(filter: Filter): QdrantFilter {
   const result: QdrantFilter = {};
-  const must = translateList(filter.must, `${path}.must`);
-  const should = translateList(filter.should, `${path}.should`);
-  const mustNot = translateList(filter.must_not, `${path}.must_not`);
+  const must = filter.must?.map(translateCondition);
+  const should = filter.should?.map(translateCondition);
+  const mustNot = filter.must_not?.map(translateCondition);
   // Empty lists constrain nothing in the port (and in Qdrant); leaving them out says so plainly.
   if (must !== undefined && must.length > 0) result.must = must;
   if (should !== undefined && should.length > 0) result.should = should;
@@ -149,11 +81,11 @@ function translateFilterAt(filter: Filter, path: string): QdrantFilter {
  * Translates a filter of the port's subset into Qdrant's filter JSON: ids through the same
  * UUIDv5 mapping as the points, match values Qdrant cannot match exactly (fractional numbers,
  * mixed `any` lists) into equivalent conditions, nested filters as nested filters. A filter
- * outside the subset is refused with the path of the offending part.
+ * outside the subset is refused ({@link checkFilter}) with the path of the offending part.
  */
 export function toQdrantFilter(filter: Filter): QdrantFilter {
-  if (typeof filter !== 'object' || filter === null) throw filterError('', 'must be an object');
-  return translateFilterAt(filter, '');
+  checkFilter(filter);
+  return translateFilterAt(filter);
 }
 
 /** The filter to send, or undefined when it constrains nothing (Qdrant then skips filtering). */

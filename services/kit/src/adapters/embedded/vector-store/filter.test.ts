@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { Filter, Payload } from '../../../ports/vector-store.js';
-import { compileFilter, compileSlotFilter, FilterError, payloadValues } from './filter.js';
+import { FilterError } from '../../../ports/vector-store-filter.js';
+import { compileFilter, compileSlotFilter, payloadValues } from './filter.js';
 
 const item: Payload = {
   category: 'shoes',

@@ -1,15 +1,8 @@
-import type { Condition, Filter, MatchValue, Payload } from '../../../ports/vector-store.js';
+import type { Condition, Filter, Payload } from '../../../ports/vector-store.js';
+import { checkFilter } from '../../../ports/vector-store-filter.js';
 
 /** A compiled filter: true when the point with this id and payload matches. */
 export type PointPredicate = (id: string, payload: Payload) => boolean;
-
-/** Raised for a filter outside the port's subset, naming where in the filter it went wrong. */
-export class FilterError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FilterError';
-  }
-}
 
 function pathSegments(key: string): string[] {
   return key.split('.').map((segment) => (segment.endsWith('[]') ? segment.slice(0, -2) : segment));
@@ -66,129 +59,59 @@ export function payloadValues(payload: Payload, key: string): unknown[] {
   return values;
 }
 
-function isMatchValue(value: unknown): value is MatchValue {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-function describePath(path: string): string {
-  return path === '' ? 'filter' : `filter${path}`;
-}
-
-/** A key condition checked: the path it reads and the test a value there must pass. */
+/** A key condition compiled: the path it reads and the test a value there must pass. */
 interface KeyTest {
   key: string;
   segments: string[];
   test: (value: unknown) => boolean;
 }
 
-function compileKeyTest(condition: Extract<Condition, { key: string }>, path: string): KeyTest {
+/** Compiles a key condition that {@link checkFilter} has passed. */
+function compileKeyTest(condition: Extract<Condition, { key: string }>): KeyTest {
   const { key } = condition;
-  if (typeof key !== 'string' || key === '') {
-    throw new FilterError(`${describePath(path)}.key must be a non-empty string`);
-  }
   const segments = pathSegments(key);
   if ('match' in condition) {
-    const match = condition.match as Record<string, unknown>;
+    const { match } = condition;
     if ('value' in match) {
       const expected = match.value;
-      if (!isMatchValue(expected)) {
-        throw new FilterError(
-          `${describePath(path)}.match.value must be a string, number or boolean`,
-        );
-      }
       return { key, segments, test: (v) => v === expected };
     }
-    if ('any' in match) {
-      const any = match.any;
-      if (!Array.isArray(any) || !any.every(isMatchValue)) {
-        throw new FilterError(
-          `${describePath(path)}.match.any must be an array of strings, numbers or booleans`,
-        );
-      }
-      const expected = new Set<unknown>(any);
-      return { key, segments, test: (v) => expected.has(v) };
-    }
-    throw new FilterError(`${describePath(path)}.match must have value or any`);
+    const expected = new Set<unknown>(match.any);
+    return { key, segments, test: (v) => expected.has(v) };
   }
-  if ('range' in condition) {
-    const range = condition.range as Record<string, unknown>;
-    const bounds = ['gt', 'gte', 'lt', 'lte'] as const;
-    for (const name of Object.keys(range)) {
-      if (!(bounds as readonly string[]).includes(name)) {
-        throw new FilterError(`${describePath(path)}.range.${name} is not one of gt, gte, lt, lte`);
-      }
-    }
-    for (const name of bounds) {
-      const bound = range[name];
-      if (bound !== undefined && (typeof bound !== 'number' || Number.isNaN(bound))) {
-        throw new FilterError(`${describePath(path)}.range.${name} must be a number`);
-      }
-    }
-    const { gt, gte, lt, lte } = range as { gt?: number; gte?: number; lt?: number; lte?: number };
-    return {
-      key,
-      segments,
-      test: (v) =>
-        typeof v === 'number' &&
-        (gt === undefined || v > gt) &&
-        (gte === undefined || v >= gte) &&
-        (lt === undefined || v < lt) &&
-        (lte === undefined || v <= lte),
-    };
-  }
-  throw new FilterError(`${describePath(path)} has a key but neither match nor range`);
+  const { gt, gte, lt, lte } = condition.range;
+  return {
+    key,
+    segments,
+    test: (v) =>
+      typeof v === 'number' &&
+      (gt === undefined || v > gt) &&
+      (gte === undefined || v >= gte) &&
+      (lt === undefined || v < lt) &&
+      (lte === undefined || v <= lte),
+  };
 }
 
-function checkObject(condition: Condition, path: string): void {
-  if (typeof condition !== 'object' || condition === null) {
-    throw new FilterError(`${describePath(path)} must be an object`);
-  }
-}
-
-function hasIdSet(condition: { has_id: readonly string[] }, path: string): Set<string> {
-  if (!Array.isArray(condition.has_id)) {
-    throw new FilterError(`${describePath(path)}.has_id must be an array of ids`);
-  }
-  return new Set(condition.has_id.map(String));
-}
-
-function compileCondition(condition: Condition, path: string): PointPredicate {
-  checkObject(condition, path);
+function compileCondition(condition: Condition): PointPredicate {
   if ('has_id' in condition) {
-    const ids = hasIdSet(condition, path);
+    const ids = new Set(condition.has_id);
     return (id) => ids.has(id);
   }
   if ('key' in condition) {
-    const { segments, test } = compileKeyTest(condition, path);
+    const { segments, test } = compileKeyTest(condition);
     if (segments.length === 1) {
       const top = segments[0]!;
       return (_id, payload) => valuesPass(payload[top], test);
     }
     return (_id, payload) => anyValueAt(payload, segments, 0, test);
   }
-  return compileFilterAt(condition, path);
+  return compileFilterAt(condition);
 }
 
-function compileList(
-  conditions: readonly Condition[] | undefined,
-  path: string,
-): PointPredicate[] | undefined {
-  if (conditions === undefined) return undefined;
-  if (!Array.isArray(conditions)) throw new FilterError(`${describePath(path)} must be an array`);
-  return conditions.map((c, i) => compileCondition(c, `${path}[${i}]`));
-}
-
-function compileFilterAt(filter: Filter, path: string): PointPredicate {
-  for (const name of Object.keys(filter)) {
-    if (name !== 'must' && name !== 'should' && name !== 'must_not') {
-      throw new FilterError(
-        `${describePath(path)}.${name} is not part of the filter subset (must, should, must_not, key, has_id)`,
-      );
-    }
-  }
-  const must = compileList(filter.must, `${path}.must`) ?? [];
-  const should = compileList(filter.should, `${path}.should`) ?? [];
-  const mustNot = compileList(filter.must_not, `${path}.must_not`) ?? [];
+function compileFilterAt(filter: Filter): PointPredicate {
+  const must = (filter.must ?? []).map(compileCondition);
+  const should = (filter.should ?? []).map(compileCondition);
+  const mustNot = (filter.must_not ?? []).map(compileCondition);
   return (id, payload) => {
     for (const condition of must) if (!condition(id, payload)) return false;
     for (const condition of mustNot) if (condition(id, payload)) return false;
@@ -200,16 +123,16 @@ function compileFilterAt(filter: Filter, path: string): PointPredicate {
 }
 
 /**
- * Compiles a filter of the port's Qdrant subset into a predicate, checking its shape once so a
- * malformed filter fails loudly instead of silently matching nothing. Semantics follow Qdrant:
- * a missing field satisfies no condition (so `must_not` keeps the point), an array field
- * satisfies a condition when any element does, and match compares type and value exactly.
+ * Compiles a filter of the port's Qdrant subset into a predicate, checking its shape once
+ * ({@link checkFilter}) so a malformed filter fails loudly instead of silently matching nothing.
+ * Semantics follow Qdrant: a missing field satisfies no condition (so `must_not` keeps the
+ * point), an array field satisfies a condition when any element does, and match compares type
+ * and value exactly.
  */
 export function compileFilter(filter: Filter | undefined): PointPredicate {
   if (filter === undefined) return () => true;
-  if (typeof filter !== 'object' || filter === null)
-    throw new FilterError('filter must be an object');
-  return compileFilterAt(filter, '');
+  checkFilter(filter);
+  return compileFilterAt(filter);
 }
 
 /** The points a slot filter reads: by slot, with per-slot values of some top-level keys. */
@@ -224,30 +147,28 @@ export interface SlotSource {
 /** A compiled filter over slots: true when the point at that slot matches. */
 export type SlotPredicate = (slot: number) => boolean;
 
-function slotCondition(condition: Condition, path: string, source: SlotSource): SlotPredicate {
-  checkObject(condition, path);
+function slotCondition(condition: Condition, source: SlotSource): SlotPredicate {
   const { ids } = source;
   if ('has_id' in condition) {
-    const wanted = hasIdSet(condition, path);
+    const wanted = new Set(condition.has_id);
     return (slot) => wanted.has(ids[slot]!);
   }
   if ('key' in condition) {
-    const { key, segments, test } = compileKeyTest(condition, path);
+    const { key, segments, test } = compileKeyTest(condition);
     const column = segments.length === 1 ? source.keyColumn(key) : undefined;
     if (column !== undefined) return (slot) => valuesPass(column[slot], test);
-    const point = compileCondition(condition, path);
+    const point = compileCondition(condition);
     return (slot) => point(ids[slot]!, source.payloadAt(slot));
   }
-  return slotFilterAt(condition, path, source);
+  return slotFilterAt(condition, source);
 }
 
-function slotFilterAt(filter: Filter, path: string, source: SlotSource): SlotPredicate {
-  compileFilterAt(filter, path);
-  const list = (conditions: readonly Condition[] | undefined, at: string) =>
-    (conditions ?? []).map((c, i) => slotCondition(c, `${path}.${at}[${i}]`, source));
-  const must = list(filter.must, 'must');
-  const should = list(filter.should, 'should');
-  const mustNot = list(filter.must_not, 'must_not');
+function slotFilterAt(filter: Filter, source: SlotSource): SlotPredicate {
+  const list = (conditions: readonly Condition[] | undefined) =>
+    (conditions ?? []).map((c) => slotCondition(c, source));
+  const must = list(filter.must);
+  const should = list(filter.should);
+  const mustNot = list(filter.must_not);
   return (slot) => {
     for (let i = 0; i < must.length; i += 1) if (!must[i]!(slot)) return false;
     for (let i = 0; i < mustNot.length; i += 1) if (mustNot[i]!(slot)) return false;
@@ -263,7 +184,6 @@ function slotFilterAt(filter: Filter, path: string, source: SlotSource): SlotPre
  * instead of a property lookup in each payload (about 8x faster over 100k points, measured).
  */
 export function compileSlotFilter(filter: Filter, source: SlotSource): SlotPredicate {
-  if (typeof filter !== 'object' || filter === null)
-    throw new FilterError('filter must be an object');
-  return slotFilterAt(filter, '', source);
+  checkFilter(filter);
+  return slotFilterAt(filter, source);
 }
