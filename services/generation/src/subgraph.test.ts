@@ -463,6 +463,86 @@ describe('generation subgraph', () => {
   });
 });
 
+/**
+ * The writer's wait for an answer where the test server answers: far beyond any answer, and a
+ * request budget beyond it, so a loaded machine cannot turn an answer into a fallback.
+ */
+const ANSWERED_TIMEOUT_MS = 20_000;
+/** The wait where the test server never answers: the timeout is what ends it, so it is short. */
+const UNANSWERED_TIMEOUT_MS = 300;
+
+/** The generation subgraph on the LLM writer against `chat`, each failure seen request by request. */
+function startLlmGeneration(
+  dataDir: string,
+  store: VectorStore,
+  chat: FakeChatServer,
+  timeoutMs: number,
+): Promise<RunningGeneration> {
+  return startGeneration({
+    config: configFor(dataDir, {
+      GENERATION_PROVIDER: 'openai',
+      OPENAI_BASE_URL: chat.baseUrl,
+      // The LLM writer's paths on the interest-led copy; the variants' prompts have unit tests.
+      GENERATION_VARIANTS: 'false',
+      OPENAI_MODEL: 'local-test-model',
+      GENERATION_TIMEOUT_MS: String(timeoutMs),
+      GENERATION_REQUEST_BUDGET_MS: String(ANSWERED_TIMEOUT_MS + 10_000),
+      GENERATION_MAX_RETRIES: '0',
+      // Each failure mode is checked request by request; the breaker has its own test.
+      GENERATION_LLM_CIRCUIT_FAILURES: '0',
+      GENERATION_FALLBACK_CACHE_TTL_MS: '0',
+      GENERATION_PUBLIC_BASE_URL: 'https://cdn.example.com/tailor/',
+    }),
+    logger: silentLogger(),
+    store,
+    host: '127.0.0.1',
+    port: 0,
+  });
+}
+
+/** Stops what {@link startLlmGeneration}'s suites started, the server first. */
+async function stopLlmGeneration(
+  generation: RunningGeneration,
+  chat: FakeChatServer,
+  store: VectorStore,
+  dataDir: string,
+): Promise<void> {
+  await generation.close();
+  await chat.close();
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A Home list for `user-<mode>` with the LLM in `mode`: every text the template's, saying why. */
+async function assertFallsBack(
+  generation: RunningGeneration,
+  chat: FakeChatServer,
+  mode: FakeChatServer['mode'],
+  reason: RegExp,
+  label: string,
+): Promise<void> {
+  chat.mode = mode;
+  const baseUrl = generation.url.replace(/\/graphql$/, '');
+  const fallbacksBefore = await metric(baseUrl, 'tailor_generation_fallbacks_total', {
+    reason: label,
+  });
+  const entities = await recommendations(generation.url, `user-${mode}`);
+  assert.equal(entities.length, 5);
+  for (const entity of entities) {
+    for (const text of [entity.description, entity.ad]) {
+      assert.equal(text.provider, 'template');
+      assert.match(text.fallbackReason ?? '', reason);
+      assert.equal(text.grounded, true);
+    }
+  }
+  assert.doesNotMatch(JSON.stringify(entities), /FREE/);
+  assert.equal(
+    (await metric(baseUrl, 'tailor_generation_fallbacks_total', { reason: label })) -
+      fallbacksBefore,
+    10,
+  );
+}
+
 describe('generation subgraph with the LLM writer', () => {
   let dataDir: string;
   let store: VectorStore;
@@ -484,33 +564,10 @@ describe('generation subgraph with the LLM writer', () => {
       ),
     );
     chat = await startFakeChatServer();
-    generation = await startGeneration({
-      config: configFor(dataDir, {
-        GENERATION_PROVIDER: 'openai',
-        OPENAI_BASE_URL: chat.baseUrl,
-        // The LLM writer's paths on the interest-led copy; the variants' prompts have unit tests.
-        GENERATION_VARIANTS: 'false',
-        OPENAI_MODEL: 'local-test-model',
-        GENERATION_TIMEOUT_MS: '300',
-        GENERATION_MAX_RETRIES: '0',
-        // Each failure mode is checked request by request; the breaker has its own test.
-        GENERATION_LLM_CIRCUIT_FAILURES: '0',
-        GENERATION_FALLBACK_CACHE_TTL_MS: '0',
-        GENERATION_PUBLIC_BASE_URL: 'https://cdn.example.com/tailor/',
-      }),
-      logger: silentLogger(),
-      store,
-      host: '127.0.0.1',
-      port: 0,
-    });
+    generation = await startLlmGeneration(dataDir, store, chat, ANSWERED_TIMEOUT_MS);
   });
 
-  after(async () => {
-    await generation.close();
-    await chat.close();
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => stopLlmGeneration(generation, chat, store, dataDir));
 
   describe('when the LLM answers', () => {
     it('uses its texts and puts thumbnails under the public base URL', async () => {
@@ -578,35 +635,39 @@ describe('generation subgraph with the LLM writer', () => {
   });
 
   for (const [mode, reason, label] of [
-    ['slow', /^timeout after 300 ms$/, 'timeout'],
     ['error', /^http 500$/, 'http_error'],
     ['ungrounded', /^ungrounded \(\d+ problems?\)$/, 'ungrounded'],
   ] as const) {
     describe(`when the LLM is ${mode}`, () => {
       it('falls back to the template, says why, and the query still succeeds', async () => {
-        chat.mode = mode;
-        const baseUrl = generation.url.replace(/\/graphql$/, '');
-        const fallbacksBefore = await metric(baseUrl, 'tailor_generation_fallbacks_total', {
-          reason: label,
-        });
-        const entities = await recommendations(generation.url, `user-${mode}`);
-        assert.equal(entities.length, 5);
-        for (const entity of entities) {
-          for (const text of [entity.description, entity.ad]) {
-            assert.equal(text.provider, 'template');
-            assert.match(text.fallbackReason ?? '', reason);
-            assert.equal(text.grounded, true);
-          }
-        }
-        assert.doesNotMatch(JSON.stringify(entities), /FREE/);
-        assert.equal(
-          (await metric(baseUrl, 'tailor_generation_fallbacks_total', { reason: label })) -
-            fallbacksBefore,
-          10,
-        );
+        await assertFallsBack(generation, chat, mode, reason, label);
       });
     });
   }
+});
+
+describe('generation subgraph with an LLM that never answers', () => {
+  let dataDir: string;
+  let store: VectorStore;
+  let chat: FakeChatServer;
+  let generation: RunningGeneration;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tailor-'));
+    store = await seededStore(dataDir, [
+      profilePayload({ userId: 'user-slow', tags: { camping: 1 } }),
+    ]);
+    chat = await startFakeChatServer('slow');
+    generation = await startLlmGeneration(dataDir, store, chat, UNANSWERED_TIMEOUT_MS);
+  });
+
+  after(() => stopLlmGeneration(generation, chat, store, dataDir));
+
+  describe('when the LLM is slow', () => {
+    it('falls back to the template, says why, and the query still succeeds', async () => {
+      await assertFallsBack(generation, chat, 'slow', /^timeout after 300 ms$/, 'timeout');
+    });
+  });
 });
 
 describe('generation subgraph with a model slower than the request budget', () => {
