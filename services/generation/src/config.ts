@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_ATTRIBUTION_WINDOW_MS } from './domain/loop/attribution.js';
 import { DEFAULT_BANDIT_SETTINGS } from './domain/loop/bandit.js';
 import { DEFAULT_REWARD_WEIGHTS, type RewardWeights } from './domain/loop/rewards.js';
+import { DEFAULT_MAX_SHOPPERS } from './domain/loop/shoppers.js';
 import type { OpenAiWriterOptions } from './writers/openai-writer.js';
 
 /** Default port of the generation subgraph. */
@@ -184,6 +185,14 @@ export const generationEnvShape = {
   GENERATION_BANDIT_PROPENSITY_DRAWS: env.int(DEFAULT_BANDIT_SETTINGS.propensityDraws, 1, 100_000),
   /** Pseudo-observations a context bucket borrows from the same angle in the other buckets. */
   GENERATION_BANDIT_PRIOR_STRENGTH: env.number(DEFAULT_BANDIT_SETTINGS.priorStrength, 0, 1_000_000),
+  /** Pseudo-observations of the bucket a shopper's own estimate starts from; 0: bucket alone. */
+  GENERATION_BANDIT_SHOPPER_PRIOR_STRENGTH: env.number(
+    DEFAULT_BANDIT_SETTINGS.shopperPriorStrength,
+    0,
+    1_000_000,
+  ),
+  /** Shoppers whose own evidence is held (least recently updated dropped first); 0: none. */
+  GENERATION_BANDIT_MAX_SHOPPERS: env.int(DEFAULT_MAX_SHOPPERS, 0, 10_000_000),
   /** Seed of the bandit's draws, for reproducible runs; random at each start when unset. */
   GENERATION_BANDIT_SEED: optionalInt(0, 4_294_967_295),
   /** How long a user keeps the variant chosen for an item and format; 0 chooses every time. */

@@ -80,6 +80,12 @@ export {
   type RewardWeights,
 } from './domain/loop/rewards.js';
 export {
+  DEFAULT_MAX_SHOPPERS,
+  MAX_BUCKETS_PER_SHOPPER,
+  ShopperEvidence,
+  type ShopperEvidenceOptions,
+} from './domain/loop/shoppers.js';
+export {
   adPrompt,
   type ChatMessage,
   descriptionPrompt,

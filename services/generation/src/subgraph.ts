@@ -118,8 +118,10 @@ function createParts(
       : new BusDecisionSink({ bus: deps.bus, vault: deps.vault, logger });
   const feed = new RewardFeed({
     bus: deps.bus,
-    impression: (decision) => loop.impression(decision),
-    reward: (decision, reward) => loop.reward(decision, reward),
+    impression: (decision, userId) => loop.impression(decision, userId),
+    reward: (decision, reward, userId) => loop.reward(decision, reward, userId),
+    shoppers: () => loop.shoppers.held(),
+    forgetShoppers: (userIds) => loop.forgetShoppers(userIds),
     weights: config.GENERATION_REWARD_WEIGHTS,
     windowMs: config.GENERATION_ATTRIBUTION_WINDOW_MS,
     logger,
@@ -131,7 +133,9 @@ function createParts(
       minArmProbability: config.GENERATION_BANDIT_MIN_ARM_PROBABILITY,
       propensityDraws: config.GENERATION_BANDIT_PROPENSITY_DRAWS,
       priorStrength: config.GENERATION_BANDIT_PRIOR_STRENGTH,
+      shopperPriorStrength: config.GENERATION_BANDIT_SHOPPER_PRIOR_STRENGTH,
     }),
+    maxShoppers: config.GENERATION_BANDIT_MAX_SHOPPERS,
     random: seededRandom(config.GENERATION_BANDIT_SEED ?? randomInt(2 ** 32)),
     promptVersion: writer.identity.promptVersion,
     stickyMs: config.GENERATION_VARIANT_STICKY_MS,

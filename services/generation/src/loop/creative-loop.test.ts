@@ -17,6 +17,7 @@ function loop(options: { enabled?: boolean; stickyMs?: number; now?: () => numbe
     promptVersion: 'template-v3',
     stickyMs: options.stickyMs ?? 0,
     stickyMaxEntries: 1000,
+    maxShoppers: 100,
     sink,
     logger: silentLogger(),
     ...(options.now === undefined ? {} : { now: options.now }),
@@ -44,7 +45,8 @@ describe('CreativeLoop', () => {
       for (let user = 0; user < 1500; user += 1) {
         const decision = creativeLoop.choose({ ...SLOT, userId: `u-${user}` }, ANGLES);
         chosen.push(decision.angle);
-        if (decision.angle === 'novelty' && user % 3 === 0) creativeLoop.reward(decision, 1);
+        if (decision.angle === 'novelty' && user % 3 === 0)
+          creativeLoop.reward(decision, 1, `u-${user}`);
       }
       for (const angle of ANGLES)
         assert.ok(chosen.slice(0, 40).includes(angle), `${angle} is tried at first`);
@@ -55,7 +57,7 @@ describe('CreativeLoop', () => {
       const { creativeLoop } = loop();
       for (let user = 0; user < 300; user += 1) {
         const decision = creativeLoop.choose({ ...SLOT, userId: `u-${user}` }, ANGLES);
-        if (decision.angle === 'value') creativeLoop.reward(decision, 1);
+        if (decision.angle === 'value') creativeLoop.reward(decision, 1, `u-${user}`);
       }
       const ad = creativeLoop.posteriors.stats('ad_banner|any|outdoor', 'value');
       const kitchen = creativeLoop.posteriors.stats('description|any|kitchen', 'value');
@@ -67,6 +69,49 @@ describe('CreativeLoop', () => {
         ],
       );
       assert.ok(creativeLoop.posteriors.stats('description|any|outdoor', 'value').reward > 0);
+    });
+  });
+
+  describe('when one user clicks an angle the others of their bucket do not', () => {
+    const BUCKET = 'description|any|outdoor';
+    const OFFERED: readonly Angle[] = ['value', 'novelty'];
+    /**
+     * Showings read from the log: a bucket whose users click novelty far more than value, and
+     * ann, whose own showings say she clicks value.
+     */
+    function trained() {
+      const { creativeLoop } = loop();
+      const show = (angle: Angle, userId: string, rewarded: boolean) => {
+        creativeLoop.impression({ bucket: BUCKET, angle }, userId);
+        if (rewarded) creativeLoop.reward({ bucket: BUCKET, angle }, 1, userId);
+      };
+      for (let user = 0; user < 1000; user += 1) {
+        show('novelty', `u-${user}`, user % 10 < 3);
+        show('value', `u-${user}`, user % 20 === 0);
+      }
+      for (let i = 0; i < 40; i += 1) {
+        show('value', 'ann', i % 2 === 0);
+        show('novelty', 'ann', false);
+      }
+      return creativeLoop;
+    }
+    const chance = (decision: { probabilities: Partial<Record<Angle, number>> }, angle: Angle) =>
+      decision.probabilities[angle] ?? 0;
+
+    it('shows that user their angle and the others the bucket’s', () => {
+      const creativeLoop = trained();
+      const anns = creativeLoop.choose({ ...SLOT, userId: 'ann' }, OFFERED);
+      const newcomers = creativeLoop.choose({ ...SLOT, userId: 'new' }, OFFERED);
+      assert.ok(chance(anns, 'value') > 0.8, `value for ann: ${chance(anns, 'value')}`);
+      assert.ok(chance(newcomers, 'novelty') > 0.8, 'novelty for a new user');
+    });
+
+    it('shows them the bucket’s again once they are forgotten', () => {
+      const creativeLoop = trained();
+      assert.equal(creativeLoop.forgetShoppers(['ann', 'never-seen']), 1);
+      assert.equal(creativeLoop.shoppers.evidence('ann', BUCKET), undefined);
+      const anns = creativeLoop.choose({ ...SLOT, userId: 'ann' }, OFFERED);
+      assert.ok(chance(anns, 'novelty') > 0.8, `novelty for ann: ${chance(anns, 'novelty')}`);
     });
   });
 

@@ -7,6 +7,7 @@ import type { Angle } from '../domain/loop/angles.js';
 import { type BanditSettings, BetaPosteriors, chooseArm } from '../domain/loop/bandit.js';
 import { contextBucket } from '../domain/loop/context.js';
 import { type CreativeFormat, creativeId } from '../domain/loop/creative.js';
+import { MAX_BUCKETS_PER_SHOPPER, ShopperEvidence } from '../domain/loop/shoppers.js';
 import { THUMBNAIL_VERSION } from '../domain/thumbnail.js';
 
 /**
@@ -62,6 +63,11 @@ export interface CreativeLoopOptions {
   /** When false, every slot gets the `interest` angle (the copy written before variants). */
   enabled: boolean;
   settings: BanditSettings;
+  /**
+   * Shoppers whose own evidence is held for the per-shopper level (`GENERATION_BANDIT_MAX_SHOPPERS`);
+   * past it the least recently updated go first and are chosen for by their bucket alone.
+   */
+  maxShoppers: number;
   random: RandomSource;
   /** The configured writer's prompt version: part of every creative id. */
   promptVersion: string;
@@ -84,17 +90,25 @@ export interface CreativeLoopOptions {
 
 /**
  * Chooses which variant a user sees: Thompson sampling over the angles an item offers, per
- * context bucket, with the propensity of each choice logged. Holds the posteriors of this
+ * context bucket, each user's own evidence in that bucket shrunk toward it, with the
+ * propensity of each choice logged. Holds the posteriors and the per-user evidence of this
  * process; rewards come in through {@link reward}.
  */
 export class CreativeLoop {
   readonly posteriors: BetaPosteriors<Angle>;
+  /** Each user's own showings and rewards per bucket: personal data, in memory only. */
+  readonly shoppers: ShopperEvidence<Angle>;
   private readonly sticky: LruCache<string, VariantDecision>;
   private readonly now: () => number;
   private readonly log: Logger;
 
   constructor(private readonly options: CreativeLoopOptions) {
     this.posteriors = new BetaPosteriors<Angle>(options.settings.priorStrength);
+    this.shoppers = new ShopperEvidence<Angle>({
+      // Nothing to hold when the bandit chooses by the bucket alone.
+      maxShoppers: options.settings.shopperPriorStrength > 0 ? options.maxShoppers : 0,
+      maxBucketsPerShopper: MAX_BUCKETS_PER_SHOPPER,
+    });
     this.now = options.now ?? Date.now;
     this.sticky = new LruCache({ maxEntries: options.stickyMaxEntries, now: this.now });
     this.log = options.logger.child({ component: 'creative-loop' });
@@ -132,6 +146,7 @@ export class CreativeLoop {
       offered,
       this.options.settings,
       this.options.random,
+      this.shoppers.evidence(slot.userId, bucket),
     );
     const decision: VariantDecision = {
       decisionId: randomUUID(),
@@ -147,6 +162,7 @@ export class CreativeLoop {
       explored: enabled,
     };
     this.posteriors.recordImpression(bucket, choice.arm);
+    this.shoppers.recordImpression(slot.userId, bucket, choice.arm);
     this.options.onShown?.(decision, slot.userId);
     if (this.options.stickyMs > 0)
       this.sticky.set(stickyKey, decision, { ttlMs: this.options.stickyMs });
@@ -159,14 +175,31 @@ export class CreativeLoop {
     return decision;
   }
 
-  /** Counts a choice read from the log (another replica's, or an earlier run's). */
-  impression(decision: Pick<VariantDecision, 'bucket' | 'angle'>): void {
+  /** Counts a choice read from the log (another replica's, or an earlier run's) for its user. */
+  impression(decision: Pick<VariantDecision, 'bucket' | 'angle'>, userId: string): void {
     this.posteriors.recordImpression(decision.bucket, decision.angle);
+    this.shoppers.recordImpression(userId, decision.bucket, decision.angle);
   }
 
-  /** Credits a decision's angle in its bucket with a reward in [0, 1]. */
-  reward(decision: Pick<VariantDecision, 'bucket' | 'angle'>, reward: number): void {
+  /** Credits a decision's angle in its bucket, and for the user it was shown to, with a reward in [0, 1]. */
+  reward(
+    decision: Pick<VariantDecision, 'bucket' | 'angle'>,
+    reward: number,
+    userId: string,
+  ): void {
     this.posteriors.recordReward(decision.bucket, decision.angle, reward);
+    this.shoppers.recordReward(userId, decision.bucket, decision.angle, reward);
+  }
+
+  /**
+   * Drops what is held of each of these users (forgotten): their next choices are their
+   * bucket's. The bucket's posteriors are sums over users and keep their counts until the next
+   * start, whose replay no longer opens the forgotten users' sealed events.
+   */
+  forgetShoppers(userIds: Iterable<string>): number {
+    let dropped = 0;
+    for (const userId of userIds) if (this.shoppers.forget(userId)) dropped += 1;
+    return dropped;
   }
 }
 

@@ -7,11 +7,14 @@ import { describe, it } from 'node:test';
 import {
   type ConsumedEvent,
   createEmbeddedEventBus,
+  createEmbeddedVectorStore,
+  createUserKeyVault,
   publishUserEvents,
   seededRandom,
   silentLogger,
   USER_EVENTS_TOPIC,
   type UserEvent,
+  type UserKeyVault,
 } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
 
@@ -34,14 +37,23 @@ const SLOT: Omit<VariantSlot, 'userId'> = {
  * A loop whose rewards come from a feed, as the service wires them: with a bus, choices are
  * logged on it, so the wiring is one replica of the service.
  */
-function wired(bus: RewardFeedBus = undefined, seed = 7) {
+function wired(
+  bus: RewardFeedBus = undefined,
+  seed = 7,
+  privacy: { vault?: UserKeyVault; forgetSweepMs?: number } = {},
+) {
+  const { vault, forgetSweepMs } = privacy;
   const decisionLog =
-    bus === undefined ? undefined : new BusDecisionSink({ bus, logger: silentLogger() });
+    bus === undefined ? undefined : new BusDecisionSink({ bus, vault, logger: silentLogger() });
   const feed = new RewardFeed({
+    vault,
+    ...(forgetSweepMs === undefined ? {} : { forgetSweepMs }),
     bus,
     // Called only once the loop below exists, as in the service.
-    impression: (decision) => loop.impression(decision),
-    reward: (decision, reward) => loop.reward(decision, reward),
+    impression: (decision, userId) => loop.impression(decision, userId),
+    reward: (decision, reward, userId) => loop.reward(decision, reward, userId),
+    shoppers: () => loop.shoppers.held(),
+    forgetShoppers: (userIds) => loop.forgetShoppers(userIds),
     weights: DEFAULT_REWARD_WEIGHTS,
     windowMs: 86_400_000,
     logger: silentLogger(),
@@ -53,6 +65,7 @@ function wired(bus: RewardFeedBus = undefined, seed = 7) {
     promptVersion: 'template-v3',
     stickyMs: 0,
     stickyMaxEntries: 100,
+    maxShoppers: 1000,
     sink: decisionLog ?? new MemoryDecisionSink(),
     onShown: (decision, userId) => feed.shown(decision, userId),
     logger: silentLogger(),
@@ -64,6 +77,17 @@ type RewardFeedBus = ConstructorParameters<typeof RewardFeed>[0]['bus'];
 /** Each angle's impressions and reward in the bucket, as one replica's posteriors hold them. */
 function posteriorsOf(loop: CreativeLoop): string {
   return JSON.stringify(ANGLES.map((angle) => loop.posteriors.stats(BUCKET, angle)));
+}
+
+/** Each user's own counts in the bucket, as one replica holds them for the per-user level. */
+function shoppersOf(loop: CreativeLoop, users: readonly string[]): string {
+  return JSON.stringify(
+    users.map((userId) =>
+      [...(loop.shoppers.evidence(userId, BUCKET) ?? new Map())].sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      ),
+    ),
+  );
 }
 const BUCKET = 'description|any|outdoor';
 
@@ -168,6 +192,15 @@ describe('RewardFeed', () => {
         });
         const shared = posteriorsOf(a.loop);
         assert.equal(posteriorsOf(b.loop), shared);
+        const users = Array.from({ length: 40 }, (_, user) => `u-${user}`);
+        const ownShared = shoppersOf(a.loop, users);
+        assert.equal(shoppersOf(b.loop, users), ownShared, 'each user’s own counts too');
+        for (const click of clicks)
+          for (const replica of [a, b])
+            assert.deepEqual(replica.loop.shoppers.evidence(click.userId, BUCKET)?.get('value'), {
+              impressions: 1,
+              reward: DEFAULT_REWARD_WEIGHTS.click,
+            });
         const value = a.loop.posteriors.stats(BUCKET, 'value');
         assert.equal(value.reward, clicks.length * DEFAULT_REWARD_WEIGHTS.click!);
         assert.equal(
@@ -180,6 +213,7 @@ describe('RewardFeed', () => {
         await c.feed.start();
         await waitFor(() => c.feed.eventsRead === logged, { description: 'the replay' });
         assert.equal(posteriorsOf(c.loop), shared, 'a fresh start rebuilds them from the log');
+        assert.equal(shoppersOf(c.loop, users), ownShared, 'and each user’s own counts');
         assert.equal(
           c.feed.stats.byCreative(SLOT.itemId).reduce((n, s) => n + s.clicks, 0),
           clicks.length,
@@ -188,6 +222,87 @@ describe('RewardFeed', () => {
       } finally {
         await bus.close();
         rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+  describe('when a user is forgotten', () => {
+    /** A bus and a vault on a fresh data directory, and ann's and bob's sealed choices and clicks. */
+    async function world(forgetSweepMs = 0) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tailor-forget-'));
+      const store = await createEmbeddedVectorStore({ dataDir, logger: silentLogger() });
+      const vault = await createUserKeyVault({ store });
+      const bus = await createEmbeddedEventBus({ dataDir, logger: silentLogger() });
+      await bus.ensureTopics([{ name: USER_EVENTS_TOPIC }]);
+      const replica = wired(bus, 4, { vault, forgetSweepMs });
+      await replica.feed.start();
+      const clicks: UserEvent[] = [];
+      for (const userId of ['ann', 'bob']) {
+        const decision = replica.loop.choose({ ...SLOT, userId }, ANGLES);
+        clicks.push({
+          eventId: `${userId}-clicks`,
+          userId,
+          itemId: SLOT.itemId,
+          type: 'click',
+          timestamp: decision.at,
+          context: { creativeId: decision.creativeId },
+        });
+      }
+      await replica.decisionLog!.settled();
+      await publishUserEvents(bus, clicks, { vault });
+      await waitFor(() => replica.feed.credited === 2, { description: 'both clicks credited' });
+      const close = async () => {
+        await replica.feed.stop();
+        await bus.close();
+        await store.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      };
+      return { bus, vault, replica, close };
+    }
+    const held = (loop: CreativeLoop) => [...loop.shoppers.held()].sort();
+
+    it('drops their own counts, and a fresh start does not rebuild them', async () => {
+      const { bus, vault, replica, close } = await world();
+      try {
+        assert.deepEqual(held(replica.loop), ['ann', 'bob']);
+        assert.equal(await vault.forget('ann'), true);
+        await replica.feed.dropForgotten();
+        assert.deepEqual(held(replica.loop), ['bob']);
+        assert.equal(replica.loop.shoppers.evidence('ann', BUCKET), undefined);
+
+        const restarted = wired(bus, 5, { vault });
+        await restarted.feed.start();
+        // Bob's choice and click open; ann's no longer do.
+        await waitFor(() => restarted.feed.eventsRead === 2, { description: 'the replay' });
+        assert.deepEqual(held(restarted.loop), ['bob']);
+        await restarted.feed.stop();
+      } finally {
+        await close();
+      }
+    });
+
+    it('drops them even when they came back with a new key before the check', async () => {
+      const { vault, replica, close } = await world();
+      try {
+        // A check that finds both live, so their keys are known.
+        await replica.feed.dropForgotten();
+        assert.equal(await vault.forget('ann'), true);
+        await vault.keysForWriting(['ann']);
+        await replica.feed.dropForgotten();
+        assert.deepEqual(held(replica.loop), ['bob']);
+      } finally {
+        await close();
+      }
+    });
+
+    it('drops them at the next sweep, without a read of the stats', async () => {
+      const { vault, replica, close } = await world(20);
+      try {
+        assert.equal(await vault.forget('bob'), true);
+        await waitFor(() => held(replica.loop).join() === 'ann', {
+          description: 'the sweep to drop bob',
+        });
+      } finally {
+        await close();
       }
     });
   });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import {
   type ConsumedEvent,
   consumeUserEvents,
@@ -33,6 +35,13 @@ export const MAX_SHOWINGS = 200_000;
 /** Event ids remembered so an event delivered twice (a client's retry) is credited once. */
 export const MAX_EVENT_IDS = 200_000;
 
+/**
+ * How often the feed checks, in the key vault, whether users it holds were forgotten (besides
+ * before every read of the stats): the longest a forgotten user's showings and per-user
+ * evidence outlive their `forgetUser` in this process.
+ */
+export const FORGET_SWEEP_MS = 60_000;
+
 /** A showing as the feed holds it: what crediting and the stats need. */
 type FeedShowing = LedgerShowing & StatShowing;
 
@@ -42,11 +51,21 @@ export interface RewardFeedOptions {
   bus?: EventBus | undefined;
   /**
    * Counts a choice read from the log that this process did not make (another replica's, or
-   * one made before this start) as an impression of its angle in its bucket.
+   * one made before this start) as an impression of its angle in its bucket, for its user.
    */
-  impression: (decision: Pick<VariantDecision, 'bucket' | 'angle'>) => void;
-  /** Credits a showing's angle in its bucket (the loop's posteriors). */
-  reward: (decision: Pick<VariantDecision, 'bucket' | 'angle'>, reward: number) => void;
+  impression: (decision: Pick<VariantDecision, 'bucket' | 'angle'>, userId: string) => void;
+  /** Credits a showing's angle in its bucket and for its user (the loop's posteriors). */
+  reward: (
+    decision: Pick<VariantDecision, 'bucket' | 'angle'>,
+    reward: number,
+    userId: string,
+  ) => void;
+  /** The users whose own evidence the loop holds, checked with the showings for forgetting. */
+  shoppers?: () => Iterable<string>;
+  /** Drops the loop's evidence of users found forgotten. */
+  forgetShoppers?: (userIds: readonly string[]) => void;
+  /** `FORGET_SWEEP_MS` unless a test says otherwise; 0: only before stats are read. */
+  forgetSweepMs?: number;
   weights: RewardWeights;
   /** `GENERATION_ATTRIBUTION_WINDOW_MS`. */
   windowMs: number;
@@ -72,8 +91,14 @@ export class RewardFeed {
   private readonly ledger: ShowingLedger<FeedShowing>;
   /** Per creative, angle and surface: what the held showings and their credits add up to. */
   readonly stats = new CreativeStatsTally();
-  /** Subjects of held showings seen with a key in the vault (see {@link dropForgotten}). */
-  private readonly keyed = new Set<string>();
+  /**
+   * Subjects seen with a key in the vault (see {@link dropForgotten}), with a fingerprint of
+   * that key once a sweep has read it: a key that changed was deleted and made anew, so the
+   * user was forgotten even if they came back before the sweep.
+   */
+  private readonly keyed = new Map<string, string | undefined>();
+  private sweep: NodeJS.Timeout | null = null;
+  private sweeping: Promise<number> | null = null;
   private readonly delivered = new DeliveredOffsets();
   private readonly log: Logger;
   private subscription: Subscription | null = null;
@@ -114,23 +139,49 @@ export class RewardFeed {
 
   /**
    * Takes the showings of users forgotten since they were counted out of the stats (their keys
-   * are gone from the vault), and out of the ledger, so nothing of theirs is credited later.
-   * Called before stats are read; one vault read of the held showings' subjects. A user shown
-   * a variant before any event of theirs was sealed has no key yet, which is not being
-   * forgotten: only a subject once seen with a key and now without one is dropped.
+   * are gone from the vault, or were made anew), and out of the ledger, so nothing of theirs is
+   * credited later, and drops the loop's per-user evidence of them. Called before stats are
+   * read and every {@link FORGET_SWEEP_MS}; one vault read of the subjects of the held
+   * showings and shoppers. A user shown a variant before any event of theirs was sealed has no
+   * key yet, which is not being forgotten: only a subject once seen with a key and now without
+   * it (or with another) is dropped. Returns the showings taken out.
    */
   async dropForgotten(): Promise<number> {
+    // One check at a time: a sweep and a stats read share the one under way.
+    this.sweeping ??= this.checkForgotten().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async checkForgotten(): Promise<number> {
     const vault = this.options.vault;
     if (vault === undefined) return 0;
-    const subjects = [...this.ledger.subjects()];
+    const shoppersOf = new Map<string, string[]>();
+    for (const userId of this.options.shoppers?.() ?? []) {
+      const subject = vault.subjectOf(userId);
+      const users = shoppersOf.get(subject);
+      if (users === undefined) shoppersOf.set(subject, [userId]);
+      else users.push(userId);
+    }
+    const subjects = [...new Set([...this.ledger.subjects(), ...shoppersOf.keys()])];
     if (subjects.length === 0) return 0;
     const live = await vault.keysForReading(subjects);
     const forgotten = new Set<string>();
     for (const subject of subjects) {
-      if (live.has(subject)) this.keyed.add(subject);
-      else if (this.keyed.delete(subject)) forgotten.add(subject);
+      const key = live.get(subject);
+      const seen = this.keyed.get(subject);
+      if (key === undefined) {
+        if (this.keyed.delete(subject)) forgotten.add(subject);
+        continue;
+      }
+      const fingerprint = createHash('sha256').update(key).digest('base64url').slice(0, 16);
+      if (seen !== undefined && seen !== fingerprint) forgotten.add(subject);
+      this.keyed.set(subject, fingerprint);
     }
     if (forgotten.size === 0) return 0;
+    const users = [...forgotten].flatMap((subject) => shoppersOf.get(subject) ?? []);
+    if (users.length > 0) this.options.forgetShoppers?.(users);
     const removed = this.ledger.remove((s) => s.subject !== undefined && forgotten.has(s.subject));
     for (const { shown, types, reward } of removed) {
       this.stats.removed(shown, {
@@ -159,9 +210,22 @@ export class RewardFeed {
         this.apply(events);
       },
     });
+    const every = this.options.forgetSweepMs ?? FORGET_SWEEP_MS;
+    if (this.options.vault !== undefined && every > 0) {
+      this.sweep = setInterval(() => {
+        this.dropForgotten().catch((err: unknown) => {
+          // The next sweep or stats read tries again; serving goes on meanwhile.
+          this.log.warn({ err }, 'forgotten users not checked');
+        });
+      }, every);
+      this.sweep.unref();
+    }
   }
 
   async stop(): Promise<void> {
+    if (this.sweep !== null) clearInterval(this.sweep);
+    this.sweep = null;
+    await this.sweeping?.catch(() => undefined);
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.stop();
@@ -174,7 +238,8 @@ export class RewardFeed {
       if (!this.delivered.first(consumed)) continue;
       this.eventsRead += 1;
       const { event } = consumed;
-      if (consumed.subject !== undefined) this.keyed.add(consumed.subject);
+      if (consumed.subject !== undefined && !this.keyed.has(consumed.subject))
+        this.keyed.set(consumed.subject, undefined);
       const choice = choiceOf(event);
       if (choice !== undefined) {
         const showing: FeedShowing = {
@@ -186,7 +251,7 @@ export class RewardFeed {
         // Held already when this process made the choice: it counted it then.
         if (this.ledger.show(showing)) {
           this.stats.shown(showing);
-          this.options.impression(choice);
+          this.options.impression(choice, event.userId);
         }
         continue;
       }
@@ -194,7 +259,7 @@ export class RewardFeed {
       if (credit === undefined) continue;
       this.stats.credited(credit.shown, credit);
       if (credit.added <= 0) continue;
-      this.options.reward(credit.shown, credit.added);
+      this.options.reward(credit.shown, credit.added, credit.shown.userId);
       this.credited += 1;
       credits.push(credit);
       this.log.debug(

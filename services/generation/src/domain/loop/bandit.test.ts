@@ -12,6 +12,7 @@ import {
   type ContextPath,
   DEFAULT_BANDIT_SETTINGS,
 } from './bandit.js';
+import { ShopperEvidence } from './shoppers.js';
 
 const SETTINGS: BanditSettings = { ...DEFAULT_BANDIT_SETTINGS, minArmProbability: 0.02 };
 
@@ -219,6 +220,93 @@ describe('chooseArm', () => {
         /propensityDraws/,
       );
       assert.throws(() => checkBanditSettings({ ...SETTINGS, priorStrength: -1 }), /priorStrength/);
+      assert.throws(
+        () => checkBanditSettings({ ...SETTINGS, shopperPriorStrength: Number.NaN }),
+        /shopperPriorStrength/,
+      );
+    });
+  });
+});
+
+describe('chooseArm for one shopper', () => {
+  const ARMS: readonly Angle[] = ['value', 'novelty'];
+  const BUCKET = 'home|outdoor';
+  /** A bucket whose shoppers click novelty three times as often as value. */
+  function bucket(): BetaPosteriors<Angle> {
+    const posteriors = new BetaPosteriors<Angle>();
+    observe(posteriors, BUCKET, 'value', 1000, 50);
+    observe(posteriors, BUCKET, 'novelty', 1000, 150);
+    return posteriors;
+  }
+  /** Ann's own showings: `value` and `novelty` as [impressions, rewarded]. */
+  function ann(value: [number, number], novelty: [number, number]) {
+    const shoppers = new ShopperEvidence<Angle>({ maxShoppers: 10, maxBucketsPerShopper: 4 });
+    for (const [arm, [shown, rewarded]] of [
+      ['value', value],
+      ['novelty', novelty],
+    ] as const) {
+      for (let i = 0; i < shown; i += 1) {
+        shoppers.recordImpression('ann', BUCKET, arm);
+        if (i < rewarded) shoppers.recordReward('ann', BUCKET, arm, 1);
+      }
+    }
+    return shoppers.evidence('ann', BUCKET);
+  }
+  const settings = (shopperPriorStrength: number): BanditSettings => ({
+    ...SETTINGS,
+    shopperPriorStrength,
+  });
+  const chance = (choice: { probabilities: ReadonlyMap<Angle, number> }, arm: Angle) =>
+    choice.probabilities.get(arm) ?? 0;
+
+  describe('when their own showings say they click another arm than their bucket', () => {
+    it('chooses their arm for them and the bucket’s for a new shopper', () => {
+      const random = seededRandom(5);
+      const posteriors = bucket();
+      const evidence = ann([40, 20], [40, 0]);
+      const hers = chooseArm(posteriors, BUCKET, ARMS, settings(50), random, evidence);
+      const newcomer = chooseArm(posteriors, BUCKET, ARMS, settings(50), random, undefined);
+      assert.ok(chance(hers, 'value') > 0.9, `value for ann: ${chance(hers, 'value')}`);
+      assert.ok(chance(newcomer, 'novelty') > 0.9, 'novelty for a shopper not seen before');
+    });
+
+    it('chooses by the bucket alone when the shopper level is off', () => {
+      const random = seededRandom(5);
+      const choice = chooseArm(bucket(), BUCKET, ARMS, settings(0), random, ann([40, 20], [40, 0]));
+      assert.ok(chance(choice, 'novelty') > 0.9);
+    });
+
+    it('keeps the floor on every arm, and logs the chosen arm’s own probability', () => {
+      const random = seededRandom(6);
+      const choice = chooseArm(
+        bucket(),
+        BUCKET,
+        ARMS,
+        settings(50),
+        random,
+        ann([40, 20], [40, 0]),
+      );
+      for (const arm of ARMS) assert.ok(chance(choice, arm) >= SETTINGS.minArmProbability);
+      assert.equal(choice.propensity, chance(choice, choice.arm));
+    });
+  });
+
+  describe('when they have a click or two of their own', () => {
+    it('still chooses as their bucket does: a few clicks of chance do not outweigh it', () => {
+      const random = seededRandom(7);
+      const choice = chooseArm(bucket(), BUCKET, ARMS, settings(50), random, ann([2, 1], [3, 0]));
+      assert.ok(chance(choice, 'novelty') > 0.8, `novelty still: ${chance(choice, 'novelty')}`);
+    });
+  });
+
+  describe('when the prior strength is lower', () => {
+    it('lets fewer of their own showings decide', () => {
+      const random = seededRandom(8);
+      const evidence = ann([10, 4], [10, 0]);
+      const weak = chooseArm(bucket(), BUCKET, ARMS, settings(5), random, evidence);
+      const strong = chooseArm(bucket(), BUCKET, ARMS, settings(500), random, evidence);
+      assert.ok(chance(weak, 'value') > 0.9, `value at strength 5: ${chance(weak, 'value')}`);
+      assert.ok(chance(strong, 'novelty') > 0.9, 'novelty at strength 500');
     });
   });
 });
