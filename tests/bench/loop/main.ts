@@ -9,10 +9,14 @@ import {
   chooseArm,
   contextBucket,
   DEFAULT_BANDIT_SETTINGS,
+  DEFAULT_MAX_SHOPPERS,
   DEFAULT_REWARD_WEIGHTS,
+  drawIndex,
   impressionReward,
   type LoggedDecision,
+  MAX_BUCKETS_PER_SHOPPER,
   offPolicyEstimate,
+  ShopperEvidence,
   within,
 } from '@tailor/generation';
 import { type RandomSource, seededRandom } from '@tailor/kit';
@@ -22,10 +26,13 @@ import { fixed, grouped, printTable, runBench, say } from '../lib/output.js';
 import { writeResults } from '../lib/paths.js';
 import { msSince } from '../lib/stats.js';
 
-const USAGE = `usage: npm run bench:loop -- [--users n] [--horizon n] [--cohesion c] [--sensitivity c,c] [--seed n] [--per-user]
+const USAGE = `usage: npm run bench:loop -- [--users n] [--horizon n] [--cohesion c] [--sensitivity c,c] [--rich-users n] [--seed n] [--per-user]
   Simulates shoppers with hidden preferences over the copy's angles and a known click model,
   and runs the generation service's bandit against a uniform random choice and an oracle that
-  knows each shopper's best angle (--per-user: also the bandit with a per-shopper level). Writes tests/bench/results/loop.json.`;
+  knows each shopper's best angle, beside the bandit without its per-shopper level and a Bayes
+  reference that knows how the population is made (--per-user: also the bandit with a sampled
+  per-shopper level). --rich-users: the sensitivity rows again with that many shoppers (more
+  impressions each; 0 skips them). Writes tests/bench/results/loop.json.`;
 
 const CATEGORIES = ['outdoor', 'kitchen', 'garden', 'tech', 'books', 'fashion'] as const;
 /** Surfaces and how often a visit comes from each. */
@@ -93,7 +100,7 @@ function clickProbability(shopper: Shopper, surface: Surface, angle: Angle): num
 interface Policy {
   name: string;
   choose(visit: Visit, shopper: Shopper, bucket: string): { arm: Angle; propensity: number };
-  learn(bucket: string, arm: Angle, clicked: boolean): void;
+  learn(visit: Visit, bucket: string, arm: Angle, clicked: boolean): void;
 }
 
 interface RunResult {
@@ -127,7 +134,7 @@ function run(world: World, policy: Policy, seed: number, checkpoints: number): R
     const { arm, propensity } = policy.choose(visit, shopper, bucket);
     const p = clickProbability(shopper, visit.surface, arm);
     const click = clicks() < p;
-    policy.learn(bucket, arm, click);
+    policy.learn(visit, bucket, arm, click);
     log.push({ context: bucket, arm, propensity, reward: click ? 1 : 0 });
     if (click) {
       clicked += 1;
@@ -158,20 +165,122 @@ function run(world: World, policy: Policy, seed: number, checkpoints: number): R
   };
 }
 
-function banditPolicy(settings: BanditSettings, seed: number, perUser: boolean): Policy {
+/**
+ * The shipped policy: the bucket's posteriors, and each shopper's own evidence per bucket
+ * shrunk toward them (`shopperPriorStrength` 0: the bucket alone).
+ */
+function banditPolicy(settings: BanditSettings, seed: number, name = 'bandit'): Policy {
+  const random = seededRandom(seed);
+  const posteriors = new BetaPosteriors<Angle>(settings.priorStrength);
+  const shoppers = new ShopperEvidence<Angle>({
+    maxShoppers: DEFAULT_MAX_SHOPPERS,
+    maxBucketsPerShopper: MAX_BUCKETS_PER_SHOPPER,
+  });
+  return {
+    name,
+    choose: (visit, _shopper, bucket) =>
+      chooseArm(
+        posteriors,
+        bucket,
+        ANGLES,
+        settings,
+        random,
+        shoppers.evidence(String(visit.shopper), bucket),
+      ),
+    learn(visit, bucket, arm, clicked) {
+      posteriors.recordImpression(bucket, arm);
+      shoppers.recordImpression(String(visit.shopper), bucket, arm);
+      if (!clicked) return;
+      // The service's own reward of an impression whose only attributed event is a click.
+      const reward = impressionReward(['click'], REWARDS);
+      posteriors.recordReward(bucket, arm, reward);
+      shoppers.recordReward(String(visit.shopper), bucket, arm, reward);
+    },
+  };
+}
+
+/**
+ * A per-shopper level drawn like the bucket's (the context path [bucket, shopper], each
+ * shopper's prior their bucket's): what was measured before the shipped level, not shipped.
+ */
+function sampledShopperPolicy(settings: BanditSettings, seed: number): Policy {
   const random = seededRandom(seed);
   const posteriors = new BetaPosteriors<Angle>(settings.priorStrength);
   let current: readonly string[] = [];
   return {
-    name: perUser ? 'bandit-user' : 'bandit',
+    name: 'bandit-user',
     choose: (visit, _shopper, bucket) => {
-      current = perUser ? [bucket, String(visit.shopper)] : [bucket];
+      current = [bucket, String(visit.shopper)];
       return chooseArm(posteriors, current, ANGLES, settings, random);
     },
-    learn(_bucket, arm, clicked) {
+    learn(_visit, _bucket, arm, clicked) {
       posteriors.recordImpression(current, arm);
-      // The service's own reward of an impression whose only attributed event is a click.
       if (clicked) posteriors.recordReward(current, arm, impressionReward(['click'], REWARDS));
+    },
+  };
+}
+
+/** Base rates the Bayes reference weighs: midpoints of equal slices of BASE_CTR_RANGE. */
+const BASE_GRID = Array.from(
+  { length: 24 },
+  (_, i) => BASE_CTR_RANGE[0] + ((i + 0.5) / 24) * (BASE_CTR_RANGE[1] - BASE_CTR_RANGE[0]),
+);
+
+/**
+ * Not a policy anyone could ship: it knows how the population is made (each bucket's dominant
+ * angle, the cohesion, the lift and the range of base rates), only not the shopper's own best
+ * angle or base rate, which it infers from that shopper's clicks by Bayes' rule (the exact
+ * posterior over best angle × base rate on a grid). It shows the angle with the highest
+ * expected click rate under that posterior, with the floor `floor` on every angle. So it is
+ * what learning each shopper from their own clicks can reach once the buckets are known
+ * perfectly: the bandit's ceiling in this world.
+ */
+function bayesPolicy(world: World, cohesion: number, floor: number, seed: number): Policy {
+  const random = seededRandom(seed);
+  const K = ANGLES.length;
+  const logLikelihood = new Map<string, Float64Array>();
+  const stateOf = (visit: Visit, bucket: string): Float64Array => {
+    const key = `${visit.shopper}|${visit.surface}`;
+    let state = logLikelihood.get(key);
+    if (state === undefined) {
+      state = new Float64Array(K * BASE_GRID.length);
+      const dominant = world.dominant.get(bucket);
+      ANGLES.forEach((angle, z) => {
+        const prior = (angle === dominant ? cohesion : 0) + (1 - cohesion) / K;
+        for (let b = 0; b < BASE_GRID.length; b += 1)
+          state![z * BASE_GRID.length + b] = Math.log(Math.max(prior, Number.MIN_VALUE));
+      });
+      logLikelihood.set(key, state);
+    }
+    return state;
+  };
+  const rate = (visit: Visit, z: number, b: number, arm: number) =>
+    BASE_GRID[b]! * SURFACE_FACTOR[visit.surface] * (arm === z ? LIFT : 1);
+  const f = Math.min(floor, 1 / K);
+  return {
+    name: floor > 0 ? 'bayes' : 'bayes-no-floor',
+    choose(visit, _shopper, bucket) {
+      const state = stateOf(visit, bucket);
+      const top = Math.max(...state);
+      const expected = new Array<number>(K).fill(0);
+      for (let z = 0; z < K; z += 1)
+        for (let b = 0; b < BASE_GRID.length; b += 1) {
+          const weight = Math.exp(state[z * BASE_GRID.length + b]! - top);
+          for (let arm = 0; arm < K; arm += 1) expected[arm]! += weight * rate(visit, z, b, arm);
+        }
+      const greedy = expected.indexOf(Math.max(...expected));
+      const probabilities = expected.map((_, arm) => f + (1 - f * K) * (arm === greedy ? 1 : 0));
+      const chosen = drawIndex(probabilities, random);
+      return { arm: ANGLES[chosen]!, propensity: probabilities[chosen]! };
+    },
+    learn(visit, bucket, arm, clicked) {
+      const state = stateOf(visit, bucket);
+      const shown = ANGLES.indexOf(arm);
+      for (let z = 0; z < K; z += 1)
+        for (let b = 0; b < BASE_GRID.length; b += 1) {
+          const p = rate(visit, z, b, shown);
+          state[z * BASE_GRID.length + b]! += Math.log(clicked ? p : 1 - p);
+        }
     },
   };
 }
@@ -200,9 +309,16 @@ function round(value: number, decimals: number): number {
 
 interface Comparison {
   cohesion: number;
+  users: number;
+  /** The shipped policy: bucket posteriors and each shopper's evidence shrunk toward them. */
   bandit: RunResult;
-  /** The same bandit with a per-shopper level under the bucket (ContextPath [bucket, user]). */
+  /** The same bandit by the bucket alone (`shopperPriorStrength` 0): the policy before. */
+  bucketOnly: RunResult;
+  /** The bandit with a sampled per-shopper level under the bucket (ContextPath [bucket, user]). */
   banditUser: RunResult | undefined;
+  /** The Bayes reference with the bandit's floor, and without a floor (undefined: not run). */
+  bayes: RunResult | undefined;
+  bayesNoFloor: RunResult | undefined;
   uniform: RunResult;
   oracle: RunResult;
 }
@@ -213,18 +329,44 @@ function compare(
   cohesion: number,
   seed: number,
   settings: BanditSettings,
-  withPerUser: boolean,
+  options: { perUser: boolean; bayes: boolean },
 ): Comparison {
   const world = makeWorld(users, horizon, cohesion, seed);
   const clickSeed = seed + 1;
+  const bucketSettings = { ...settings, shopperPriorStrength: 0 };
   return {
     cohesion,
-    bandit: run(world, banditPolicy(settings, seed + 2, false), clickSeed, 20),
-    banditUser: withPerUser
-      ? run(world, banditPolicy(settings, seed + 2, true), clickSeed, 20)
+    users,
+    bandit: run(world, banditPolicy(settings, seed + 2), clickSeed, 20),
+    bucketOnly: run(world, banditPolicy(bucketSettings, seed + 2, 'bandit-bucket'), clickSeed, 20),
+    banditUser: options.perUser
+      ? run(world, sampledShopperPolicy(settings, seed + 2), clickSeed, 20)
+      : undefined,
+    bayes: options.bayes
+      ? run(
+          world,
+          bayesPolicy(world, cohesion, settings.minArmProbability, seed + 2),
+          clickSeed,
+          20,
+        )
+      : undefined,
+    bayesNoFloor: options.bayes
+      ? run(world, bayesPolicy(world, cohesion, 0, seed + 2), clickSeed, 20)
       : undefined,
     uniform: run(world, uniformPolicy(seed + 3), clickSeed, 20),
     oracle: run(world, oraclePolicy, clickSeed, 20),
+  };
+}
+
+/** A row of the sensitivity table: the shipped bandit, and the bucket alone, against both. */
+function sensitivityRow(c: Comparison) {
+  return {
+    cohesion: c.cohesion,
+    users: c.users,
+    impressionsPerShopper: round(c.bandit.impressions / c.users, 1),
+    ...ratios(c),
+    bucketOnlyToOracleCtr: round(c.bucketOnly.ctr / c.oracle.ctr, 4),
+    oracleCtr: round(c.oracle.ctr, 5),
   };
 }
 
@@ -262,6 +404,7 @@ async function main(): Promise<void> {
       horizon: { type: 'string' },
       cohesion: { type: 'string' },
       sensitivity: { type: 'string', default: '0.5,1' },
+      'rich-users': { type: 'string' },
       seed: { type: 'string' },
       'per-user': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -272,6 +415,7 @@ async function main(): Promise<void> {
   const horizon = Math.floor(number(values.horizon, 'horizon', 100_000));
   const cohesion = number(values.cohesion, 'cohesion', 0.8);
   const seed = Math.floor(number(values.seed, 'seed', 16));
+  const richUsers = Math.floor(number(values['rich-users'], 'rich-users', 400));
   if (users < 1 || horizon < 100) throw new Error('--users needs ≥ 1 and --horizon ≥ 100');
   if (cohesion > 1) throw new Error('--cohesion is a share, from 0 to 1');
   const sensitivity = (values.sensitivity ?? '')
@@ -285,11 +429,22 @@ async function main(): Promise<void> {
     `${grouped(users)} shoppers, ${grouped(horizon)} impressions, ${ANGLES.length} angles, ` +
       `${SURFACES.length * CATEGORIES.length} context buckets, cohesion ${cohesion}`,
   );
-  const main = compare(users, horizon, cohesion, seed, settings, values['per-user'] === true);
+  const main = compare(users, horizon, cohesion, seed, settings, {
+    perUser: values['per-user'] === true,
+    bayes: true,
+  });
   const mainRatios = ratios(main);
   printTable(
     ['policy', 'impressions', 'clicks', 'CTR', 'expected CTR', 'regret', 'seconds'],
-    [main.bandit, main.banditUser, main.uniform, main.oracle]
+    [
+      main.bandit,
+      main.bucketOnly,
+      main.banditUser,
+      main.bayes,
+      main.bayesNoFloor,
+      main.uniform,
+      main.oracle,
+    ]
       .flatMap((r) => (r === undefined ? [] : [r]))
       .map((r) => [
         r.policy,
@@ -303,7 +458,10 @@ async function main(): Promise<void> {
   );
   say(
     `bandit / uniform CTR ${fixed(mainRatios.banditToUniformCtr, 3)} (goal ≥ 1.2), ` +
-      `bandit / oracle CTR ${fixed(mainRatios.banditToOracleCtr, 3)} (goal ≥ 0.9)`,
+      `bandit / oracle CTR ${fixed(mainRatios.banditToOracleCtr, 3)} (goal ≥ 0.9); ` +
+      `by the bucket alone ${fixed(main.bucketOnly.ctr / main.oracle.ctr, 3)}, ` +
+      `Bayes reference ${fixed((main.bayes?.ctr ?? 0) / main.oracle.ctr, 3)} ` +
+      `(no floor ${fixed((main.bayesNoFloor?.ctr ?? 0) / main.oracle.ctr, 3)})`,
   );
 
   // What the uniform policy would have done, estimated from the bandit's log alone.
@@ -340,24 +498,37 @@ async function main(): Promise<void> {
       `effective sample ${grouped(offPolicy.effectiveSampleSize)} of ${grouped(offPolicy.decisions)}`,
   );
 
-  const sensitivityRows = sensitivity.map((c) => {
-    const comparison = compare(users, horizon, c, seed, settings, false);
-    return { cohesion: c, ...ratios(comparison), oracleCtr: round(comparison.oracle.ctr, 5) };
-  });
-  if (sensitivityRows.length > 0) {
-    say('how much of the shoppers’ taste the context explains (cohesion):');
-    printTable(
-      ['cohesion', 'bandit/uniform', 'bandit/oracle'],
-      [
-        [cohesion, fixed(mainRatios.banditToUniformCtr, 3), fixed(mainRatios.banditToOracleCtr, 3)],
-        ...sensitivityRows.map((r) => [
-          r.cohesion,
-          fixed(r.banditToUniformCtr, 3),
-          fixed(r.banditToOracleCtr, 3),
-        ]),
-      ],
-    );
-  }
+  const noExtras = { perUser: false, bayes: false };
+  const sensitivityRows = sensitivity.map((c) =>
+    sensitivityRow(compare(users, horizon, c, seed, settings, noExtras)),
+  );
+  // The same population with fewer shoppers, so each is seen more often: where a per-shopper
+  // level has the evidence to pay.
+  const richRows =
+    richUsers > 0 && richUsers !== users
+      ? [cohesion, ...sensitivity].map((c) =>
+          sensitivityRow(compare(richUsers, horizon, c, seed, settings, noExtras)),
+        )
+      : [];
+  say('how much of the shoppers’ taste the context explains (cohesion), and shoppers seen more:');
+  printTable(
+    [
+      'cohesion',
+      'shoppers',
+      'impressions each',
+      'bandit/uniform',
+      'bandit/oracle',
+      'bucket/oracle',
+    ],
+    [sensitivityRow(main), ...sensitivityRows, ...richRows].map((r) => [
+      r.cohesion,
+      grouped(r.users),
+      fixed(r.impressionsPerShopper, 0),
+      fixed(r.banditToUniformCtr, 3),
+      fixed(r.banditToOracleCtr, 3),
+      fixed(r.bucketOnlyToOracleCtr, 3),
+    ]),
+  );
 
   const file = writeResults('loop', {
     ...runHeader('loop'),
@@ -379,29 +550,52 @@ async function main(): Promise<void> {
       },
       bandit: settings,
       rewardOfClick: impressionReward(['click'], REWARDS),
-      context: 'surface | top category (contextBucket)',
+      context: 'surface | top category (contextBucket); the shopper’s own evidence per bucket',
     },
     ratios: mainRatios,
+    bucketOnly: {
+      note: 'the same bandit by the bucket alone (shopperPriorStrength 0): the policy before',
+      toUniformCtr: round(main.bucketOnly.ctr / main.uniform.ctr, 4),
+      toOracleCtr: round(main.bucketOnly.ctr / main.oracle.ctr, 4),
+    },
+    bayesReference: {
+      note:
+        'knows the population’s make-up (dominant angles, cohesion, lift, base-rate range), not ' +
+        'the shopper’s best angle; greedy on the exact posterior from the shopper’s clicks: the ' +
+        'ceiling of learning shoppers from their own clicks in this world',
+      toOracleCtr: round((main.bayes?.ctr ?? 0) / main.oracle.ctr, 4),
+      toOracleExpectedCtr: round((main.bayes?.expectedCtr ?? 0) / main.oracle.expectedCtr, 4),
+      noFloorToOracleCtr: round((main.bayesNoFloor?.ctr ?? 0) / main.oracle.ctr, 4),
+      noFloorToOracleExpectedCtr: round(
+        (main.bayesNoFloor?.expectedCtr ?? 0) / main.oracle.expectedCtr,
+        4,
+      ),
+    },
     perUserLevel:
       main.banditUser === undefined
         ? null
         : {
-            note: 'the same bandit with a per-shopper level under the bucket; not the shipped policy',
+            note: 'the bandit with a sampled per-shopper level under the bucket; not shipped',
             toUniformCtr: round(main.banditUser.ctr / main.uniform.ctr, 4),
             toOracleCtr: round(main.banditUser.ctr / main.oracle.ctr, 4),
           },
     policies: {
       bandit: summary(main.bandit),
+      bucketOnly: summary(main.bucketOnly),
+      bayes: main.bayes === undefined ? null : summary(main.bayes),
+      bayesNoFloor: main.bayesNoFloor === undefined ? null : summary(main.bayesNoFloor),
       banditPerUser: main.banditUser === undefined ? null : summary(main.banditUser),
       uniform: summary(main.uniform),
       oracle: summary(main.oracle),
     },
     regretCurve: {
       bandit: main.bandit.regret,
+      bucketOnly: main.bucketOnly.regret,
       uniform: main.uniform.regret,
     },
     offPolicy: offPolicyResult,
     sensitivity: sensitivityRows,
+    richShoppers: richRows,
   });
   say(`wrote ${file}`);
 }
