@@ -233,7 +233,7 @@ const BASE_GRID = Array.from(
  * posterior over best angle × base rate on a grid). It shows the angle with the highest
  * expected click rate under that posterior, with the floor `floor` on every angle. So it is
  * what learning each shopper from their own clicks can reach once the buckets are known
- * perfectly: the bandit's ceiling in this world.
+ * perfectly: in practice the bandit's ceiling in this world (greedy, so not proven optimal).
  */
 function bayesPolicy(world: World, cohesion: number, floor: number, seed: number): Policy {
   const random = seededRandom(seed);
