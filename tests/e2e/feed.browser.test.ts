@@ -315,6 +315,12 @@ describe('the feed page', () => {
           (await picture.locator('.variant-stats').textContent()) ?? '',
           /^shown 1 time · reward 0\.00/,
         );
+        // Whichever arm the user is in, the card says how the picture was chosen.
+        assert.match(
+          (await picture.locator('.variant-choice').textContent()) ?? '',
+          /^(Chosen by the bandit with probability \d+\.\d% in thumbnail\||Variants are off for this user)/,
+        );
+        assert.ok(Number(await picture.getAttribute('data-propensity')) > 0, 'a logged propensity');
         const angle = await picture.getAttribute('data-angle');
         const angleRow = page.locator(`#loop .angle[data-angle="${angle}"]`);
         await angleRow.waitFor({ timeout: WAIT_MS });

@@ -8,6 +8,7 @@ import {
   CARD_ACTIONS,
   cardEvent,
   cardVariants,
+  choiceLine,
   type CreativeStats,
   type FeedCard,
   formatDelta,
@@ -20,10 +21,23 @@ import {
   statsMoved,
   statsNotice,
   statsOf,
+  type VariantChoice,
   verdictLine,
 } from './model.js';
 
 const SHA = 'a75db8536773851602f968f3692e92007c379fb29e6ce0056e527f05c1435ee2';
+
+const CHOICE: VariantChoice = {
+  bucket: 'thumbnail|any|sports',
+  propensity: 0.625,
+  offered: [
+    { angle: 'VALUE', probability: 0.625 },
+    { angle: 'INTEREST', probability: 0.359375 },
+    { angle: 'NOVELTY', probability: 0.015625 },
+  ],
+  byBandit: true,
+  chosenAt: '2026-12-07T14:22:05.123Z',
+};
 
 function card(overrides: Partial<FeedCard> = {}): FeedCard {
   return {
@@ -44,6 +58,7 @@ function card(overrides: Partial<FeedCard> = {}): FeedCard {
       interest: 'tennis',
       creativeId: 'cr-description',
       angle: 'INTEREST',
+      choice: null,
     },
     ad: {
       headline: 'Meet the racket',
@@ -52,6 +67,7 @@ function card(overrides: Partial<FeedCard> = {}): FeedCard {
       interest: 'tennis',
       creativeId: 'cr-ad',
       angle: 'NOVELTY',
+      choice: null,
     },
     thumbnail: {
       url: `http://127.0.0.1:4005/thumbnails/${SHA}.png`,
@@ -60,6 +76,7 @@ function card(overrides: Partial<FeedCard> = {}): FeedCard {
       height: 360,
       creativeId: 'cr-thumbnail',
       angle: 'VALUE',
+      choice: CHOICE,
     },
     ...overrides,
   };
@@ -119,6 +136,7 @@ describe('cardVariants', () => {
           label: 'Picture',
           creativeId: 'cr-thumbnail',
           angle: 'VALUE',
+          choice: CHOICE,
           credited: true,
         },
         {
@@ -126,6 +144,7 @@ describe('cardVariants', () => {
           label: 'Ad',
           creativeId: 'cr-ad',
           angle: 'NOVELTY',
+          choice: null,
           credited: false,
         },
         {
@@ -133,9 +152,36 @@ describe('cardVariants', () => {
           label: 'Description',
           creativeId: 'cr-description',
           angle: 'INTEREST',
+          choice: null,
           credited: false,
         },
       ]);
+    });
+  });
+});
+
+describe('choiceLine', () => {
+  describe('when the bandit chose', () => {
+    it('gives the odds of every offered angle, the bucket and the time', () => {
+      assert.equal(
+        choiceLine(CHOICE),
+        'Chosen by the bandit with probability 62.5% in thumbnail|any|sports (price and facts 62.5%, your interest 35.9%, something new for you 1.6%), chosen 14:22:05 UTC.',
+      );
+    });
+  });
+
+  describe("when the user's arm turns the variants off", () => {
+    it('says the interest angle was shown without a choice', () => {
+      assert.match(
+        choiceLine({ ...CHOICE, byBandit: false }),
+        /^Variants are off for this user .*: the interest angle, chosen 14:22:05 UTC\.$/,
+      );
+    });
+  });
+
+  describe('when nothing was chosen for a user', () => {
+    it('says so', () => {
+      assert.equal(choiceLine(null), 'Not chosen for anyone in particular.');
     });
   });
 });

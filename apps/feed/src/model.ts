@@ -10,10 +10,22 @@ export interface Money {
 /** What a variant of generated copy leads with (the graph's `CreativeAngle`). */
 export type Angle = 'INTEREST' | 'VALUE' | 'POPULARITY' | 'NOVELTY';
 
-/** Which variant a generated output is: the graph's stable id and the angle it leads with. */
+/** How the bandit chose a variant, as the graph's `VariantChoice`. */
+export interface VariantChoice {
+  /** `format|surface|top category`: where the bandit learns this choice. */
+  bucket: string;
+  propensity: number;
+  offered: { angle: Angle; probability: number }[];
+  byBandit: boolean;
+  chosenAt: string;
+}
+
+/** Which variant a generated output is: the graph's stable id, its angle, how it was chosen. */
 export interface Variant {
   creativeId: string;
   angle: Angle;
+  /** Null when no choice was made for a user. */
+  choice: VariantChoice | null;
 }
 
 /** One card of the feed: a recommendation with its generated copy and thumbnail. */
@@ -143,8 +155,15 @@ export function cardVariants(card: FeedCard): CardVariant[] {
   const variant = (
     format: CreativeFormat,
     label: string,
-    { creativeId, angle }: Variant,
-  ): CardVariant => ({ format, label, creativeId, angle, credited: format === 'THUMBNAIL' });
+    { creativeId, angle, choice }: Variant,
+  ): CardVariant => ({
+    format,
+    label,
+    creativeId,
+    angle,
+    choice,
+    credited: format === 'THUMBNAIL',
+  });
   return [
     variant('THUMBNAIL', 'Picture', card.thumbnail),
     variant('AD_BANNER', 'Ad', card.ad),
@@ -209,6 +228,26 @@ export function interestLine(card: FeedCard): string {
     : `Copy written around your interest in ${interest}`;
 }
 
+/** A share in percent with one decimal, e.g. `8.3%`. */
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+/**
+ * Why a variant is shown, in one line: the odds the bandit gave each angle the item offered, in
+ * which context bucket, and when (a user keeps a choice a while, so it may predate the list).
+ */
+export function choiceLine(choice: VariantChoice | null): string {
+  if (choice === null) return 'Not chosen for anyone in particular.';
+  const at = `chosen ${choice.chosenAt.slice(11, 19)} UTC`;
+  if (!choice.byBandit)
+    return `Variants are off for this user (their experiment arm or the setting): the interest angle, ${at}.`;
+  const odds = choice.offered
+    .map((o) => `${ANGLE_LABELS[o.angle]} ${percent(o.probability)}`)
+    .join(', ');
+  return `Chosen by the bandit with probability ${percent(choice.propensity)} in ${choice.bucket} (${odds}), ${at}.`;
+}
+
 /** A rate with its 95% interval, as the graph's `ExperimentRate`. */
 export interface Rate {
   rate: number;
@@ -255,11 +294,6 @@ export function statsOf(
   stats: readonly CreativeStats[],
 ): CreativeStats | undefined {
   return stats.find((s) => s.creativeId === variant.creativeId);
-}
-
-/** A share in percent with one decimal, e.g. `8.3%`. */
-function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
 }
 
 /** A rate with its interval, e.g. `8.3% (95%: 1.5–35.4%)`. */

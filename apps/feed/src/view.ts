@@ -8,6 +8,7 @@ import {
   CARD_ACTIONS,
   type CardAction,
   type CardVariant,
+  choiceLine,
   type CreativeStats,
   type ExperimentDefinition,
   type ExperimentResults,
@@ -152,6 +153,8 @@ function renderVariant(variant: CardVariant): HTMLElement {
   setText(li, '.variant-label', variant.label);
   setText(li, '.variant-angle', ANGLE_LABELS[variant.angle]);
   part(li, '.credited').hidden = !variant.credited;
+  setText(li, '.variant-choice', choiceLine(variant.choice));
+  if (variant.choice !== null) li.dataset.propensity = String(variant.choice.propensity);
   setText(li, '.creative-id', variant.creativeId);
   return li;
 }

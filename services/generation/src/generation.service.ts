@@ -67,10 +67,26 @@ type VariantRequest = GenerationRequest & { angle: Angle };
 
 type Generated = LabelledDescription | LabelledAd | ThumbnailResult;
 
-/** Which variant an answer is: its angle and its stable creative id. */
+/** How the loop chose a user's variant, as the graph shows it (`VariantChoice`). */
+export interface VariantChoice {
+  /** The context bucket the choice was made and learns in: `format|surface|top category`. */
+  bucket: string;
+  /** The probability the policy gave the angle shown. */
+  propensity: number;
+  /** Every angle offered, with its probability, most probable first. */
+  offered: { angle: Angle; probability: number }[];
+  /** False when the variants were off for the user (their arm, or the setting). */
+  byBandit: boolean;
+  /** When the choice was made: a sticky choice is older than the request. */
+  chosenAt: Date;
+}
+
+/** Which variant an answer is: its angle, its stable creative id and how it was chosen. */
 export interface VariantLabel {
   angle: Angle;
   creativeId: string;
+  /** Null when no choice was made: a thumbnail asked without a user. */
+  choice: VariantChoice | null;
 }
 type Served = Generated & VariantLabel;
 
@@ -282,7 +298,11 @@ export class GenerationService {
           : 'THUMBNAIL';
     const loop = this.options.loop;
     if (key.userId === null)
-      return { angle: 'interest', creativeId: loop.creativeIdOf(facts.id, 'interest', format) };
+      return {
+        angle: 'interest',
+        creativeId: loop.creativeIdOf(facts.id, 'interest', format),
+        choice: null,
+      };
     const decision = loop.choose(
       {
         userId: key.userId,
@@ -294,7 +314,20 @@ export class GenerationService {
       },
       availableAngles(facts, interests),
     );
-    return { angle: decision.angle, creativeId: decision.creativeId };
+    const offered = Object.entries(decision.probabilities)
+      .map(([angle, probability]) => ({ angle: angle as Angle, probability }))
+      .sort((a, b) => b.probability - a.probability || a.angle.localeCompare(b.angle));
+    return {
+      angle: decision.angle,
+      creativeId: decision.creativeId,
+      choice: {
+        bucket: decision.bucket,
+        propensity: decision.propensity,
+        offered,
+        byBandit: decision.explored,
+        chosenAt: new Date(decision.at),
+      },
+    };
   }
 
   private generate(

@@ -884,6 +884,58 @@ describe('generation subgraph with variants', () => {
     });
   });
 
+  describe('when a client asks how a variant was chosen', () => {
+    it('answers with the logged choice: bucket, odds of every offered angle, time', async () => {
+      const CHOICE = `{ choice { bucket propensity offered { angle probability } byBandit chosenAt } }`;
+      const reps = [
+        { __typename: 'Recommendation', recommendationId: 'rec-why-1', userId: 'user-hiker' },
+      ].map((r) => ({ ...r, item: { id: TENT.itemId } }));
+      const before = sink.decisions.length;
+      const answer = await post(
+        generation.url,
+        `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Recommendation {
+          description ${CHOICE} ad(format: BANNER) ${CHOICE} thumbnail ${CHOICE} } } }`,
+        { reps },
+      );
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      const [entity] = (answer.data?._entities ?? []) as Record<string, { choice: unknown }>[];
+      const decisions = sink.decisions.slice(before);
+      assert.equal(decisions.length, 3);
+      for (const [field, format] of [
+        ['description', 'DESCRIPTION'],
+        ['ad', 'AD_BANNER'],
+        ['thumbnail', 'THUMBNAIL'],
+      ] as const) {
+        const decision = decisions.find((d) => d.format === format);
+        assert.ok(decision, format);
+        const offered = Object.entries(decision.probabilities)
+          .map(([angle, probability]) => ({ angle: angle.toUpperCase(), probability }))
+          .sort((a, b) => b.probability - a.probability || a.angle.localeCompare(b.angle));
+        assert.deepEqual(entity?.[field]?.choice, {
+          bucket: decision.bucket,
+          propensity: decision.propensity,
+          offered,
+          byBandit: true,
+          chosenAt: new Date(decision.at).toISOString(),
+        });
+        assert.ok(offered.length >= 2, `${format} offers a choice`);
+      }
+    });
+
+    it('has no choice for a thumbnail drawn for no one', async () => {
+      const answer = await post(
+        generation.url,
+        `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Item {
+          thumbnail { angle choice { bucket } } } } }`,
+        { reps: [{ __typename: 'Item', id: TENT.itemId }] },
+      );
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      assert.deepEqual(answer.data?._entities, [
+        { thumbnail: { angle: 'INTEREST', choice: null } },
+      ]);
+    });
+  });
+
   describe('when lists are served again and again', () => {
     it('shows more than one angle of the same item, each grounded', async () => {
       const angles = new Set<string>();

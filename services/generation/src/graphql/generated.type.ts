@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { AD_FORMATS, type AdFormat } from '../domain/copy.js';
 import { type Angle, ANGLES } from '../domain/loop/angles.js';
@@ -49,8 +49,57 @@ registerEnumType(CreativeAngleValue, {
   },
 });
 
+@ObjectType('AngleProbability', {
+  description: 'One angle an item offered a user, with the probability the bandit gave it.',
+})
+export class AngleProbability {
+  @Field(() => CreativeAngleValue, { description: 'The angle.' })
+  angle!: Angle;
+
+  @Field(() => Float, { description: 'Its probability of being shown, 0 to 1.' })
+  probability!: number;
+}
+
+@ObjectType('VariantChoice', {
+  description:
+    "Why a user sees this variant: the bandit's context bucket and the odds it gave each angle the item offered, as logged with the choice.",
+})
+export class VariantChoiceView {
+  @Field(() => String, {
+    description:
+      'The context bucket the choice was made and learns in: format, surface and the user\'s top category, e.g. "thumbnail|any|outdoor" ("any" for a surface not given, "none" for a user without a profile).',
+  })
+  bucket!: string;
+
+  @Field(() => Float, {
+    description:
+      'The probability the policy gave the angle shown (the propensity logged for off-policy evaluation); 1 when the variants were off.',
+  })
+  propensity!: number;
+
+  @Field(() => [AngleProbability], {
+    description:
+      'Every angle the item offered this user with its probability (they sum to 1), most probable first; only the interest angle when the variants were off.',
+  })
+  offered!: AngleProbability[];
+
+  @Field(() => Boolean, {
+    description:
+      'True when the bandit chose; false when the variants were off for this user (their experiment arm, or GENERATION_VARIANTS=false) and the interest angle was shown.',
+  })
+  byBandit!: boolean;
+
+  @Field(() => Date, {
+    description:
+      'When the choice was made. A user keeps a choice for GENERATION_VARIANT_STICKY_MS, so a refreshed list can show one made for an earlier list.',
+  })
+  chosenAt!: Date;
+}
+
 const CREATIVE_ID_DESCRIPTION =
   'Stable id of this variant: the same for the same item, angle, format and prompt version on every replica. Send it as context.creativeId with the events it earns (click, like, add_to_cart, purchase) so they are credited to it.';
+const CHOICE_DESCRIPTION =
+  'How the bandit chose this variant for this user: its context bucket and the odds of each angle offered. Null when no choice was made (a thumbnail asked without a user).';
 const ANGLE_DESCRIPTION =
   'The angle this variant leads with, chosen for this user by the bandit among those the item offers.';
 
@@ -104,6 +153,9 @@ export class GeneratedText {
 
   @Field(() => CreativeAngleValue, { description: ANGLE_DESCRIPTION })
   angle!: Angle;
+
+  @Field(() => VariantChoiceView, { nullable: true, description: CHOICE_DESCRIPTION })
+  choice!: VariantChoiceView | null;
 }
 
 @ObjectType('Ad', {
@@ -165,6 +217,9 @@ export class Ad {
 
   @Field(() => CreativeAngleValue, { description: ANGLE_DESCRIPTION })
   angle!: Angle;
+
+  @Field(() => VariantChoiceView, { nullable: true, description: CHOICE_DESCRIPTION })
+  choice!: VariantChoiceView | null;
 }
 
 @ObjectType('Thumbnail', { description: 'A personalised product card picture (PNG).' })
@@ -202,6 +257,9 @@ export class Thumbnail {
 
   @Field(() => CreativeAngleValue, { description: ANGLE_DESCRIPTION })
   angle!: Angle;
+
+  @Field(() => VariantChoiceView, { nullable: true, description: CHOICE_DESCRIPTION })
+  choice!: VariantChoiceView | null;
 }
 
 @ObjectType('GenerationSettings', {
