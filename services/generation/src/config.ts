@@ -9,18 +9,10 @@ import { DEFAULT_BANDIT_SETTINGS } from './domain/loop/bandit.js';
 import { DEFAULT_REWARD_WEIGHTS, type RewardWeights } from './domain/loop/rewards.js';
 import { DEFAULT_MAX_SHOPPERS } from './domain/loop/shoppers.js';
 import type { OpenAiWriterOptions } from './writers/openai-writer.js';
+import { STRUCTURED_OUTPUT_MODES } from './writers/structured-output.js';
 
 /** Default port of the generation subgraph. */
 export const DEFAULT_GENERATION_PORT = 4005;
-
-/**
- * How the LLM writer asks for JSON. `json_schema` sends the schema (OpenAI, vLLM, llama.cpp
- * server, recent Ollama) and falls back to plain prompting by itself when the server refuses
- * it; `json_object` asks only for "some JSON"; `none` relies on the prompt alone. Every answer
- * is parsed and validated whatever the mode.
- */
-export const STRUCTURED_OUTPUT_MODES = ['json_schema', 'json_object', 'none'] as const;
-export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
 
 /** Where infra/llm/install.sh puts the venv and the SmolLM2 weights (its LLM_CACHE_DIR default). */
 const LLM_CACHE_DIR = join(homedir(), '.cache', 'tailor', 'llm');

@@ -1,13 +1,9 @@
-import { createHash } from 'node:crypto';
-
 import {
   type ExperimentRegistry,
-  ITEMS_COLLECTION,
   type Logger,
   NotFoundError,
   type ProfilePayload,
   PROFILES_COLLECTION,
-  readItemPayload,
   readProfilePayload,
   type StoredPoint,
   type VectorStore,
@@ -16,7 +12,7 @@ import DataLoader from 'dataloader';
 
 import { LruCache } from './cache/lru-cache.js';
 import type { AdFormat } from './domain/copy.js';
-import { type ItemFacts, itemFactsFromPayload } from './domain/facts.js';
+import type { ItemFacts } from './domain/facts.js';
 import {
   interestKey,
   type InterestSummary,
@@ -28,6 +24,7 @@ import type { Angle } from './domain/loop/angles.js';
 import { adCreativeFormat, type CreativeFormat } from './domain/loop/creative.js';
 import { THUMBNAIL_VERSION } from './domain/thumbnail.js';
 import { availableAngles } from './domain/variants.js';
+import type { ItemReader } from './item-reader.js';
 import type { CreativeLoop } from './loop/creative-loop.js';
 import type { GenerationKind, GenerationMetrics } from './metrics.js';
 import type { ThumbnailResult, ThumbnailService } from './thumbnails/thumbnail.service.js';
@@ -92,7 +89,10 @@ type Served = Generated & VariantLabel;
 
 /** Options of {@link GenerationService}. */
 export interface GenerationServiceOptions {
+  /** Where profiles are read from. */
   store: VectorStore;
+  /** Where items' facts are read from (the thumbnail service reads through the same). */
+  items: ItemReader;
   writer: CopyWriter;
   thumbnails: ThumbnailService;
   metrics: GenerationMetrics;
@@ -117,13 +117,6 @@ export interface GenerationServiceOptions {
   experiments?: ExperimentRegistry;
 }
 
-/**
- * Items whose facts are kept in memory (least recently used evicted first). One entry is the
- * item's facts, bounded by `FACT_LIMITS` to about 6 kB of text, so at most about 30 MB; a
- * catalog larger than the bound only recomputes the facts of its colder items.
- */
-export const FACTS_CACHE_MAX_ENTRIES = 5_000;
-
 /** What a request whose model answer is not ready gets told, and the metric label of each. */
 const PENDING_REASON = 'request budget exhausted; model answer pending';
 const QUEUE_FULL_REASON = 'generation queue full';
@@ -143,17 +136,6 @@ interface BatchInputs {
  */
 export class GenerationService {
   private readonly cache: LruCache<string, Promise<Generated>>;
-  /**
-   * Facts of stored items by a digest of the stored point (id and whole payload): cleaning and
-   * grounding an item's text is the costliest step of a cached answer, and every Home reads the
-   * same items and liked items again. Keyed by content rather than `updatedAt`, so any change
-   * to the stored item (two writes in one millisecond, a point edited by hand) is a new entry.
-   */
-  private readonly facts = new LruCache<string, ItemFacts>({
-    maxEntries: FACTS_CACHE_MAX_ENTRIES,
-  });
-  /** The digest each facts object was read from: the item version in the copy cache's key. */
-  private readonly versions = new WeakMap<ItemFacts, string>();
   private readonly loaders = new WeakMap<object, DataLoader<GenerationRequest, Served, string>>();
   private readonly log: Logger;
   private readonly jobs: BackgroundQueue<Generated>;
@@ -444,7 +426,7 @@ export class GenerationService {
       facts.id,
       // The stored content's digest, not `updatedAt` alone: two writes in one millisecond, or a
       // point edited by hand, still make a new version.
-      this.versions.get(facts) ?? facts.updatedAt,
+      this.options.items.version(facts) ?? facts.updatedAt,
       interestKey(interests),
       key.kind,
       format,
@@ -492,51 +474,22 @@ export class GenerationService {
     const userIds = [
       ...new Set(keys.map((k) => k.userId).filter((id): id is string => id !== null)),
     ];
-    const [itemPoints, profiles] = await Promise.all([
-      this.options.store.retrieve(ITEMS_COLLECTION, itemIds),
+    const [read, profiles] = await Promise.all([
+      this.options.items.read(itemIds),
       this.readProfiles(userIds, log),
     ]);
     const items = new Map<string, ItemFacts>();
-    for (const point of itemPoints) {
-      const facts = this.factsOf(point);
-      items.set(facts.id, facts);
-    }
+    for (const facts of read) items.set(facts.id, facts);
     const liked = [...new Set(profiles.flatMap((profile) => likedItemIds(profile)))];
     const likedItems = new Map<string, ItemFacts>(items);
     const missing = liked.filter((id) => !likedItems.has(id));
     if (missing.length > 0) {
-      for (const point of await this.options.store.retrieve(ITEMS_COLLECTION, missing)) {
-        const facts = this.factsOf(point);
-        likedItems.set(facts.id, facts);
-      }
+      for (const facts of await this.options.items.read(missing)) likedItems.set(facts.id, facts);
     }
     const interests = new Map<string, InterestSummary>();
     for (const profile of profiles)
       interests.set(profile.userId, summarizeInterests(profile, likedItems));
     return { items, interests };
-  }
-
-  /** An item's facts as the writers see them; undefined when the catalog has no such item. */
-  async itemFacts(itemId: string): Promise<ItemFacts | undefined> {
-    const [point] = await this.options.store.retrieve(ITEMS_COLLECTION, [itemId]);
-    return point === undefined ? undefined : this.factsOf(point);
-  }
-
-  /**
-   * An item's facts as the writers see them, read with kit's tolerant item reader; the same
-   * stored point gives the same facts, so they are computed once per content and shared
-   * (frozen, so no caller can change another request's facts).
-   */
-  private factsOf(point: StoredPoint): ItemFacts {
-    const key = createHash('sha256')
-      .update(JSON.stringify([point.id, point.payload]))
-      .digest('base64');
-    const known = this.facts.get(key);
-    if (known !== undefined) return known;
-    const facts = frozenFacts(itemFactsFromPayload(readItemPayload(point.payload, point.id)));
-    this.facts.set(key, facts);
-    this.versions.set(facts, key);
-    return facts;
   }
 
   /**
@@ -560,13 +513,6 @@ export class GenerationService {
     }
     return profiles;
   }
-}
-
-function frozenFacts(facts: ItemFacts): ItemFacts {
-  for (const attribute of facts.attributes) Object.freeze(attribute);
-  Object.freeze(facts.attributes);
-  Object.freeze(facts.tags);
-  return Object.freeze(facts);
 }
 
 /**

@@ -9,8 +9,6 @@ export {
   generationEnvShape,
   llmLimits,
   openAiWriterOptions,
-  STRUCTURED_OUTPUT_MODES,
-  type StructuredOutputMode,
 } from './config.js';
 export type { GenerationDeps } from './deps.js';
 export {
@@ -108,7 +106,7 @@ export {
 } from './loop/creative-loop.js';
 export { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 export { type RunningGeneration, startGeneration } from './subgraph.js';
-export { THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
+export { THUMBNAILS_ROUTE } from './thumbnails/thumbnail-url.js';
 export {
   CopyWriter,
   type LabelledAd,
@@ -127,3 +125,4 @@ export {
   type OpenAiWriterOptions,
   type TokenUsage,
 } from './writers/openai-writer.js';
+export { STRUCTURED_OUTPUT_MODES, type StructuredOutputMode } from './writers/structured-output.js';

@@ -26,14 +26,16 @@ import { recommendationReferenceResolvers } from './graphql/recommendation.refer
 import { RecommendationResolver } from './graphql/recommendation.resolver.js';
 import { GENERATION_SCHEMA_CLASSES } from './graphql/schema.js';
 import { SettingsResolver, SettingsSource } from './graphql/settings.resolver.js';
+import { ItemReader } from './item-reader.js';
 import { CreativeLoop, LogDecisionSink, TeeDecisionSink } from './loop/creative-loop.js';
 import { BusDecisionSink } from './loop/decision-log.js';
 import { RewardFeed } from './loop/reward-feed.js';
 import { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
 import { createResvgRenderer } from './thumbnails/renderer.js';
-import { mountThumbnailRoute, THUMBNAILS_ROUTE } from './thumbnails/thumbnail.route.js';
+import { mountThumbnailRoute } from './thumbnails/thumbnail.route.js';
 import { ThumbnailService } from './thumbnails/thumbnail.service.js';
 import { ThumbnailStore } from './thumbnails/thumbnail-store.js';
+import { THUMBNAILS_ROUTE } from './thumbnails/thumbnail-url.js';
 import { CopyWriter } from './writers/copy-writer.js';
 import { type LocalLlmServer, startLocalLlmServer } from './writers/local-llm-server.js';
 import { OpenAiWriter } from './writers/openai-writer.js';
@@ -102,12 +104,13 @@ function createParts(
     renderer: createResvgRenderer(),
     logger,
   });
-  const thumbnails: ThumbnailService = new ThumbnailService({
+  // Both read items through one reader (and its facts cache): neither service calls the other.
+  const items = new ItemReader(deps.store);
+  const thumbnails = new ThumbnailService({
     store,
     publicBaseUrl,
     imageDir: config.GENERATION_IMAGE_DIR,
-    // Called per request, long after `generation` below exists.
-    itemFacts: (itemId) => generation.itemFacts(itemId),
+    items,
   });
   // Rewards need the events: without a bus the bandit learns from nothing but its choices, and
   // the stats count impressions only.
@@ -164,8 +167,9 @@ function createParts(
           maxUsers: config.EXPERIMENTS_MAX_USERS,
           ...(deps.vault === undefined ? {} : { vault: deps.vault }),
         });
-  const generation: GenerationService = new GenerationService({
+  const generation = new GenerationService({
     store: deps.store,
+    items,
     writer,
     thumbnails,
     metrics,

@@ -1,14 +1,11 @@
 import type { Logger, SubgraphOptions } from '@tailor/kit';
 
 import { THUMBNAIL_LIMITS } from '../domain/thumbnail.js';
-import type { ThumbnailRecipe } from './thumbnail.service.js';
 import type { ThumbnailStore } from './thumbnail-store.js';
+import { type ThumbnailRecipe, THUMBNAILS_ROUTE } from './thumbnail-url.js';
 
 /** The Express app the subgraph helper hands to `routes` (express is the kit's dependency). */
 type App = Parameters<NonNullable<SubgraphOptions['routes']>>[0];
-
-/** Where thumbnails are served: `/thumbnails/<sha256>.png`. */
-export const THUMBNAILS_ROUTE = '/thumbnails';
 
 const FILE = /^([0-9a-f]{64})\.png$/;
 

@@ -2,9 +2,10 @@ import type { ItemFacts } from '../domain/facts.js';
 import { type InterestSummary, NO_INTERESTS } from '../domain/interests.js';
 import type { Angle } from '../domain/loop/angles.js';
 import { chooseTagline, composeThumbnail } from '../domain/thumbnail.js';
+import type { ItemReader } from '../item-reader.js';
 import { localImageDataUri } from './local-image.js';
-import { THUMBNAILS_ROUTE } from './thumbnail.route.js';
 import type { ThumbnailStore } from './thumbnail-store.js';
+import { type ThumbnailRecipe, THUMBNAILS_ROUTE } from './thumbnail-url.js';
 
 /** A thumbnail as the graph serves it. */
 export interface ThumbnailResult {
@@ -18,18 +19,6 @@ export interface ThumbnailResult {
   interest: string | null;
 }
 
-/**
- * What any instance needs to draw a thumbnail again, carried in the query of its URL: with
- * several generation replicas, the one that serves the URL is often not the one that composed
- * it. Nothing personal: the item, the size and the badge text, which the picture shows anyway.
- */
-export interface ThumbnailRecipe {
-  itemId: string;
-  width: number;
-  height: number;
-  tagline: string;
-}
-
 /** Options of {@link ThumbnailService}. */
 export interface ThumbnailServiceOptions {
   store: ThumbnailStore;
@@ -37,8 +26,8 @@ export interface ThumbnailServiceOptions {
   publicBaseUrl: () => string;
   /** Local product images; see {@link localImageDataUri}. */
   imageDir: string | undefined;
-  /** The item's current facts, for drawing a thumbnail again from its recipe. */
-  itemFacts: (itemId: string) => Promise<ItemFacts | undefined>;
+  /** Where the item's current facts are read, for drawing a thumbnail again from its recipe. */
+  items: Pick<ItemReader, 'one'>;
 }
 
 /** Composes personalised thumbnails and names them by content. */
@@ -83,7 +72,7 @@ export class ThumbnailService {
    * the caller checks, so a stale or forged recipe never renders under another name.
    */
   async redraw(recipe: ThumbnailRecipe): Promise<string | undefined> {
-    const facts = await this.options.itemFacts(recipe.itemId);
+    const facts = await this.options.items.one(recipe.itemId);
     return facts === undefined ? undefined : (await this.compose(facts, recipe)).svg;
   }
 

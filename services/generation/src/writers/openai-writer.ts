@@ -32,11 +32,11 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
 } from 'openai/resources/chat/completions';
 
-import type { StructuredOutputMode } from '../config.js';
 import { type CopyKind, OPENAI_PROVIDER } from '../domain/copy.js';
 import { type ChatMessage, parseAnswer, type Prompt, PROMPT_VERSION } from '../domain/prompt.js';
 import { ConcurrencyLimiter, SlotTimeoutError } from './concurrency-limiter.js';
 import { GenerationFailure } from './generation-failure.js';
+import type { StructuredOutputMode } from './structured-output.js';
 
 /** Options of {@link OpenAiWriter}. */
 export interface OpenAiWriterOptions {
