@@ -25,6 +25,22 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Types that may omit `itemId` (a list-level impression has no single item). */
 export const ITEM_OPTIONAL_TYPES: ReadonlySet<EventType> = new Set(['impression']);
 
+/**
+ * `context.source` of the impressions generation logs for its copy variant choices (one per
+ * description, ad and thumbnail shown): the loop's record of which variant a shopper saw, of
+ * an item the recommender's own impression already counts. A consumer counting what shoppers
+ * were shown skips them (see {@link isVariantChoice}), or each card would count four times.
+ */
+export const VARIANT_CHOICE_SOURCE = 'generation-variant';
+
+/** True for an impression that logs a variant choice rather than an item shown. */
+export function isVariantChoice(event: {
+  type: EventType;
+  context?: Readonly<Record<string, string>> | undefined;
+}): boolean {
+  return event.type === 'impression' && event.context?.['source'] === VARIANT_CHOICE_SOURCE;
+}
+
 /** Every limit of the contract, explicit so producers can check before they send. */
 export const EVENT_LIMITS = {
   idMaxLength: 128,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { cosine } from '@tailor/kit';
+import { cosine, VARIANT_CHOICE_SOURCE } from '@tailor/kit';
 
 import {
   axis,
@@ -288,6 +288,21 @@ describe('applyEvents', () => {
       assert.deepEqual(p.recentItems, []);
       assert.deepEqual(p.seenItemIds, []);
       assert.equal(p.recentEventIds.length, 2);
+    });
+  });
+
+  describe("when the impression is generation's log of a variant choice", () => {
+    it("counts it nowhere: the card's own impression counted the showing", () => {
+      const shown = ev({ type: 'impression', item: 'a', at: T0 });
+      const choices = [1, 2, 3].map((n) => {
+        const choice = ev({ type: 'impression', item: 'a', at: T0 + n });
+        choice.event.context = { source: VARIANT_CHOICE_SOURCE, creativeId: `cr_${n}` };
+        return choice;
+      });
+      const p = apply([shown, ...choices]).payload;
+      assert.equal(p.impressionCount, 1);
+      assert.deepEqual(p.countsByType, { impression: 1 });
+      assert.equal(p.recentEventIds.length, 4, 'each is still applied once');
     });
   });
 

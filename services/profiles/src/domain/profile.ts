@@ -2,6 +2,7 @@ import {
   type EventType,
   eventWeight,
   type EventWeights,
+  isVariantChoice,
   isZero,
   type RecentTaste,
   scaleInPlace,
@@ -414,6 +415,8 @@ function advanceTo(working: Working, at: number, settings: ProfileSettings): voi
 function applyOne(working: Working, input: ProfileEvent, settings: ProfileSettings): EventOutcome {
   const { event } = input;
   const payload = working.profile.payload;
+  // The loop's record of a variant shown on a card the recommender's impression counted already.
+  if (isVariantChoice(event)) return applied(event, 0, false);
   payload.countsByType[event.type] = (payload.countsByType[event.type] ?? 0) + 1;
   const newest = event.timestamp >= payload.updatedAt;
   advanceTo(working, event.timestamp, settings);

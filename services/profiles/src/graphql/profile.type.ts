@@ -51,7 +51,10 @@ export class UserProfile {
   })
   eventCount!: number;
 
-  @Field(() => Int, { description: 'Impressions applied: times items were shown to the user.' })
+  @Field(() => Int, {
+    description:
+      "Impressions applied: times items were shown to the user. Generation's logged variant choices are impressions too but not counted: the item's own impression counted the showing.",
+  })
   impressionCount!: number;
 
   @Field(() => Boolean, {

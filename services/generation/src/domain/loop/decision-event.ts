@@ -1,9 +1,9 @@
-import type { UserEvent } from '@tailor/kit';
+import { type UserEvent, VARIANT_CHOICE_SOURCE } from '@tailor/kit';
 
 import { type Angle, isAngle } from './angles.js';
 
 /** `context.source` of the impression a variant choice is logged as. */
-export const DECISION_SOURCE = 'generation-variant';
+export const DECISION_SOURCE = VARIANT_CHOICE_SOURCE;
 
 /** A variant choice as the log carries it (the fields of `VariantDecision` a replay needs). */
 export interface LoggedChoice {
