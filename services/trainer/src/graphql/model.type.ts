@@ -1,5 +1,12 @@
-import { GraphQLDateTime } from 'graphql-scalars';
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Field,
+  Float,
+  GraphQLISODateTime,
+  ID,
+  Int,
+  ObjectType,
+  registerEnumType,
+} from 'type-graphql';
 
 @ObjectType({
   description:
@@ -12,7 +19,7 @@ export class CollaborativeModel {
   })
   version!: string;
 
-  @Field(() => GraphQLDateTime, { description: 'When the training finished.' })
+  @Field(() => GraphQLISODateTime, { description: 'When the training finished.' })
   trainedAt!: Date;
 
   @Field(() => Int, { description: 'Items that have factors in this model.' })
@@ -61,10 +68,10 @@ export class ModelTraining {
   @Field(() => TrainingState, { description: 'Where it is; poll until it is not RUNNING.' })
   state!: TrainingState;
 
-  @Field(() => GraphQLDateTime, { description: 'When it was asked for.' })
+  @Field(() => GraphQLISODateTime, { description: 'When it was asked for.' })
   startedAt!: Date;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Null while it runs.' })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Null while it runs.' })
   finishedAt!: Date | null;
 
   @Field(() => Int, {
