@@ -321,6 +321,8 @@ describe('the feed page', () => {
           /^(Chosen by the bandit with probability \d+\.\d% in thumbnail\||Variants are off for this user)/,
         );
         assert.ok(Number(await picture.getAttribute('data-propensity')) > 0, 'a logged propensity');
+        // The page's surface reaches the bandit's bucket through the recommender's list.
+        assert.match((await picture.getAttribute('data-bucket')) ?? '', /^thumbnail\|feed-page\|/);
         const angle = await picture.getAttribute('data-angle');
         const angleRow = page.locator(`#loop .angle[data-angle="${angle}"]`);
         await angleRow.waitFor({ timeout: WAIT_MS });

@@ -132,7 +132,11 @@ export const CARD_ACTIONS = [
 ] as const;
 export type CardAction = (typeof CARD_ACTIONS)[number];
 
-/** Recorded with every event, so the page's traffic is told apart from other frontends'. */
+/**
+ * Where the page's lists are shown: asked for with every list (the recommender's impressions
+ * and generation's bandit bucket carry it) and recorded with every event, so the page's traffic
+ * is told apart from other frontends'.
+ */
 export const FEED_SURFACE = 'feed-page';
 
 /** The graph's `CreativeFormat` of each of a card's three variants. */

@@ -13,6 +13,7 @@ import {
   cardVariants,
   type CreativeStats,
   type CreativeStatsData,
+  FEED_SURFACE,
   type FeedCard,
   type HomeData,
   interestRows,
@@ -145,7 +146,7 @@ export class FeedPane {
     if (userId === undefined) return;
     await this.busy(`Loading the feed of ${userId}…`, async () => {
       const [home, profile] = await Promise.all([
-        this.options.execute<HomeData>(Home, { userId, first: FEED_SIZE }),
+        this.options.execute<HomeData>(Home, { userId, first: FEED_SIZE, surface: FEED_SURFACE }),
         this.readProfile(userId),
       ]);
       if (userId !== this.userId) return;

@@ -154,7 +154,10 @@ function renderVariant(variant: CardVariant): HTMLElement {
   setText(li, '.variant-angle', ANGLE_LABELS[variant.angle]);
   part(li, '.credited').hidden = !variant.credited;
   setText(li, '.variant-choice', choiceLine(variant.choice));
-  if (variant.choice !== null) li.dataset.propensity = String(variant.choice.propensity);
+  if (variant.choice !== null) {
+    li.dataset.propensity = String(variant.choice.propensity);
+    li.dataset.bucket = variant.choice.bucket;
+  }
   setText(li, '.creative-id', variant.creativeId);
   return li;
 }

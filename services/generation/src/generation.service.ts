@@ -39,25 +39,23 @@ import {
 
 /**
  * One thing a request asks for. `userId` is null for a thumbnail asked without a user;
- * `recommendationId` is the served list it is shown in, null outside one (an Item field).
+ * `recommendationId` is the served list it is shown in and `surface` where that list is shown
+ * (the recommender's word on it), both null outside one (an Item field).
  */
-export type GenerationRequest =
-  | { kind: 'description'; itemId: string; userId: string; recommendationId: string | null }
-  | {
-      kind: 'ad';
-      itemId: string;
-      userId: string;
-      format: AdFormat;
-      recommendationId: string | null;
-    }
-  | {
-      kind: 'thumbnail';
-      itemId: string;
-      userId: string | null;
-      width: number;
-      height: number;
-      recommendationId: string | null;
-    };
+export type GenerationRequest = (
+  | { kind: 'description'; itemId: string; userId: string }
+  | { kind: 'ad'; itemId: string; userId: string; format: AdFormat }
+  | { kind: 'thumbnail'; itemId: string; userId: string | null; width: number; height: number }
+) &
+  ShownIn;
+
+/** Where an output is shown: a served list and its surface, or nowhere in particular. */
+export interface ShownIn {
+  recommendationId: string | null;
+  surface: string | null;
+}
+
+const NOWHERE: ShownIn = Object.freeze({ recommendationId: null, surface: null });
 
 /** A request with the angle its variant is written from. */
 type VariantRequest = GenerationRequest & { angle: Angle };
@@ -165,13 +163,13 @@ export class GenerationService {
     log: Logger,
     itemId: string,
     userId: string,
-    recommendationId: string | null = null,
+    shownIn: ShownIn = NOWHERE,
   ): Promise<LabelledDescription & VariantLabel> {
     return this.loader(scope, log).load({
       kind: 'description',
       itemId,
       userId,
-      recommendationId,
+      ...shownIn,
     }) as Promise<LabelledDescription & VariantLabel>;
   }
 
@@ -181,14 +179,14 @@ export class GenerationService {
     itemId: string,
     userId: string,
     format: AdFormat,
-    recommendationId: string | null = null,
+    shownIn: ShownIn = NOWHERE,
   ): Promise<LabelledAd & VariantLabel> {
     return this.loader(scope, log).load({
       kind: 'ad',
       itemId,
       userId,
       format,
-      recommendationId,
+      ...shownIn,
     }) as Promise<LabelledAd & VariantLabel>;
   }
 
@@ -199,7 +197,7 @@ export class GenerationService {
     userId: string | null,
     width: number,
     height: number,
-    recommendationId: string | null = null,
+    shownIn: ShownIn = NOWHERE,
   ): Promise<ThumbnailResult & VariantLabel> {
     return this.loader(scope, log).load({
       kind: 'thumbnail',
@@ -207,7 +205,7 @@ export class GenerationService {
       userId,
       width,
       height,
-      recommendationId,
+      ...shownIn,
     }) as Promise<ThumbnailResult & VariantLabel>;
   }
 
@@ -291,6 +289,7 @@ export class GenerationService {
         itemId: facts.id,
         format,
         recommendationId: key.recommendationId,
+        surface: key.surface ?? undefined,
         topCategory: interests.categories[0]?.name,
         variants: this.options.experiments?.settingsOf(key.userId).bandit,
       },

@@ -885,10 +885,16 @@ describe('generation subgraph with variants', () => {
   });
 
   describe('when a client asks how a variant was chosen', () => {
-    it('answers with the logged choice: bucket, odds of every offered angle, time', async () => {
+    it('answers with the logged choice: bucket (with the list surface), odds of every offered angle, time', async () => {
       const CHOICE = `{ choice { bucket propensity offered { angle probability } byBandit chosenAt } }`;
       const reps = [
-        { __typename: 'Recommendation', recommendationId: 'rec-why-1', userId: 'user-hiker' },
+        {
+          __typename: 'Recommendation',
+          recommendationId: 'rec-why-1',
+          userId: 'user-hiker',
+          // What the gateway adds from the recommender for the fields that require it.
+          surface: 'home',
+        },
       ].map((r) => ({ ...r, item: { id: TENT.itemId } }));
       const before = sink.decisions.length;
       const answer = await post(
@@ -919,6 +925,7 @@ describe('generation subgraph with variants', () => {
           chosenAt: new Date(decision.at).toISOString(),
         });
         assert.ok(offered.length >= 2, `${format} offers a choice`);
+        assert.equal(decision.bucket, `${format.toLowerCase()}|home|outdoor`, 'the list surface');
       }
     });
 

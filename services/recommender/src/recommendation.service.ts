@@ -100,6 +100,8 @@ export interface RecommendationResult {
   userId: string;
   /** 1 for the first pick. */
   position: number;
+  /** Where the list is shown (the request's `context.surface`), as its impressions say. */
+  surface: string;
   item: { id: string };
   score: number;
   reasons: string[];
@@ -352,6 +354,7 @@ export class RecommendationService {
         recommendationId,
         userId,
         position: index + 1,
+        surface: context.surface,
         item: { id: entry.itemId },
         score: entry.score,
         reasons: entry.reasons,
@@ -473,6 +476,7 @@ export class RecommendationService {
           recommendationId,
           userId,
           position: index + 1,
+          surface: context.surface,
           item: { id: pick.itemId },
           category: pick.item.category,
           score: pick.score,

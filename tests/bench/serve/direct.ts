@@ -22,7 +22,7 @@ const RECOMMENDATIONS = `query ($representations: [_Any!]!, $first: Int) {
     ... on User {
       recommendations(first: $first) {
         recommendationId strategy
-        items { recommendationId userId item { id } score reasons }
+        items { recommendationId userId item { id } surface score reasons }
       }
     }
   }
@@ -48,6 +48,7 @@ interface Pick {
   recommendationId: string;
   userId: string;
   item: { id: string };
+  surface: string;
 }
 
 async function post<T>(url: string, query: string, variables: Record<string, unknown>): Promise<T> {
@@ -88,6 +89,7 @@ export async function fetchHomeDirect(
           recommendationId: pick.recommendationId,
           userId: pick.userId,
           item: { id: pick.item.id },
+          surface: pick.surface,
         })),
       })
     : Promise.resolve();

@@ -101,7 +101,7 @@ export class AngleStatsView extends ShowingCounts {
 export class SurfaceStatsView extends ShowingCounts {
   @Field(() => String, {
     description:
-      'Where the variants were shown, as in the bandit’s context bucket; `any` when the request did not say.',
+      'Where the variants were shown, as in the bandit’s context bucket: the served list’s surface (`api` for a list asked without one), `any` for copy asked outside a list.',
   })
   surface!: string;
 }

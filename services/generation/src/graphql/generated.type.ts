@@ -67,7 +67,7 @@ export class AngleProbability {
 export class VariantChoiceView {
   @Field(() => String, {
     description:
-      'The context bucket the choice was made and learns in: format, surface and the user\'s top category, e.g. "thumbnail|any|outdoor" ("any" for a surface not given, "none" for a user without a profile).',
+      'The context bucket the choice was made and learns in: format, surface and the user\'s top category, e.g. "thumbnail|home|outdoor" (the list\'s surface, "api" for a list asked without one and "any" for copy asked outside a list; "none" for a user without a profile).',
   })
   bucket!: string;
 

@@ -13,6 +13,7 @@ export function recommendationReferenceResolvers(): ReferenceResolvers {
         recommendationId: String(reference.recommendationId),
         userId: String(reference.userId),
         item: { id: String(reference.item.id) },
+        surface: typeof reference.surface === 'string' ? reference.surface : null,
       }),
     },
   };

@@ -4,10 +4,15 @@ import { authorizeUser, type RequestContext } from '@tailor/kit';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 
 import type { AdFormat } from '../domain/copy.js';
-import { GenerationService } from '../generation.service.js';
+import { GenerationService, type ShownIn } from '../generation.service.js';
 import { checkThumbnailSize } from './arguments.js';
 import { Ad, AdFormatValue, GeneratedText, Thumbnail } from './generated.type.js';
 import { Recommendation } from './recommendation.type.js';
+
+/** The list a recommendation is in and the surface it is shown on, for the bandit's bucket. */
+function shownIn(recommendation: Recommendation): ShownIn {
+  return { recommendationId: recommendation.recommendationId, surface: recommendation.surface };
+}
 
 @Resolver(() => Recommendation)
 export class RecommendationResolver {
@@ -28,7 +33,7 @@ export class RecommendationResolver {
       context.log,
       recommendation.item.id,
       recommendation.userId,
-      recommendation.recommendationId,
+      shownIn(recommendation),
     );
   }
 
@@ -51,7 +56,7 @@ export class RecommendationResolver {
       recommendation.item.id,
       recommendation.userId,
       format,
-      recommendation.recommendationId,
+      shownIn(recommendation),
     );
   }
 
@@ -75,7 +80,7 @@ export class RecommendationResolver {
       recommendation.userId,
       width,
       height,
-      recommendation.recommendationId,
+      shownIn(recommendation),
     );
   }
 }

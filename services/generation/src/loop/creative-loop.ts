@@ -48,6 +48,8 @@ export interface VariantSlot {
   itemId: string;
   format: CreativeFormat;
   recommendationId: string | null;
+  /** Where the variant is shown (the served list's surface); undefined when no one said. */
+  surface?: string | undefined;
   /** The user's strongest category, from their interest summary. */
   topCategory: string | undefined;
   /**
@@ -139,7 +141,7 @@ export class CreativeLoop {
     // bandit on is not kept once it is off.
     const held = this.sticky.get(stickyKey);
     if (held !== undefined && offered.includes(held.angle)) return held;
-    const bucket = `${slot.format.toLowerCase()}|${contextBucket({ topCategory: slot.topCategory })}`;
+    const bucket = `${slot.format.toLowerCase()}|${contextBucket({ surface: slot.surface, topCategory: slot.topCategory })}`;
     const choice = chooseArm(
       this.posteriors,
       bucket,

@@ -55,7 +55,8 @@ export class RecommendationFallback {
 @ObjectType('Recommendation', {
   description: 'One recommended item for one user, in one served list.',
 })
-@Directive('@key(fields: "recommendationId userId item { id }")')
+// The surface is in the key so generation, which extends this type, learns per surface.
+@Directive('@key(fields: "recommendationId userId item { id } surface")')
 export class Recommendation {
   @Field(() => ID, { description: 'Id of the served list this recommendation belongs to.' })
   recommendationId!: string;
@@ -65,6 +66,12 @@ export class Recommendation {
 
   @Field(() => Int, { description: 'Place in the list, 1 for the first item.' })
   position!: number;
+
+  @Field(() => String, {
+    description:
+      'Where the list is shown: the context.surface it was asked for (e.g. "home"), "api" when it said none. Its impressions carry it, and generation\'s bandit learns per surface.',
+  })
+  surface!: string;
 
   @Field(() => Item, { description: 'The recommended item.' })
   item!: Item;
