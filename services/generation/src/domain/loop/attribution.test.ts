@@ -51,19 +51,36 @@ describe('attributeEvents', () => {
     assert.equal(credits.get('d-2')?.reward, 0.5);
   });
 
-  it('credits nothing too late, too early, for another list or another creative', () => {
+  it('credits nothing too late, too early or for another creative', () => {
     const credits = attributeEvents(
       [shown('d-1', HOUR)],
       [
         event('late', 26 * HOUR),
         event('early', 0),
-        event('other-list', 2 * HOUR, { recommendationId: 'rec-2' }),
         event('other-creative', 2 * HOUR, { creativeId: 'cr_b' }),
         event('no-creative', 2 * HOUR, { creativeId: undefined }),
       ],
       OPTIONS,
     );
     assert.equal(credits.size, 0);
+  });
+
+  it('credits the showing in the list the event names, even when a later one exists', () => {
+    const credits = attributeEvents(
+      [shown('d-1', 0), shown('d-2', HOUR, { recommendationId: 'rec-2' })],
+      [event('e-1', 2 * HOUR, { recommendationId: 'rec-1' })],
+      OPTIONS,
+    );
+    assert.deepEqual([...credits.keys()], ['d-1']);
+  });
+
+  it('credits a variant kept into a later list, whose choice names the first list', () => {
+    const credits = attributeEvents(
+      [shown('d-1', 0)],
+      [event('from-refresh', HOUR, { recommendationId: 'rec-2' })],
+      OPTIONS,
+    );
+    assert.deepEqual([...credits.keys()], ['d-1']);
   });
 
   it('counts each event once and a showing’s best event, capped at 1', () => {

@@ -42,12 +42,36 @@ export const DEFAULT_ATTRIBUTION_WINDOW_MS = 86_400_000;
 export const CONVERSION_TYPES: readonly EventType[] = ['add_to_cart', 'purchase'];
 
 /**
- * Credits events to the variants they answer: an event carrying a `creativeId` goes to the
- * latest showing of that creative at or before it, within `windowMs` (last touch), and to the
- * showing in the same served list when the event names its `recommendationId`. An event with
- * no such showing (too late, another list, a creative never shown) earns nothing; each
- * `eventId` counts once. The reward of a showing is the best weight among its events, capped
- * at 1 (see `impressionReward`).
+ * The showing an event answers among one creative's showings (oldest first): the latest at or
+ * before the event, within `windowMs`, that `eligible` accepts; in the served list the event
+ * names when one of them is in it. When none is, the latest of any list: a variant a user keeps
+ * (GENERATION_VARIANT_STICKY_MS) is served again in later lists but was chosen, and logged, with
+ * the list it was first chosen for, so an event from a later list answers that choice.
+ */
+export function answeredShowing<S extends Shown>(
+  candidates: readonly S[],
+  event: CreditableEvent,
+  windowMs: number,
+  eligible: (shown: S) => boolean = () => true,
+): S | undefined {
+  let latest: S | undefined;
+  let inList: S | undefined;
+  for (const s of candidates) {
+    if (s.at > event.at) break;
+    if (event.at - s.at > windowMs || !eligible(s)) continue;
+    latest = s;
+    if (event.recommendationId !== undefined && s.recommendationId === event.recommendationId)
+      inList = s;
+  }
+  return inList ?? latest;
+}
+
+/**
+ * Credits events to the variants they answer (see {@link answeredShowing}): an event carrying
+ * a `creativeId` goes to the latest showing of that creative at or before it, within
+ * `windowMs` (last touch). An event with no such showing (too late, a creative never shown)
+ * earns nothing; each `eventId` counts once. The reward of a showing is the best weight among
+ * its events, capped at 1 (see `impressionReward`).
  */
 export function attributeEvents(
   shown: readonly Shown[],
@@ -66,15 +90,7 @@ export function attributeEvents(
   for (const event of events) {
     if (event.creativeId === undefined || seen.has(event.eventId)) continue;
     seen.add(event.eventId);
-    const candidates = byCreative.get(event.creativeId) ?? [];
-    let match: Shown | undefined;
-    for (const s of candidates) {
-      if (s.at > event.at) break;
-      if (event.at - s.at > options.windowMs) continue;
-      if (event.recommendationId !== undefined && s.recommendationId !== event.recommendationId)
-        continue;
-      match = s;
-    }
+    const match = answeredShowing(byCreative.get(event.creativeId) ?? [], event, options.windowMs);
     if (match === undefined) continue;
     const list = types.get(match.decisionId) ?? [];
     list.push(event.type);

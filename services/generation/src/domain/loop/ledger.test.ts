@@ -63,16 +63,30 @@ describe('ShowingLedger', () => {
     assert.equal(l.credit(event('click', 3)), undefined);
   });
 
-  it("credits nothing to another user's showing, past the window, in another list, or twice", () => {
+  it("credits nothing to another user's showing, past the window, or twice", () => {
     const l = ledger();
     l.show(showing('d1', 0));
     assert.equal(l.credit(event('click', 1, { userId: 'bob' })), undefined);
     assert.equal(l.credit(event('click', 25 * HOUR)), undefined);
-    assert.equal(l.credit(event('click', 1, { recommendationId: 'rec-2' })), undefined);
     assert.equal(l.credit(event('view', 1)), undefined);
     const once = event('like', 1, { recommendationId: 'rec-1' });
     assert.equal(l.credit(once)?.added, 0.8);
     assert.equal(l.credit(once), undefined);
+  });
+
+  it('prefers the showing in the named list, and credits a kept variant from a later list', () => {
+    const l = ledger();
+    l.show(showing('d1', 0));
+    l.show(showing('d2', HOUR, { recommendationId: 'rec-2' }));
+    assert.equal(
+      l.credit(event('click', 2 * HOUR, { recommendationId: 'rec-1' }))?.shown.decisionId,
+      'd1',
+    );
+    // A refreshed feed kept d2's variant (sticky): the event names the new list, rec-3.
+    assert.equal(
+      l.credit(event('like', 3 * HOUR, { recommendationId: 'rec-3' }))?.shown.decisionId,
+      'd2',
+    );
   });
 
   it('forgets the oldest showings past its bound', () => {

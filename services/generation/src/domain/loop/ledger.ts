@@ -1,6 +1,11 @@
 import type { EventType, UserEvent } from '@tailor/kit';
 
-import { CONVERSION_TYPES, type CreditableEvent, type Shown } from './attribution.js';
+import {
+  answeredShowing,
+  CONVERSION_TYPES,
+  type CreditableEvent,
+  type Shown,
+} from './attribution.js';
 import { impressionReward, type RewardWeights } from './rewards.js';
 
 /** A showing as the ledger holds it: who saw it stays in memory, never in a log. */
@@ -62,8 +67,8 @@ export interface ShowingLedgerOptions {
 /**
  * The rule of `attributeEvents`, one event at a time, for a live feed: an event carrying a
  * `creativeId` is credited to the latest showing of that creative to the same user at or
- * before it, within the window, and in the same served list when the event names one; each
- * event id once. A showing's reward is the best weight of its events, capped at 1, so a click
+ * before it, within the window, in the served list the event names when there is one there
+ * (see `answeredShowing`); each event id once. A showing's reward is the best weight of its events, capped at 1, so a click
  * and then a purchase add the click's weight and then the difference. Bounded: the oldest
  * showings and event ids are forgotten first.
  */
@@ -107,15 +112,12 @@ export class ShowingLedger<S extends LedgerShowing = LedgerShowing> {
     if (event.creativeId === undefined || (this.options.weights[event.type] ?? 0) <= 0) return;
     if (this.eventIds.has(event.eventId)) return;
     this.rememberEventId(event.eventId);
-    const candidates = this.byCreative.get(event.creativeId) ?? [];
-    let match: S | undefined;
-    for (const s of candidates) {
-      if (s.at > event.at) break;
-      if (event.at - s.at > this.options.windowMs || s.userId !== event.userId) continue;
-      if (event.recommendationId !== undefined && s.recommendationId !== event.recommendationId)
-        continue;
-      match = s;
-    }
+    const match = answeredShowing(
+      this.byCreative.get(event.creativeId) ?? [],
+      event,
+      this.options.windowMs,
+      (s) => s.userId === event.userId,
+    );
     if (match === undefined) return undefined;
     const types = this.credited.get(match.decisionId) ?? [];
     const before = impressionReward(types, this.options.weights);
