@@ -25,6 +25,7 @@ import {
   itemEmbeddingText,
   toItemPayload,
 } from './domain/stored-item.js';
+import type { CatalogMetrics } from './metrics.js';
 
 /** A batch holds more items than the limit; nothing of it was stored. */
 export class BatchTooLargeError extends ArgumentError {
@@ -79,6 +80,8 @@ export interface ItemServiceOptions {
   config?: { CF_DIMENSION: number };
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
+  /** Counted into when given (the subgraph's); tools that write items leave it out. */
+  metrics?: CatalogMetrics;
 }
 
 /** Page size used when the service walks the whole collection (category counts). */
@@ -94,6 +97,7 @@ export class ItemService {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly cfDimension: number | undefined;
+  private readonly metrics: CatalogMetrics | undefined;
 
   constructor(options: ItemServiceOptions) {
     this.cfDimension = options.config?.CF_DIMENSION;
@@ -101,6 +105,7 @@ export class ItemService {
     this.embedder = options.embedder;
     this.log = options.logger.child({ component: 'items' });
     this.now = options.now ?? Date.now;
+    this.metrics = options.metrics;
   }
 
   /** Creates the collection when missing; sized for the embedder in use. */
@@ -119,6 +124,7 @@ export class ItemService {
       throw new BatchTooLargeError(inputs.length, ITEM_LIMITS.maxBatchSize);
     }
     const { valid, errors } = validateBatch(inputs);
+    this.metrics?.itemsWritten.inc({ outcome: 'refused' }, inputs.length - valid.length);
     if (valid.length === 0) return { upserted: 0, items: [], errors };
 
     const existing = await this.store.retrieve(
@@ -128,7 +134,9 @@ export class ItemService {
     const createdAtById = new Map(
       existing.map((point) => [point.id, fromItemPayload(point.payload).createdAt.getTime()]),
     );
+    const embedding = this.metrics?.embedSeconds.startTimer();
     const vectors = await this.embedder.embed(valid.map(({ item }) => itemEmbeddingText(item)));
+    embedding?.();
     const now = this.now();
     const points: PointInput[] = valid.map(({ index, item }, i) => {
       const createdAt = createdAtById.get(item.id) ?? options.createdAt?.[index] ?? now;
@@ -139,6 +147,8 @@ export class ItemService {
       };
     });
     await this.store.upsert(ITEMS_COLLECTION, points);
+    this.metrics?.itemsWritten.inc({ outcome: 'created' }, points.length - existing.length);
+    this.metrics?.itemsWritten.inc({ outcome: 'updated' }, existing.length);
     this.log.info(
       {
         upserted: points.length,

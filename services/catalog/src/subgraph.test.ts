@@ -328,3 +328,32 @@ describe('catalog subgraph', () => {
     });
   });
 });
+
+describe('catalog metrics', () => {
+  let t: CatalogUnderTest;
+
+  before(async () => {
+    t = await startCatalogUnderTest();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  const written = async (): Promise<Record<string, number>> => {
+    const text = await (await fetch(new URL('/metrics', t.catalog.url))).text();
+    const counts: Record<string, number> = {};
+    for (const [, outcome, value] of text.matchAll(
+      /^tailor_catalog_items_written_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm,
+    ))
+      counts[outcome!] = Number(value);
+    return counts;
+  };
+
+  it('counts written items as created, updated or refused, and times the embedding', async () => {
+    await upsert(t, [input('m-1'), input('m-2', { price: { amount: -1, currency: 'EUR' } })]);
+    await upsert(t, [input('m-1', { title: 'Renamed' }), input('m-3')]);
+    assert.deepEqual(await written(), { refused: 1, created: 2, updated: 1 });
+    const text = await (await fetch(new URL('/metrics', t.catalog.url))).text();
+    assert.match(text, /^tailor_catalog_embed_seconds_count\{[^}]*\} 2$/m);
+  });
+});

@@ -10,6 +10,7 @@ import { ItemLoaders, itemReferenceResolvers } from './graphql/item.reference.js
 import { ItemResolver } from './graphql/item.resolver.js';
 import { CATALOG_SCHEMA_CLASSES } from './graphql/schema.js';
 import { ItemService } from './item.service.js';
+import { createCatalogMetrics } from './metrics.js';
 
 /** A running catalog subgraph. */
 export interface RunningCatalog {
@@ -44,7 +45,8 @@ function schemaOf(items: ItemService): Promise<GraphQLSchema> {
 export async function startCatalog(
   deps: CatalogDeps & { host: string; port: number },
 ): Promise<RunningCatalog> {
-  const items = new ItemService(deps);
+  const metrics = createCatalogMetrics();
+  const items = new ItemService({ ...deps, metrics });
   await items.ensureCollection();
   if (deps.config.CATALOG_SEED_DEMO) await loadDemoCatalog(deps);
   const subgraph = await startSubgraph({
@@ -55,6 +57,10 @@ export async function startCatalog(
     port: deps.port,
     maxBodyBytes: deps.config.CATALOG_MAX_BODY_BYTES,
     gatewaySecret: deps.config.GATEWAY_SHARED_SECRET,
+    routes: (_app, registry) => {
+      registry.registerMetric(metrics.itemsWritten);
+      registry.registerMetric(metrics.embedSeconds);
+    },
   });
   return { url: subgraph.url, port: subgraph.port, close: () => subgraph.close() };
 }
