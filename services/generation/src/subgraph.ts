@@ -27,7 +27,12 @@ import { RecommendationResolver } from './graphql/recommendation.resolver.js';
 import { GENERATION_SCHEMA_CLASSES } from './graphql/schema.js';
 import { SettingsResolver, SettingsSource } from './graphql/settings.resolver.js';
 import { ItemReader } from './item-reader.js';
-import { CreativeLoop, LogDecisionSink, TeeDecisionSink } from './loop/creative-loop.js';
+import {
+  BanditEvidence,
+  CreativeLoop,
+  LogDecisionSink,
+  TeeDecisionSink,
+} from './loop/creative-loop.js';
 import { BusDecisionSink } from './loop/decision-log.js';
 import { RewardFeed } from './loop/reward-feed.js';
 import { createGenerationMetrics, type GenerationMetrics } from './metrics.js';
@@ -119,12 +124,21 @@ function createParts(
     deps.bus === undefined
       ? undefined
       : new BusDecisionSink({ bus: deps.bus, vault: deps.vault, logger });
+  // One evidence for the loop's choices and the feed's rewards: both depend on it, so neither
+  // needs the other to exist first.
+  const settings = checkBanditSettings({
+    minArmProbability: config.GENERATION_BANDIT_MIN_ARM_PROBABILITY,
+    propensityDraws: config.GENERATION_BANDIT_PROPENSITY_DRAWS,
+    priorStrength: config.GENERATION_BANDIT_PRIOR_STRENGTH,
+    shopperPriorStrength: config.GENERATION_BANDIT_SHOPPER_PRIOR_STRENGTH,
+  });
+  const evidence = new BanditEvidence(settings, config.GENERATION_BANDIT_MAX_SHOPPERS);
   const feed = new RewardFeed({
     bus: deps.bus,
-    impression: (decision, userId) => loop.impression(decision, userId),
-    reward: (decision, reward, userId) => loop.reward(decision, reward, userId),
-    shoppers: () => loop.shoppers.held(),
-    forgetShoppers: (userIds) => loop.forgetShoppers(userIds),
+    impression: (decision, userId) => evidence.impression(decision, userId),
+    reward: (decision, reward, userId) => evidence.reward(decision, reward, userId),
+    shoppers: () => evidence.shoppers.held(),
+    forgetShoppers: (userIds) => evidence.forgetShoppers(userIds),
     weights: config.GENERATION_REWARD_WEIGHTS,
     windowMs: config.GENERATION_ATTRIBUTION_WINDOW_MS,
     logger,
@@ -132,12 +146,8 @@ function createParts(
   });
   const loop = new CreativeLoop({
     enabled: config.GENERATION_VARIANTS,
-    settings: checkBanditSettings({
-      minArmProbability: config.GENERATION_BANDIT_MIN_ARM_PROBABILITY,
-      propensityDraws: config.GENERATION_BANDIT_PROPENSITY_DRAWS,
-      priorStrength: config.GENERATION_BANDIT_PRIOR_STRENGTH,
-      shopperPriorStrength: config.GENERATION_BANDIT_SHOPPER_PRIOR_STRENGTH,
-    }),
+    settings,
+    evidence,
     maxShoppers: config.GENERATION_BANDIT_MAX_SHOPPERS,
     random: seededRandom(config.GENERATION_BANDIT_SEED ?? randomInt(2 ** 32)),
     promptVersion: writer.identity.promptVersion,

@@ -61,10 +61,62 @@ export interface VariantSlot {
 }
 
 /** Options of {@link CreativeLoop}. */
+/**
+ * What the bandit has learnt: each angle's posterior per context bucket and each user's own
+ * evidence. Fed by the loop's own choices and by the reward feed (other replicas' choices and
+ * every credited event), read by the loop's choices; both depend on it, neither on the other.
+ */
+export class BanditEvidence {
+  readonly posteriors: BetaPosteriors<Angle>;
+  /** Each user's own showings and rewards per bucket: personal data, in memory only. */
+  readonly shoppers: ShopperEvidence<Angle>;
+
+  constructor(settings: BanditSettings, maxShoppers: number) {
+    this.posteriors = new BetaPosteriors<Angle>(settings.priorStrength);
+    this.shoppers = new ShopperEvidence<Angle>({
+      // Nothing to hold when the bandit chooses by the bucket alone.
+      maxShoppers: settings.shopperPriorStrength > 0 ? maxShoppers : 0,
+      maxBucketsPerShopper: MAX_BUCKETS_PER_SHOPPER,
+    });
+  }
+
+  /** Counts a showing of an angle in its bucket, for the user it was shown to. */
+  impression(decision: Pick<VariantDecision, 'bucket' | 'angle'>, userId: string): void {
+    this.posteriors.recordImpression(decision.bucket, decision.angle);
+    this.shoppers.recordImpression(userId, decision.bucket, decision.angle);
+  }
+
+  /** Credits a decision's angle in its bucket, and for the user it was shown to, with a reward in [0, 1]. */
+  reward(
+    decision: Pick<VariantDecision, 'bucket' | 'angle'>,
+    reward: number,
+    userId: string,
+  ): void {
+    this.posteriors.recordReward(decision.bucket, decision.angle, reward);
+    this.shoppers.recordReward(userId, decision.bucket, decision.angle, reward);
+  }
+
+  /**
+   * Drops what is held of each of these users (forgotten): their next choices are their
+   * bucket's. The bucket's posteriors are sums over users and keep their counts until the next
+   * start, whose replay no longer opens the forgotten users' sealed events.
+   */
+  forgetShoppers(userIds: Iterable<string>): number {
+    let dropped = 0;
+    for (const userId of userIds) if (this.shoppers.forget(userId)) dropped += 1;
+    return dropped;
+  }
+}
+
 export interface CreativeLoopOptions {
   /** When false, every slot gets the `interest` angle (the copy written before variants). */
   enabled: boolean;
   settings: BanditSettings;
+  /**
+   * The evidence the loop chooses by and counts its own choices into; its own (of
+   * `maxShoppers` users) when absent. The service shares one with the reward feed.
+   */
+  evidence?: BanditEvidence;
   /**
    * Shoppers whose own evidence is held for the per-shopper level (`GENERATION_BANDIT_MAX_SHOPPERS`);
    * past it the least recently updated go first and are chosen for by their bucket alone.
@@ -97,20 +149,13 @@ export interface CreativeLoopOptions {
  * process; rewards come in through {@link reward}.
  */
 export class CreativeLoop {
-  readonly posteriors: BetaPosteriors<Angle>;
-  /** Each user's own showings and rewards per bucket: personal data, in memory only. */
-  readonly shoppers: ShopperEvidence<Angle>;
+  readonly evidence: BanditEvidence;
   private readonly sticky: LruCache<string, VariantDecision>;
   private readonly now: () => number;
   private readonly log: Logger;
 
   constructor(private readonly options: CreativeLoopOptions) {
-    this.posteriors = new BetaPosteriors<Angle>(options.settings.priorStrength);
-    this.shoppers = new ShopperEvidence<Angle>({
-      // Nothing to hold when the bandit chooses by the bucket alone.
-      maxShoppers: options.settings.shopperPriorStrength > 0 ? options.maxShoppers : 0,
-      maxBucketsPerShopper: MAX_BUCKETS_PER_SHOPPER,
-    });
+    this.evidence = options.evidence ?? new BanditEvidence(options.settings, options.maxShoppers);
     this.now = options.now ?? Date.now;
     this.sticky = new LruCache({ maxEntries: options.stickyMaxEntries, now: this.now });
     this.log = options.logger.child({ component: 'creative-loop' });
@@ -118,6 +163,15 @@ export class CreativeLoop {
 
   get enabled(): boolean {
     return this.options.enabled;
+  }
+
+  get posteriors(): BetaPosteriors<Angle> {
+    return this.evidence.posteriors;
+  }
+
+  /** Each user's own showings and rewards per bucket: personal data, in memory only. */
+  get shoppers(): ShopperEvidence<Angle> {
+    return this.evidence.shoppers;
   }
 
   /**
@@ -163,8 +217,7 @@ export class CreativeLoop {
       probabilities: Object.fromEntries(choice.probabilities),
       explored: enabled,
     };
-    this.posteriors.recordImpression(bucket, choice.arm);
-    this.shoppers.recordImpression(slot.userId, bucket, choice.arm);
+    this.evidence.impression(decision, slot.userId);
     this.options.onShown?.(decision, slot.userId);
     if (this.options.stickyMs > 0)
       this.sticky.set(stickyKey, decision, { ttlMs: this.options.stickyMs });
@@ -179,8 +232,7 @@ export class CreativeLoop {
 
   /** Counts a choice read from the log (another replica's, or an earlier run's) for its user. */
   impression(decision: Pick<VariantDecision, 'bucket' | 'angle'>, userId: string): void {
-    this.posteriors.recordImpression(decision.bucket, decision.angle);
-    this.shoppers.recordImpression(userId, decision.bucket, decision.angle);
+    this.evidence.impression(decision, userId);
   }
 
   /** Credits a decision's angle in its bucket, and for the user it was shown to, with a reward in [0, 1]. */
@@ -189,19 +241,12 @@ export class CreativeLoop {
     reward: number,
     userId: string,
   ): void {
-    this.posteriors.recordReward(decision.bucket, decision.angle, reward);
-    this.shoppers.recordReward(userId, decision.bucket, decision.angle, reward);
+    this.evidence.reward(decision, reward, userId);
   }
 
-  /**
-   * Drops what is held of each of these users (forgotten): their next choices are their
-   * bucket's. The bucket's posteriors are sums over users and keep their counts until the next
-   * start, whose replay no longer opens the forgotten users' sealed events.
-   */
+  /** See {@link BanditEvidence.forgetShoppers}. */
   forgetShoppers(userIds: Iterable<string>): number {
-    let dropped = 0;
-    for (const userId of userIds) if (this.shoppers.forget(userId)) dropped += 1;
-    return dropped;
+    return this.evidence.forgetShoppers(userIds);
   }
 }
 

@@ -21,7 +21,12 @@ import { waitFor } from '@tailor/kit/testing';
 import type { Angle } from '../domain/loop/angles.js';
 import { DEFAULT_BANDIT_SETTINGS } from '../domain/loop/bandit.js';
 import { DEFAULT_REWARD_WEIGHTS } from '../domain/loop/rewards.js';
-import { CreativeLoop, MemoryDecisionSink, type VariantSlot } from './creative-loop.js';
+import {
+  BanditEvidence,
+  CreativeLoop,
+  MemoryDecisionSink,
+  type VariantSlot,
+} from './creative-loop.js';
 import { BusDecisionSink } from './decision-log.js';
 import { RewardFeed } from './reward-feed.js';
 
@@ -45,15 +50,16 @@ function wired(
   const { vault, forgetSweepMs } = privacy;
   const decisionLog =
     bus === undefined ? undefined : new BusDecisionSink({ bus, vault, logger: silentLogger() });
+  // One evidence for both, as in the service: the feed feeds it, the loop chooses by it.
+  const evidence = new BanditEvidence(DEFAULT_BANDIT_SETTINGS, 1000);
   const feed = new RewardFeed({
     vault,
     ...(forgetSweepMs === undefined ? {} : { forgetSweepMs }),
     bus,
-    // Called only once the loop below exists, as in the service.
-    impression: (decision, userId) => loop.impression(decision, userId),
-    reward: (decision, reward, userId) => loop.reward(decision, reward, userId),
-    shoppers: () => loop.shoppers.held(),
-    forgetShoppers: (userIds) => loop.forgetShoppers(userIds),
+    impression: (decision, userId) => evidence.impression(decision, userId),
+    reward: (decision, reward, userId) => evidence.reward(decision, reward, userId),
+    shoppers: () => evidence.shoppers.held(),
+    forgetShoppers: (userIds) => evidence.forgetShoppers(userIds),
     weights: DEFAULT_REWARD_WEIGHTS,
     windowMs: 86_400_000,
     logger: silentLogger(),
@@ -61,6 +67,7 @@ function wired(
   const loop = new CreativeLoop({
     enabled: true,
     settings: DEFAULT_BANDIT_SETTINGS,
+    evidence,
     random: seededRandom(seed),
     promptVersion: 'template-v3',
     stickyMs: 0,
