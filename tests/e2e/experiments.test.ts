@@ -3,13 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { assignArm, parseExperiments } from '@tailor/kit';
-import { kafkaForTests, qdrantForTests, waitFor } from '@tailor/kit/testing';
+import { waitFor } from '@tailor/kit/testing';
 
 import { RECORD_EVENTS, type RecordEventsData } from './graph.js';
 import {
+  type Adapters,
   bearer,
   codesOf,
   graphql,
+  productionAdapters,
   query,
   signToken,
   startTestMesh,
@@ -131,8 +133,6 @@ function userIn(experiment: typeof LISTS, arm: string): string {
 const byScore = (scores: number[]) => scores.every((s, i) => i === 0 || scores[i - 1]! >= s);
 
 /** Where a run's mesh keeps events and vectors: settings, or why the run is skipped. */
-type Adapters = { env: Record<string, string> } | { skip: string };
-
 /** The three waits on the log in each test; Kafka round trips take longer on a loaded machine. */
 const WAIT_MS = 60_000;
 const TEST_TIMEOUT_MS = 180_000;
@@ -392,26 +392,8 @@ describeExperiments('embedded', { env: {} });
 
 // The same on the production adapters, on topics and collections of this run's own (the names
 // are prefixed), so the replay reads no other run's exposures and no other run's stops.
-const kafka = await kafkaForTests();
-const qdrant = await qdrantForTests();
 const run = `exp${randomUUID().slice(0, 8)}_`;
-function productionAdapters(): Adapters {
-  if (!kafka.available) return { skip: kafka.skip };
-  if (!qdrant.available) return { skip: qdrant.skip };
-  return {
-    env: {
-      EVENT_BUS: 'kafka',
-      KAFKA_BROKERS: kafka.address.join(','),
-      KAFKA_NAME_PREFIX: run,
-      VECTOR_STORE: 'qdrant',
-      QDRANT_URL: qdrant.address,
-      QDRANT_COLLECTION_PREFIX: run,
-    },
-  };
-}
-describeExperiments('Kafka and Qdrant', productionAdapters());
+const production = await productionAdapters(run);
+describeExperiments('Kafka and Qdrant', production.adapters);
 
-after(async () => {
-  if (kafka.available) await kafka.stop();
-  if (qdrant.available) await qdrant.stop();
-});
+after(() => production.stop());

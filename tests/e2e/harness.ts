@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { silentLogger } from '@tailor/kit';
+import { kafkaForTests, qdrantForTests } from '@tailor/kit/testing';
 import { type Mesh, startMesh } from '@tailor/mesh';
 import { SignJWT } from 'jose';
 
@@ -151,4 +152,38 @@ export function everyFileUnder(dir: string): string {
     .filter((entry) => entry.isFile())
     .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'latin1'))
     .join('\n');
+}
+
+/** The settings of a suite's mesh, or why it cannot run here. */
+export type Adapters = { env: Record<string, string> } | { skip: string };
+
+/**
+ * The production adapters (Kafka and Qdrant, from the environment or containers) for a suite
+ * that also runs embedded, on topics and collections named with `prefix` so its log replays
+ * read no other run's events; `stop` lets go of any container started for it.
+ */
+export async function productionAdapters(
+  prefix: string,
+): Promise<{ adapters: Adapters; stop: () => Promise<void> }> {
+  const kafka = await kafkaForTests();
+  const qdrant = await qdrantForTests();
+  const stop = async () => {
+    if (kafka.available) await kafka.stop();
+    if (qdrant.available) await qdrant.stop();
+  };
+  if (!kafka.available) return { adapters: { skip: kafka.skip }, stop };
+  if (!qdrant.available) return { adapters: { skip: qdrant.skip }, stop };
+  return {
+    adapters: {
+      env: {
+        EVENT_BUS: 'kafka',
+        KAFKA_BROKERS: kafka.address.join(','),
+        KAFKA_NAME_PREFIX: prefix,
+        VECTOR_STORE: 'qdrant',
+        QDRANT_URL: qdrant.address,
+        QDRANT_COLLECTION_PREFIX: prefix,
+      },
+    },
+    stop,
+  };
 }

@@ -2,10 +2,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { kafkaForTests, qdrantForTests, waitFor } from '@tailor/kit/testing';
+import { waitFor } from '@tailor/kit/testing';
 
 import { RECORD_EVENTS, type RecordEventsData } from './graph.js';
-import { query, startTestMesh, type TestMesh } from './harness.js';
+import {
+  type Adapters,
+  productionAdapters,
+  query,
+  startTestMesh,
+  type TestMesh,
+} from './harness.js';
 
 const USER = 'demo-alice';
 
@@ -24,8 +30,6 @@ const STATS = `query($itemId: ID!) {
 interface StatsData {
   creativeStats: { creativeId: string; angle: string; impressions: number; clicks: number }[];
 }
-
-type Adapters = { env: Record<string, string> } | { skip: string };
 
 /** Waits on the log; Kafka round trips take longer on a loaded machine. */
 const WAIT_MS = 60_000;
@@ -122,26 +126,8 @@ function describeRewards(label: string, adapters: Adapters): void {
 describeRewards('embedded', { env: {} });
 
 // The same on the production adapters, on topics and collections of this run's own.
-const kafka = await kafkaForTests();
-const qdrant = await qdrantForTests();
 const run = `rwd${randomUUID().slice(0, 8)}_`;
-function productionAdapters(): Adapters {
-  if (!kafka.available) return { skip: kafka.skip };
-  if (!qdrant.available) return { skip: qdrant.skip };
-  return {
-    env: {
-      EVENT_BUS: 'kafka',
-      KAFKA_BROKERS: kafka.address.join(','),
-      KAFKA_NAME_PREFIX: run,
-      VECTOR_STORE: 'qdrant',
-      QDRANT_URL: qdrant.address,
-      QDRANT_COLLECTION_PREFIX: run,
-    },
-  };
-}
-describeRewards('Kafka and Qdrant', productionAdapters());
+const production = await productionAdapters(run);
+describeRewards('Kafka and Qdrant', production.adapters);
 
-after(async () => {
-  if (kafka.available) await kafka.stop();
-  if (qdrant.available) await qdrant.stop();
-});
+after(() => production.stop());
