@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
-import { USER_EVENTS_DLQ_TOPIC, USER_EVENTS_TOPIC } from '@tailor/kit';
+import { USER_EVENTS_DLQ_TOPIC, USER_EVENTS_TOPIC, USER_FORGOTTEN_TOPIC } from '@tailor/kit';
 import { PROFILES_GROUP_ID } from '@tailor/profiles';
 import { stringify } from 'yaml';
 
@@ -359,7 +359,7 @@ describe('Kubernetes manifests', () => {
         }
       });
 
-      it('runs Kafka on KRaft with both topics, and Qdrant with a volume', { skip }, () => {
+      it('runs Kafka on KRaft with every topic, and Qdrant with a volume', { skip }, () => {
         const kafka = named(ofKind<{ kafka: { version: string } }>(objects(), 'Kafka'), 'tailor');
         assert.match(
           kafka.spec.kafka.version,
@@ -375,7 +375,7 @@ describe('Kubernetes manifests', () => {
           partitions: number;
           config: Record<string, unknown>;
         }>(objects(), 'KafkaTopic');
-        for (const name of [USER_EVENTS_TOPIC, USER_EVENTS_DLQ_TOPIC]) {
+        for (const name of [USER_EVENTS_TOPIC, USER_EVENTS_DLQ_TOPIC, USER_FORGOTTEN_TOPIC]) {
           const topic = topics.find((t) => t.spec.topicName === name);
           assert.ok(topic, `a KafkaTopic for ${name}`);
           assert.ok(topic.spec.partitions >= 1);

@@ -7,6 +7,7 @@ export * from './config.js';
 export * from './contract/delivered-offsets.js';
 export * from './contract/user-event.js';
 export * from './contract/user-event-bus.js';
+export * from './contract/user-forgotten.js';
 export * from './errors.js';
 export * from './event-weights.js';
 export * from './experiments/index.js';

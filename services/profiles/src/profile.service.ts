@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type ConsumedEvent,
   EVENT_LIMITS,
+  type EventBus,
   foldInUsers,
   ITEMS_COLLECTION,
   itemsCollectionSpec,
@@ -13,6 +14,7 @@ import {
   PROFILES_COLLECTION,
   profilesCollectionSpec,
   type PublishedModel,
+  publishUserForgotten,
   readPublishedModel,
   type UserKeyVault,
   type VectorStore,
@@ -55,6 +57,11 @@ export interface ProfileServiceOptions {
   metrics: ProfileMetrics;
   /** Where users' event keys live; `forget` deletes the user's (see ProfilesDeps.vault). */
   vault?: UserKeyVault;
+  /**
+   * Where `forget` tells the other services (`user-forgotten`, by the user's subject), once
+   * the profile and key are gone; none told without one.
+   */
+  notices?: { bus: EventBus; subjectOf: (userId: string) => string };
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
   /**
@@ -315,6 +322,11 @@ export class ProfileService implements ProfileReader, ProfileEraser {
         await store.upsert(PROFILES_COLLECTION, [profileToPoint(tombstone)]);
       }
       const erased = hadKey || (profile !== undefined && holdsPersonalData(profile));
+      // Told even when nothing was held here: another service may hold a copy all the same.
+      const notices = this.options.notices;
+      if (notices !== undefined) {
+        await publishUserForgotten(notices.bus, notices.subjectOf(userId), new Date(this.now()));
+      }
       if (erased) this.log.info('user forgotten');
       return erased;
     });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   type ConsumedEvent,
+  consumeUserForgotten,
   cosine,
   createEmbeddedEventBus,
   createEmbeddedVectorStore,
@@ -24,6 +25,7 @@ import {
   PROFILE_LONG_VECTOR,
   PROFILE_SHORT_VECTOR,
   PROFILES_COLLECTION,
+  pseudonymizer,
   publishUserEvents,
   silentLogger,
   type UserEvent,
@@ -440,6 +442,24 @@ describe('the profiles service', () => {
       assert.deepEqual(point.payload.recentEventIds, []);
       assert.deepEqual(point.payload.seenItemIds, []);
       assert.ok(Object.keys(point.payload.offsets as object).length > 0);
+    });
+
+    it('tells the other services by the pseudonym, never the id', async () => {
+      const notices: string[] = [];
+      const subscription = await consumeUserForgotten({
+        bus,
+        groupId: 'notice-reader',
+        logger: silentLogger(),
+        handle: (batch) => notices.push(...batch.map((notice) => notice.subject)),
+      });
+      try {
+        await waitFor(() => notices.includes(pseudonymizer(undefined)(userId)), {
+          description: "frank's forget notice",
+        });
+        assert.ok(!notices.includes(userId));
+      } finally {
+        await subscription.stop();
+      }
     });
 
     it('says nothing was forgotten the second time', async () => {

@@ -6,10 +6,12 @@ import {
   consumerLagGauge,
   consumeUserEvents,
   type Logger,
+  pseudonymizer,
   startSubgraph,
   type Subscription,
   USER_EVENTS_DLQ_TOPIC,
   USER_EVENTS_TOPIC,
+  USER_FORGOTTEN_TOPIC,
 } from '@tailor/kit';
 import type { GraphQLSchema } from 'graphql';
 
@@ -42,6 +44,11 @@ function createService(
     settings: profileSettings(deps.config, deps.embedder.dimension),
     metrics,
     ...(deps.vault === undefined ? {} : { vault: deps.vault }),
+    notices: {
+      bus: deps.bus,
+      // Without a vault (tests), the unkeyed pseudonym, as the recommender computes it then.
+      subjectOf: deps.vault?.subjectOf ?? pseudonymizer(undefined),
+    },
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
 }
@@ -74,7 +81,11 @@ export async function startProfiles(
   const metrics = createProfileMetrics();
   const profiles = createService(deps, metrics, deps.logger);
   await profiles.ensureCollections();
-  await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
+  await deps.bus.ensureTopics([
+    { name: USER_EVENTS_TOPIC },
+    { name: USER_EVENTS_DLQ_TOPIC },
+    { name: USER_FORGOTTEN_TOPIC },
+  ]);
   const consumer: Subscription = await consumeUserEvents({
     bus: deps.bus,
     groupId: deps.config.PROFILES_CONSUMER_GROUP,

@@ -10,6 +10,7 @@ import {
   silentLogger,
   USER_EVENTS_DLQ_TOPIC,
   USER_EVENTS_TOPIC,
+  USER_FORGOTTEN_TOPIC,
   type VectorStore,
 } from '@tailor/kit';
 import { qdrantForTests } from '@tailor/kit/testing';
@@ -50,7 +51,7 @@ export interface ProductionMesh {
   /** The gateway's `/graphql`. */
   url: string;
   /** This run's names on the broker. */
-  topics: { events: string; deadLetters: string };
+  topics: { events: string; deadLetters: string; forgotten: string };
   /** The profiles consumer group on the broker. */
   profilesGroup: string;
   /** This run's collections on the Qdrant server, as the services see them. */
@@ -164,6 +165,7 @@ export async function startProductionMesh(): Promise<ProductionMesh> {
     topics: {
       events: `${topicPrefix}${USER_EVENTS_TOPIC}`,
       deadLetters: `${topicPrefix}${USER_EVENTS_DLQ_TOPIC}`,
+      forgotten: `${topicPrefix}${USER_FORGOTTEN_TOPIC}`,
     },
     profilesGroup: `${topicPrefix}${PROFILES_GROUP_ID}`,
     store,

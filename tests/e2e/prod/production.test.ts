@@ -233,7 +233,8 @@ describe('the production mode: each service its own process, on Kafka and Qdrant
           ['the Qdrant collections', await qdrantDump(t!)],
           ['the files under DATA_DIR', everyFileUnder(t!.dataDir)],
         ];
-        for (const topic of [t!.topics.events, t!.topics.deadLetters]) {
+        // The forget notice itself names the user by their pseudonym only.
+        for (const topic of [t!.topics.events, t!.topics.deadLetters, t!.topics.forgotten]) {
           where.push([topic, dumpOf(await readTopic(t!.admin, topic))]);
         }
         for (const [place, dump] of where) {

@@ -50,7 +50,11 @@ export interface UserKeyVaultOptions {
   pseudonymSecret?: string | undefined;
 }
 
-function pseudonymizer(secret: string | undefined): (userId: string) => string {
+/**
+ * The user's subject (pseudonym) for a pseudonym secret: what a vault's `subjectOf` gives, for a
+ * service that needs subjects without holding keys (matching forget notices to users).
+ */
+export function pseudonymizer(secret: string | undefined): (userId: string) => string {
   // 128 bits of the digest: collisions are out of reach, and Kafka keys stay short.
   if (secret === undefined || secret === '') {
     return (userId) =>
