@@ -58,7 +58,8 @@ describe('recommendations for a caller that went away', () => {
   it('makes no store call after the caller disconnects', async () => {
     let held: ReturnType<typeof heldStore> | undefined;
     const t = await startRecommenderUnderTest({
-      config: { RECOMMENDER_MODEL_REFRESH_MS: 600_000 },
+      // Without the profile cache the warm list still reads the profile: the call held here.
+      config: { RECOMMENDER_MODEL_REFRESH_MS: 600_000, RECOMMENDER_PROFILE_CACHE_USERS: 0 },
       wrapStore: (store) => {
         held = heldStore(store);
         return held.wrapped;

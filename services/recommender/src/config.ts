@@ -78,6 +78,14 @@ export const recommenderEnvShape = {
    */
   RECOMMENDER_PROFILE_GUESS_USERS: env.int(0, 0, 1_000_000),
   /**
+   * Users whose profile is kept between their lists, so a returning user's list reads only
+   * items: used while it holds every event of the user heard on `user-events` and no forget
+   * notice came (see ProfileCache). 0 reads the profile for every list.
+   */
+  RECOMMENDER_PROFILE_CACHE_USERS: env.int(5_000, 0, 1_000_000),
+  /** Longest a kept profile is used, a bound on writes this process cannot hear of. */
+  RECOMMENDER_PROFILE_CACHE_MAX_AGE_MS: env.int(300_000, 1_000, 3_600_000),
+  /**
    * How often the fallback list (served while the vector store is down) is recomputed while
    * the store answers; it is as old as this at most when the store goes away.
    */

@@ -26,6 +26,7 @@ export interface RecommenderMetrics {
    * `used` (all its reads), `partly` (some; the rest read after) or `missed` (none).
    */
   guessedBatches: Counter<'outcome'>;
+  profileCache: Counter<'outcome'>;
 }
 
 /** Creates the metrics unregistered, so a schema can be built without a server. */
@@ -80,6 +81,12 @@ export function createRecommenderMetrics(): RecommenderMetrics {
     labelNames: ['outcome'] as const,
     registers: [],
   });
+  const profileCache = new Counter({
+    name: 'tailor_recommendation_profile_cache_total',
+    help: "Lists by where their profile came from (hit: the profile kept from the user's last list; miss: a store read).",
+    labelNames: ['outcome'] as const,
+    registers: [],
+  });
   // Every series exists from the start, so a rate over any reads 0 rather than nothing.
   for (const strategy of ['personalized', 'trending', 'fallback'] as const)
     served.inc({ strategy }, 0);
@@ -87,6 +94,7 @@ export function createRecommenderMetrics(): RecommenderMetrics {
   for (const operation of VECTOR_STORE_OPERATIONS) storeCalls.inc({ operation }, 0);
   for (const reason of ['DEADLINE_EXCEEDED', 'REQUEST_CANCELLED']) stopped.inc({ reason }, 0);
   for (const outcome of ['used', 'partly', 'missed']) guessedBatches.inc({ outcome }, 0);
+  for (const outcome of ['hit', 'miss']) profileCache.inc({ outcome }, 0);
   return {
     duration,
     served,
@@ -96,5 +104,6 @@ export function createRecommenderMetrics(): RecommenderMetrics {
     storeCallsPerList,
     stopped,
     guessedBatches,
+    profileCache,
   };
 }

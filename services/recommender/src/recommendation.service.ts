@@ -77,6 +77,7 @@ import {
 import { FallbackReason, Strategy } from './domain/strategy.js';
 import { type CachedItem, ItemCache } from './item-cache.js';
 import type { RecommenderMetrics, StrategyLabel } from './metrics.js';
+import { ProfileCache } from './profile-cache.js';
 import { collaborativeSource } from './sources/collaborative.source.js';
 import { contentSource } from './sources/content.source.js';
 import { newestSource } from './sources/newest.source.js';
@@ -184,7 +185,7 @@ interface FallbackEntry {
 /**
  * How long a user's profile is kept to guess their next list's batch by: long enough for a
  * return to Home within a visit, short enough that a copy of a profile (a forgotten user's
- * included: this process hears of no forgetting) does not outlive the visit by much.
+ * included: these copies are not matched to forget notices) does not outlive the visit by much.
  */
 export const PROFILE_GUESS_MAX_AGE_MS = 10 * 60_000;
 
@@ -206,6 +207,11 @@ export interface RecommendationServiceOptions {
    * impression names the user's arms (`experiment.<name>` in its context): the logged exposure.
    */
   experiments?: ExperimentRegistry;
+  /**
+   * The profiles kept between a user's lists; without one every list reads its profile. Whoever
+   * gives one must have it hear `user-events` and forget notices (see ProfileCache).
+   */
+  profiles?: ProfileCache;
   /** Epoch milliseconds; tests may fix it. */
   now?: () => number;
 }
@@ -239,6 +245,7 @@ export class RecommendationService {
    * what the next list guesses its batch by. None kept when the setting is 0.
    */
   private readonly previousProfiles: LRUCache<string, ProfileView> | undefined;
+  private readonly profiles: ProfileCache | undefined;
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
   private readonly publishing = new Set<Promise<void>>();
   /** The non-personalized list served while the store is down; refreshed while it answers. */
@@ -256,6 +263,7 @@ export class RecommendationService {
     this.floors = signalFloors(options.config);
     this.perItem = candidatesPerItem(options.config);
     this.items = new ItemCache(options.config.RECOMMENDER_VECTOR_CACHE_ITEMS);
+    this.profiles = options.profiles;
     const guessUsers = options.config.RECOMMENDER_PROFILE_GUESS_USERS;
     if (guessUsers > 0) {
       this.previousProfiles = new LRUCache<string, ProfileView>({
@@ -392,16 +400,22 @@ export class RecommendationService {
       signal,
     );
 
-    // The profile read goes first; beside it, when this user's previous profile is in hand, the
-    // batch that profile would ask (see `guessBatch`).
-    const profileRead = forFallback
-      ? Promise.resolve([undefined])
-      : store.retrieve(PROFILES_COLLECTION, [userId], {
-          withVectors: true,
-          withPayload: PROFILE_READ_KEYS,
-        });
+    // A profile kept from the user's last list, while it holds all that was heard of them
+    // (see ProfileCache), spares the profile read; otherwise the read goes first, and beside it,
+    // when this user's previous profile is in hand, the batch that profile would ask (see
+    // `guessBatch`).
+    const kept = forFallback ? undefined : this.keptProfile(userId);
+    const readStartedAt = ProfileCache.clock();
+    const profileRead =
+      forFallback || kept !== undefined
+        ? Promise.resolve([undefined])
+        : store.retrieve(PROFILES_COLLECTION, [userId], {
+            withVectors: true,
+            withPayload: PROFILE_READ_KEYS,
+          });
     const modelRead = forFallback ? Promise.resolve(null) : this.currentModel(store);
-    const previous = forFallback ? undefined : this.previousProfiles?.get(userId);
+    const previous =
+      forFallback || kept !== undefined ? undefined : this.previousProfiles?.get(userId);
     const guessed =
       previous === undefined
         ? undefined
@@ -413,8 +427,12 @@ export class RecommendationService {
     const [[point], model] = await Promise.all([profileRead, modelRead]);
     // The guessed batch may answer everything else, so no later store call would notice.
     if (signal?.aborted === true) throw stoppedError(signal);
-    const profile = readProfile(point, this.config.RECOMMENDER_SHORT_TERM_WEIGHT);
-    if (!forFallback) this.rememberProfile(userId, profile);
+    const profile = kept ?? readProfile(point, this.config.RECOMMENDER_SHORT_TERM_WEIGHT);
+    if (!forFallback) {
+      this.metrics.profileCache.inc({ outcome: kept === undefined ? 'miss' : 'hit' });
+      if (kept === undefined) this.profiles?.keep(userId, profile, readStartedAt);
+      this.rememberProfile(userId, profile);
+    }
     this.noteModel(model);
     const listPlan = this.planOf(store, userId, profile, model, context);
     const { sources, plan, cf } = listPlan;
@@ -707,6 +725,18 @@ export class RecommendationService {
       answers[index] = more[i]!;
     });
     return answers as BatchAnswer[];
+  }
+
+  /**
+   * The user's kept profile, if it fits the model in hand; none while the model is yet to be
+   * read (the first list, or every list when RECOMMENDER_MODEL_REFRESH_MS is 0), since a kept
+   * profile is used only with the model it was folded against.
+   */
+  private keptProfile(userId: string): ProfileView | undefined {
+    const read = this.modelRead;
+    if (this.profiles === undefined || read === undefined) return undefined;
+    if (this.config.RECOMMENDER_MODEL_REFRESH_MS === 0) return undefined;
+    return this.profiles.get(userId, read.model?.modelVersion ?? null);
   }
 
   /**

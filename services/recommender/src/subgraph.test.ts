@@ -13,10 +13,13 @@ import {
   guardedStore,
   parseExperiments,
   PROFILES_COLLECTION,
+  pseudonymizer,
   publishUserEvents,
+  publishUserForgotten,
   type ReadOptions,
   silentLogger,
   TailorError,
+  USER_EVENTS_TOPIC,
   type VectorStore,
 } from '@tailor/kit';
 import { waitFor } from '@tailor/kit/testing';
@@ -615,7 +618,7 @@ describe('recommender subgraph', () => {
     const axis = (i: number, scale = 1) =>
       Array.from({ length: DEFAULT_CF_DIMENSION }, (_, j) => (j === i ? scale : 0));
 
-    it('takes two store calls for a list once item vectors are known, reading none of them', async () => {
+    it('takes two store calls for a list once item vectors are known, reading none of them, without the profile cache', async () => {
       const asked: { operation: string; args: unknown[] }[] = [];
       const spy = (store: VectorStore): VectorStore =>
         new Proxy(store, {
@@ -629,7 +632,7 @@ describe('recommender subgraph', () => {
           },
         });
       const t = await startRecommenderUnderTest({
-        config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000 },
+        config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000, RECOMMENDER_PROFILE_CACHE_USERS: 0 },
         wrapStore: spy,
       });
       try {
@@ -699,6 +702,131 @@ describe('recommender subgraph', () => {
           text,
           /tailor_recommender_store_calls_total\{[^}]*operation="readMany"[^}]*\} 2/,
         );
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
+  describe("when a returning user's profile was kept from their last list", () => {
+    const profileCache = async (t: RecommenderUnderTest, outcome: 'hit' | 'miss') =>
+      Number(
+        new RegExp(
+          `tailor_recommendation_profile_cache_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\S+)`,
+        ).exec(await metricsOf(t))?.[1],
+      );
+    /** Where the bus put an event, as the profiles service stamps it on the profile. */
+    const offsetsOf = async (bus: EventBus, eventId: string): Promise<Record<string, string>> => {
+      let found: Record<string, string> | undefined;
+      const subscription = await bus.subscribe({
+        topic: USER_EVENTS_TOPIC,
+        groupId: `offsets-${randomUUID()}`,
+        fromBeginning: true,
+        ephemeral: true,
+        handleBatch: (batch) => {
+          for (const message of batch.messages) {
+            if (message.value.includes(eventId)) found = { [batch.partition]: message.offset };
+          }
+          return Promise.resolve();
+        },
+      });
+      try {
+        await waitFor(() => found !== undefined, { description: `event ${eventId} on the bus` });
+      } finally {
+        await subscription.stop();
+      }
+      return found!;
+    };
+    const hiker = {
+      userId: 'returning',
+      interactions: [{ itemId: 'trail-boots', type: 'like' as const, at: Date.now() }],
+      tags: { hiking: 3 },
+    };
+
+    it('reads only the items, and the profile again once an event of the user is heard', async () => {
+      const t = await startRecommenderUnderTest({
+        config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000 },
+      });
+      try {
+        await t.putItems(ITEMS);
+        await t.putProfile(hiker);
+        const first = await recommend(t, { userId: 'returning', first: 4 });
+        const again = await recommend(t, { userId: 'returning', first: 4 });
+        assert.deepEqual(ids(again.items), ids(first.items));
+        assert.equal(await profileCache(t, 'hit'), 1, "the first list's impressions kept it");
+        assert.equal(storeCallsBucket(await metricsOf(t), '1'), 1, 'one store call: the items');
+
+        const like = {
+          eventId: randomUUID(),
+          userId: 'returning',
+          itemId: 'cookbook',
+          type: 'like' as const,
+          timestamp: Date.now(),
+        };
+        const heardBefore = t.recommender.eventsRead();
+        await publishUserEvents(t.bus, [like]);
+        await waitFor(() => t.recommender.eventsRead() > heardBefore, {
+          description: 'the like heard',
+        });
+        // The profiles service has not applied it yet: read, used, not kept.
+        await recommend(t, { userId: 'returning', first: 4 });
+        await recommend(t, { userId: 'returning', first: 4 });
+        assert.equal(await profileCache(t, 'miss'), 3);
+
+        await t.putProfile({
+          userId: 'returning',
+          interactions: [
+            { itemId: 'cookbook', type: 'like', at: like.timestamp },
+            ...hiker.interactions,
+          ],
+          tags: { cooking: 3, hiking: 3 },
+          offsets: await offsetsOf(t.bus, like.eventId),
+        });
+        const liked = await recommend(t, { userId: 'returning', first: 4 });
+        assert.ok(!ids(liked.items).includes('cookbook'), 'the liked item is seen now');
+        assert.equal(await profileCache(t, 'miss'), 4, 'the profile holding the like, read');
+        const kept = await recommend(t, { userId: 'returning', first: 4 });
+        assert.deepEqual(ids(kept.items), ids(liked.items));
+        assert.equal(await profileCache(t, 'hit'), 2, 'and kept');
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('drops it when the user is forgotten', async () => {
+      const t = await startRecommenderUnderTest({
+        config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000 },
+      });
+      try {
+        await t.putItems(ITEMS);
+        await t.putProfile(hiker);
+        await recommend(t, { userId: 'returning', first: 4 });
+        // Erased as the profiles service does; the list does not know until it is told.
+        await t.store.delete(PROFILES_COLLECTION, { ids: ['returning'] });
+        const kept = await recommend(t, { userId: 'returning', first: 4 });
+        assert.equal(kept.strategy, 'PERSONALIZED');
+        await publishUserForgotten(t.bus, pseudonymizer(undefined)('returning'), new Date());
+        await waitFor(
+          async () =>
+            (await recommend(t, { userId: 'returning', first: 4 })).strategy === 'TRENDING',
+          { description: 'a cold-start list once the notice is heard' },
+        );
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('reads every profile when RECOMMENDER_PROFILE_CACHE_USERS is 0', async () => {
+      const t = await startRecommenderUnderTest({
+        config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000, RECOMMENDER_PROFILE_CACHE_USERS: 0 },
+      });
+      try {
+        await t.putItems(ITEMS);
+        await t.putProfile(hiker);
+        await recommend(t, { userId: 'returning', first: 4 });
+        await recommend(t, { userId: 'returning', first: 4 });
+        assert.equal(await profileCache(t, 'hit'), 0);
+        assert.equal(await profileCache(t, 'miss'), 2);
       } finally {
         await t.close();
       }

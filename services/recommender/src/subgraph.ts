@@ -3,13 +3,16 @@ import 'reflect-metadata';
 
 import {
   buildFederatedSchema,
+  consumeUserForgotten,
   ExperimentRegistry,
   itemsCollectionSpec,
   modelsCollectionSpec,
   profilesCollectionSpec,
+  pseudonymizer,
   startSubgraph,
   USER_EVENTS_DLQ_TOPIC,
   USER_EVENTS_TOPIC,
+  USER_FORGOTTEN_TOPIC,
 } from '@tailor/kit';
 import type { GraphQLSchema } from 'graphql';
 
@@ -19,9 +22,13 @@ import { RECOMMENDER_SCHEMA_CLASSES } from './graphql/schema.js';
 import { userReferenceResolvers } from './graphql/user.reference.js';
 import { UserResolver } from './graphql/user.resolver.js';
 import { createRecommenderMetrics, type RecommenderMetrics } from './metrics.js';
+import { ProfileCache } from './profile-cache.js';
 import { RecommendationService } from './recommendation.service.js';
 import { countingStore } from './store-calls.js';
 import { TrendingService } from './trending.service.js';
+
+/** Consumer group of the forget notices; ephemeral, so it never commits offsets. */
+export const FORGETS_GROUP_ID = 'recommender-forgets';
 
 /** A running recommender subgraph. */
 export interface RunningRecommender {
@@ -44,6 +51,12 @@ function createServices(
 ) {
   // Every read the recommender makes is counted by operation, lists' reads and trending's alike.
   const store = countingStore(deps.store, (operation) => metrics.storeCalls.inc({ operation }));
+  const profiles = new ProfileCache({
+    maxUsers: deps.config.RECOMMENDER_PROFILE_CACHE_USERS,
+    maxAgeMs: deps.config.RECOMMENDER_PROFILE_CACHE_MAX_AGE_MS,
+    // Without a vault (tests), the unkeyed pseudonym, as the profiles service names users then.
+    subjectOf: deps.vault?.subjectOf ?? pseudonymizer(undefined),
+  });
   const trending = new TrendingService({
     bus: deps.bus,
     store,
@@ -51,6 +64,7 @@ function createServices(
     halfLifeHours: deps.config.RECOMMENDER_TRENDING_HALF_LIFE_HOURS,
     popularityHalfLifeHours: deps.config.RECOMMENDER_POPULARITY_HALF_LIFE_HOURS,
     ...(deps.vault === undefined ? {} : { vault: deps.vault }),
+    onEvents: (events) => profiles.hear(events),
   });
   const recommendations = new RecommendationService({
     config: deps.config,
@@ -60,10 +74,11 @@ function createServices(
     trending,
     metrics,
     experiments,
+    profiles,
     ...(deps.vault === undefined ? {} : { vault: deps.vault }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
-  return { trending, recommendations };
+  return { trending, recommendations, profiles };
 }
 
 function schemaOf(recommendations: RecommendationService): Promise<GraphQLSchema> {
@@ -101,7 +116,11 @@ export async function startRecommender(
   await deps.store.ensureCollection(itemsCollectionSpec(deps.embedder.dimension, cf));
   await deps.store.ensureCollection(profilesCollectionSpec(deps.embedder.dimension, cf));
   await deps.store.ensureCollection(modelsCollectionSpec(cf));
-  await deps.bus.ensureTopics([{ name: USER_EVENTS_TOPIC }, { name: USER_EVENTS_DLQ_TOPIC }]);
+  await deps.bus.ensureTopics([
+    { name: USER_EVENTS_TOPIC },
+    { name: USER_EVENTS_DLQ_TOPIC },
+    { name: USER_FORGOTTEN_TOPIC },
+  ]);
   const metrics = createRecommenderMetrics();
   // Arms are read from the same EXPERIMENTS as generation's; stops from the shared store.
   const experiments = new ExperimentRegistry({
@@ -111,8 +130,17 @@ export async function startRecommender(
     logger: deps.logger,
   });
   await experiments.start();
-  const { trending, recommendations } = createServices(deps, metrics, experiments);
+  const { trending, recommendations, profiles } = createServices(deps, metrics, experiments);
   await trending.start();
+  const forgets = await consumeUserForgotten({
+    bus: deps.bus,
+    groupId: FORGETS_GROUP_ID,
+    logger: deps.logger,
+    handle: (notices) => profiles.forget(notices),
+  }).catch(async (err: unknown) => {
+    await trending.stop();
+    throw err;
+  });
   // The fallback list is computed at start and kept fresh while the store answers; a refresh
   // that fails (the store is down) keeps the list in hand.
   const refreshFallback = () =>
@@ -144,6 +172,7 @@ export async function startRecommender(
         registry.registerMetric(metrics.storeCallsPerList);
         registry.registerMetric(metrics.stopped);
         registry.registerMetric(metrics.guessedBatches);
+        registry.registerMetric(metrics.profileCache);
       },
     });
     return {
@@ -155,6 +184,7 @@ export async function startRecommender(
         try {
           await subgraph.close();
         } finally {
+          await forgets.stop();
           await trending.stop();
           await recommendations.drain();
         }
@@ -162,6 +192,7 @@ export async function startRecommender(
     };
   } catch (err) {
     clearInterval(fallbackTimer);
+    await forgets.stop();
     await trending.stop();
     throw err;
   }

@@ -31,6 +31,11 @@ export interface TrendingServiceOptions {
   popularityHalfLifeHours: number;
   /** Opens sealed events; a forgotten user's events are no longer counted on the next start. */
   vault?: UserKeyVault;
+  /**
+   * Also given every batch as it comes, before it is counted: `user-events` is read once for
+   * the whole recommender (the profile cache hears it here).
+   */
+  onEvents?: (events: readonly ConsumedEvent[]) => void;
 }
 
 /**
@@ -53,9 +58,11 @@ export class TrendingService {
   private readonly applied = new DeliveredOffsets();
   private subscription: Subscription | null = null;
   private readonly vault: UserKeyVault | undefined;
+  private readonly onEvents: ((events: readonly ConsumedEvent[]) => void) | undefined;
 
   constructor(options: TrendingServiceOptions) {
     this.vault = options.vault;
+    this.onEvents = options.onEvents;
     this.bus = options.bus;
     this.store = options.store;
     this.logger = options.logger;
@@ -89,6 +96,7 @@ export class TrendingService {
    * the store fails, the batch is redelivered and counted once, later.
    */
   async apply(events: readonly ConsumedEvent[]): Promise<void> {
+    this.onEvents?.(events);
     const unseen = events.filter((message) => this.applied.unseen(message));
     const fresh = unseen.filter(
       ({ event }) => event.itemId !== undefined && trendingWeight(event.type, event.value) > 0,

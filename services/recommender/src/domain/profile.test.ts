@@ -131,6 +131,8 @@ describe('readProfile', () => {
         seenItemIds: [],
         recent: [],
         topTags: [],
+        offsets: {},
+        foldedFor: undefined,
       });
     });
   });

@@ -27,6 +27,7 @@ export const PROFILE_READ_KEYS = [
   'cfModelVersion',
   'seenItemIds',
   'tags',
+  'offsets',
 ] as const satisfies readonly (keyof ProfilePayload)[];
 
 /** A remembered interaction; `value` is read when the profile keeps it (a rating's stars). */
@@ -52,6 +53,16 @@ export interface ProfileView {
   recent: Interaction[];
   /** Strongest first, at most {@link TOP_TAGS_FOR_REASONS}. */
   topTags: string[];
+  /**
+   * The log offset of the last event the profile holds, per partition (decimal strings, as the
+   * profiles service stamps them); empty without a profile.
+   */
+  offsets: Readonly<Record<string, string>>;
+  /**
+   * The model version the profile's collaborative factors were folded against when it has
+   * positive events, null if never folded; undefined when it has none (no re-fold changes it).
+   */
+  foldedFor: string | null | undefined;
 }
 
 /** The keys with positive weight, strongest first (ties by name), at most `limit`. */
@@ -76,6 +87,8 @@ export function readProfile(point: StoredPoint | undefined, shortTermWeight: num
       seenItemIds: [],
       recent: [],
       topTags: [],
+      offsets: {},
+      foldedFor: undefined,
     };
   }
   const payload = readProfilePayload(point.payload, point.id);
@@ -100,5 +113,7 @@ export function readProfile(point: StoredPoint | undefined, shortTermWeight: num
     seenItemIds: payload.seenItemIds,
     recent: payload.recentItems.slice(0, RECENT_FOR_REASONS),
     topTags: topKeys(payload.tags, TOP_TAGS_FOR_REASONS),
+    offsets: payload.offsets,
+    foldedFor: positive ? (cfVersion ?? null) : undefined,
   };
 }

@@ -67,6 +67,8 @@ export interface TestProfile {
   positiveEventCount?: number;
   /** Collaborative factors as profiles would fold them in, with the model version they fit. */
   cf?: { vector: readonly number[]; modelVersion: string };
+  /** The log offsets the profile holds, per partition, as the profiles service stamps them. */
+  offsets?: Record<string, string>;
 }
 
 export interface RecommenderUnderTest {
@@ -240,7 +242,7 @@ export async function startRecommenderUnderTest(
         recentItems: profile.interactions,
         seenItemIds: profile.seenItemIds ?? ids,
         recentEventIds: [],
-        offsets: {},
+        offsets: profile.offsets ?? {},
         ...(profile.cf === undefined ? {} : { cfModelVersion: profile.cf.modelVersion }),
       };
       await store.upsert(PROFILES_COLLECTION, [
