@@ -143,13 +143,18 @@ function durationSeconds(text: string): { sum: number; count: number } {
 /** How long the proxy of the `over a link` variants holds each chunk, each way. */
 export const LINK_DELAY_MS = 1;
 
+/** The profile read on every list: the recommender's path for a user who acted since. */
+const PROFILE_READ = { RECOMMENDER_PROFILE_CACHE_USERS: '0' };
+
 /**
- * What is measured: each store as the recommender runs by default (the batch after the profile
- * read), and on Qdrant once more with RECOMMENDER_PROFILE_GUESS_USERS at 2,000 (the batch a
- * returning user's last profile asked for, sent beside the profile read), so the guessed
- * batch's gain is read within one run. On loopback both calls wait for the same two cores, so
- * the two Qdrant variants run again through a proxy that delays every chunk by
- * {@link LINK_DELAY_MS} each way: the idle wait of a Qdrant across a network.
+ * What is measured: each store as the recommender runs by default (a returning user who did
+ * nothing since their last list: the profile kept, one call), each again with the profile read
+ * on every list (RECOMMENDER_PROFILE_CACHE_USERS 0: the two calls of a user who acted since),
+ * and on Qdrant that once more with RECOMMENDER_PROFILE_GUESS_USERS at 2,000 (the batch the
+ * user's last profile asked for, sent beside the profile read), so each gain is read within one
+ * run. On loopback both calls wait for the same two cores, so the Qdrant variants run again
+ * through a proxy that delays every chunk by {@link LINK_DELAY_MS} each way: the idle wait of a
+ * Qdrant across a network.
  */
 const VARIANTS: readonly {
   store: ScaleStore;
@@ -159,16 +164,24 @@ const VARIANTS: readonly {
 }[] = [
   { store: 'embedded', variant: 'embedded' },
   { store: 'qdrant', variant: 'qdrant' },
+  { store: 'embedded', variant: 'embedded, profile read', config: PROFILE_READ },
+  { store: 'qdrant', variant: 'qdrant, profile read', config: PROFILE_READ },
   {
     store: 'qdrant',
-    variant: 'qdrant, guessed',
-    config: { RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
+    variant: 'qdrant, profile read, guessed',
+    config: { ...PROFILE_READ, RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
   },
   { store: 'qdrant', variant: 'qdrant over a link', overLink: true },
   {
     store: 'qdrant',
-    variant: 'qdrant over a link, guessed',
-    config: { RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
+    variant: 'qdrant over a link, profile read',
+    config: PROFILE_READ,
+    overLink: true,
+  },
+  {
+    store: 'qdrant',
+    variant: 'qdrant over a link, profile read, guessed',
+    config: { ...PROFILE_READ, RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
     overLink: true,
   },
 ];
