@@ -2,7 +2,7 @@ import { CF_VECTOR, ITEM_VECTOR, ITEMS_COLLECTION, type VectorStore } from '@tai
 import { LRUCache } from 'lru-cache';
 
 import { type ItemFacts, readItem } from './domain/item.js';
-import { ITEM_FACT_KEYS } from './sources/source.js';
+import { ITEM_FACT_KEYS, type ItemRef } from './sources/source.js';
 
 /** What the recommender scores, diversifies and explains one item with. */
 export interface CachedItem {
@@ -12,24 +12,28 @@ export interface CachedItem {
 }
 
 interface Entry extends CachedItem {
+  /**
+   * The point version of the search hit it was read for; undefined when it was read for a ref
+   * without one. The read came after that hit, so it holds that version or a later one of the
+   * point: never an older one.
+   */
+  version: number | undefined;
+  /** The `updatedAt` of the payload it was read with. */
   updatedAt: number;
   modelVersion: string | null;
 }
 
-/** What {@link ItemCache.itemsOf} is asked for: an item as a source found it. */
-export interface ItemRef {
-  itemId: string;
-  /** The payload's `updatedAt`: the catalog moves it whenever it rewrites the item's point. */
-  updatedAt: number;
-}
-
 /**
- * Item facts and vectors kept in memory, so the searches of a list answer ids and `updatedAt`
- * only, not six payload keys and hundreds of floats per candidate. An entry holds for the
- * `updatedAt` of the payload it was read with (the catalog rewrites the whole point, facts and
- * content vector included, and moves `updatedAt`) and for the model version in service when it
- * was read (the trainer rewrites `cf` and then moves that). Least recently used entries go first
- * once `maxItems` are held (`lru-cache` keeps the order); 0 keeps nothing.
+ * Item facts and vectors kept in memory, so the searches of a list answer ids and point versions
+ * only, no payload and no vector. An entry holds for a search hit of the same point version (a
+ * version moves on every write of the point), or, for a ref from a read that answers no version
+ * (a retrieve, a scan), for the same `updatedAt` of the payload it was read with (the catalog
+ * rewrites the whole point, facts and content vector included, and moves `updatedAt`); and
+ * always only for the model version in service when it was read (the trainer rewrites `cf` and
+ * then moves that). Versions are the store's: Qdrant's start again in a collection deleted and
+ * made anew, so a recommender outliving such a collection must be restarted (the recommender
+ * README says so). Least recently used entries go first once `maxItems` are held (`lru-cache`
+ * keeps the order); 0 keeps nothing.
  */
 export class ItemCache {
   /** Undefined when the cache may hold nothing: the library's `max` of 0 means no bound. */
@@ -53,23 +57,28 @@ export class ItemCache {
     modelVersion: string | null,
   ): Promise<Map<string, CachedItem>> {
     const found = new Map<string, CachedItem>();
-    const missing = new Set<string>();
-    for (const { itemId, updatedAt } of items) {
+    /** Each item to read, with the version of the hit it is read for, if one was. */
+    const missing = new Map<string, number | undefined>();
+    for (const { itemId, fresh } of items) {
       // Peeked first: only an entry that is still current counts as used.
       const entry = this.entries?.peek(itemId);
-      if (
+      const current =
         entry !== undefined &&
-        entry.updatedAt === updatedAt &&
-        entry.modelVersion === modelVersion
-      ) {
+        entry.modelVersion === modelVersion &&
+        ('version' in fresh
+          ? entry.version === fresh.version
+          : entry.updatedAt === fresh.updatedAt);
+      if (current && !missing.has(itemId)) {
         this.entries?.get(itemId);
         found.set(itemId, entry);
       } else {
-        missing.add(itemId);
+        found.delete(itemId);
+        const version = 'version' in fresh ? fresh.version : undefined;
+        missing.set(itemId, version ?? missing.get(itemId));
       }
     }
     if (missing.size === 0) return found;
-    const points = await store.retrieve(ITEMS_COLLECTION, [...missing], {
+    const points = await store.retrieve(ITEMS_COLLECTION, [...missing.keys()], {
       withVectors: true,
       withPayload: ITEM_FACT_KEYS,
     });
@@ -83,6 +92,7 @@ export class ItemCache {
       const updatedAt = point.payload.updatedAt;
       this.entries?.set(point.id, {
         ...item,
+        version: missing.get(point.id),
         updatedAt: typeof updatedAt === 'number' ? updatedAt : 0,
         modelVersion,
       });

@@ -448,7 +448,7 @@ export class RecommendationService {
       return [
         {
           itemId: ref.itemId,
-          updatedAt: ref.updatedAt,
+          fresh: ref.fresh,
           item: cached.facts,
           vector: cached.content,
           ...(cached.cf === undefined ? {} : { cf: cached.cf }),

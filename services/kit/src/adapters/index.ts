@@ -43,6 +43,7 @@ export { withCollectionPrefix, withTopicPrefix } from './prefixed.js';
 export {
   createQdrantVectorStore,
   QDRANT_STORE_DEFAULTS,
+  qdrantIdLookups,
   type QdrantVectorStoreOptions,
 } from './qdrant/index.js';
 

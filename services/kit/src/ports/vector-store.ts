@@ -61,6 +61,16 @@ export interface StoredPoint {
 export interface ScoredPoint extends StoredPoint {
   /** Cosine similarity or dot product, higher is closer. */
   score: number;
+  /**
+   * The point's version: it moves on every write of the point (`upsert`, `updateVectors`) and
+   * stays on reads, so two hits of one point with the same version saw the same point, and a
+   * caller can tell whether what it holds of a point is current from a hit that carries no
+   * payload. Only ever compared for equality: the numbers are the store's (Qdrant's operation
+   * number, the embedded store's write sequence of the collection), and they start again in a
+   * collection deleted and made anew. Retrieves and scroll pages carry none: Qdrant answers
+   * none for them.
+   */
+  version: number;
 }
 
 export type MatchValue = string | number | boolean;

@@ -521,6 +521,68 @@ export function describeVectorStoreConformance(
           page.points.map((p) => p.payload),
           [{}, {}],
         );
+        const bare = await store.search(collection, {
+          using: 'v',
+          vector: [1, 0, 0],
+          limit: 2,
+          withPayload: false,
+        });
+        assert.deepEqual(
+          bare.map((p) => ({ id: p.id, payload: p.payload })),
+          [
+            { id: 'p1', payload: {} },
+            { id: 'p2', payload: {} },
+          ],
+          'hits without payload still name their points',
+        );
+      });
+    });
+
+    describe("when telling a point's versions apart", () => {
+      const versionOf = async (store: VectorStore, collection: string, id: string) => {
+        const [hit] = await store.search(collection, {
+          using: 'v',
+          vector: [1, 1, 1],
+          limit: 1,
+          withPayload: false,
+          filter: { must: [{ has_id: [id] }] },
+        });
+        assert.ok(hit !== undefined, `${id} is found`);
+        assert.equal(typeof hit.version, 'number');
+        return hit.version;
+      };
+
+      test('moves the version on every write of the point and keeps it on reads', async (store) => {
+        const collection = await fixture(store);
+        const first = await versionOf(store, collection, 'p1');
+        await store.retrieve(collection, ['p1'], { withVectors: true });
+        await store.scroll(collection, { limit: 10 });
+        const [batched] = await store.readMany(collection, [
+          {
+            kind: 'search',
+            request: { using: 'v', vector: [1, 0, 0], limit: 1, withPayload: ['category'] },
+          },
+        ]);
+        assert.equal((batched?.points[0] as { version?: number } | undefined)?.version, first);
+        assert.equal(await versionOf(store, collection, 'p1'), first, 'reads keep it');
+
+        await store.upsert(collection, [FIXTURE[1]!]);
+        assert.equal(await versionOf(store, collection, 'p1'), first, "another point's write");
+
+        const seen = new Set([first]);
+        const moved = async (what: string) => {
+          const version = await versionOf(store, collection, 'p1');
+          assert.ok(!seen.has(version), `${what} gives a version not seen before`);
+          seen.add(version);
+        };
+        // The same point written again as it was: a version says "written", not "different".
+        await store.upsert(collection, [FIXTURE[0]!]);
+        await moved('an upsert of the same point');
+        await store.updateVectors(collection, [{ id: 'p1', vectors: { v: [1, 0.1, 0] } }]);
+        await moved('updateVectors');
+        await store.delete(collection, { ids: ['p1'] });
+        await store.upsert(collection, [FIXTURE[0]!]);
+        await moved('a delete and an upsert');
       });
     });
 

@@ -5,7 +5,7 @@ import type { BatchAnswer, BatchRead, ScoredPoint } from '@tailor/kit';
 
 import { coveredAnswer } from './batch-cover.js';
 
-const hit = (id: string, score: number): ScoredPoint => ({ id, score, payload: {} });
+const hit = (id: string, score: number): ScoredPoint => ({ id, score, payload: {}, version: 1 });
 
 function search(
   limit: number,

@@ -2,12 +2,12 @@ import { cosine, ITEM_VECTOR, type PointReference } from '@tailor/kit';
 
 import { candidateFilter } from '../domain/request.js';
 import type { SourceName } from '../domain/sources.js';
-import { type BatchedSource, type Candidate, ITEM_REF_KEYS, toRef } from './source.js';
+import { type BatchedSource, type Candidate, hitRef } from './source.js';
 
 /**
  * A source that searches `items` over one named vector with the user's vector, the filters
- * applied by the store. Only ids and `updatedAt` come back: facts and vectors are the item
- * cache's. `query` is
+ * applied by the store. Only ids and point versions come back, no payload: facts and vectors are
+ * the item cache's. `query` is
  * the vector itself, or the stored point that holds it, so that it need not cross the wire.
  */
 export function searchSource(
@@ -28,7 +28,7 @@ export function searchSource(
             using,
             ...(query instanceof Float32Array ? { vector: query } : { nearPoint: query }),
             limit: limit + extra,
-            withPayload: ITEM_REF_KEYS,
+            withPayload: false,
             filter: candidateFilter({
               excludeIds: [...excluded],
               ...(context.category === undefined ? {} : { category: context.category }),
@@ -36,10 +36,12 @@ export function searchSource(
           },
         },
         pick: (answer, found) =>
-          answer.points
-            .filter((point) => !found.has(point.id))
-            .slice(0, limit)
-            .map(toRef),
+          answer.kind !== 'search'
+            ? []
+            : answer.points
+                .filter((point) => !found.has(point.id))
+                .slice(0, limit)
+                .map(hitRef),
       };
     },
     signal,

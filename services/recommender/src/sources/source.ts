@@ -1,4 +1,4 @@
-import type { BatchAnswer, BatchRead, StoredPoint } from '@tailor/kit';
+import type { BatchAnswer, BatchRead, ScoredPoint, StoredPoint } from '@tailor/kit';
 
 import { type ItemFacts, readItem } from '../domain/item.js';
 import type { RecommendationContext } from '../domain/request.js';
@@ -20,18 +20,27 @@ export const ITEM_FACT_KEYS = [
 ] as const;
 
 /**
- * What a search source asks of each hit: `updatedAt` alone, against which the item cache checks
- * the facts and vectors it holds. Every fact a list uses comes from that cache, read whole when
- * it is missing or stale, so a top-100 search answers about a third of the bytes (measured by
- * `bench:serve -- --only-breakdown`).
+ * What a retrieve of items whose facts come from the item cache asks (the items a list cites):
+ * `updatedAt` alone, against which the cache checks what it holds. A search asks no payload at
+ * all: its hits carry the point's version, which a retrieve does not (Qdrant answers none), and
+ * Qdrant reads a hit's whole payload to pick any key of it (measured by `bench:serve --
+ * --only-breakdown`).
  */
 export const ITEM_REF_KEYS = ['updatedAt'] as const;
+
+/**
+ * How the item cache tells whether what it holds of an item is current: a search hit's point
+ * `version`, which moves on every write of the point, or, from reads that answer no version
+ * (retrieves, scroll), the payload's `updatedAt` (0 when absent), which the catalog moves
+ * whenever it rewrites the item.
+ */
+export type ItemFreshness = { version: number } | { updatedAt: number };
 
 /** An item a source found, as the item cache is asked for it. */
 export interface ItemRef {
   itemId: string;
-  /** The payload's `updatedAt` (0 when absent): facts and vectors cached for another are stale. */
-  updatedAt: number;
+  /** Facts and vectors cached for another are stale. */
+  fresh: ItemFreshness;
 }
 
 /** An item a source found with its facts in hand (it filtered or sorted by them). */
@@ -102,7 +111,12 @@ export type CandidateSource = BatchedSource | ScanningSource;
 /** A stored item point, read with at least {@link ITEM_REF_KEYS}, as an item reference. */
 export function toRef(point: StoredPoint): ItemRef {
   const updatedAt = point.payload.updatedAt;
-  return { itemId: point.id, updatedAt: typeof updatedAt === 'number' ? updatedAt : 0 };
+  return { itemId: point.id, fresh: { updatedAt: typeof updatedAt === 'number' ? updatedAt : 0 } };
+}
+
+/** A search hit of an item, with or without payload, as an item reference. */
+export function hitRef(point: ScoredPoint): ItemRef {
+  return { itemId: point.id, fresh: { version: point.version } };
 }
 
 /** A stored item point, read with {@link ITEM_FACT_KEYS}, as a found item. */

@@ -51,6 +51,8 @@ export interface TestItem {
   inStock?: boolean;
   /** Epoch ms; defaults to 90 days ago so items are not "new". */
   createdAt?: number;
+  /** Epoch ms; defaults to the time of the write, as the catalog's. */
+  updatedAt?: number;
 }
 
 /** A profile as the profiles service would store it, built from items the user touched. */
@@ -217,7 +219,7 @@ export async function startRecommenderUnderTest(
             inStock: item.inStock ?? true,
             attributes: {},
             createdAt: item.createdAt ?? now - 90 * DAY_MS,
-            updatedAt: now,
+            updatedAt: item.updatedAt ?? now,
           };
           return { id: item.id, vectors: { [ITEM_VECTOR]: vectors[i]! }, payload: { ...payload } };
         }),

@@ -1,5 +1,5 @@
 export { toOptionalQdrantFilter, toQdrantFilter } from './filter.js';
-export { QDRANT_ID_NAMESPACE, TAILOR_ID_KEY, toQdrantId } from './ids.js';
+export { QDRANT_ID_NAMESPACE, qdrantIdLookups, TAILOR_ID_KEY, toQdrantId } from './ids.js';
 export {
   createQdrantVectorStore,
   QDRANT_STORE_DEFAULTS,

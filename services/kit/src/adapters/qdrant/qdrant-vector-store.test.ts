@@ -5,12 +5,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 
 import { QdrantClient } from '@qdrant/js-client-rest';
+import { v5 as uuidv5 } from 'uuid';
 
 import { TailorError } from '../../errors.js';
 import { silentLogger } from '../../logger.js';
 import type { CollectionSpec, VectorStore } from '../../ports/vector-store.js';
 import { describeVectorStoreConformance, qdrantForTests } from '../../testing/index.js';
-import { toQdrantId } from './ids.js';
+import { QDRANT_ID_NAMESPACE, qdrantIdLookups, toQdrantId } from './ids.js';
 import { createQdrantVectorStore } from './qdrant-vector-store.js';
 
 const qdrant = await qdrantForTests();
@@ -235,7 +236,7 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
           limit: 3,
           filter: { must: [{ has_id: ['p1'] }] },
         });
-        assert.deepEqual(found, { id: 'p1', payload: { title: 'Shoe' }, score: 0.75 });
+        assert.deepEqual(found, { id: 'p1', payload: { title: 'Shoe' }, score: 0.75, version: 1 });
         assert.deepEqual(stub.requests.at(-1)?.body, {
           query: [1, 0],
           using: 'v',
@@ -249,6 +250,83 @@ describe('Qdrant vector store, against a stub of the REST API', () => {
         assert.equal(page.nextCursor, toQdrantId('p2'));
         await store.scroll('items', { limit: 1, cursor: page.nextCursor ?? undefined });
         assert.equal((stub.requests.at(-1)?.body as { offset?: unknown }).offset, toQdrantId('p2'));
+      } finally {
+        await stub.close();
+      }
+    });
+  });
+
+  describe('when hits come without payload', () => {
+    it('names them from the ids it has mapped, and reads the others in one retrieve', async () => {
+      // Hashed here, not by the adapter, so it has never mapped these two.
+      const unseen = ['cold-1', 'cold-2'].map((id) => ({
+        id,
+        point: uuidv5(id, QDRANT_ID_NAMESPACE),
+      }));
+      const hit = (point: string, version: number) => ({ id: point, version, score: 0.5 });
+      const stub = await stubQdrant((r) => {
+        if (r.method === 'GET' && r.path === '/collections/items')
+          return collectionInfo({ v: { size: 2, distance: 'Dot' } });
+        if (r.path === '/collections/items/points/query/batch') {
+          return ok([
+            { points: [hit(toQdrantId('warm'), 3), hit(unseen[0]!.point, 4)] },
+            { points: [hit(unseen[1]!.point, 5), hit(unseen[0]!.point, 4)] },
+          ]);
+        }
+        if (r.path === '/collections/items/points') {
+          return ok(unseen.map(({ id, point }) => ({ id: point, payload: { _tailorId: id } })));
+        }
+        return undefined;
+      });
+      try {
+        const store = await createQdrantVectorStore({ url: stub.url, logger: silentLogger() });
+        const search = { using: 'v', vector: [1, 0], limit: 2, withPayload: false } as const;
+        const read = () =>
+          store.readMany('items', [
+            { kind: 'search', request: search },
+            { kind: 'search', request: search },
+          ]);
+        const before = qdrantIdLookups();
+        const answers = await read();
+        assert.deepEqual(
+          answers.map((a) => a.points.map((p) => [p.id, (p as { version: number }).version])),
+          [
+            [
+              ['warm', 3],
+              ['cold-1', 4],
+            ],
+            [
+              ['cold-2', 5],
+              ['cold-1', 4],
+            ],
+          ],
+        );
+        const sent = stub.requests.filter(
+          (r) => r.path === '/collections/items/points/query/batch',
+        );
+        assert.deepEqual(
+          (sent[0]?.body as { searches: { with_payload: unknown }[] }).searches.map(
+            (s) => s.with_payload,
+          ),
+          [false, false],
+          'no payload asked',
+        );
+        const lookups = stub.requests.filter((r) => r.path === '/collections/items/points');
+        assert.deepEqual(
+          lookups.map((r) => r.body),
+          [{ ids: unseen.map((u) => u.point), with_payload: ['_tailorId'], with_vector: false }],
+        );
+        assert.deepEqual(qdrantIdLookups(), {
+          calls: before.calls + 1,
+          points: before.points + 2,
+        });
+
+        await read();
+        assert.equal(
+          stub.requests.filter((r) => r.path === '/collections/items/points').length,
+          1,
+          'ids read once are known the next time',
+        );
       } finally {
         await stub.close();
       }

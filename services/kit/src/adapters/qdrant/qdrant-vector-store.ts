@@ -25,7 +25,7 @@ import type {
 } from '../../ports/vector-store.js';
 import { qdrantError, qdrantStatus } from './errors.js';
 import { toOptionalQdrantFilter } from './filter.js';
-import { TAILOR_ID_KEY, toQdrantId } from './ids.js';
+import { countIdLookup, knownTailorId, TAILOR_ID_KEY, toQdrantId } from './ids.js';
 import { createQdrantTransport } from './transport.js';
 
 /** Options of {@link createQdrantVectorStore}. */
@@ -107,14 +107,29 @@ function namedVectors(
   return result;
 }
 
-/** Splits Qdrant's payload into the caller's id and payload. */
-function fromPayload(
-  pointId: Schemas['ExtendedPointId'],
-  stored: Schemas['Payload'] | Record<string, unknown> | null | undefined,
-): { id: string; payload: Payload } {
-  const { [TAILOR_ID_KEY]: tailorId, ...payload } = stored ?? {};
-  return { id: typeof tailorId === 'string' ? tailorId : String(pointId), payload };
+type QdrantPayload = Schemas['Payload'] | Record<string, unknown> | null | undefined;
+
+/** The caller's id as the point's payload holds it, if the answer brought it. */
+function payloadId(stored: QdrantPayload): string | undefined {
+  const id = stored?.[TAILOR_ID_KEY];
+  return typeof id === 'string' ? id : undefined;
 }
+
+/** Qdrant's payload without the reserved id key. */
+function fromPayload(stored: QdrantPayload): Payload {
+  const { [TAILOR_ID_KEY]: _id, ...payload } = stored ?? {};
+  return payload;
+}
+
+/** A point of an answer, as this adapter reads it. */
+interface QdrantPoint {
+  id: Schemas['ExtendedPointId'];
+  payload?: QdrantPayload;
+  vector?: Schemas['VectorStructOutput'] | Record<string, unknown> | null;
+}
+
+/** The callers' ids of an answer's points, by point id (see `namesOf` in the store). */
+type Names = ReadonlyMap<string, string>;
 
 /** Named dense vectors as Float32Array; other shapes (sparse, multi) are not Tailor's and are left out. */
 function fromVectors(
@@ -130,22 +145,22 @@ function fromVectors(
   return result;
 }
 
-function toStored(
-  point: {
-    id: Schemas['ExtendedPointId'];
-    payload?: Schemas['Payload'] | Record<string, unknown> | null;
-    vector?: Schemas['VectorStructOutput'] | Record<string, unknown> | null;
-  },
-  withVectors: boolean,
-): StoredPoint {
-  const { id, payload } = fromPayload(point.id, point.payload);
+function toStored(point: QdrantPoint, withVectors: boolean, names: Names): StoredPoint {
+  const pointId = String(point.id);
+  // A point Tailor did not write has no id of Tailor's: its own stands in.
+  const id = names.get(pointId) ?? pointId;
+  const payload = fromPayload(point.payload);
   return withVectors ? { id, payload, vectors: fromVectors(point.vector) } : { id, payload };
 }
 
-/** The payload keys to ask for; the reserved id key always comes back, to restore the id. */
+/**
+ * The payload keys to ask for. Qdrant reads a point's whole payload to pick any key of it, so
+ * when any is asked the reserved id key comes along for nothing; when none is, none is read and
+ * the ids are turned back without it (`namesOf`).
+ */
 function payloadSelector(selection: PayloadSelection | undefined): boolean | string[] {
   if (selection === undefined || selection === true) return true;
-  if (selection === false) return [TAILOR_ID_KEY];
+  if (selection === false || selection.length === 0) return false;
   return [...selection, TAILOR_ID_KEY];
 }
 
@@ -177,8 +192,11 @@ function decodeCursor(cursor: string): Schemas['ExtendedPointId'] {
 /**
  * The VectorStore port on Qdrant's REST API. Collections use named vectors; string ids become
  * UUIDv5 point ids with the original kept in the payload under `_tailorId` (a reserved key,
- * refused in callers' payloads and stripped from what comes back). Writes wait until Qdrant has
- * applied them, so a read right after a write sees it.
+ * refused in callers' payloads and stripped from what comes back). A read that asks no payload
+ * gets its ids back from those this process has mapped (ids.ts), and reads `_tailorId` only for
+ * points it has not. A hit's `version` is Qdrant's point version, the number of the last
+ * operation that wrote the point. Writes wait until Qdrant has applied them, so a read right
+ * after a write sees it.
  */
 export async function createQdrantVectorStore(
   options: QdrantVectorStoreOptions,
@@ -233,6 +251,46 @@ export async function createQdrantVectorStore(
       if (qdrantStatus(err) === 404) collections.delete(collection);
       throw qdrantError(`${doing} in collection ${collection}`, err);
     }
+  };
+
+  /**
+   * The callers' ids of `points`: from the answer's `_tailorId` where it brought one, else from
+   * the ids this process has mapped, else (a hit never seen before, or forgotten) from one
+   * retrieve of the `_tailorId` of all those points, counted in `qdrantIdLookups`.
+   */
+  const namesOf = async (collection: string, points: readonly QdrantPoint[]): Promise<Names> => {
+    const names = new Map<string, string>();
+    const unknown: Schemas['ExtendedPointId'][] = [];
+    for (const point of points) {
+      const pointId = String(point.id);
+      const id = payloadId(point.payload);
+      if (id !== undefined) {
+        names.set(pointId, id);
+        // Filled from hits too, so the next answer without payload finds it.
+        toQdrantId(id);
+        continue;
+      }
+      const known = knownTailorId(pointId);
+      if (known !== undefined) names.set(pointId, known);
+      else if (!names.has(pointId)) unknown.push(point.id);
+    }
+    if (unknown.length === 0) return names;
+    const distinct = [...new Set(unknown)];
+    countIdLookup(distinct.length);
+    const records = await call(collection, `reading the ids of ${distinct.length} points`, () =>
+      http.send<Schemas['Record'][]>('POST', pointsPath(collection), {
+        ids: distinct,
+        with_payload: [TAILOR_ID_KEY],
+        with_vector: false,
+      }),
+    );
+    for (const record of records) {
+      const id = payloadId(record.payload);
+      if (id === undefined) continue;
+      names.set(String(record.id), id);
+      toQdrantId(id);
+    }
+    return names;
   };
 
   const layout = async (collection: string): Promise<NamedVectors> => {
@@ -420,7 +478,8 @@ export async function createQdrantVectorStore(
         with_vector: withVectors,
       }),
     );
-    return records.map((record) => toStored(record, withVectors));
+    const names = await namesOf(collection, records);
+    return records.map((record) => toStored(record, withVectors, names));
   };
 
   /** The Query API request of a search, checked against the collection's layout. */
@@ -469,8 +528,16 @@ export async function createQdrantVectorStore(
     };
   };
 
-  const scored = (response: Schemas['QueryResponse'], withVectors: boolean): ScoredPoint[] =>
-    response.points.map((point) => ({ ...toStored(point, withVectors), score: point.score }));
+  const scored = (
+    response: Schemas['QueryResponse'],
+    withVectors: boolean,
+    names: Names,
+  ): ScoredPoint[] =>
+    response.points.map((point) => ({
+      ...toStored(point, withVectors, names),
+      score: point.score,
+      version: point.version,
+    }));
 
   const search = async (collection: string, request: SearchRequest): Promise<ScoredPoint[]> => {
     assertOpen();
@@ -488,7 +555,11 @@ export async function createQdrantVectorStore(
       if (request.nearPoint !== undefined && isMissingPoint(err)) return [];
       return call(collection, `searching "${request.using}"`, () => Promise.reject(err));
     }
-    return scored(response, request.withVectors ?? false);
+    return scored(
+      response,
+      request.withVectors ?? false,
+      await namesOf(collection, response.points),
+    );
   };
 
   const readMany = async (
@@ -529,16 +600,21 @@ export async function createQdrantVectorStore(
       if (byPoint && isMissingPoint(err)) return readOneByOne(collection, reads);
       return call(collection, `reading ${sent.length} queries`, () => Promise.reject(err));
     }
+    // One lookup for every hit of the batch that needs one.
+    const names = await namesOf(
+      collection,
+      responses.flatMap((response) => response.points),
+    );
     sent.forEach(({ index }, i) => {
       const read = reads[index]!;
       const response = responses[i] ?? { points: [] };
       answers[index] =
         read.kind === 'search'
-          ? { kind: 'search', points: scored(response, read.request.withVectors ?? false) }
+          ? { kind: 'search', points: scored(response, read.request.withVectors ?? false, names) }
           : {
               kind: 'retrieve',
               points: response.points.map((point) =>
-                toStored(point, read.options?.withVectors ?? false),
+                toStored(point, read.options?.withVectors ?? false, names),
               ),
             };
     });
@@ -575,8 +651,9 @@ export async function createQdrantVectorStore(
         ...(request.cursor === undefined ? {} : { offset: decodeCursor(request.cursor) }),
       }),
     );
+    const names = await namesOf(collection, result.points);
     return {
-      points: result.points.map((point) => toStored(point, withVectors)),
+      points: result.points.map((point) => toStored(point, withVectors, names)),
       nextCursor: encodeCursor(result.next_page_offset),
     };
   };

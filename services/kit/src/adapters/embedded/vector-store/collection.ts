@@ -83,6 +83,12 @@ export class Collection implements SlotSource {
   private payloads: (Payload | undefined)[] = [];
   /** Each slot's payload as written; undefined for payloads read back from a snapshot. */
   private payloadJsons: (string | undefined)[] = [];
+  /**
+   * Each slot's point version: the sequence number of the last write of the point, as Qdrant's
+   * is the number of the last operation on it. Points read back from a snapshot get the
+   * snapshot's number (their last write is at or before it), so a version never goes back.
+   */
+  private versions: number[] = [];
   readonly slots = new Map<string, number>();
   private capacity = MIN_CAPACITY;
   private sortedIds: string[] | null = null;
@@ -254,6 +260,7 @@ export class Collection implements SlotSource {
     points: readonly (
       PreparedPoint | { id: string; payload: Payload; vectors: (Float32Array | null)[] }
     )[],
+    seq: number,
   ): void {
     this.version += 1;
     for (const point of points) {
@@ -265,6 +272,7 @@ export class Collection implements SlotSource {
         this.slots.set(point.id, slot);
         this.sortedIds = null;
       }
+      this.versions[slot] = seq;
       if ('payloadJson' in point) {
         this.payloads[slot] = undefined;
         this.payloadJsons[slot] = point.payloadJson;
@@ -290,11 +298,12 @@ export class Collection implements SlotSource {
   }
 
   /** Sets the given vectors of points that exist; other ids are skipped. */
-  applyVectors(updates: readonly PreparedUpdate[]): void {
+  applyVectors(updates: readonly PreparedUpdate[], seq: number): void {
     this.version += 1;
     for (const update of updates) {
       const slot = this.slots.get(update.id);
       if (slot === undefined) continue;
+      this.versions[slot] = seq;
       this.columns.forEach((column, i) => {
         const vector = update.vectors[i];
         if (vector !== null && vector !== undefined) this.setVector(column, slot, vector);
@@ -313,6 +322,7 @@ export class Collection implements SlotSource {
         this.ids[slot] = moved;
         this.payloads[slot] = this.payloads[last];
         this.payloadJsons[slot] = this.payloadJsons[last];
+        this.versions[slot] = this.versions[last]!;
         for (const values of this.keyColumns.values()) values[slot] = values[last];
         this.slots.set(moved, slot);
         for (const c of this.columns) {
@@ -323,6 +333,7 @@ export class Collection implements SlotSource {
       this.ids.pop();
       this.payloads.pop();
       this.payloadJsons.pop();
+      this.versions.pop();
       for (const values of this.keyColumns.values()) values.pop();
       this.slots.delete(id);
       this.sortedIds = null;
@@ -375,6 +386,7 @@ export class Collection implements SlotSource {
     this.ids = snapshot.ids;
     this.payloads = snapshot.payloads;
     this.payloadJsons = new Array<string | undefined>(snapshot.count).fill(undefined);
+    this.versions = new Array<number>(snapshot.count).fill(snapshot.seq);
     for (const [key, values] of this.keyColumns) {
       values.length = 0;
       for (const payload of snapshot.payloads) values.push(payload[key]);
@@ -400,6 +412,7 @@ export class Collection implements SlotSource {
       id: this.ids[slot]!,
       payload: sharePayload(this.payloadAt(slot), read.withPayload),
       score,
+      version: this.versions[slot]!,
     };
     if (read.withVectors === true) hit.vectors = this.vectorsOf(slot);
     return hit;

@@ -193,7 +193,7 @@ class EmbeddedVectorStore implements VectorStore {
     await this.serial(collection, () => {
       const seq = collection.seq + 1;
       return this.write(collection, seq, upsertLine(seq, prepared), () =>
-        collection.applyUpsert(prepared),
+        collection.applyUpsert(prepared, seq),
       );
     });
   }
@@ -207,7 +207,7 @@ class EmbeddedVectorStore implements VectorStore {
       if (applying.length === 0) return;
       const seq = collection.seq + 1;
       await this.write(collection, seq, vectorsLine(seq, applying), () =>
-        collection.applyVectors(applying),
+        collection.applyVectors(applying, seq),
       );
     });
   }

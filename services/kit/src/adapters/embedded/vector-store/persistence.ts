@@ -167,10 +167,12 @@ function replayWal(
     if (record.op === 'upsert') {
       collection.applyUpsert(
         record.points.map((p) => ({ id: p.id, payload: p.p, vectors: p.v.map(fromOptional) })),
+        record.s,
       );
     } else if (record.op === 'vectors') {
       collection.applyVectors(
         record.points.map((p) => ({ id: p.id, vectors: p.v.map(fromOptional) })),
+        record.s,
       );
     } else {
       collection.applyDelete(record.ids);
