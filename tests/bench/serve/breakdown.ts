@@ -7,6 +7,7 @@ import {
   ITEM_VECTOR,
   ITEMS_COLLECTION,
   PROFILES_COLLECTION,
+  qdrantIdLookups,
   type SearchRequest,
   type VectorStore,
 } from '@tailor/kit';
@@ -235,6 +236,15 @@ export interface CallBreakdown {
   bytesReceived: number;
 }
 
+/**
+ * The Qdrant adapter's retrieves of `_tailorId` for hits whose point ids it had not mapped,
+ * and the hits they covered, over the timed lists of every Qdrant variant.
+ */
+export interface IdLookups {
+  calls: number;
+  points: number;
+}
+
 /** A request shape of the content query, timed straight on the store. */
 export interface ShapeTiming {
   store: ScaleStore;
@@ -286,7 +296,11 @@ export async function runBreakdown(
   rounds: number,
   qdrantUrl: string | undefined,
   progress: (message: string) => void,
-): Promise<{ recommendations: RecommendationBreakdown[]; shapes: ShapeTiming[] }> {
+): Promise<{
+  recommendations: RecommendationBreakdown[];
+  shapes: ShapeTiming[];
+  idLookups: IdLookups;
+}> {
   return withTempDir('breakdown', async (dir) => {
     const recording = { on: false };
     const points: {
@@ -320,6 +334,7 @@ export async function runBreakdown(
         points.map(async (p) => durationSeconds(await p.point.metrics())),
       );
       recorder.exchanges.length = 0;
+      const lookupsBefore = qdrantIdLookups();
       recording.on = true;
       for (let i = 0; i < rounds; i += 1) {
         for (const p of points) {
@@ -329,6 +344,11 @@ export async function runBreakdown(
         }
       }
       recording.on = false;
+      const lookupsAfter = qdrantIdLookups();
+      const idLookups = {
+        calls: lookupsAfter.calls - lookupsBefore.calls,
+        points: lookupsAfter.points - lookupsBefore.points,
+      };
       const exchanges = [...recorder.exchanges];
       const after = await Promise.all(
         points.map(async (p) => durationSeconds(await p.point.metrics())),
@@ -368,7 +388,7 @@ export async function runBreakdown(
         points.filter((p) => p.variant === p.point.store).map((p) => p.point),
         recorder.exchanges,
       );
-      return { recommendations, shapes };
+      return { recommendations, shapes, idLookups };
     } finally {
       for (const { point } of points) await point.close();
       recorder.agent.destroy();
@@ -541,7 +561,12 @@ async function timeShapes(
 export function printBreakdown(breakdown: {
   recommendations: readonly RecommendationBreakdown[];
   shapes: readonly ShapeTiming[];
+  idLookups: IdLookups;
 }): void {
+  say(
+    `Qdrant id lookups during the timed lists: ${breakdown.idLookups.calls} retrieves of ` +
+      `${breakdown.idLookups.points} hits' _tailorId`,
+  );
   printTable(
     [
       'store',
