@@ -34,13 +34,23 @@ export function knownTailorId(point: string): string | undefined {
 }
 
 /**
+ * Notes the string id a point's own `_tailorId` gave, so that a later answer without payload
+ * finds it; no hash is computed, the point id is Qdrant's.
+ */
+export function rememberTailorId(point: string, id: string): void {
+  unmapped.set(point, id);
+}
+
+/**
  * Most string ids whose point id is kept, and most point ids whose string id is. A UUIDv5 is a
  * SHA-1, about 3 us: a recommendation maps its user's seen list, the items it cites and its
  * candidates' exclusions on every request (70 ids or more: 0.24 ms a list, timed on this
  * machine), mostly the same ids as the list before. The way back lets a search answer no
  * payload at all (Qdrant reads a hit's whole payload to pick any key of it): a hit whose point
  * id is not kept costs one retrieve of its `_tailorId`, counted by {@link qdrantIdLookups}.
- * 50,000 ids each way are a few MB; the least recently used go first.
+ * That is more than the recommender's item cache holds by default (20,000), so a hit forgotten
+ * here is mostly one whose facts that cache has to read again anyway. 50,000 ids each way are a
+ * few MB; the least recently used go first.
  */
 export const MAPPED_IDS = 50_000;
 const mapped = new LRUCache<string, string>({ max: MAPPED_IDS });

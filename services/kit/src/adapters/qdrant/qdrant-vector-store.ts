@@ -25,7 +25,13 @@ import type {
 } from '../../ports/vector-store.js';
 import { qdrantError, qdrantStatus } from './errors.js';
 import { toOptionalQdrantFilter } from './filter.js';
-import { countIdLookup, knownTailorId, TAILOR_ID_KEY, toQdrantId } from './ids.js';
+import {
+  countIdLookup,
+  knownTailorId,
+  rememberTailorId,
+  TAILOR_ID_KEY,
+  toQdrantId,
+} from './ids.js';
 import { createQdrantTransport } from './transport.js';
 
 /** Options of {@link createQdrantVectorStore}. */
@@ -266,8 +272,8 @@ export async function createQdrantVectorStore(
       const id = payloadId(point.payload);
       if (id !== undefined) {
         names.set(pointId, id);
-        // Filled from hits too, so the next answer without payload finds it.
-        toQdrantId(id);
+        // Filled from answers too, so the next one without payload finds it.
+        rememberTailorId(pointId, id);
         continue;
       }
       const known = knownTailorId(pointId);
@@ -288,7 +294,7 @@ export async function createQdrantVectorStore(
       const id = payloadId(record.payload);
       if (id === undefined) continue;
       names.set(String(record.id), id);
-      toQdrantId(id);
+      rememberTailorId(String(record.id), id);
     }
     return names;
   };
