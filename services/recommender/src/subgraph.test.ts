@@ -1039,12 +1039,12 @@ describe('recommender subgraph', () => {
         const bucket = (le: string) => storeCallsBucket(text, le);
         const lists = storeCallsBucket(text, '+Inf');
         assert.ok(lists >= 3, `lists served: ${lists}`);
-        // The first list read the model and every item vector. The first after the trainer
-        // rewrote the factors, still on m-1, read the items it found again (a write moves a
-        // point's version), and the first on m-2 read the items for that model. No list waited
-        // for the model again, though nearly every one found it stale.
-        assert.equal(bucket('2'), lists - 3, 'every other list took two calls');
-        assert.equal(bucket('3'), lists - 1, 'two lists took three');
+        // The first list read the model and every item vector. After the retrain, the first list
+        // that met the rewritten factors read the items it found again (a write moves a point's
+        // version), and the first on m-2 read the items for that model (one list may be both).
+        // No list waited for the model again, though nearly every one found it stale.
+        assert.equal(bucket('3'), lists - 1, 'only the first list took more than three calls');
+        assert.ok(bucket('2') >= lists - 3, 'at most two lists read items again');
       } finally {
         await t.close();
       }
