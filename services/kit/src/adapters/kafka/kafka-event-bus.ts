@@ -604,27 +604,42 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
           positiveInteger(`replicationFactor of ${topic.name}`, topic.replicationFactor, 1);
         }
       }
-      try {
-        const existing = new Set(await admin.listTopics());
-        const missing = new Map<string, TopicSpec>();
-        for (const topic of topics) if (!existing.has(topic.name)) missing.set(topic.name, topic);
-        if (missing.size === 0) return;
-        const replication = await defaultReplication();
-        // Another process may create the same topics at the same moment: kafkajs then reports
-        // "already exists", which is the outcome we want.
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: [...missing.values()].map((topic) => ({
-            topic: topic.name,
-            numPartitions: topic.partitions ?? defaultPartitions,
-            replicationFactor: topic.replicationFactor ?? replication,
-          })),
-        });
-        log.info({ topics: [...missing.keys()] }, 'created topics');
-      } catch (err) {
-        if (err instanceof TailorError) throw err;
-        throw kafkaError(`creating topics ${topics.map((t) => t.name).join(',')}`, err);
-      }
+      const create = async (): Promise<void> => {
+        try {
+          const existing = new Set(await admin.listTopics());
+          const missing = new Map<string, TopicSpec>();
+          for (const topic of topics) if (!existing.has(topic.name)) missing.set(topic.name, topic);
+          if (missing.size === 0) return;
+          const replication = await defaultReplication();
+          // Another process may create the same topics at the same moment: kafkajs then reports
+          // "already exists", which is the outcome we want.
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: [...missing.values()].map((topic) => ({
+              topic: topic.name,
+              numPartitions: topic.partitions ?? defaultPartitions,
+              replicationFactor: topic.replicationFactor ?? replication,
+            })),
+          });
+          log.info({ topics: [...missing.keys()] }, 'created topics');
+        } catch (err) {
+          if (err instanceof TailorError) throw err;
+          throw kafkaError(`creating topics ${topics.map((t) => t.name).join(',')}`, err);
+        }
+      };
+      // While another process's creation of the same topics settles, the broker may answer
+      // "does not host this topic-partition" (retriable): asked again, the topics are there.
+      await retry(create, {
+        attempts: SUBSCRIBE_ATTEMPTS,
+        initialDelayMs: SUBSCRIBE_RETRY_INITIAL_DELAY_MS,
+        maxDelayMs: SUBSCRIBE_RETRY_MAX_DELAY_MS,
+        retriable: isRetriable,
+        onRetry: ({ err, attempt, delayMs }) =>
+          log.warn(
+            { topics: topics.map((t) => t.name), attempt, delayMs, err },
+            'creating topics failed; retrying',
+          ),
+      });
     },
 
     async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
