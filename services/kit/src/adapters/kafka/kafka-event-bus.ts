@@ -109,12 +109,16 @@ const HEARTBEATS_PER_SESSION = 10;
  */
 const FETCH_MAX_WAIT_MS = 1_000;
 /**
- * Tries to join a subscription's group before `subscribe` fails: 250 ms doubling to 2 s, about
- * 10 s in all, long enough for a new topic's leaders to be elected on a loaded broker.
+ * How a start-up step the broker may not be ready for (joining a subscription's group, creating
+ * topics) is retried before it fails: 250 ms doubling to 2 s, about 10 s in all, long enough for
+ * a new topic's leaders to be elected on a loaded broker, short enough that a broker that is not
+ * there stops the service soon.
  */
-const SUBSCRIBE_ATTEMPTS = 8;
-const SUBSCRIBE_RETRY_INITIAL_DELAY_MS = 250;
-const SUBSCRIBE_RETRY_MAX_DELAY_MS = 2_000;
+const START_RETRY = {
+  attempts: 8,
+  initialDelayMs: 250,
+  maxDelayMs: 2_000,
+} as const;
 
 function invalid(message: string): TailorError {
   return new TailorError(`Kafka event bus: ${message}`, { retriable: false });
@@ -262,7 +266,7 @@ class KafkaSubscription implements Subscription {
   /**
    * Joins, again after a retriable failure: a topic created a moment ago by another process may
    * have no partition leader yet, and a service whose processes start together must not exit
-   * on that. Bounded ({@link SUBSCRIBE_ATTEMPTS}), so a topic that never comes still fails.
+   * on that. Bounded ({@link START_RETRY}), so a topic that never comes still fails.
    */
   static async start(
     options: SubscribeOptions,
@@ -271,9 +275,7 @@ class KafkaSubscription implements Subscription {
     checkTopic(options.topic);
     if (options.groupId.length === 0) throw invalid('groupId must not be empty');
     return retry(() => KafkaSubscription.join(options, context), {
-      attempts: SUBSCRIBE_ATTEMPTS,
-      initialDelayMs: SUBSCRIBE_RETRY_INITIAL_DELAY_MS,
-      maxDelayMs: SUBSCRIBE_RETRY_MAX_DELAY_MS,
+      ...START_RETRY,
       retriable: isRetriable,
       onRetry: ({ err, attempt, delayMs }) =>
         context.log.warn(
@@ -630,9 +632,7 @@ export async function createKafkaEventBus(options: KafkaEventBusOptions): Promis
       // While another process's creation of the same topics settles, the broker may answer
       // "does not host this topic-partition" (retriable): asked again, the topics are there.
       await retry(create, {
-        attempts: SUBSCRIBE_ATTEMPTS,
-        initialDelayMs: SUBSCRIBE_RETRY_INITIAL_DELAY_MS,
-        maxDelayMs: SUBSCRIBE_RETRY_MAX_DELAY_MS,
+        ...START_RETRY,
         retriable: isRetriable,
         onRetry: ({ err, attempt, delayMs }) =>
           log.warn(
