@@ -33,9 +33,9 @@ describe('recommenderEnvShape', () => {
         RECOMMENDER_POPULARITY_HALF_LIFE_HOURS: 720,
         RECOMMENDER_MODEL_REFRESH_MS: 1000,
         RECOMMENDER_VECTOR_CACHE_ITEMS: 20000,
-        RECOMMENDER_PROFILE_GUESS_USERS: 0,
         RECOMMENDER_PROFILE_CACHE_USERS: 5000,
         RECOMMENDER_PROFILE_CACHE_MAX_AGE_MS: 300000,
+        RECOMMENDER_PROFILE_GUESS: false,
         RECOMMENDER_FALLBACK_REFRESH_MS: 30000,
       });
     });
@@ -81,6 +81,21 @@ describe('recommenderEnvShape', () => {
             err.issues.some((i) => i.variable === 'RECOMMENDER_CONTENT_CANDIDATES_PER_ITEM'),
         );
       }
+    });
+  });
+
+  describe('when the guess setting is not true or false', () => {
+    it('refuses it, naming the variable', () => {
+      assert.equal(
+        loadConfig(schema, { RECOMMENDER_PROFILE_GUESS: 'true' }).RECOMMENDER_PROFILE_GUESS,
+        true,
+      );
+      assert.throws(
+        () => loadConfig(schema, { RECOMMENDER_PROFILE_GUESS: '2000' }),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.issues.some((i) => i.variable === 'RECOMMENDER_PROFILE_GUESS'),
+      );
     });
   });
 

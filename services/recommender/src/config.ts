@@ -72,19 +72,22 @@ export const recommenderEnvShape = {
   /** Items whose facts and vectors are kept in memory (least recently used go first; 0 keeps none). */
   RECOMMENDER_VECTOR_CACHE_ITEMS: env.int(20_000, 0, 1_000_000),
   /**
-   * Users whose last list's profile is kept (least recently served go first; 0 keeps none): a
-   * list of such a user sends the batch that profile asks beside the profile read, and uses
-   * what it covers when the new profile asks the same (a user who did nothing since).
-   */
-  RECOMMENDER_PROFILE_GUESS_USERS: env.int(0, 0, 1_000_000),
-  /**
    * Users whose profile is kept between their lists, so a returning user's list reads only
    * items: used while it holds every event of the user heard on `user-events` and no forget
-   * notice came (see ProfileCache). 0 reads the profile for every list.
+   * notice came (see ProfileCache). 0 reads the profile for every list, and guesses nothing.
    */
   RECOMMENDER_PROFILE_CACHE_USERS: env.int(5_000, 0, 1_000_000),
-  /** Longest a kept profile is used, a bound on writes this process cannot hear of. */
+  /**
+   * Longest a kept profile is held, current or previous: a bound on writes this process cannot
+   * hear of, and on how long a copy of a profile stays in memory.
+   */
   RECOMMENDER_PROFILE_CACHE_MAX_AGE_MS: env.int(300_000, 1_000, 3_600_000),
+  /**
+   * Keep a user's kept profile once it may miss an event (instead of dropping it): their next
+   * list sends the batch that profile asks beside the profile read, and uses what it covers
+   * when the new profile asks the same. Needs the profile cache (RECOMMENDER_PROFILE_CACHE_USERS).
+   */
+  RECOMMENDER_PROFILE_GUESS: env.bool(false),
   /**
    * How often the fallback list (served while the vector store is down) is recomputed while
    * the store answers; it is as old as this at most when the store goes away.

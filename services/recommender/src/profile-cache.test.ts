@@ -28,7 +28,7 @@ function heard(userId: string, partition: number, offset: number, type: EventTyp
   return consumed;
 }
 
-function cache(options: { heardUsers?: number } = {}) {
+function cache(options: { heardUsers?: number; guess?: boolean } = {}) {
   return new ProfileCache({
     maxUsers: 10,
     maxAgeMs: 60_000,
@@ -117,11 +117,74 @@ describe('ProfileCache', () => {
     });
   });
 
+  describe('when guessing is on', () => {
+    it('keeps a profile an event was heard of as the previous one, not as current', () => {
+      const profiles = cache({ guess: true });
+      const kept = view({});
+      profiles.keep('ann', kept, ProfileCache.clock());
+      assert.equal(profiles.previous('ann'), kept, 'a current entry is a previous profile too');
+      profiles.hear([heard('ann', 0, 3)]);
+      assert.equal(profiles.get('ann', null), undefined, 'not used as the list profile');
+      assert.equal(profiles.previous('ann'), kept, 'still there to guess by');
+      assert.equal(profiles.previous('bob'), undefined);
+    });
+
+    it('keeps a read that misses a heard event as the previous one', () => {
+      const profiles = cache({ guess: true });
+      profiles.hear([heard('ann', 2, 40)]);
+      const read = view({ '2': '39' });
+      assert.equal(profiles.keep('ann', read, ProfileCache.clock()), false, 'not kept current');
+      assert.equal(profiles.get('ann', null), undefined);
+      assert.equal(profiles.previous('ann'), read);
+      const holding = view({ '2': '40' });
+      assert.equal(profiles.keep('ann', holding, ProfileCache.clock()), true);
+      assert.equal(profiles.get('ann', null), holding, 'current again once a read holds it');
+    });
+
+    it('gives the previous profile whatever model it was folded against', () => {
+      const profiles = cache({ guess: true });
+      const kept = view({}, 'm1');
+      profiles.keep('ann', kept, ProfileCache.clock());
+      assert.equal(profiles.get('ann', 'm2'), undefined);
+      assert.equal(profiles.previous('ann'), kept, 'a guess is checked against what is read');
+    });
+
+    it('drops the previous profile too when the user is forgotten', () => {
+      const profiles = cache({ guess: true });
+      profiles.keep('ann', view({}), ProfileCache.clock());
+      profiles.hear([heard('ann', 0, 3)]);
+      const readStartedAt = ProfileCache.clock();
+      profiles.forget([{ subject: 'subject-of-ann', forgottenAt: new Date().toISOString() }]);
+      assert.equal(profiles.previous('ann'), undefined);
+      assert.equal(profiles.keep('ann', view({}), readStartedAt), false);
+      assert.equal(profiles.previous('ann'), undefined, 'a read under way is not kept either');
+    });
+  });
+
+  describe('when guessing is off', () => {
+    it('drops a profile an event was heard of, and gives no previous one', () => {
+      const profiles = cache();
+      profiles.keep('ann', view({}), ProfileCache.clock());
+      assert.equal(profiles.previous('ann'), undefined, 'nothing is guessed');
+      profiles.hear([heard('ann', 0, 3)]);
+      assert.equal(profiles.get('ann', null), undefined);
+      assert.equal(profiles.size, 0, 'the copy is gone');
+      assert.equal(profiles.keep('ann', view({}), ProfileCache.clock()), false);
+      assert.equal(profiles.size, 0, 'a read missing the event is not kept');
+    });
+  });
+
   describe('when it holds no users', () => {
-    it('keeps nothing', () => {
-      const profiles = new ProfileCache({ maxUsers: 0, maxAgeMs: 1_000, subjectOf: (u) => u });
+    it('keeps nothing, not even to guess by', () => {
+      const profiles = new ProfileCache({
+        maxUsers: 0,
+        maxAgeMs: 1_000,
+        subjectOf: (u) => u,
+        guess: true,
+      });
       assert.equal(profiles.keep('ann', view({}), ProfileCache.clock()), false);
       assert.equal(profiles.get('ann', null), undefined);
+      assert.equal(profiles.previous('ann'), undefined, 'so nothing to guess by either');
     });
   });
 });

@@ -20,6 +20,11 @@ const FORGET_GUARD_MS = 60_000;
 interface Entry {
   userId: string;
   view: ProfileView;
+  /**
+   * False once the view may miss an event of the user (see {@link ProfileCache}): then it is
+   * only a previous profile, kept to guess the next list's batch by.
+   */
+  current: boolean;
 }
 
 interface Heard {
@@ -35,25 +40,34 @@ export interface ProfileCacheOptions {
   maxAgeMs: number;
   /** The user's subject, as forget notices name them. */
   subjectOf: (userId: string) => string;
+  /**
+   * Keep an entry that can no longer be trusted as a previous profile (see
+   * {@link ProfileCache.previous}) instead of dropping it; default false.
+   */
+  guess?: boolean;
   /** Users whose latest event is remembered; default {@link HEARD_USERS}. */
   heardUsers?: number;
 }
 
 /**
  * The profiles lists were built from, kept so a returning user's list asks the store for its
- * items alone. An entry is used only while it is known to hold every event of the user this
- * process has heard on `user-events` (the trending replay hears every one), checked with the
- * log offsets the profiles service stamps on each profile:
- * - an event heard after the entry was kept drops it;
- * - a profile is kept only if it already holds the latest event heard of that user, so one read
- *   before the profiles service applied an event the recommender had heard is used once, not
- *   kept (the next list reads again);
+ * items alone. An entry is current, used as the list's profile, only while it is known to hold
+ * every event of the user this process has heard on `user-events` (the trending replay hears
+ * every one), checked with the log offsets the profiles service stamps on each profile:
+ * - an event heard after the entry was kept makes it no longer current;
+ * - a profile is kept current only if it already holds the latest event heard of that user, so
+ *   one read before the profiles service applied an event the recommender had heard is used
+ *   once, not kept current (the next list reads again);
  * - impressions, which move nothing a list reads (the blend uses unit vectors, tags their order),
- *   drop nothing, so a list's own impressions leave it in place;
+ *   leave it current, so a list's own impressions leave it in place;
  * - an entry folded against another model than the one in service is not used (the profiles
  *   service re-folds it), nor one older than `maxAgeMs`;
- * - a forget notice (`user-forgotten`) drops the user's entry, and keeps a read already under way
- *   from being kept.
+ * - a forget notice (`user-forgotten`) drops the user's entry, current or not, and keeps a read
+ *   already under way from being kept.
+ * An entry that is no longer current is dropped, or with `guess` kept as the user's previous
+ * profile: the batch it asked is likely the next list's, so that list may send it beside the
+ * profile read. One LRU holds both, so one bound and one max age cover every copy of a profile
+ * this process holds, and forget notices reach them all.
  * What this cannot see: an event the profiles service applied before this process heard it, for
  * as long as this process lags behind it (its replay at start included), and writers that stamp
  * no offsets (a hand edit), for at most `maxAgeMs`.
@@ -70,9 +84,11 @@ export class ProfileCache {
   /** Subjects forgotten lately, and when the notice came (monotonic ms). */
   private readonly forgotten = new LRUCache<string, number>({ max: 10_000, ttl: FORGET_GUARD_MS });
   private readonly subjectOf: (userId: string) => string;
+  private readonly guess: boolean;
 
   constructor(options: ProfileCacheOptions) {
     this.subjectOf = options.subjectOf;
+    this.guess = options.guess ?? false;
     this.heard = new LRUCache<string, Heard>({
       max: options.heardUsers ?? HEARD_USERS,
       dispose: (heard, _userId, reason) => {
@@ -103,9 +119,8 @@ export class ProfileCache {
    * none); undefined when the store must be read.
    */
   get(userId: string, modelVersion: string | null): ProfileView | undefined {
-    if (this.entries === undefined) return undefined;
-    const entry = this.entries.get(this.subjectOf(userId));
-    if (entry?.userId !== userId) return undefined;
+    const entry = this.entryOf(userId);
+    if (entry?.current !== true) return undefined;
     const { foldedFor } = entry.view;
     if (foldedFor !== undefined && modelVersion !== null && foldedFor !== modelVersion) {
       return undefined;
@@ -114,8 +129,18 @@ export class ProfileCache {
   }
 
   /**
-   * Keeps the profile read from the store, if it holds every event heard of the user and no
-   * forget notice came since `readStartedAt` ({@link ProfileCache.clock}). True when kept.
+   * The profile the user's last list was built from, current or not, whatever model it was
+   * folded against: only ever a guess of what the next list reads. Undefined without `guess`.
+   */
+  previous(userId: string): ProfileView | undefined {
+    if (!this.guess) return undefined;
+    return this.entryOf(userId)?.view;
+  }
+
+  /**
+   * Keeps the profile read from the store, current if it holds every event heard of the user
+   * (else only as the previous profile, with `guess`), unless a forget notice came since
+   * `readStartedAt` ({@link ProfileCache.clock}). True when kept current.
    */
   keep(userId: string, view: ProfileView, readStartedAt: number): boolean {
     if (this.entries === undefined) return false;
@@ -128,12 +153,9 @@ export class ProfileCache {
       heard === undefined
         ? [...this.floors].every(([partition, floor]) => holdsOffset(offsets, partition, floor))
         : holdsOffset(offsets, heard.partition, heard.offset);
-    if (!holds) {
-      this.entries.delete(subject);
-      return false;
-    }
-    this.entries.set(subject, { userId, view });
-    return true;
+    if (holds || this.guess) this.entries.set(subject, { userId, view, current: holds });
+    else this.entries.delete(subject);
+    return holds;
   }
 
   /** Notes a batch of `user-events`; see {@link ProfileCache} for what drops an entry. */
@@ -147,13 +169,19 @@ export class ProfileCache {
         this.heard.set(event.userId, { partition, offset: at });
       }
       if (this.entries === undefined || this.entries.size === 0) continue;
-      // Any event drops the entry: one it holds was read after the profile took it, and a
-      // redelivered one is rare enough not to be worth a lookup of what the profile holds.
-      this.entries.delete(subject ?? this.subjectOf(event.userId));
+      // Any event ends the entry's trust: one it holds was read after the profile took it, and
+      // a redelivered one is rare enough not to be worth a lookup of what the profile holds.
+      const key = subject ?? this.subjectOf(event.userId);
+      const entry = this.entries.peek(key);
+      if (entry === undefined) continue;
+      // In place, so the copy keeps its age: max age bounds how long a read is held, trusted
+      // or not.
+      if (this.guess) entry.current = false;
+      else this.entries.delete(key);
     }
   }
 
-  /** Drops what is held of each notice's user (see {@link ProfileCache}). */
+  /** Drops what is held of each notice's user, previous profile included. */
   forget(notices: readonly UserForgottenNotice[]): void {
     const now = ProfileCache.clock();
     for (const { subject } of notices) {
@@ -162,6 +190,11 @@ export class ProfileCache {
       this.entries?.delete(subject);
       if (entry !== undefined) this.heard.delete(entry.userId);
     }
+  }
+
+  private entryOf(userId: string): Entry | undefined {
+    const entry = this.entries?.get(this.subjectOf(userId));
+    return entry?.userId === userId ? entry : undefined;
   }
 
   private raiseFloor({ partition, offset }: Heard): void {

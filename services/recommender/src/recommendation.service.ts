@@ -23,7 +23,6 @@ import {
   type UserKeyVault,
   type VectorStore,
 } from '@tailor/kit';
-import { LRUCache } from 'lru-cache';
 
 import {
   candidatesPerItem,
@@ -182,13 +181,6 @@ interface FallbackEntry {
   reasons: string[];
 }
 
-/**
- * How long a user's profile is kept to guess their next list's batch by: long enough for a
- * return to Home within a visit, short enough that a copy of a profile (a forgotten user's
- * included: these copies are not matched to forget notices) does not outlive the visit by much.
- */
-export const PROFILE_GUESS_MAX_AGE_MS = 10 * 60_000;
-
 /** The sources whose evidence is the user's own; the stronger one's reason is given first. */
 const PERSONAL_SOURCES = ['collaborative', 'content'] as const;
 
@@ -208,8 +200,9 @@ export interface RecommendationServiceOptions {
    */
   experiments?: ExperimentRegistry;
   /**
-   * The profiles kept between a user's lists; without one every list reads its profile. Whoever
-   * gives one must have it hear `user-events` and forget notices (see ProfileCache).
+   * The profiles kept between a user's lists; without one every list reads its profile and no
+   * batch is guessed. Whoever gives one must have it hear `user-events` and forget notices (see
+   * ProfileCache).
    */
   profiles?: ProfileCache;
   /** Epoch milliseconds; tests may fix it. */
@@ -239,12 +232,6 @@ export class RecommendationService {
   private readonly items: ItemCache;
   /** The background read of a stale model, while one is in flight; `drain` waits for it. */
   private modelRefresh: Promise<void> | undefined;
-  /**
-   * The profile each recent user's last list was built from (the least recently served go
-   * first past RECOMMENDER_PROFILE_GUESS_USERS, none is older than PROFILE_GUESS_MAX_AGE_MS):
-   * what the next list guesses its batch by. None kept when the setting is 0.
-   */
-  private readonly previousProfiles: LRUCache<string, ProfileView> | undefined;
   private readonly profiles: ProfileCache | undefined;
   /** Impression publishes in flight; `drain` waits for them at shutdown. */
   private readonly publishing = new Set<Promise<void>>();
@@ -264,15 +251,6 @@ export class RecommendationService {
     this.perItem = candidatesPerItem(options.config);
     this.items = new ItemCache(options.config.RECOMMENDER_VECTOR_CACHE_ITEMS);
     this.profiles = options.profiles;
-    const guessUsers = options.config.RECOMMENDER_PROFILE_GUESS_USERS;
-    if (guessUsers > 0) {
-      this.previousProfiles = new LRUCache<string, ProfileView>({
-        max: guessUsers,
-        ttl: PROFILE_GUESS_MAX_AGE_MS,
-        // Dropped when due, not when next asked: a copy of a profile should not linger.
-        ttlAutopurge: true,
-      });
-    }
   }
 
   /**
@@ -402,8 +380,9 @@ export class RecommendationService {
 
     // A profile kept from the user's last list, while it holds all that was heard of them
     // (see ProfileCache), spares the profile read; otherwise the read goes first, and beside it,
-    // when this user's previous profile is in hand, the batch that profile would ask (see
-    // `guessBatch`).
+    // when the cache still holds this user's previous profile, the batch that profile would ask
+    // (see `guessBatch`). The guess needs no model in hand, so it works even where the kept
+    // profile cannot be used (RECOMMENDER_MODEL_REFRESH_MS 0).
     const kept = forFallback ? undefined : this.keptProfile(userId);
     const readStartedAt = ProfileCache.clock();
     const profileRead =
@@ -415,7 +394,7 @@ export class RecommendationService {
           });
     const modelRead = forFallback ? Promise.resolve(null) : this.currentModel(store);
     const previous =
-      forFallback || kept !== undefined ? undefined : this.previousProfiles?.get(userId);
+      forFallback || kept !== undefined ? undefined : this.profiles?.previous(userId);
     const guessed =
       previous === undefined
         ? undefined
@@ -431,7 +410,6 @@ export class RecommendationService {
     if (!forFallback) {
       this.metrics.profileCache.inc({ outcome: kept === undefined ? 'miss' : 'hit' });
       if (kept === undefined) this.profiles?.keep(userId, profile, readStartedAt);
-      this.rememberProfile(userId, profile);
     }
     this.noteModel(model);
     const listPlan = this.planOf(store, userId, profile, model, context);
@@ -737,14 +715,6 @@ export class RecommendationService {
     if (this.profiles === undefined || read === undefined) return undefined;
     if (this.config.RECOMMENDER_MODEL_REFRESH_MS === 0) return undefined;
     return this.profiles.get(userId, read.model?.modelVersion ?? null);
-  }
-
-  /**
-   * Keeps the profile a list was built from, for the user's next list to guess its batch by. A
-   * forgotten user's next list finds no profile and keeps that instead.
-   */
-  private rememberProfile(userId: string, profile: ProfileView): void {
-    this.previousProfiles?.set(userId, profile);
   }
 
   /**

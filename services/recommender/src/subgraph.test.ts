@@ -151,6 +151,22 @@ async function recommend(
 
 const ids = (list: { item: { id: string } }[]) => list.map((entry) => entry.item.id);
 
+/** Lists whose profile was kept (`hit`) or read (`miss`), from the recommender's counter. */
+async function profileCache(t: RecommenderUnderTest, outcome: 'hit' | 'miss'): Promise<number> {
+  return Number(
+    new RegExp(
+      `tailor_recommendation_profile_cache_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\S+)`,
+    ).exec(await metricsOf(t))?.[1],
+  );
+}
+
+/** A returning user who liked the boots, as the profiles service would store them. */
+const returningHiker = {
+  userId: 'returning',
+  interactions: [{ itemId: 'trail-boots', type: 'like' as const, at: Date.now() }],
+  tags: { hiking: 3 },
+};
+
 /** One event per (itemId, type), each from a different user. */
 function events(...pairs: [string, EventType][]) {
   return pairs.map(([itemId, type]) => ({
@@ -715,12 +731,6 @@ describe('recommender subgraph', () => {
   });
 
   describe("when a returning user's profile was kept from their last list", () => {
-    const profileCache = async (t: RecommenderUnderTest, outcome: 'hit' | 'miss') =>
-      Number(
-        new RegExp(
-          `tailor_recommendation_profile_cache_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\S+)`,
-        ).exec(await metricsOf(t))?.[1],
-      );
     /** Where the bus put an event, as the profiles service stamps it on the profile. */
     const offsetsOf = async (bus: EventBus, eventId: string): Promise<Record<string, string>> => {
       let found: Record<string, string> | undefined;
@@ -743,19 +753,13 @@ describe('recommender subgraph', () => {
       }
       return found!;
     };
-    const hiker = {
-      userId: 'returning',
-      interactions: [{ itemId: 'trail-boots', type: 'like' as const, at: Date.now() }],
-      tags: { hiking: 3 },
-    };
-
     it('reads only the items, and the profile again once an event of the user is heard', async () => {
       const t = await startRecommenderUnderTest({
         config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000 },
       });
       try {
         await t.putItems(ITEMS);
-        await t.putProfile(hiker);
+        await t.putProfile(returningHiker);
         const first = await recommend(t, { userId: 'returning', first: 4 });
         const again = await recommend(t, { userId: 'returning', first: 4 });
         assert.deepEqual(ids(again.items), ids(first.items));
@@ -783,7 +787,7 @@ describe('recommender subgraph', () => {
           userId: 'returning',
           interactions: [
             { itemId: 'cookbook', type: 'like', at: like.timestamp },
-            ...hiker.interactions,
+            ...returningHiker.interactions,
           ],
           tags: { cooking: 3, hiking: 3 },
           offsets: await offsetsOf(t.bus, like.eventId),
@@ -805,7 +809,7 @@ describe('recommender subgraph', () => {
       });
       try {
         await t.putItems(ITEMS);
-        await t.putProfile(hiker);
+        await t.putProfile(returningHiker);
         await recommend(t, { userId: 'returning', first: 4 });
         // Erased as the profiles service does; the list does not know until it is told.
         await t.store.delete(PROFILES_COLLECTION, { ids: ['returning'] });
@@ -828,7 +832,7 @@ describe('recommender subgraph', () => {
       });
       try {
         await t.putItems(ITEMS);
-        await t.putProfile(hiker);
+        await t.putProfile(returningHiker);
         await recommend(t, { userId: 'returning', first: 4 });
         await recommend(t, { userId: 'returning', first: 4 });
         assert.equal(await profileCache(t, 'hit'), 0);
@@ -939,8 +943,10 @@ describe('recommender subgraph', () => {
       );
 
     it('serves the list of the profile as it is now, whatever the user did since', async () => {
+      // The harness reads the model for every list, so no kept profile is used (see
+      // keptProfile) and each list reads its profile: the guess must not need one.
       const t = await startRecommenderUnderTest({
-        config: { RECOMMENDER_PROFILE_GUESS_USERS: 2000 },
+        config: { RECOMMENDER_PROFILE_GUESS: true },
       });
       try {
         await t.putItems(ITEMS);
@@ -991,7 +997,7 @@ describe('recommender subgraph', () => {
       }
     });
 
-    it('guesses nothing by default (RECOMMENDER_PROFILE_GUESS_USERS 0)', async () => {
+    it('guesses nothing by default (RECOMMENDER_PROFILE_GUESS false)', async () => {
       const t = await startRecommenderUnderTest();
       try {
         await t.putItems(ITEMS);
@@ -1003,6 +1009,80 @@ describe('recommender subgraph', () => {
         await recommend(t, { userId: 'unremembered', first: 4 });
         for (const outcome of ['used', 'partly', 'missed'])
           assert.equal(await guesses(t, outcome), 0, outcome);
+      } finally {
+        await t.close();
+      }
+    });
+
+    const misses = (t: RecommenderUnderTest) => profileCache(t, 'miss');
+    const allGuesses = async (t: RecommenderUnderTest) =>
+      (await guesses(t, 'used')) + (await guesses(t, 'partly')) + (await guesses(t, 'missed'));
+
+    it('guesses by the kept profile once an event of the user made it untrusted', async () => {
+      const t = await startRecommenderUnderTest({
+        config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000, RECOMMENDER_PROFILE_GUESS: true },
+      });
+      try {
+        await t.putItems(ITEMS);
+        await t.putProfile(returningHiker);
+        const first = await recommend(t, { userId: 'returning', first: 4 });
+        await recommend(t, { userId: 'returning', first: 4 });
+        assert.equal(await misses(t), 1, 'the second list used the kept profile');
+        assert.equal(await allGuesses(t), 0, 'and so had nothing to guess');
+
+        const heardBefore = t.recommender.eventsRead();
+        await publishUserEvents(t.bus, [
+          {
+            eventId: randomUUID(),
+            userId: 'returning',
+            itemId: 'novel',
+            type: 'skip',
+            timestamp: Date.now(),
+          },
+        ]);
+        await waitFor(() => t.recommender.eventsRead() > heardBefore, {
+          description: 'the skip heard',
+        });
+        // The profiles service has not applied the skip: the profile read is the same, and the
+        // guess answers the whole batch.
+        const again = await recommend(t, { userId: 'returning', first: 4 });
+        assert.deepEqual(ids(again.items), ids(first.items));
+        assert.equal(await misses(t), 2, 'the profile was read');
+        assert.equal(await guesses(t, 'used'), 1);
+        // That read misses the skip, so it is kept to guess by, not used.
+        await recommend(t, { userId: 'returning', first: 4 });
+        assert.equal(await misses(t), 3);
+        assert.equal(await guesses(t, 'used'), 2);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it("guesses nothing for a forgotten user's next list", async () => {
+      const t = await startRecommenderUnderTest({
+        config: { RECOMMENDER_MODEL_REFRESH_MS: 60_000, RECOMMENDER_PROFILE_GUESS: true },
+      });
+      try {
+        await t.putItems(ITEMS);
+        await t.putProfile(returningHiker);
+        await recommend(t, { userId: 'returning', first: 4 });
+        // Erased as the profiles service does, and the user came back as a cook since.
+        await t.store.delete(PROFILES_COLLECTION, { ids: ['returning'] });
+        await t.putProfile({
+          userId: 'returning',
+          interactions: [{ itemId: 'cookbook', type: 'like', at: Date.now() }],
+          tags: { cooking: 3 },
+        });
+        await publishUserForgotten(t.bus, pseudonymizer(undefined)('returning'), new Date());
+        // Lists use the kept profile until the notice is heard; the first one after reads.
+        await waitFor(
+          async () => {
+            await recommend(t, { userId: 'returning', first: 4 });
+            return (await misses(t)) === 2;
+          },
+          { description: 'a list that reads the profile once the notice is heard' },
+        );
+        assert.equal(await allGuesses(t), 0, "no batch was guessed from the hiker's profile");
       } finally {
         await t.close();
       }

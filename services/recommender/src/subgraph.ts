@@ -54,6 +54,7 @@ function createServices(
   const profiles = new ProfileCache({
     maxUsers: deps.config.RECOMMENDER_PROFILE_CACHE_USERS,
     maxAgeMs: deps.config.RECOMMENDER_PROFILE_CACHE_MAX_AGE_MS,
+    guess: deps.config.RECOMMENDER_PROFILE_GUESS,
     // Without a vault (tests), the unkeyed pseudonym, as the profiles service names users then.
     subjectOf: deps.vault?.subjectOf ?? pseudonymizer(undefined),
   });

@@ -141,37 +141,48 @@ function durationSeconds(text: string): { sum: number; count: number } {
   };
 }
 
+/** Batches guessed beside the profile read so far, whatever their outcome. */
+function guessedBatches(text: string): number {
+  return [
+    ...text.matchAll(/^tailor_recommendation_guessed_batches_total\{[^}]*\} (\S+)$/gm),
+  ].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
 /** How long the proxy of the `over a link` variants holds each chunk, each way. */
 export const LINK_DELAY_MS = 1;
 
 /** The profile read on every list: the recommender's path for a user who acted since. */
 const PROFILE_READ = { RECOMMENDER_PROFILE_CACHE_USERS: '0' };
+/**
+ * The guess needs the profile cache, so its variants keep it and make the profile untrusted
+ * instead (`acted`): every list reads the profile, as with {@link PROFILE_READ}.
+ */
+const GUESSED = { RECOMMENDER_PROFILE_GUESS: 'true' };
 
 /**
  * What is measured: each store as the recommender runs by default (a returning user who did
  * nothing since their last list: the profile kept, one call), each again with the profile read
  * on every list (RECOMMENDER_PROFILE_CACHE_USERS 0: the two calls of a user who acted since),
- * and on Qdrant that once more with RECOMMENDER_PROFILE_GUESS_USERS at 2,000 (the batch the
- * user's last profile asked for, sent beside the profile read), so each gain is read within one
- * run. On loopback both calls wait for the same two cores, so the Qdrant variants run again
- * through a proxy that delays every chunk by {@link LINK_DELAY_MS} each way: the idle wait of a
- * Qdrant across a network.
+ * and on Qdrant that once more with RECOMMENDER_PROFILE_GUESS on and the user's one event heard
+ * before the lists, which the profile never holds (the batch the profile the cache keeps to guess
+ * by asks for, sent beside the profile read), so each gain is read within one run. On loopback
+ * both calls wait for the same two cores, so the Qdrant variants run again through a proxy that
+ * delays every chunk by {@link LINK_DELAY_MS} each way: the idle wait of a Qdrant across a
+ * network.
  */
 const VARIANTS: readonly {
   store: ScaleStore;
   variant: string;
   config?: Record<string, string>;
   overLink?: true;
+  /** The user acts once before the lists (see LoadedPoint.act), and every list guesses. */
+  acted?: true;
 }[] = [
   { store: 'embedded', variant: 'embedded' },
   { store: 'qdrant', variant: 'qdrant' },
   { store: 'embedded', variant: 'embedded, profile read', config: PROFILE_READ },
   { store: 'qdrant', variant: 'qdrant, profile read', config: PROFILE_READ },
-  {
-    store: 'qdrant',
-    variant: 'qdrant, profile read, guessed',
-    config: { ...PROFILE_READ, RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
-  },
+  { store: 'qdrant', variant: 'qdrant, profile read, guessed', config: GUESSED, acted: true },
   { store: 'qdrant', variant: 'qdrant over a link', overLink: true },
   {
     store: 'qdrant',
@@ -182,8 +193,9 @@ const VARIANTS: readonly {
   {
     store: 'qdrant',
     variant: 'qdrant over a link, profile read, guessed',
-    config: { ...PROFILE_READ, RECOMMENDER_PROFILE_GUESS_USERS: '2000' },
+    config: GUESSED,
     overLink: true,
+    acted: true,
   },
 ];
 
@@ -308,6 +320,7 @@ export async function runBreakdown(
       variant: string;
       calls: StoreCall[];
       requests: number[];
+      acted: boolean;
     }[] = [];
     const recorder = recordExchanges();
     const link =
@@ -315,7 +328,7 @@ export async function runBreakdown(
         ? await startDelayProxy(qdrantUrl, LINK_DELAY_MS)
         : undefined;
     try {
-      for (const [i, { store, variant, config, overLink }] of VARIANTS.entries()) {
+      for (const [i, { store, variant, config, overLink, acted }] of VARIANTS.entries()) {
         if (!stores.includes(store)) continue;
         const dataDir = path.join(dir, String(i));
         mkdirSync(dataDir);
@@ -326,12 +339,16 @@ export async function runBreakdown(
           agent: recorder.agent,
           ...(config === undefined ? {} : { config }),
         });
-        points.push({ point, variant, calls, requests: [] });
+        if (acted === true) await point.act();
+        points.push({ point, variant, calls, requests: [], acted: acted === true });
         progress(`  breakdown: ${variant} ${BREAKDOWN_ITEMS} items loaded`);
       }
       for (let i = 0; i < WARMUP; i += 1) for (const { point } of points) await point.recommend();
       const before = await Promise.all(
-        points.map(async (p) => durationSeconds(await p.point.metrics())),
+        points.map(async (p) => {
+          const text = await p.point.metrics();
+          return { ...durationSeconds(text), guessed: guessedBatches(text) };
+        }),
       );
       recorder.exchanges.length = 0;
       const lookupsBefore = qdrantIdLookups();
@@ -351,8 +368,18 @@ export async function runBreakdown(
       };
       const exchanges = [...recorder.exchanges];
       const after = await Promise.all(
-        points.map(async (p) => durationSeconds(await p.point.metrics())),
+        points.map(async (p) => {
+          const text = await p.point.metrics();
+          return { ...durationSeconds(text), guessed: guessedBatches(text) };
+        }),
       );
+      points.forEach((p, index) => {
+        const guessed = after[index]!.guessed - before[index]!.guessed;
+        // A guessed variant that guessed fewer lists would time the unguessed path under its name.
+        if (p.acted && guessed < rounds) {
+          throw new Error(`${p.variant}: ${guessed} of ${rounds} lists guessed their batch`);
+        }
+      });
 
       const recommendations = points.map(
         ({ point, variant, calls, requests }, index): RecommendationBreakdown => {

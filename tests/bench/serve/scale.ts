@@ -18,10 +18,12 @@ import {
   type PointInput,
   PROFILE_LONG_VECTOR,
   PROFILES_COLLECTION,
+  publishUserEvents,
   silentLogger,
   type VectorStore,
   withCollectionPrefix,
 } from '@tailor/kit';
+import { waitFor } from '@tailor/kit/testing';
 import { ProfileService, profileSettings } from '@tailor/profiles';
 import { startRecommender } from '@tailor/recommender';
 
@@ -161,6 +163,14 @@ export interface LoadedPoint {
   recommend(): Promise<void>;
   /** The recommender's Prometheus metrics, as text. */
   metrics(): Promise<string>;
+  /**
+   * Publishes an event of the user that their profile will never hold (no profile updater
+   * reads this bus), and waits until the recommender heard it: from then on its profile cache
+   * no longer trusts the user's profile, so every list reads it (and, with
+   * RECOMMENDER_PROFILE_GUESS, guesses its batch). A skip: it moves no trending or popularity
+   * count, so the lists ask what they asked before.
+   */
+  act(): Promise<void>;
   /** The store (the one the recommender reads, unwrapped), the user's query and seen items. */
   vectorStore: VectorStore;
   query: Float32Array;
@@ -336,6 +346,21 @@ export async function loadPoint(
       ...(kind === 'qdrant' ? { wire } : {}),
       recommend,
       metrics,
+      act: async () => {
+        const heard = recommender.eventsRead();
+        await publishUserEvents(bus, [
+          {
+            eventId: `scale-act-${heard}`,
+            userId: 'scale-user',
+            itemId: 'item-0',
+            type: 'skip',
+            timestamp: Date.now(),
+          },
+        ]);
+        await waitFor(() => recommender.eventsRead() > heard, {
+          description: "the user's skip heard by the recommender",
+        });
+      },
       vectorStore: store,
       query,
       seen,
