@@ -36,7 +36,7 @@ const USAGE = `usage: npm run bench:serve -- [--duration <s>] [--connections <n,
   --duration     seconds of each measured load (default 10; a warm-up of 3 s goes first)
   --connections  concurrent connections (client loops) of each load level, comma-separated
                  (default 1,8: one request at a time, then enough to keep both cores busy)
-  --repeats      requests per catalog size of the scale curve (default 50)
+  --repeats      requests per catalog size of the scale curve (default 200)
   --stores       vector stores of the scale curve (default embedded,qdrant; qdrant runs against
                  QDRANT_URL, e.g. from infra/qdrant/start.sh, and is left out with a note without it)
   --skip-scale   only the Home query loads
@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     options: {
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '1,8' },
-      repeats: { type: 'string', default: '50' },
+      repeats: { type: 'string', default: '200' },
       stores: { type: 'string', default: 'embedded,qdrant' },
       'skip-scale': { type: 'boolean', default: false },
       'only-scale': { type: 'boolean', default: false },
