@@ -75,6 +75,11 @@ export const env = {
       .default(fallback ? 'true' : 'false')
       .transform((v) => v === 'true' || v === '1'),
   url: () => z.url({ error: 'expected an absolute URL such as http://127.0.0.1:4001/graphql' }),
+  /**
+   * A variable no longer read: set, it stops start-up saying what replaced it, rather than a
+   * deployment losing what it set without a word.
+   */
+  retired: (replacement: string) => z.never({ error: `no longer read; ${replacement}` }).optional(),
   logLevel: () =>
     z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

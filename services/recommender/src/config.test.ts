@@ -99,6 +99,21 @@ describe('recommenderEnvShape', () => {
     });
   });
 
+  describe('when the retired RECOMMENDER_PROFILE_GUESS_USERS is still set', () => {
+    it('refuses to start, naming the variable and its replacement', () => {
+      assert.throws(
+        () => loadConfig(schema, { RECOMMENDER_PROFILE_GUESS_USERS: '2000' }),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.issues.some(
+            (i) =>
+              i.variable === 'RECOMMENDER_PROFILE_GUESS_USERS' &&
+              i.problem.includes('RECOMMENDER_PROFILE_GUESS=true'),
+          ),
+      );
+    });
+  });
+
   describe('when the half-life is not positive', () => {
     it('refuses it, naming the variable', () => {
       assert.throws(

@@ -88,6 +88,10 @@ export const recommenderEnvShape = {
    * when the new profile asks the same. Needs the profile cache (RECOMMENDER_PROFILE_CACHE_USERS).
    */
   RECOMMENDER_PROFILE_GUESS: env.bool(false),
+  /** Replaced when the guess's copies moved into the profile cache (one bound for both). */
+  RECOMMENDER_PROFILE_GUESS_USERS: env.retired(
+    'set RECOMMENDER_PROFILE_GUESS=true; the profile cache (RECOMMENDER_PROFILE_CACHE_USERS) bounds the copies',
+  ),
   /**
    * How often the fallback list (served while the vector store is down) is recomputed while
    * the store answers; it is as old as this at most when the store goes away.
